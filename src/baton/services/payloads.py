@@ -1,0 +1,212 @@
+"""Inbound record shapes, shared by the REST API (validated strictly, from JSON)
+and CSV import (validated leniently, from text cells)."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from baton.workspace.schema import Email, Ident, Role, TimeZoneName
+
+Text = Annotated[str, Field(max_length=300)]
+ExtraValue = str | int | float | bool | None
+
+
+class LeadStatus(StrEnum):
+    NEW = "new"
+    MQL = "mql"
+    SAL = "sal"
+    SQL = "sql"
+    RECYCLED = "recycled"
+    DISQUALIFIED = "disqualified"
+    CONVERTED = "converted"
+
+
+class ActivityKind(StrEnum):
+    CALL = "call"
+    EMAIL = "email"
+    LINKEDIN = "linkedin"
+    MEETING = "meeting"
+
+
+def _country(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2}", value):
+        raise ValueError(f"'{value}' is not a two-letter ISO country code (e.g. US, DE)")
+    return value.upper()
+
+
+def _domain(value: str) -> str:
+    value = value.strip().lower().removeprefix("http://").removeprefix("https://").split("/")[0]
+    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}", value):
+        raise ValueError(f"'{value}' is not a domain name (e.g. acme.com)")
+    return value
+
+
+Country = Annotated[str, AfterValidator(_country)]
+Domain = Annotated[str, AfterValidator(_domain)]
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    external_id: str | None = Field(None, max_length=200, description="the record's id in the CRM; re-sending it does not duplicate the record")
+    source_system: str = Field("", max_length=60, description="where external_id comes from, e.g. salesforce")
+    extra: dict[str, ExtraValue] = Field(default_factory=dict, description="any other fields, kept as given")
+
+
+class LeadIn(Payload):
+    email: Email | None = None
+    first_name: str | None = Field(None, max_length=120)
+    last_name: str | None = Field(None, max_length=120)
+    company: Text | None = None
+    website: Text | None = None
+    phone: str | None = Field(None, max_length=60)
+    title: str | None = Field(None, max_length=200)
+    source: str | None = Field(None, max_length=120, description="e.g. website, event, paid-search")
+    campaign: str | None = Field(None, max_length=200)
+    lead_type: str | None = Field(None, max_length=60, description="e.g. demo-request, content, webinar")
+    status: LeadStatus = LeadStatus.NEW
+    country: Country | None = None
+    state: str | None = Field(None, max_length=60)
+    region: str | None = Field(None, max_length=60)
+    industry: str | None = Field(None, max_length=120)
+    employees: int | None = Field(None, ge=0)
+    segment: str | None = Field(None, max_length=60)
+    product: str | None = Field(None, max_length=120)
+    score: float | None = None
+    is_test: bool = False
+    owner_id: str | None = Field(None, description="an owner already set in the CRM (for backfills)")
+    override_owner: bool = Field(False, description="keep the current owner: routing will not reassign")
+    engaged_at: AwareDatetime | None = Field(None, description="form submission / CTA / list upload time; defaults to received_at")
+    received_at: AwareDatetime | None = Field(None, description="for backfills of history; defaults to the time Baton received it")
+    assigned_at: AwareDatetime | None = Field(None, description="for backfills: when the CRM owner was assigned")
+
+    @model_validator(mode="after")
+    def _contactable(self) -> "LeadIn":
+        if not (self.email or self.phone or self.company or self.last_name):
+            raise ValueError("a lead needs at least one of email, phone, company or last_name")
+        if self.assigned_at and not self.owner_id:
+            raise ValueError("assigned_at needs owner_id (who was assigned)")
+        return self
+
+
+class AccountIn(Payload):
+    name: Text = Field(min_length=1)
+    domains: list[Domain] = Field(default_factory=list, max_length=50)
+    website: Text | None = None
+    segment: str | None = Field(None, max_length=60)
+    employees: int | None = Field(None, ge=0)
+    industry: str | None = Field(None, max_length=120)
+    country: Country | None = None
+    region: str | None = Field(None, max_length=60)
+    state: str | None = Field(None, max_length=60)
+    parent_id: int | None = None
+    parent_external_id: str | None = None
+    owner_id: str | None = None
+    named: bool = Field(False, description="a named/protected account: its leads go to its owner")
+    partner: str | None = Field(None, max_length=200)
+
+
+class OpportunityIn(Payload):
+    name: Text = Field(min_length=1)
+    account_id: int | None = None
+    account_external_id: str | None = None
+    owner_id: str | None = None
+    stage: str = Field(min_length=1, max_length=60)
+    amount: float | None = Field(None, ge=0)
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    close_date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    partner: str | None = Field(None, max_length=200)
+    registered_at: AwareDatetime | None = None
+    closed_at: AwareDatetime | None = None
+    handoff: dict[str, ExtraValue] = Field(default_factory=dict)
+
+
+class ActivityIn(Payload):
+    kind: ActivityKind
+    person_id: str | None = Field(None, description="who made the touch")
+    occurred_at: AwareDatetime
+    lead_id: int | None = None
+    lead_external_id: str | None = None
+    account_id: int | None = None
+    account_external_id: str | None = None
+    opportunity_id: int | None = None
+    opportunity_external_id: str | None = None
+    direction: str | None = Field(None, pattern=r"^(inbound|outbound)$")
+    subject: Text | None = None
+
+    @model_validator(mode="after")
+    def _on_something(self) -> "ActivityIn":
+        targets = (self.lead_id, self.lead_external_id, self.account_id, self.account_external_id, self.opportunity_id, self.opportunity_external_id)
+        if not any(t is not None for t in targets):
+            raise ValueError("an activity must be on a lead, an account or an opportunity (lead_id, account_id or opportunity_id)")
+        return self
+
+
+class OutOfOffice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    reason: str = Field("", max_length=200)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "OutOfOffice":
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class PersonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: Ident
+    name: str = Field(min_length=1, max_length=200)
+    email: Email | None = None
+    slack_id: str | None = Field(None, max_length=40)
+    role: Role
+    manager_id: str | None = None
+    team_id: str | None = None
+    timezone: TimeZoneName | None = None
+    calendar: str | None = None
+    active: bool = True
+    max_open: int | None = Field(None, ge=0)
+    max_per_day: int | None = Field(None, ge=0)
+
+
+class PersonPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    email: Email | None = None
+    slack_id: str | None = Field(None, max_length=40)
+    role: Role | None = None
+    manager_id: str | None = None
+    team_id: str | None = None
+    timezone: TimeZoneName | None = None
+    calendar: str | None = None
+    active: bool | None = None
+    max_open: int | None = Field(None, ge=0)
+    max_per_day: int | None = Field(None, ge=0)
+    out_of_office: list[OutOfOffice] | None = Field(None, description="replaces the person's out-of-office periods")
+
+
+def patch_model(model: type[BaseModel], name: str, exclude: set[str]) -> type[BaseModel]:
+    """A PATCH shape: the same fields, all optional, minus those that may not change."""
+    from pydantic import create_model
+
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        if field_name in exclude:
+            continue
+        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        fields[field_name] = (annotation | None, Field(None, description=info.description))
+    return create_model(name, __config__=ConfigDict(extra="forbid", str_strip_whitespace=True), **fields)
+
+
+LeadPatch = patch_model(LeadIn, "LeadPatch", {"external_id", "source_system", "received_at"})
+AccountPatch = patch_model(AccountIn, "AccountPatch", {"external_id", "source_system", "parent_external_id"})
+OpportunityPatch = patch_model(OpportunityIn, "OpportunityPatch", {"external_id", "source_system", "account_external_id"})

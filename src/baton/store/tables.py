@@ -1,0 +1,254 @@
+"""The relational schema. Alembic migrations in ``migrations/`` create it; this
+module is the single description the code reads and writes through."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from baton.store.types import JSONDoc, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrement needs INTEGER
+
+
+def _record_keys() -> list[Column]:
+    """Columns every ingested record carries: the CRM's id and where it came from."""
+    return [
+        Column("external_id", String(200)),
+        Column("source_system", String(60), nullable=False, server_default=""),
+        Column("extra", JSONDoc, nullable=False, default=dict),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+    ]
+
+
+workspace_versions = Table(
+    "workspace_versions",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=True),
+    Column("content_hash", String(64), nullable=False, index=True),
+    Column("state", String(16), nullable=False),  # draft | active | retired
+    Column("author", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("activated_at", UTCDateTime),
+    Column("activated_by", String(200)),
+    Column("diff", Text, nullable=False),
+    Column("document", JSONDoc, nullable=False),
+    Column("sources", JSONDoc, nullable=False),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320)),
+    Column("slack_id", String(40)),
+    Column("role", String(30), nullable=False),
+    Column("manager_id", String(100)),
+    Column("team_id", String(100)),
+    Column("timezone", String(64)),
+    Column("calendar", String(100)),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("max_open", Integer),
+    Column("max_per_day", Integer),
+    Column("managed_by", String(20), nullable=False),  # workspace | api
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("manager_id", String(100)),
+    Column("calendar", String(100)),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+out_of_office = Table(
+    "out_of_office",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("person_id", String(100), ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("ends_at", UTCDateTime, nullable=False),
+    Column("reason", String(200), nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(300), nullable=False),
+    Column("domains", JSONDoc, nullable=False, default=list),
+    Column("website", String(300)),
+    Column("segment", String(60)),
+    Column("employees", Integer),
+    Column("industry", String(120)),
+    Column("country", String(2)),
+    Column("region", String(60)),
+    Column("state", String(60)),
+    Column("parent_id", Id, ForeignKey("accounts.id")),
+    Column("owner_id", String(100), ForeignKey("people.id")),
+    Column("named", Boolean, nullable=False, default=False),
+    Column("partner", String(200)),
+    *_record_keys(),
+    UniqueConstraint("source_system", "external_id"),
+)
+
+account_domains = Table(
+    "account_domains",
+    metadata,
+    Column("domain", String(253), primary_key=True),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(320)),
+    Column("first_name", String(120)),
+    Column("last_name", String(120)),
+    Column("company", String(300)),
+    Column("email_domain", String(253), index=True),
+    Column("website", String(300)),
+    Column("phone", String(60)),
+    Column("title", String(200)),
+    Column("source", String(120)),
+    Column("campaign", String(200)),
+    Column("lead_type", String(60)),
+    Column("status", String(30), nullable=False),
+    Column("country", String(2)),
+    Column("state", String(60)),
+    Column("region", String(60)),
+    Column("industry", String(120)),
+    Column("employees", Integer),
+    Column("segment", String(60)),
+    Column("product", String(120)),
+    Column("score", Float),
+    Column("is_test", Boolean, nullable=False, default=False),
+    Column("owner_id", String(100), ForeignKey("people.id")),
+    Column("queue", String(100)),
+    Column("account_id", Id, ForeignKey("accounts.id")),
+    Column("override_owner", Boolean, nullable=False, default=False),
+    Column("engaged_at", UTCDateTime),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("assigned_at", UTCDateTime),
+    Column("notified_at", UTCDateTime),
+    Column("first_touch_at", UTCDateTime),
+    Column("mql_at", UTCDateTime),
+    Column("sal_at", UTCDateTime),
+    Column("sql_at", UTCDateTime),
+    Column("recycled_at", UTCDateTime),
+    Column("disqualified_at", UTCDateTime),
+    Column("converted_at", UTCDateTime),
+    *_record_keys(),
+    UniqueConstraint("source_system", "external_id"),
+    Index("ix_leads_owner_received", "owner_id", "received_at"),
+    Index("ix_leads_received_at", "received_at"),
+)
+
+opportunities = Table(
+    "opportunities",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(300), nullable=False),
+    Column("account_id", Id, ForeignKey("accounts.id")),
+    Column("owner_id", String(100), ForeignKey("people.id")),
+    Column("stage", String(60), nullable=False),
+    Column("amount", Float),
+    Column("currency", String(3)),
+    Column("close_date", String(10)),
+    Column("partner", String(200)),
+    Column("registered_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),
+    Column("handoff", JSONDoc, nullable=False, default=dict),
+    *_record_keys(),
+    UniqueConstraint("source_system", "external_id"),
+)
+
+activities = Table(
+    "activities",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("person_id", String(100), ForeignKey("people.id")),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("lead_id", Id, ForeignKey("leads.id"), index=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), index=True),
+    Column("opportunity_id", Id, ForeignKey("opportunities.id"), index=True),
+    Column("direction", String(10)),
+    Column("subject", String(300)),
+    *_record_keys(),
+    UniqueConstraint("source_system", "external_id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("entity", String(30), nullable=False),
+    Column("entity_id", String(100), nullable=False),
+    Column("payload", JSONDoc, nullable=False),
+    Index("ix_events_entity", "entity", "entity_id"),
+    Index("ix_events_kind_id", "kind", "id"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(60), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response", JSONDoc, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("scopes", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+worker_heartbeats = Table(
+    "worker_heartbeats",
+    metadata,
+    Column("worker", String(100), primary_key=True),
+    Column("beat_at", UTCDateTime, nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("host", String(200), nullable=False),
+)

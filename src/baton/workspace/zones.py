@@ -1,0 +1,24 @@
+"""Time zone names checked against the tz database, with a suggestion on a typo."""
+
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+
+@lru_cache(maxsize=1)
+def _all_zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def check_timezone(name: str) -> str | None:
+    """None when ``name`` is a usable IANA zone, else a message for a person."""
+    try:
+        ZoneInfo(name)
+        return None
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    close = difflib.get_close_matches(name, _all_zones(), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"'{name}' is not a known IANA time zone{hint}"
