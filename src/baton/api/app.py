@@ -1,0 +1,52 @@
+"""The HTTP application: routers, error shapes, and the worker in the same process."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from baton import __version__
+from baton.api import events, people, records, system
+from baton.api.openapi import install_openapi
+from baton.bootstrap import Baton
+from baton.services.worker import Worker
+
+DESCRIPTION = """Baton routes every inbound lead to the right owner, runs business-hours SLA
+clocks, and keeps an append-only log of every change.
+
+Authenticate with `Authorization: Bearer TOKEN` (`baton token create --scope ingest --name my-form`).
+Send one record as a JSON object or up to 1,000 as `{"items": [...]}`; valid items are stored,
+invalid ones are reported by index. Re-sending a record with the same `external_id` +
+`source_system`, or the same `Idempotency-Key` header, returns the stored record (200), not a copy.
+"""
+
+
+def create_app(baton: Baton, *, worker: Worker | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if worker:
+            worker.start()
+        yield
+        if worker:
+            worker.stop()
+
+    app = FastAPI(title="Baton", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.baton = baton
+    app.include_router(system.router)
+    app.include_router(records.build_router())
+    app.include_router(people.router)
+    app.include_router(events.router)
+    install_openapi(app)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = []
+        for err in exc.errors():
+            errors.append({"loc": list(err["loc"]), "field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
+                           "message": err["msg"], "type": err["type"]})
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    return app

@@ -1,0 +1,45 @@
+"""Typed dependencies: the Baton instance and token checks by scope."""
+
+from __future__ import annotations
+
+from typing import Annotated, Callable
+
+from fastapi import Depends, HTTPException, Request
+
+from baton.bootstrap import Baton
+from baton.services.tokens import TokenInfo, verify_token
+
+
+def get_baton(request: Request) -> Baton:
+    return request.app.state.baton
+
+
+BatonDep = Annotated[Baton, Depends(get_baton)]
+
+
+def require(scope: str) -> Callable[..., TokenInfo]:
+    """A dependency that admits a bearer token holding ``scope`` (or admin)."""
+
+    def check(request: Request, baton: BatonDep) -> TokenInfo:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise HTTPException(401, "missing bearer token: send 'Authorization: Bearer TOKEN' (create one with `baton token create`)", headers={"WWW-Authenticate": "Bearer"})
+        with baton.db.read() as conn:
+            info = verify_token(conn, token.strip())
+        if info is None:
+            raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
+        if not info.allows(scope):
+            raise HTTPException(403, f"token '{info.name}' lacks the '{scope}' scope (it has: {', '.join(sorted(info.scopes))})")
+        return info
+
+    return check
+
+
+Ingest = Annotated[TokenInfo, Depends(require("ingest"))]
+Read = Annotated[TokenInfo, Depends(require("read"))]
+Admin = Annotated[TokenInfo, Depends(require("admin"))]
+
+
+def actor_of(token: TokenInfo) -> str:
+    return f"token:{token.name}"

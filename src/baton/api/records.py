@@ -1,0 +1,114 @@
+"""POST / GET / PATCH for leads, accounts, opportunities and activities."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+
+from baton.api.body import json_body, split_batch
+from baton.api.deps import BatonDep, Ingest, Read, actor_of
+from baton.api.openapi import batch_body
+from baton.services.idempotency import IdempotencyConflict
+from baton.services.intake import Submission, SubmissionResult, submit
+from baton.services.outcomes import Rejected, errors_from_validation
+from baton.services.payloads import AccountPatch, LeadPatch, OpportunityPatch
+from baton.services.records import KINDS, RecordKind
+from baton.services.updates import patch_record
+from baton.services.views import record_view
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+PATHS = {"lead": "leads", "account": "accounts", "opportunity": "opportunities", "activity": "activities"}
+PATCHES: dict[str, type[BaseModel]] = {"lead": LeadPatch, "account": AccountPatch, "opportunity": OpportunityPatch}
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(prefix="/v1")
+    for entity, path in PATHS.items():
+        _add_routes(router, KINDS[entity], path)
+    return router
+
+
+def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
+    tag = path.capitalize()
+
+    @router.post(f"/{path}", tags=[tag], summary=f"Send one {kind.entity} or a batch", openapi_extra=batch_body(kind.payload), status_code=201,
+                 responses={200: {"description": "already stored (same external_id or Idempotency-Key)"}, 422: {"description": "invalid"}})
+    async def create(request: Request, baton: BatonDep, token: Ingest, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+        items, is_batch = split_batch(await json_body(request))
+        sub = Submission(kind, items, actor_of(token), idempotency_key=idempotency_key)
+        try:
+            result = submit(baton.db, sub, baton.clock.now())
+        except IdempotencyConflict as exc:
+            raise HTTPException(409, str(exc)) from exc
+        return _batch_response(result) if is_batch else _single_response(baton, kind, result)
+
+    @router.get(f"/{path}/{{record_id}}", tags=[tag], summary=f"Read one {kind.entity}")
+    def read(record_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
+        with baton.db.read() as conn:
+            view = record_view(conn, kind, record_id)
+        if view is None:
+            raise HTTPException(404, f"no {kind.entity} {record_id}")
+        return view
+
+    patch_model = PATCHES.get(kind.entity)
+    if patch_model is None:
+        return
+
+    @router.patch(f"/{path}/{{record_id}}", tags=[tag], summary=f"Change fields of one {kind.entity}", openapi_extra=batch_body(patch_model, batch=False))
+    async def change(record_id: int, request: Request, baton: BatonDep, token: Ingest) -> dict[str, Any]:
+        body = await json_body(request)
+        try:
+            patch = patch_model.model_validate_json(request_json(body), strict=True)
+        except ValidationError as exc:
+            raise HTTPException(422, [e.as_dict() for e in errors_from_validation(exc)]) from exc
+        with baton.db.write() as conn:
+            try:
+                changed = patch_record(conn, kind, record_id, patch, actor_of(token), baton.clock.now())
+            except LookupError:
+                raise HTTPException(404, f"no {kind.entity} {record_id}") from None
+            except Rejected as exc:
+                raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
+            conn.commit()
+            view = record_view(conn, kind, record_id)
+        return {"changed": changed, kind.entity: view}
+
+
+def request_json(body: Any) -> str:
+    if not isinstance(body, dict):
+        raise HTTPException(422, [{"loc": [], "field": "(body)", "message": "expected a JSON object", "type": "type_error"}])
+    return json.dumps(body)
+
+
+def _single_response(baton, kind: RecordKind, result: SubmissionResult) -> JSONResponse:
+    if result.replayed is not None:
+        record_id = result.replayed.body[0].get("id")
+        if record_id is None:
+            return JSONResponse({"detail": result.replayed.body[0].get("errors")}, status_code=422)
+        status = 200
+    else:
+        item = result.results[0]
+        if item.status == "rejected":
+            return JSONResponse({"detail": [e.as_dict() for e in item.errors]}, status_code=422)
+        record_id, status = item.id, 201 if item.status == "created" else 200
+    with baton.db.read() as conn:
+        view = record_view(conn, kind, record_id)
+    headers = {"Location": f"/v1/{PATHS[kind.entity]}/{record_id}"}
+    if result.results and result.results[0].warnings:
+        view = {**view, "warnings": result.results[0].warnings}
+    return JSONResponse(view, status_code=status, headers=headers)
+
+
+def _batch_response(result: SubmissionResult) -> JSONResponse:
+    if result.replayed is not None:
+        items = result.replayed.body
+        status = 200
+    else:
+        items = [r.as_dict() for r in result.results]
+        created = result.count("created")
+        status = 201 if created else (200 if result.count("existing") else 422)
+    counts = {s: sum(1 for i in items if i["status"] == s) for s in ("created", "existing", "rejected")}
+    return JSONResponse({**counts, "items": items}, status_code=status)

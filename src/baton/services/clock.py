@@ -1,0 +1,15 @@
+"""The only place the wall clock is read; everything else takes ``now``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)

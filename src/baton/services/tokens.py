@@ -1,0 +1,65 @@
+"""API tokens: shown once, stored as a SHA-256 hash, each with scopes.
+
+Scopes: ``ingest`` (send records), ``read`` (query), ``admin`` (everything).
+Tokens are 256-bit random strings, so a plain SHA-256 (not a slow password
+hash) is the right tool: there is nothing to brute-force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from baton.services.events import record_event
+from baton.store.tables import api_tokens
+
+SCOPES = ("ingest", "read", "admin")
+PREFIX = "bt_"
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    name: str
+    scopes: frozenset[str]
+
+    def allows(self, scope: str) -> bool:
+        return "admin" in self.scopes or scope in self.scopes
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(conn: Connection, name: str, scopes: list[str], actor: str, now: datetime) -> str:
+    """Store a new token and return it; it cannot be shown again."""
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown or not scopes:
+        raise ValueError(f"unknown scope(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(SCOPES)}")
+    token = PREFIX + secrets.token_urlsafe(32)
+    token_id = conn.execute(
+        insert(api_tokens).values(name=name, scopes=",".join(sorted(set(scopes))), token_hash=_hash(token), created_at=now).returning(api_tokens.c.id)
+    ).scalar_one()
+    record_event(conn, at=now, actor=actor, kind="token.created", entity="token", entity_id=token_id, payload={"name": name, "scopes": sorted(set(scopes))})
+    return token
+
+
+def verify_token(conn: Connection, token: str) -> TokenInfo | None:
+    row = conn.execute(select(api_tokens).where(api_tokens.c.token_hash == _hash(token), api_tokens.c.revoked_at.is_(None))).first()
+    return TokenInfo(row.id, row.name, frozenset(row.scopes.split(","))) if row else None
+
+
+def revoke_token(conn: Connection, token_id: int, actor: str, now: datetime) -> bool:
+    done = conn.execute(update(api_tokens).where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=now)).rowcount
+    if done:
+        record_event(conn, at=now, actor=actor, kind="token.revoked", entity="token", entity_id=token_id, payload={})
+    return bool(done)
+
+
+def list_tokens(conn: Connection) -> list[dict]:
+    cols = [c for c in api_tokens.c if c.name != "token_hash"]
+    return [dict(r._mapping) for r in conn.execute(select(*cols).order_by(api_tokens.c.id))]

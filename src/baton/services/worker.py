@@ -1,0 +1,68 @@
+"""The background worker: runs each registered job in turn, forever, until stopped.
+
+A job is a function ``(baton, now) -> int`` returning how much work it did;
+when a round did nothing the loop sleeps ``idle_seconds``. Failures are
+recorded in the log with their traceback and the loop goes on: a job that
+failed is retried on the next round, never dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import insert, update
+
+from baton.bootstrap import Baton
+from baton.store.tables import worker_heartbeats
+
+log = logging.getLogger("baton.worker")
+Job = Callable[[Baton, datetime], int]
+
+
+def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
+    """Record that this worker is alive (shown by /healthz)."""
+    name = name or f"{socket.gethostname()}:{os.getpid()}"
+    with baton.db.write() as conn:
+        values = {"beat_at": now, "pid": os.getpid(), "host": socket.gethostname()}
+        if not conn.execute(update(worker_heartbeats).where(worker_heartbeats.c.worker == name).values(**values)).rowcount:
+            conn.execute(insert(worker_heartbeats).values(worker=name, **values))
+        conn.commit()
+    return 0
+
+
+@dataclass
+class Worker:
+    baton: Baton
+    jobs: list[Job] = field(default_factory=lambda: [heartbeat])
+    idle_seconds: float = 1.0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def run_once(self) -> int:
+        done = 0
+        for job in self.jobs:
+            try:
+                done += job(self.baton, self.baton.clock.now())
+            except Exception:
+                log.exception("worker job %s failed; it will run again next round", getattr(job, "__name__", job))
+        return done
+
+    def run_forever(self) -> None:
+        while not self._stop.is_set():
+            if self.run_once() == 0:
+                self._stop.wait(self.idle_seconds)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run_forever, name="baton-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout)
