@@ -316,7 +316,7 @@ class BusinessCalendar:
             for opens, closes in self.windows_on(day):
                 close_day = day + timedelta(days=1) if closes <= opens else day
                 s = _to_us(datetime.combine(day, opens, tzinfo=self.timezone))
-                e = _to_us(datetime.combine(close_day, closes, tzinfo=self.timezone).replace(fold=1))
+                e = _to_us(datetime.combine(close_day, closes, tzinfo=self.timezone))
                 if e > s:
                     raw.append((s, e))
             day += timedelta(days=1)
