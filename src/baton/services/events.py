@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from baton.store.tables import events
 from baton.services.jsonable import jsonable
+from baton.store.tables import events
 
 
 def record_event(conn: Connection, *, at: datetime, actor: str, kind: str, entity: str, entity_id: object, payload: dict[str, Any]) -> None:

@@ -18,7 +18,12 @@ from sqlalchemy.exc import IntegrityError
 
 from baton.services.events import record_event
 from baton.services.idempotency import StoredResponse, remember, replay, request_hash
-from baton.services.outcomes import FieldError, ItemResult, Rejected, errors_from_validation
+from baton.services.outcomes import (
+    FieldError,
+    ItemResult,
+    Rejected,
+    errors_from_validation,
+)
 from baton.services.records import RecordKind, build_row
 from baton.services.references import find_by_external_id
 from baton.store.db import Database

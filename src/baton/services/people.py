@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, delete, insert, select, update
 
 from baton.services.events import record_event
-from baton.services.outcomes import reject
+from baton.services.outcomes import ItemResult, Rejected, errors_from_validation, reject
 from baton.services.payloads import PersonIn, PersonPatch
 from baton.store.tables import out_of_office, people, teams
 from baton.workspace.schema import WorkspaceSpec
@@ -80,6 +81,28 @@ def create_person(conn: Connection, item: PersonIn, actor: str, now: datetime) -
     conn.execute(insert(people).values(id=item.id, managed_by="api", created_at=now, updated_at=now, **_plain(values)))
     record_event(conn, at=now, actor=actor, kind="person.created", entity="person", entity_id=item.id, payload=values)
     return item.id, True
+
+
+def submit_people(db, items: list[dict[str, Any]], actor: str, now: datetime) -> list[ItemResult]:
+    """People from a CSV import: each validated and created in one transaction."""
+    results = []
+    with db.write() as conn:
+        for index, raw in enumerate(items):
+            try:
+                person = PersonIn.model_validate(raw)
+                savepoint = conn.begin_nested()
+                person_id, created = create_person(conn, person, actor, now)
+                savepoint.commit()
+            except ValidationError as exc:
+                results.append(ItemResult(index, "rejected", errors=errors_from_validation(exc)))
+                continue
+            except Rejected as exc:
+                savepoint.rollback()
+                results.append(ItemResult(index, "rejected", errors=exc.errors))
+                continue
+            results.append(ItemResult(index, "created" if created else "existing", id=person_id))
+        conn.commit()
+    return results
 
 
 def patch_person(conn: Connection, person_id: str, patch: PersonPatch, actor: str, now: datetime) -> None:

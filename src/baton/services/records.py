@@ -16,7 +16,13 @@ from sqlalchemy import Connection, Table, insert, select
 
 from baton.services.payloads import AccountIn, ActivityIn, LeadIn, OpportunityIn
 from baton.services.references import person_ref, record_ref
-from baton.store.tables import account_domains, accounts, activities, leads, opportunities
+from baton.store.tables import (
+    account_domains,
+    accounts,
+    activities,
+    leads,
+    opportunities,
+)
 
 AfterInsert = Callable[[Connection, int, dict[str, Any], datetime, str], list[str]]
 

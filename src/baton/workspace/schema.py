@@ -6,13 +6,21 @@ its first example is the *e.g.*; keep both written for a RevOps reader.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from datetime import time
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
 
 from baton.workspace.zones import check_timezone
 

@@ -5,10 +5,11 @@ Revises:
 Create Date: 2026-11-22 15:39:01.247210
 """
 
-from alembic import op
 import sqlalchemy as sa
-import baton.store.types
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import baton.store.types
 
 revision = '0001'
 down_revision = None

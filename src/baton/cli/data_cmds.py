@@ -1,0 +1,142 @@
+"""Data in and access: import CSV exports, API tokens, out-of-office periods."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from rich.progress import Progress
+
+from baton.cli.main import CliContext, author_name
+from baton.services.csvdates import parse_crm_datetime
+from baton.services.importer import ImportOptions, import_csv
+from baton.services.people import person_view, set_out_of_office
+from baton.services.tokens import SCOPES, create_token, list_tokens, revoke_token
+from baton.services.versions import active_version
+from baton.workspace.loader import load_workspace
+from baton.workspace.problems import WorkspaceError
+
+pass_ctx = click.make_pass_decorator(CliContext)
+KIND_NAMES = {"leads": "lead", "accounts": "account", "people": "person", "activities": "activity", "opportunities": "opportunity"}
+
+
+def workspace_zone(ctx: CliContext, baton) -> ZoneInfo:
+    """The time zone naive dates are read in: the live version's, else baton.yaml's, else UTC."""
+    with baton.db.read() as conn:
+        live = active_version(conn)
+    if live is not None:
+        return ZoneInfo(live.document["workspace"]["timezone"])
+    try:
+        return ZoneInfo(load_workspace(ctx.workspace).spec.workspace.timezone)
+    except WorkspaceError:
+        return ZoneInfo("UTC")
+
+
+def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        column, sep, name = pair.partition("=")
+        if not sep or not column or not name:
+            raise click.BadParameter(f"'{pair}' is not CSV_COLUMN=field (e.g. --map 'Email Address=email')", param_hint="--map")
+        out[column.strip()] = name.strip()
+    return out
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(sorted(KIND_NAMES)))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=field", help="Map a CSV column to a Baton field (repeatable).")
+@click.option("--day-first", is_flag=True, help="Read 03/04/2026 as 3 April (default: March 4, as US CRM exports write it).")
+@click.option("--source-system", default=None, help="Set source_system on rows that do not carry one, e.g. salesforce.")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to write rejected rows (default FILE.rejects.csv).")
+@pass_ctx
+def import_(ctx: CliContext, kind: str, file: Path, maps: tuple[str, ...], day_first: bool, source_system: str | None, rejects: Path | None) -> None:
+    """Import a CSV export of KIND from FILE. Naive dates are read in the workspace time zone."""
+    baton = ctx.open()
+    opts = ImportOptions(KIND_NAMES[kind], _mapping(maps), workspace_zone(ctx, baton), day_first, source_system, f"cli:{author_name()}")
+    total = max(sum(1 for _ in file.open(encoding="utf-8-sig")) - 1, 0)
+    with Progress(transient=True) as progress:
+        task = progress.add_task(f"importing {kind}", total=total)
+        summary = import_csv(baton.db, file, opts, baton.clock.now(), lambda n: progress.advance(task, n))
+    click.echo(f"{summary.rows} rows: {summary.inserted} inserted, {summary.duplicates} duplicates, {len(summary.rejected)} rejected")
+    for line, warning in summary.warnings[:20]:
+        click.echo(f"  warning line {line}: {warning}")
+    if summary.rejected:
+        target = rejects or file.with_suffix(".rejects.csv")
+        summary.write_rejects(target)
+        for line, _, errors in summary.rejected[:10]:
+            click.echo(f"  {file.name}:{line}: " + "; ".join(f"{e.as_dict()['field']}: {e.message}" for e in errors), err=True)
+        click.echo(f"rejected rows written to {target}", err=True)
+        raise SystemExit(1)
+
+
+@click.group()
+def token() -> None:
+    """API tokens (scopes: ingest, read, admin)."""
+
+
+@token.command("create")
+@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(SCOPES), help="Repeatable.")
+@click.option("--name", required=True, help="What uses it, e.g. website-form.")
+@pass_ctx
+def token_create(ctx: CliContext, scopes: tuple[str, ...], name: str) -> None:
+    """Create a token and print it once (only its hash is stored)."""
+    baton = ctx.open()
+    with baton.db.write() as conn:
+        value = create_token(conn, name, list(scopes), f"cli:{author_name()}", baton.clock.now())
+        conn.commit()
+    click.echo(value)
+
+
+@token.command("list")
+@pass_ctx
+def token_list(ctx: CliContext) -> None:
+    baton = ctx.open()
+    with baton.db.read() as conn:
+        for t in list_tokens(conn):
+            state = f"revoked {t['revoked_at']:%Y-%m-%d}" if t["revoked_at"] else "active"
+            click.echo(f"{t['id']:>4}  {t['name']:<24} {t['scopes']:<20} {state}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@pass_ctx
+def token_revoke(ctx: CliContext, token_id: int) -> None:
+    baton = ctx.open()
+    with baton.db.write() as conn:
+        done = revoke_token(conn, token_id, f"cli:{author_name()}", baton.clock.now())
+        conn.commit()
+    if not done:
+        raise click.ClickException(f"no active token {token_id}; `baton token list` shows them")
+    click.echo(f"token {token_id} revoked")
+
+
+@click.command()
+@click.argument("person_id")
+@click.option("--from", "starts", required=True, help="Start, e.g. 2026-12-22 or 2026-12-22T09:00 (workspace time zone unless an offset is given).")
+@click.option("--to", "ends", required=True, help="End (exclusive), e.g. 2027-01-04.")
+@click.option("--reason", default="PTO")
+@click.option("--replace", is_flag=True, help="Replace the person's existing periods instead of adding one.")
+@pass_ctx
+def pto(ctx: CliContext, person_id: str, starts: str, ends: str, reason: str, replace: bool) -> None:
+    """Set an out-of-office period for PERSON_ID (routing skips them meanwhile)."""
+    baton = ctx.open()
+    zone = workspace_zone(ctx, baton)
+    try:
+        period = {"starts_at": parse_crm_datetime(starts, zone), "ends_at": parse_crm_datetime(ends, zone), "reason": reason}
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    if period["ends_at"] <= period["starts_at"]:
+        raise click.BadParameter("--to must be after --from")
+    with baton.db.write() as conn:
+        view = person_view(conn, person_id)
+        if view is None:
+            raise click.ClickException(f"no person '{person_id}'")
+        periods = [] if replace else [{k: p[k] for k in ("starts_at", "ends_at", "reason")} for p in view["out_of_office"]]
+        set_out_of_office(conn, person_id, periods + [period], f"cli:{author_name()}", baton.clock.now())
+        conn.commit()
+    click.echo(f"{person_id} out of office {period['starts_at']:%Y-%m-%d %H:%M} → {period['ends_at']:%Y-%m-%d %H:%M} UTC ({reason})")
+
+
+COMMANDS = [import_, token, pto]

@@ -1,0 +1,95 @@
+"""Running Baton: serve, the demo, database migrations."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from rich.progress import Progress
+
+from baton.bootstrap import Baton
+from baton.cli.main import CliContext
+from baton.services.tokens import create_token
+from baton.settings import DEFAULT_PORT, Settings
+
+pass_ctx = click.make_pass_decorator(CliContext)
+
+
+def run_server(baton: Baton, host: str, port: int, *, with_worker: bool = True) -> None:
+    import uvicorn
+
+    from baton.api.app import create_app
+    from baton.services.worker import Worker
+
+    app = create_app(baton, worker=Worker(baton) if with_worker else None)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Serve the API only (run workers elsewhere).")
+@pass_ctx
+def serve(ctx: CliContext, host: str, port: int, no_worker: bool) -> None:
+    """Serve the API (docs at /docs) and run the background worker, in one process."""
+    baton = ctx.open()
+    click.echo(f"Baton serving {ctx.workspace.resolve()} on http://{host}:{port} (database: {baton.db.dialect})")
+    run_server(baton, host, port, with_worker=not no_worker)
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="baton-demo")
+@click.option("--no-serve", is_flag=True, help="Only create and load the demo workspace.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
+    """Create a demo company in DIRECTORY (default ./baton-demo), load it, and serve it."""
+    from baton.services.demo_load import demo_loaded, ensure_demo_workspace, load_demo
+
+    started = time.monotonic()
+    directory.mkdir(parents=True, exist_ok=True)
+    if ensure_demo_workspace(directory):
+        click.echo(f"wrote the demo workspace to {directory.resolve()}")
+    ctx = CliContext(workspace=directory)
+    baton = ctx.open()
+    if demo_loaded(baton):
+        click.echo("demo data already loaded")
+    else:
+        with Progress(transient=True) as progress:
+            tasks: dict[str, int] = {}
+
+            def report(entity: str, done: int, total: int) -> None:
+                tasks.setdefault(entity, progress.add_task(f"loading {entity} records", total=total))
+                progress.update(tasks[entity], completed=done)
+
+            counts = load_demo(baton, directory, baton.clock.now(), report)
+        click.echo("loaded " + ", ".join(f"{n:,} {k} records" for k, n in counts.items()))
+    with baton.db.write() as conn:
+        token = create_token(conn, f"demo-admin-{int(time.time())}", ["admin"], "demo", baton.clock.now())
+        conn.commit()
+    click.echo(f"ready in {time.monotonic() - started:.1f} s")
+    click.echo(f"admin token: {token}")
+    if no_serve:
+        click.echo(f"serve it with: baton -w {directory} serve")
+        return
+    click.echo(f"Baton is at http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    click.echo(f'try: curl -H "Authorization: Bearer {token}" http://{host}:{port}/v1/leads/1')
+    run_server(baton, host, port)
+
+
+@click.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command()
+@pass_ctx
+def upgrade(ctx: CliContext) -> None:
+    """Apply pending migrations (serve does this at start too)."""
+    settings: Settings = ctx.settings()
+    ctx.open()
+    click.echo(f"schema up to date ({settings.database_url.split('@')[-1]})")
+
+
+COMMANDS = [serve, demo, db]

@@ -1,0 +1,126 @@
+"""Workspace as code: init, check, apply, activate, versions, diff."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from baton.cli.main import CliContext, author_name
+from baton.services.versions import (
+    VersionError,
+    activate_version,
+    apply_workspace,
+    diff_versions,
+    list_versions,
+)
+from baton.workspace.loader import Workspace, load_workspace
+from baton.workspace.problems import WorkspaceError
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "workspace" / "templates"
+pass_ctx = click.make_pass_decorator(CliContext)
+
+
+def load_or_fail(root: Path) -> Workspace:
+    """Load the workspace or print every problem and exit 1."""
+    try:
+        ws = load_workspace(root)
+    except WorkspaceError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        errors = len(exc.errors)
+        raise click.ClickException(f"{errors} error{'s' if errors != 1 else ''} in {root / 'baton.yaml'}") from None
+    for warning in ws.warnings:
+        click.echo(str(warning), err=True)
+    return ws
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Scaffold a commented baton.yaml and an example people.csv in DIRECTORY."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in ("baton.yaml", "people.csv"):
+        target = directory / name
+        if target.exists():
+            raise click.ClickException(f"{target} already exists; not overwriting it")
+    for name in ("baton.yaml", "people.csv"):
+        shutil.copyfile(TEMPLATES / name, directory / name)
+    click.echo(f"Created {directory / 'baton.yaml'} and {directory / 'people.csv'}.\nNext: cd {directory} && baton check && baton apply")
+
+
+@click.command()
+@pass_ctx
+def check(ctx: CliContext) -> None:
+    """Validate baton.yaml (and the files it includes); list every problem."""
+    ws = load_or_fail(ctx.workspace)
+    s = ws.spec
+    click.echo(f"ok: {ctx.workspace / 'baton.yaml'} — {len(s.people)} people, {len(s.teams)} teams, {len(s.calendars)} calendars, {len(s.definitions)} definitions")
+
+
+@click.command()
+@click.option("--author", default=None, help="Who applies it (default: $BATON_AUTHOR or $USER).")
+@pass_ctx
+def apply(ctx: CliContext, author: str | None) -> None:
+    """Record the workspace as a new draft version (nothing changes until `baton activate`)."""
+    ws = load_or_fail(ctx.workspace)
+    baton = ctx.open()
+    result = apply_workspace(baton.db, ws, author or author_name(), baton.clock.now())
+    if not result.created:
+        click.echo(f"no change: the workspace is identical to version {result.number}")
+        return
+    click.echo(f"version {result.number} recorded as draft")
+    for line in result.diff:
+        click.echo(f"  {line}")
+    click.echo(f"make it live with: baton activate {result.number}")
+
+
+@click.command()
+@click.argument("version", type=int)
+@click.option("--author", default=None, help="Who activates it (default: $BATON_AUTHOR or $USER).")
+@pass_ctx
+def activate(ctx: CliContext, version: int, author: str | None) -> None:
+    """Make VERSION the live workspace (the previous live version is kept)."""
+    baton = ctx.open()
+    try:
+        changes = activate_version(baton.db, version, author or author_name(), baton.clock.now())
+    except VersionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"version {version} is active")
+    for line in changes:
+        click.echo(f"  {line}")
+
+
+@click.command()
+@pass_ctx
+def versions(ctx: CliContext) -> None:
+    """List workspace versions: the change log."""
+    baton = ctx.open()
+    with baton.db.read() as conn:
+        rows = list_versions(conn)
+    table = Table("version", "state", "author", "created (UTC)", "activated (UTC)", "changes", "hash")
+    for r in rows:
+        table.add_row(str(r["number"]), r["state"], r["author"], f"{r['created_at']:%Y-%m-%d %H:%M}",
+                      f"{r['activated_at']:%Y-%m-%d %H:%M}" if r["activated_at"] else "", str(len(r["diff"].splitlines())), r["content_hash"][:12])
+    Console().print(table)
+
+
+@click.command()
+@click.argument("a", type=int)
+@click.argument("b", type=int)
+@pass_ctx
+def diff(ctx: CliContext, a: int, b: int) -> None:
+    """Show what changed from version A to version B."""
+    baton = ctx.open()
+    with baton.db.read() as conn:
+        try:
+            lines = diff_versions(conn, a, b)
+        except VersionError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo("\n".join(lines) if lines else f"versions {a} and {b} are identical")
+
+
+COMMANDS = [init, check, apply, activate, versions, diff]
