@@ -100,7 +100,15 @@ def expand_weekdays(key: str) -> list[str]:
         i, j = WEEKDAYS.index(parts[0]), WEEKDAYS.index(parts[1])
         if i <= j:
             return list(WEEKDAYS[i : j + 1])
-    raise ValueError(f"'{key}' is not a weekday or a range of weekdays")
+    raise ValueError(f"'{key}' is not a weekday or a range of weekdays (mon, tue, … sun, or mon-fri)")
+
+
+def _weekday_key(key: str) -> str:
+    expand_weekdays(key)
+    return key
+
+
+WeekdayKey = Annotated[str, AfterValidator(_weekday_key)]
 
 
 class WorkspaceInfo(Section):
@@ -127,7 +135,7 @@ class CustomDay(Section):
 
 class CalendarSpec(Section):
     timezone: TimeZoneName
-    week: dict[str, list[Window]] = Field(
+    week: dict[WeekdayKey, list[Window]] = Field(
         description="weekday (or range like mon-fri) -> list of 'HH:MM-HH:MM' windows",
         examples=[{"mon-fri": ["09:00-12:00", "13:00-17:00"]}],
     )

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from baton.api.app import create_app
+from baton.services.tokens import create_token
+from baton.services.versions import activate_version, apply_workspace
+from baton.workspace.loader import load_workspace
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "baton" / "workspace" / "templates"
+
+
+@pytest.fixture
+def workspace_dir(tmp_path) -> Path:
+    for name in ("baton.yaml", "people.csv"):
+        shutil.copy(TEMPLATES / name, tmp_path / name)
+    return tmp_path
+
+
+@pytest.fixture
+def live(baton, workspace_dir):
+    """The init template applied and activated: people and teams exist."""
+    applied = apply_workspace(baton.db, load_workspace(workspace_dir), "tester", baton.clock.now())
+    activate_version(baton.db, applied.number, "tester", baton.clock.now())
+    return baton
+
+
+def make_token(baton, *scopes: str) -> str:
+    with baton.db.write() as conn:
+        token = create_token(conn, "t-" + "-".join(scopes), list(scopes), "tester", baton.clock.now())
+        conn.commit()
+    return token
+
+
+@pytest.fixture
+def api(live):
+    """A client holding an admin token; ``api.as_(scope)`` gives one with a narrower token."""
+    client = TestClient(create_app(live))
+    client.headers["Authorization"] = f"Bearer {make_token(live, 'admin')}"
+
+    def as_(*scopes: str) -> TestClient:
+        other = TestClient(create_app(live))
+        other.headers["Authorization"] = f"Bearer {make_token(live, *scopes)}"
+        return other
+
+    client.as_ = as_
+    return client
