@@ -1,6 +1,6 @@
 """Business calendar regressions, each named after the situation it pins down."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,7 +9,6 @@ from baton.domain.calendar import BusinessCalendar, HolidaySet, check_holiday_co
 
 NY = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
-UTC = timezone.utc
 WEEKDAYS = range(5)
 
 

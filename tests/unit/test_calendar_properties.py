@@ -9,7 +9,8 @@ zone used has whole-minute offsets, so the walk is exact.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -19,7 +20,6 @@ from hypothesis import strategies as st
 from baton.domain import calendar as calendar_module
 from baton.domain.calendar import BusinessCalendar, HolidaySet
 
-UTC = timezone.utc
 MINUTE = timedelta(minutes=1)
 ZONES = ["America/New_York", "Europe/Berlin", "Australia/Sydney", "Asia/Kolkata", "UTC"]
 COUNTRIES = [(), (("US", None),), (("DE", "BY"),), (("AU", "NSW"),), (("US", None), ("DE", "BY"))]
@@ -221,6 +221,6 @@ def test_open_intervals_are_open_disjoint_and_sum_to_between(spec, a, b):
     cal = spec.calendar()
     intervals = list(cal.open_intervals(a, b))
     assert sum((e - s for s, e in intervals), timedelta(0)) == max(cal.between(a, b), timedelta(0))
-    for (s, e), (next_s, _) in zip(intervals, intervals[1:]):
+    for (s, e), (next_s, _) in pairwise(intervals):
         assert e < next_s and not cal.is_open(e)
     assert all(cal.is_open(s) and cal.is_open(e - timedelta(microseconds=1)) for s, e in intervals)

@@ -2,7 +2,8 @@
 ``people.csv``) and a seeded, deterministic set of CRM records to feed it.
 
 Pure: no clock, no network, no database. The caller passes ``now``; one seed
-always gives the same records.
+always gives the same records. Payloads are JSON-ready dicts for the models in
+``baton.services.payloads``.
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ import csv
 import io
 import math
 import random
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 from pathlib import Path
 from string import Template
 from zoneinfo import ZoneInfo
 
 SOURCE_SYSTEM = "demo-crm"
 FREEMAIL_DOMAINS = ("gmail.com", "outlook.com", "yahoo.com")
-REGION_OF_CALENDAR = {"americas": "NA", "emea": "EMEA", "apac": "APAC"}
+DEPARTED_DAYS_AGO = 35  # the departed rep's last day; nothing newer is his
+PEOPLE_COLUMNS = ("id", "name", "email", "slack_id", "role", "manager", "team", "timezone", "calendar", "active", "max_open", "max_per_day")
 
 
 @dataclass(frozen=True)
@@ -42,45 +46,378 @@ class DemoPerson:
 
     @property
     def region(self) -> str:
-        return REGION_OF_CALENDAR[self.calendar]
+        return {"americas": "NA", "emea": "EMEA", "apac": "APAC"}[self.calendar]
 
 
-def _team(manager: str, team: str, calendar: str, role: str, cap: tuple[int, int], *rows: tuple[str, str, str, str]) -> list[DemoPerson]:
-    return [DemoPerson(pid, name, role, slack, tz, calendar if len(extra) == 0 else extra, manager, team, True, *cap)
-            for pid, name, slack, tz, *extra in rows]  # fmt: skip
+def _rep(pid: str, name: str, role: str, slack: str, zone: str, calendar: str, manager: str, team: str, cap: tuple[int, int], active: bool = True) -> DemoPerson:
+    return DemoPerson(pid, name, role, slack, zone, calendar, manager, team, active, *cap)
 
 
-_EXEC = DemoPerson("jordan-blake", "Jordan Blake", "executive", "U024BE7LH", "America/New_York", "americas")
-_MANAGERS = [
+SDR_CAP, AE_CAP, AM_CAP, CSM_CAP = (60, 25), (40, 8), (80, 10), (60, 5)
+DEMO_PEOPLE: tuple[DemoPerson, ...] = (
+    DemoPerson("jordan-blake", "Jordan Blake", "executive", "U024BE7LH", "America/New_York", "americas"),
     DemoPerson("maria-chen", "Maria Chen", "manager", "U03M8CH2N", "America/New_York", "americas", "jordan-blake", "sdr-americas"),
     DemoPerson("david-okafor", "David Okafor", "manager", "U03D0K4FR", "America/Chicago", "americas", "jordan-blake", "ae-enterprise"),
     DemoPerson("lukas-weber", "Lukas Weber", "manager", "U03LW9B3R", "Europe/Berlin", "emea", "jordan-blake", "ae-emea"),
     DemoPerson("priya-nair", "Priya Nair", "manager", "U03PN7A1R", "America/New_York", "americas", "jordan-blake", "cs-global"),
-]
-_SDRS = [
-    DemoPerson("ava-thompson", "Ava Thompson", "sdr", "U04AT2M8Q", "America/New_York", "americas", "maria-chen", "sdr-americas", True, 60, 25),
-    DemoPerson("ben-carter", "Ben Carter", "sdr", "U04BC5K1W", "America/New_York", "americas", "maria-chen", "sdr-americas", True, 60, 25),
-    DemoPerson("carlos-mendoza", "Carlos Mendoza", "sdr", "U04CM7P3D", "America/Chicago", "americas", "maria-chen", "sdr-americas", True, 60, 25),
-    DemoPerson("dana-brooks", "Dana Brooks", "sdr", "U04DB3X6V", "America/Denver", "americas", "maria-chen", "sdr-americas", True, 50, 20),
-    DemoPerson("ethan-walsh", "Ethan Walsh", "sdr", "U04EW8N2J", "America/Los_Angeles", "americas", "maria-chen", "sdr-americas", False, 60, 25),
-    DemoPerson("fatima-hassan", "Fatima Hassan", "sdr", "U04FH1R9T", "America/Los_Angeles", "americas", "maria-chen", "sdr-americas", True, 60, 25),
-    DemoPerson("sophie-hughes", "Sophie Hughes", "sdr", "U04SH6L2B", "Europe/London", "emea", "lukas-weber", "ae-emea", True, 60, 25),
-]
-_AES = [
-    DemoPerson("grace-kim", "Grace Kim", "ae", "U05GK3T7M", "America/New_York", "americas", "david-okafor", "ae-enterprise", True, 40, 8),
-    DemoPerson("henry-castillo", "Henry Castillo", "ae", "U05HC8V1Z", "America/Chicago", "americas", "david-okafor", "ae-enterprise", True, 40, 8),
-    DemoPerson("isabel-moreno", "Isabel Moreno", "ae", "U05IM2Q4S", "America/Los_Angeles", "americas", "david-okafor", "ae-enterprise", True, 40, 8),
-    DemoPerson("jamal-wright", "Jamal Wright", "ae", "U05JW9D6K", "America/Toronto", "americas", "david-okafor", "ae-enterprise", True, 35, 6),
-    DemoPerson("liam-oconnor", "Liam O'Connor", "ae", "U05LO4H8P", "Australia/Sydney", "apac", "david-okafor", "ae-enterprise", True, 40, 10),
-    DemoPerson("klara-fischer", "Klara Fischer", "ae", "U05KF7N3C", "Europe/Berlin", "emea", "lukas-weber", "ae-emea", True, 40, 8),
-    DemoPerson("olivier-dubois", "Olivier Dubois", "ae", "U05OD1G5Y", "Europe/Paris", "emea", "lukas-weber", "ae-emea", True, 40, 8),
-    DemoPerson("emma-jansen", "Emma Jansen", "ae", "U05EJ6W2X", "Europe/Amsterdam", "emea", "lukas-weber", "ae-emea", True, 40, 8),
-]
-_CS = [
-    DemoPerson("rachel-stein", "Rachel Stein", "am", "U06RS5B9F", "America/New_York", "americas", "priya-nair", "cs-global", True, 80, 10),
-    DemoPerson("noah-bennett", "Noah Bennett", "am", "U06NB2K7J", "Europe/London", "emea", "priya-nair", "cs-global", True, 80, 10),
-    DemoPerson("hannah-price", "Hannah Price", "csm", "U06HP8M4R", "America/New_York", "americas", "priya-nair", "cs-global", True, 60, 5),
-    DemoPerson("mei-tanaka", "Mei Tanaka", "csm", "U06MT3Z1L", "Australia/Sydney", "apac", "priya-nair", "cs-global", True, 60, 5),
-    DemoPerson("tobias-keller", "Tobias Keller", "csm", "U06TK9C2D", "Europe/Berlin", "emea", "priya-nair", "cs-global", True, 60, 5),
-]
-DEMO_PEOPLE: tuple[DemoPerson, ...] = (_EXEC, *_MANAGERS, *_SDRS, *_AES, *_CS)
+    _rep("ava-thompson", "Ava Thompson", "sdr", "U04AT2M8Q", "America/New_York", "americas", "maria-chen", "sdr-americas", SDR_CAP),
+    _rep("ben-carter", "Ben Carter", "sdr", "U04BC5K1W", "America/New_York", "americas", "maria-chen", "sdr-americas", SDR_CAP),
+    _rep("carlos-mendoza", "Carlos Mendoza", "sdr", "U04CM7P3D", "America/Chicago", "americas", "maria-chen", "sdr-americas", SDR_CAP),
+    _rep("dana-brooks", "Dana Brooks", "sdr", "U04DB3X6V", "America/Denver", "americas", "maria-chen", "sdr-americas", (50, 20)),
+    _rep("ethan-walsh", "Ethan Walsh", "sdr", "U04EW8N2J", "America/Los_Angeles", "americas", "maria-chen", "sdr-americas", SDR_CAP, active=False),
+    _rep("fatima-hassan", "Fatima Hassan", "sdr", "U04FH1R9T", "America/Los_Angeles", "americas", "maria-chen", "sdr-americas", SDR_CAP),
+    _rep("sophie-hughes", "Sophie Hughes", "sdr", "U04SH6L2B", "Europe/London", "emea", "lukas-weber", "ae-emea", SDR_CAP),
+    _rep("grace-kim", "Grace Kim", "ae", "U05GK3T7M", "America/New_York", "americas", "david-okafor", "ae-enterprise", AE_CAP),
+    _rep("henry-castillo", "Henry Castillo", "ae", "U05HC8V1Z", "America/Chicago", "americas", "david-okafor", "ae-enterprise", AE_CAP),
+    _rep("isabel-moreno", "Isabel Moreno", "ae", "U05IM2Q4S", "America/Los_Angeles", "americas", "david-okafor", "ae-enterprise", AE_CAP),
+    _rep("jamal-wright", "Jamal Wright", "ae", "U05JW9D6K", "America/Toronto", "americas", "david-okafor", "ae-enterprise", (35, 6)),
+    _rep("liam-oconnor", "Liam O'Connor", "ae", "U05LO4H8P", "Australia/Sydney", "apac", "david-okafor", "ae-enterprise", (40, 10)),
+    _rep("klara-fischer", "Klara Fischer", "ae", "U05KF7N3C", "Europe/Berlin", "emea", "lukas-weber", "ae-emea", AE_CAP),
+    _rep("olivier-dubois", "Olivier Dubois", "ae", "U05OD1G5Y", "Europe/Paris", "emea", "lukas-weber", "ae-emea", AE_CAP),
+    _rep("emma-jansen", "Emma Jansen", "ae", "U05EJ6W2X", "Europe/Amsterdam", "emea", "lukas-weber", "ae-emea", AE_CAP),
+    _rep("rachel-stein", "Rachel Stein", "am", "U06RS5B9F", "America/New_York", "americas", "priya-nair", "cs-global", AM_CAP),
+    _rep("noah-bennett", "Noah Bennett", "am", "U06NB2K7J", "Europe/London", "emea", "priya-nair", "cs-global", AM_CAP),
+    _rep("hannah-price", "Hannah Price", "csm", "U06HP8M4R", "America/New_York", "americas", "priya-nair", "cs-global", CSM_CAP),
+    _rep("mei-tanaka", "Mei Tanaka", "csm", "U06MT3Z1L", "Australia/Sydney", "apac", "priya-nair", "cs-global", CSM_CAP),
+    _rep("tobias-keller", "Tobias Keller", "csm", "U06TK9C2D", "Europe/Berlin", "emea", "priya-nair", "cs-global", CSM_CAP),
+)
+
+_WORKSPACE_YAML = Template("""\
+# Northwind Analytics - the Baton demo workspace.
+#
+# Northwind sells a B2B analytics platform. Its revenue team has an SDR team for
+# the Americas, enterprise AEs (Americas and APAC), an EMEA team, and a global
+# Customer Success team. This folder is where their hand-off rules live:
+#   baton check        validate it (errors name the file, the line and the fix)
+#   baton apply        record it as a draft version
+#   baton activate N   make version N live
+
+workspace:
+  name: Northwind Analytics
+  # Time zone for dates that arrive without one (e.g. CSV imports): an IANA name.
+  timezone: America/New_York
+
+# The terms Sales and Marketing agreed on. A rule that uses a term that is not
+# approved yet cannot be activated, so the argument happens here, not in a deal review.
+definitions:
+  - term: MQL
+    text: A lead with a fit score of 60 or more that raised a hand or engaged twice with our content in the last 30 days.
+    approved: true
+  - term: SAL
+    text: An MQL that its owner accepted within the SLA and committed to work.
+    approved: true
+  - term: SQL
+    text: A lead a rep qualified in a live conversation (need, budget and timing confirmed) and turned into an opportunity.
+    approved: true
+  - term: Hand-raiser
+    text: A demo request, contact-sales form or free-trial sign-up, i.e. someone asking to talk to Sales now.
+    approved: true
+  - term: SLA hit
+    text: The owner made a first real touch (call, email or meeting) within the response time of the lead's SLA, counted in business hours.
+    approved: true
+  - term: Ownership timeout
+    text: An owner who has not touched a lead for 10 business days loses it back to routing.
+    approved: true
+
+# Business calendars. SLA clocks run only while a calendar is open: a lead that
+# arrives on Friday night is not late on Saturday. Several windows a day are
+# allowed (the gap is lunch); holidays come from the holidays package.
+calendars:
+  americas:
+    timezone: America/New_York
+    week:
+      mon-fri: ["09:00-12:00", "13:00-17:30"]
+    holidays:
+      - country: US
+    custom_days:
+      - date: 2026-11-27
+        name: Day after Thanksgiving       # no hours: closed all day
+      - date: 2026-12-24
+        name: Christmas Eve (half day)
+        hours: ["09:00-13:00"]
+  emea:
+    timezone: Europe/Berlin
+    week:
+      mon-thu: ["09:00-17:30"]
+      fri: ["09:00-16:00"]                 # short Fridays
+    holidays:
+      - country: DE
+        subdivision: BE                    # Berlin's public holidays
+    custom_days:
+      - date: 2026-12-24
+        name: Heiligabend
+      - date: 2026-12-31
+        name: Silvester
+  apac:
+    timezone: Australia/Sydney
+    week:
+      mon-fri: ["08:30-17:00"]
+    holidays:
+      - country: AU
+        subdivision: NSW
+
+# Teams: who manages them (missed SLAs escalate to the manager) and the
+# calendar the team works to.
+teams:
+  - id: sdr-americas
+    name: SDR Americas
+    manager: maria-chen
+    calendar: americas
+  - id: ae-enterprise
+    name: AE Enterprise (Americas & APAC)
+    manager: david-okafor
+    calendar: americas
+  - id: ae-emea
+    name: AE EMEA
+    manager: lukas-weber
+    calendar: emea
+  - id: cs-global
+    name: Customer Success
+    manager: priya-nair
+    calendar: americas
+
+# People. The executive is listed inline; everyone else comes from people.csv,
+# one row per person, with these columns (empty cell = not set):
+#   id           short unique id, used as owner everywhere else
+#   name         full name
+#   email        personal work email: where alerts go (not a shared inbox)
+#   slack_id     Slack member id (profile > ... > Copy member ID) for direct messages
+#   role         sdr, bdr, ae, am, csm, se, manager, executive, revops or marketing
+#   manager      id of their manager: escalations climb this chain
+#   team         id of a team above
+#   timezone     IANA time zone name, e.g. America/Chicago
+#   calendar     name of a calendar above: the hours their SLA clocks run
+#   active       false for someone who left: they get nothing new
+#   max_open     most open leads they may hold at once (empty = no limit)
+#   max_per_day  most new leads a day (empty = no limit)
+people:
+$executive
+  - file: people.csv
+""")
+
+
+def write_demo_workspace(directory: Path) -> None:
+    """Write baton.yaml and people.csv for the demo company into directory (created if missing)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    executive, *others = DEMO_PEOPLE
+    inline = (f"  - id: {executive.id}\n    name: {executive.name}\n    email: {executive.email}\n"
+              f"    slack_id: {executive.slack_id}\n    role: {executive.role}\n"
+              f"    timezone: {executive.timezone}\n    calendar: {executive.calendar}")  # fmt: skip
+    (directory / "baton.yaml").write_text(_WORKSPACE_YAML.substitute(executive=inline), encoding="utf-8")
+    (directory / "people.csv").write_text(_people_csv(others), encoding="utf-8")
+
+
+def _people_csv(people: list[DemoPerson]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PEOPLE_COLUMNS)
+    for p in people:
+        cells = (p.id, p.name, p.email, p.slack_id, p.role, p.manager, p.team, p.timezone, p.calendar, str(p.active).lower(), p.max_open, p.max_per_day)
+        writer.writerow(["" if cell is None else cell for cell in cells])
+    return out.getvalue()
+
+
+# --- records -----------------------------------------------------------------
+
+INDUSTRIES = {  # industry: (weight, words that end a company name in it)
+    "Software": (28, ("Labs", "Systems", "Cloud", "Data", "Works", "Software")),
+    "Financial Services": (14, ("Capital", "Finance", "Payments", "Lending", "Wealth")),
+    "Healthcare": (13, ("Health", "Care", "Medical", "Diagnostics", "Clinics")),
+    "Manufacturing": (13, ("Industries", "Components", "Manufacturing", "Precision", "Tooling")),
+    "Retail": (12, ("Retail", "Goods", "Outfitters", "Market", "Home")),
+    "Logistics": (11, ("Logistics", "Freight", "Transport", "Shipping")),
+    "Education": (9, ("Learning", "Academy", "Education", "Schools")),
+}
+ROOTS = (
+    "Alderwick", "Ambergate", "Ashbourne", "Bellhaven", "Birchfield", "Blackthorn", "Bramblecot", "Brightmoor",
+    "Calderon", "Cinderford", "Coldharbor", "Copperleaf", "Crestline", "Dovecote", "Driftwood", "Eastbrook",
+    "Elmstead", "Fairhollow", "Fennick", "Foxglove", "Glenrock", "Goldcrest", "Granitefall", "Greyfriar",
+    "Halvard", "Hartwell", "Hazelmere", "Highgrove", "Hollowell", "Ironbark", "Juniper", "Kestrel",
+    "Kingsmere", "Larkspur", "Lindqvist", "Lowmoor", "Marlowe", "Meridane", "Millbrook", "Moorcroft",
+    "Norhaven", "Northgate", "Oakhurst", "Orchard", "Palisade", "Pinecrest", "Quarrystone", "Quillon",
+    "Ravenholt", "Redfern", "Riverbend", "Rookwood", "Saltmarsh", "Sandpiper", "Silverbirch", "Stonebridge",
+    "Sunmeadow", "Tamarind", "Thistledown", "Tidewater", "Umberfield", "Valewood", "Velmora", "Westerly",
+    "Whitlock", "Wildrose", "Willowbrook", "Wrenfield", "Yarrow", "Zephyrine", "Auberon", "Brackenridge",
+    "Castellan", "Dunmore", "Everline", "Falconer", "Gildmere", "Harrowgate", "Islay", "Jessamine",
+    "Kirkwall", "Lochmere", "Mistral", "Nettlebed", "Ottermill", "Penhallow", "Ravensworth", "Solenne",
+)  # fmt: skip
+COUNTRIES = {  # code: (weight, region, domain ending, legal suffix, name, time zone)
+    "US": (42, "NA", ".com", "Inc.", "USA", ""),
+    "CA": (6, "NA", ".com", "Inc.", "Canada", "America/Toronto"),
+    "GB": (12, "EMEA", ".co.uk", "Ltd", "UK", "Europe/London"),
+    "DE": (10, "EMEA", ".de", "GmbH", "Deutschland", "Europe/Berlin"),
+    "FR": (5, "EMEA", ".fr", "SAS", "France", "Europe/Paris"),
+    "NL": (5, "EMEA", ".nl", "B.V.", "Nederland", "Europe/Amsterdam"),
+    "AU": (8, "APAC", ".com.au", "Pty Ltd", "Australia", "Australia/Sydney"),
+    "SG": (4, "APAC", ".com.sg", "Pte. Ltd.", "Singapore", "Asia/Singapore"),
+}
+US_STATES = {  # state: (weight, time zone)
+    "CA": (16, "America/Los_Angeles"), "NY": (14, "America/New_York"), "TX": (11, "America/Chicago"),
+    "MA": (8, "America/New_York"), "IL": (8, "America/Chicago"), "WA": (7, "America/Los_Angeles"),
+    "GA": (6, "America/New_York"), "CO": (6, "America/Denver"), "FL": (7, "America/New_York"),
+    "NC": (5, "America/New_York"), "PA": (6, "America/New_York"), "VA": (6, "America/New_York"),
+}  # fmt: skip
+SEGMENTS = (("SMB", 10, 199), ("Mid-Market", 200, 999), ("Enterprise", 1000, 25000))
+FIRST_NAMES = {
+    "NA": ("James", "Olivia", "Michael", "Sophia", "Daniel", "Emily", "Marcus", "Chloe", "Ryan", "Aaliyah", "Kevin", "Megan",
+           "Luis", "Sarah", "Andre", "Jessica", "Tyler", "Priyanka", "Brandon", "Natalie", "Jason", "Lauren", "Derek", "Rosa"),
+    "EMEA": ("Oliver", "Charlotte", "Thomas", "Amelia", "Jonas", "Lea", "Felix", "Marie", "Julien", "Camille", "Lucas", "Sanne",
+             "Daan", "Ines", "Harry", "Freya", "Matthias", "Anouk", "Hugo", "Isla", "Niklas", "Elena", "Pieter", "Zoe"),
+    "APAC": ("Jack", "Ruby", "Ethan", "Mia", "Wei", "Hui Min", "Arjun", "Chloe", "Lachlan", "Isabella", "Kenji", "Grace",
+             "Ravi", "Sienna", "Daniel", "Li Ting", "Noah", "Matilda", "Jun", "Aisha"),
+}  # fmt: skip
+LAST_NAMES = {
+    "NA": ("Johnson", "Williams", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Anderson", "Taylor", "Thomas",
+           "Moore", "Jackson", "Lee", "Harris", "Clark", "Lewis", "Walker", "Patel", "Nguyen", "Robinson", "Ramirez", "Coleman"),
+    "EMEA": ("Smith", "Jones", "Evans", "Wilson", "Muller", "Schmidt", "Schneider", "Becker", "Martin", "Bernard", "Dubois",
+             "Lefevre", "de Vries", "van Dijk", "Bakker", "Visser", "Hoffmann", "Wright", "Walsh", "Murphy", "Rossi", "Novak"),
+    "APAC": ("Smith", "Nguyen", "Tan", "Lim", "Wong", "Chen", "Singh", "Kumar", "Brown", "Wilson", "Taylor", "Kelly",
+             "Sato", "Suzuki", "Lee", "Ng", "Campbell", "Ryan", "Sharma", "Goh"),
+}  # fmt: skip
+TITLES = (
+    "VP of Sales", "Head of Revenue Operations", "Revenue Operations Manager", "Sales Operations Analyst",
+    "Director of Marketing Operations", "Chief Revenue Officer", "Demand Generation Manager", "Head of Data",
+    "Data Analyst", "BI Developer", "VP Finance", "CTO", "Founder & CEO", "Marketing Manager", "Analytics Engineer",
+)  # fmt: skip
+SOURCES = {  # source: (weight, {lead type: weight}, campaigns)
+    "website": (30, {"demo-request": 35, "contact-sales": 25, "free-trial": 25, "content": 15},
+                ("Pricing page", "Homepage demo form", "Contact us", "Free trial sign-up")),
+    "paid-search": (18, {"demo-request": 40, "free-trial": 40, "content": 20},
+                    ("Search - Brand", "Search - Competitor terms", "LinkedIn Ads - Data leaders", "Review site listing")),
+    "content": (15, {"content": 85, "demo-request": 15},
+                ("Ebook: The 2026 Analytics Benchmark", "Guide: KPI Dashboards That Get Used", "Report: State of Embedded BI")),
+    "webinar": (10, {"webinar": 90, "demo-request": 10},
+                ("Webinar: One Source of Truth for Revenue", "Webinar: Forecasting From CRM Data", "Webinar: Embedded Analytics in 30 Days")),
+    "event": (8, {"event": 85, "demo-request": 15},
+              ("Data Leaders Summit Chicago", "Analytics Forum London", "Northwind Roadshow Berlin", "Field dinner Sydney")),
+    "partner": (7, {"contact-sales": 60, "demo-request": 40},
+                ("Partner referral - Clearpath Consulting", "Partner referral - Ridgeline Advisory", "Cloud marketplace listing")),
+    "list-upload": (12, {"event": 60, "content": 40}, ("Trade show badge scans", "Content syndication - Q4", "ABM target list")),
+}  # fmt: skip
+HAND_RAISES = ("demo-request", "contact-sales", "free-trial")
+PRODUCTS = ("Analytics Cloud", "Data Pipelines", "Embedded BI")
+PARTNERS = ("Clearpath Consulting", "Ridgeline Advisory", "Bluefjord Data")
+STAGES = {"Discovery": 25, "Demo": 20, "Proposal": 15, "Negotiation": 10, "Closed Won": 18, "Closed Lost": 12}
+OPPORTUNITY_AMOUNTS = {"SMB": (6_000, 30_000), "Mid-Market": (25_000, 120_000), "Enterprise": (80_000, 600_000)}
+SUBJECTS = {
+    "call": ("Intro call", "Follow-up call", "Left voicemail"),
+    "email": ("Following up on your request", "Quick question about your reporting", "Resources from Northwind"),
+    "linkedin": ("Connection request", "InMail follow-up"),
+    "meeting": ("Discovery meeting", "Product demo"),
+}
+HOUR_CUM = list(accumulate((0.15,) * 6 + (0.4, 0.8, 1.6, 2.6, 2.6, 2.6, 2.0, 2.4, 2.4, 2.4, 2.4, 1.6, 1.0, 0.7, 0.7, 0.7, 0.35, 0.35)))
+WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 0.9, 0.22, 0.18)
+
+
+@dataclass(frozen=True)
+class DemoData:
+    accounts: list[dict]       # payload dicts for AccountIn
+    leads: list[dict]          # payload dicts for LeadIn
+    opportunities: list[dict]  # payload dicts for OpportunityIn
+    activities: list[dict]     # payload dicts for ActivityIn
+
+
+@dataclass(frozen=True)
+class _Company:
+    name: str    # as the CRM spells it
+    short: str   # as people type it into a form
+    domains: tuple[str, ...]
+    industry: str
+    country: str
+    state: str | None
+    employees: int
+    segment: str
+    parent: int | None = None  # index of the parent account
+
+    @property
+    def region(self) -> str:
+        return COUNTRIES[self.country][1]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(US_STATES[self.state][1] if self.state else COUNTRIES[self.country][5])
+
+
+@dataclass
+class _World:
+    """What every record generator draws on: the seeded dice, the window, the companies."""
+
+    rng: random.Random
+    now: datetime
+    start: datetime
+    departed_at: datetime
+    accounts: list[_Company]
+    others: list[_Company]
+    arrival_days: dict[str, tuple[list[date], list[float]]]
+
+
+def demo_records(now: datetime, *, seed: int = 7, leads: int = 5000, days: int = 60) -> DemoData:
+    """The demo company's CRM: ~400 accounts, ``leads`` leads received over the ``days``
+    days before ``now``, ~150 opportunities and touches on ~70 % of the leads."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware, e.g. datetime.now(UTC)")
+    if days < 1 or leads < 0:
+        raise ValueError("days must be at least 1 and leads not negative")
+    now = now.astimezone(UTC).replace(microsecond=0)
+    rng = random.Random(seed)
+    used: set[str] = set()
+    companies = [_company(rng, used, (35, 38, 27)) for _ in range(388)]
+    accounts = companies + _subsidiaries(rng, companies, used)
+    others = [_company(rng, used, (60, 28, 12)) for _ in range(1000)]
+    world = _World(rng, now, now - timedelta(days=days), now - timedelta(days=DEPARTED_DAYS_AGO), accounts, others, {})
+    account_payloads = _account_payloads(rng, accounts)
+    lead_payloads, activities = [], []
+    for number in range(1, leads + 1):
+        lead = _lead(world, number)
+        lead_payloads.append(lead)
+        activities += _lead_activities(world, lead)
+    activities += _account_activities(world, account_payloads)
+    for number, activity in enumerate(activities, 1):
+        activity["external_id"] = f"T-{number:06d}"
+    return DemoData(account_payloads, lead_payloads, _opportunities(world, account_payloads), activities)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _pick(rng: random.Random, weighted: dict) -> str:
+    """A key of ``{key: weight}`` or ``{key: (weight, ...)}``, by weight."""
+    return rng.choices(list(weighted), [w[0] if isinstance(w, tuple) else w for w in weighted.values()])[0]
+
+
+def _company(rng: random.Random, used: set[str], segment_weights: tuple[int, int, int]) -> _Company:
+    industry = _pick(rng, INDUSTRIES)
+    short = f"{rng.choice(ROOTS)} {rng.choice(INDUSTRIES[industry][1])}"
+    while short in used:
+        short = f"{rng.choice(ROOTS)} {rng.choice(INDUSTRIES[industry][1])}"
+    used.add(short)
+    country = _pick(rng, COUNTRIES)
+    ending, legal = COUNTRIES[country][2:4]
+    segment, low, high = rng.choices(SEGMENTS, segment_weights)[0]
+    employees = round(math.exp(rng.uniform(math.log(low), math.log(high))))
+    slug = short.lower().replace(" ", "-" if rng.random() < 0.2 else "")
+    ending = ".io" if industry == "Software" and rng.random() < 0.4 else ending
+    domains = (slug + ending,) + ((slug + (".io" if ending == ".com" else ".com"),) if rng.random() < 0.3 else ())
+    state = _pick(rng, US_STATES) if country == "US" else None
+    return _Company(f"{short} {legal}" if rng.random() < 0.4 else short, short, domains, industry, country, state, employees, segment)
+
+
+def _subsidiaries(rng: random.Random, companies: list[_Company], used: set[str]) -> list[_Company]:
+    """A dozen regional subsidiaries of enterprise accounts (listed after their parents)."""
+    parents = rng.sample([i for i, c in enumerate(companies) if c.segment == "Enterprise"], 12)
+    children = []
+    for index in parents:
+        parent = companies[index]
+        country = rng.choice([c for c in COUNTRIES if COUNTRIES[c][1] != parent.region])
+        ending, legal, label = COUNTRIES[country][2:5]
+        slug = parent.domains[0].split(".")[0]
+        domain = f"{slug}{ending}" if f"{slug}{ending}" not in parent.domains else f"{slug}-{country.lower()}{ending}"
+        employees = rng.randint(60, 900)
+        segment = "SMB" if employees < 200 else "Mid-Market"
+        state = _pick(rng, US_STATES) if country == "US" else None
+        short = f"{parent.short} {label}"
+        used.add(short)
+        children.append(_Company(f"{short} {legal}", short, (domain,), parent.industry, country, state, employees, segment, index))
+    return children

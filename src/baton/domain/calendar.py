@@ -33,8 +33,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
@@ -44,8 +45,7 @@ __all__ = ["BusinessCalendar", "DayWindows", "HolidaySet", "Window", "check_holi
 Window = tuple[time, time]
 DayWindows = tuple[Window, ...]
 
-_UTC = timezone.utc
-_EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DAY_S = 86_400
 # The timeline is cut into 364-day chunks of UTC microseconds; each chunk holds
 # its merged open intervals and running totals, so a query is a bisect.
@@ -81,9 +81,10 @@ def _normalize_windows(windows: Iterable[Window], where: str) -> DayWindows:
     """Validate one day's windows: local times, no overlap (past-midnight ends count)."""
     result, spans = [], []
     for window in windows:
-        opens, closes = window
-        if not (isinstance(opens, time) and isinstance(closes, time)):
+        if not (isinstance(window, tuple | list) and len(window) == 2
+                and all(isinstance(t, time) for t in window)):
             raise ValueError(f"{where}: a window is two datetime.time values, got {window!r}")
+        opens, closes = window
         if opens.tzinfo or closes.tzinfo:
             raise ValueError(f"{where}: window times are local wall time, without tzinfo")
         opens, closes = opens.replace(fold=0), closes.replace(fold=0)
@@ -91,18 +92,14 @@ def _normalize_windows(windows: Iterable[Window], where: str) -> DayWindows:
         spans.append((start, end + _DAY_S if end <= start else end, window))
         result.append((opens, closes))
     spans.sort(key=lambda span: span[0])
-    for (_, end, first), (start, _, second) in zip(spans, spans[1:]):
+    for (_, end, first), (start, _, second) in pairwise(spans):
         if start < end:
-            raise ValueError(f"{where}: windows {_fmt(first)} and {_fmt(second)} overlap")
+            raise ValueError(f"{where}: windows {first[0]}–{first[1]} and {second[0]}–{second[1]} overlap")
     return tuple(sorted(result, key=lambda w: _seconds(w[0])))
 
 
 def _seconds(t: time) -> float:
     return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
-
-
-def _fmt(window: Window) -> str:
-    return f"{window[0].isoformat()}–{window[1].isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -124,16 +121,11 @@ class HolidaySet:
         object.__setattr__(self, "dates", frozenset(self.dates))
         special = {day: _normalize_windows(w, day.isoformat()) for day, w in self.special_days.items()}
         object.__setattr__(self, "special_days", special)
-        problems = self.validate()
-        if problems:
-            raise ValueError("; ".join(problems))
-
-    def validate(self) -> list[str]:
-        """Messages for a person about unknown countries and contradictory dates."""
         problems = [msg for c, s in self.countries if (msg := check_holiday_country(c, s))]
         problems += [f"{day.isoformat()} is both a closed date and a special day"
-                     for day in sorted(self.dates & set(self.special_days))]
-        return problems
+                     for day in sorted(self.dates & special.keys())]
+        if problems:
+            raise ValueError("; ".join(problems))
 
     def closes(self, day: date) -> bool:
         """Whether ``day`` is a custom closed date or a country holiday."""
@@ -144,7 +136,7 @@ class HolidaySet:
 class _Chunk:
     """Merged open intervals of one stretch of the timeline, in UTC microseconds."""
 
-    __slots__ = ("starts", "ends", "cum", "cum_end", "total")
+    __slots__ = ("cum", "cum_end", "ends", "starts", "total")
 
     def __init__(self, intervals: list[tuple[int, int]]) -> None:
         self.starts = [s for s, _ in intervals]

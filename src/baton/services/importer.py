@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any, Callable, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, ValidationError
 
 from baton.services.csvdates import parse_crm_datetime
 from baton.services.intake import Submission, submit
-from baton.services.outcomes import FieldError, ItemResult
+from baton.services.outcomes import FieldError, ItemResult, errors_from_validation
 from baton.services.people import submit_people
 from baton.services.records import KINDS
 from baton.store.db import Database
@@ -76,6 +76,7 @@ def import_csv(db: Database, path: Path, opts: ImportOptions, now: datetime, pro
     if chunk:
         _flush(db, chunk, opts, summary, now)
         progress(len(chunk))
+    summary.rejected.sort(key=lambda r: r[0])
     return summary
 
 
@@ -108,7 +109,18 @@ def _to_item(row: dict[str, str], model: type[BaseModel], opts: ImportOptions) -
         item["extra"] = {**extra, **item.get("extra", {})}
     if opts.source_system is not None and "source_system" in model.model_fields:
         item.setdefault("source_system", opts.source_system)
+    if errors:
+        errors += _other_errors(model, item, {e.loc for e in errors})
     return errors or item
+
+
+def _other_errors(model: type[BaseModel], item: dict[str, Any], known: set[tuple]) -> list[FieldError]:
+    """What else is wrong with a row whose cells already failed to parse: report it all at once."""
+    try:
+        model.model_validate(item)
+    except ValidationError as exc:
+        return [e for e in errors_from_validation(exc) if e.loc not in known and e.loc[:1] not in known]
+    return []
 
 
 def _cell(name: str, value: str, model: type[BaseModel], opts: ImportOptions) -> Any:

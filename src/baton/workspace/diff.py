@@ -16,7 +16,7 @@ IDENTITY_KEYS = ("id", "term", "name", "date")
 def diff_documents(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
     """Lines ``+ path: value``, ``- path: value``, ``~ path: old → new``; [] when equal."""
     if old is None:
-        return ["+ (first version)"] + [f"+ {key}: {_summary(value)}" for key, value in new.items() if value not in ({}, [], None)]
+        return ["+ (first version)"] + [f"+ {key}: {_summary(new[key])}" for key in sorted(new) if new[key] not in ({}, [], None)]
     lines: list[str] = []
     _diff(old, new, "", lines)
     return lines
@@ -24,7 +24,7 @@ def diff_documents(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]
 
 def _diff(old: Any, new: Any, path: str, out: list[str]) -> None:
     if isinstance(old, dict) and isinstance(new, dict):
-        for key in list(old) + [k for k in new if k not in old]:
+        for key in sorted(set(old) | set(new)):  # sorted: PostgreSQL's JSONB does not keep key order
             sub = f"{path}.{key}" if path else str(key)
             if key not in new:
                 out.append(f"- {sub}: {_summary(old[key])}")
@@ -36,7 +36,7 @@ def _diff(old: Any, new: Any, path: str, out: list[str]) -> None:
         key = _identity(old + new)
         before = {item[key]: item for item in old}
         after = {item[key]: item for item in new}
-        for ident in list(before) + [i for i in after if i not in before]:
+        for ident in list(before) + [i for i in after if i not in before]:  # list order is kept by every store
             sub = f"{path}[{ident}]"
             if ident not in after:
                 out.append(f"- {sub}: {_summary(before[ident])}")
@@ -61,5 +61,5 @@ def _identity(items: list[Any]) -> str | None:
 def _summary(value: Any, limit: int = 120) -> str:
     if isinstance(value, dict):
         value = {k: v for k, v in value.items() if v not in (None, [], {})}
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
     return text if len(text) <= limit else text[: limit - 1] + "…"
