@@ -67,6 +67,13 @@ def _truncate(url: str) -> None:
     db.dispose()
 
 
+@pytest.fixture
+def postgres_url(pg_database) -> str:
+    """The session's PostgreSQL database, emptied for this test."""
+    _truncate(pg_database)
+    return pg_database
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path, sqlite_template) -> str:
     """Each test gets an empty, migrated database of each kind."""
@@ -75,9 +82,7 @@ def database_url(request, tmp_path, sqlite_template) -> str:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(sqlite_template, target)
         return sqlite_url(target)
-    url = request.getfixturevalue("pg_database")
-    _truncate(url)
-    return url
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
