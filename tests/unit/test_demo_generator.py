@@ -9,7 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from baton.demo.generator import DEMO_PEOPLE, FREEMAIL_DOMAINS, demo_records, write_demo_workspace
+from baton.demo.generator import (
+    DEMO_PEOPLE,
+    FREEMAIL_DOMAINS,
+    demo_records,
+    write_demo_workspace,
+)
 from baton.services.payloads import AccountIn, ActivityIn, LeadIn, OpportunityIn
 from baton.workspace.loader import load_workspace
 
@@ -153,7 +158,7 @@ def test_lead_emails_mix_known_accounts_other_companies_and_free_mail(data):
 
 
 def test_segments_agree_with_employee_counts(data):
-    bands = {"SMB": range(0, 200), "Mid-Market": range(200, 1000), "Enterprise": range(1000, 10**6)}
+    bands = {"SMB": range(200), "Mid-Market": range(200, 1000), "Enterprise": range(1000, 10**6)}
     for item in data.accounts + data.leads:
         assert item["employees"] in bands[item["segment"]]
 

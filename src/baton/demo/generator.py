@@ -15,6 +15,7 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 from string import Template
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 SOURCE_SYSTEM = "demo-crm"
 FREEMAIL_DOMAINS = ("gmail.com", "outlook.com", "yahoo.com")
 DEPARTED_DAYS_AGO = 35  # the departed rep's last day; nothing newer is his
+ACCOUNTS, SUBSIDIARIES, NAMED_ACCOUNTS, OTHER_COMPANIES = 388, 12, 60, 1000  # 400 accounts in all
 PEOPLE_COLUMNS = ("id", "name", "email", "slack_id", "role", "manager", "team", "timezone", "calendar", "active", "max_open", "max_per_day")
 
 
@@ -203,7 +205,7 @@ def write_demo_workspace(directory: Path) -> None:
     executive, *others = DEMO_PEOPLE
     inline = (f"  - id: {executive.id}\n    name: {executive.name}\n    email: {executive.email}\n"
               f"    slack_id: {executive.slack_id}\n    role: {executive.role}\n"
-              f"    timezone: {executive.timezone}\n    calendar: {executive.calendar}")  # fmt: skip
+              f"    timezone: {executive.timezone}\n    calendar: {executive.calendar}")
     (directory / "baton.yaml").write_text(_WORKSPACE_YAML.substitute(executive=inline), encoding="utf-8")
     (directory / "people.csv").write_text(_people_csv(others), encoding="utf-8")
 
@@ -241,7 +243,7 @@ ROOTS = (
     "Whitlock", "Wildrose", "Willowbrook", "Wrenfield", "Yarrow", "Zephyrine", "Auberon", "Brackenridge",
     "Castellan", "Dunmore", "Everline", "Falconer", "Gildmere", "Harrowgate", "Islay", "Jessamine",
     "Kirkwall", "Lochmere", "Mistral", "Nettlebed", "Ottermill", "Penhallow", "Ravensworth", "Solenne",
-)  # fmt: skip
+)
 COUNTRIES = {  # code: (weight, region, domain ending, legal suffix, name, time zone)
     "US": (42, "NA", ".com", "Inc.", "USA", ""),
     "CA": (6, "NA", ".com", "Inc.", "Canada", "America/Toronto"),
@@ -257,7 +259,7 @@ US_STATES = {  # state: (weight, time zone)
     "MA": (8, "America/New_York"), "IL": (8, "America/Chicago"), "WA": (7, "America/Los_Angeles"),
     "GA": (6, "America/New_York"), "CO": (6, "America/Denver"), "FL": (7, "America/New_York"),
     "NC": (5, "America/New_York"), "PA": (6, "America/New_York"), "VA": (6, "America/New_York"),
-}  # fmt: skip
+}
 SEGMENTS = (("SMB", 10, 199), ("Mid-Market", 200, 999), ("Enterprise", 1000, 25000))
 FIRST_NAMES = {
     "NA": ("James", "Olivia", "Michael", "Sophia", "Daniel", "Emily", "Marcus", "Chloe", "Ryan", "Aaliyah", "Kevin", "Megan",
@@ -266,7 +268,7 @@ FIRST_NAMES = {
              "Daan", "Ines", "Harry", "Freya", "Matthias", "Anouk", "Hugo", "Isla", "Niklas", "Elena", "Pieter", "Zoe"),
     "APAC": ("Jack", "Ruby", "Ethan", "Mia", "Wei", "Hui Min", "Arjun", "Chloe", "Lachlan", "Isabella", "Kenji", "Grace",
              "Ravi", "Sienna", "Daniel", "Li Ting", "Noah", "Matilda", "Jun", "Aisha"),
-}  # fmt: skip
+}
 LAST_NAMES = {
     "NA": ("Johnson", "Williams", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Anderson", "Taylor", "Thomas",
            "Moore", "Jackson", "Lee", "Harris", "Clark", "Lewis", "Walker", "Patel", "Nguyen", "Robinson", "Ramirez", "Coleman"),
@@ -274,12 +276,12 @@ LAST_NAMES = {
              "Lefevre", "de Vries", "van Dijk", "Bakker", "Visser", "Hoffmann", "Wright", "Walsh", "Murphy", "Rossi", "Novak"),
     "APAC": ("Smith", "Nguyen", "Tan", "Lim", "Wong", "Chen", "Singh", "Kumar", "Brown", "Wilson", "Taylor", "Kelly",
              "Sato", "Suzuki", "Lee", "Ng", "Campbell", "Ryan", "Sharma", "Goh"),
-}  # fmt: skip
+}
 TITLES = (
     "VP of Sales", "Head of Revenue Operations", "Revenue Operations Manager", "Sales Operations Analyst",
     "Director of Marketing Operations", "Chief Revenue Officer", "Demand Generation Manager", "Head of Data",
     "Data Analyst", "BI Developer", "VP Finance", "CTO", "Founder & CEO", "Marketing Manager", "Analytics Engineer",
-)  # fmt: skip
+)
 SOURCES = {  # source: (weight, {lead type: weight}, campaigns)
     "website": (30, {"demo-request": 35, "contact-sales": 25, "free-trial": 25, "content": 15},
                 ("Pricing page", "Homepage demo form", "Contact us", "Free trial sign-up")),
@@ -294,7 +296,7 @@ SOURCES = {  # source: (weight, {lead type: weight}, campaigns)
     "partner": (7, {"contact-sales": 60, "demo-request": 40},
                 ("Partner referral - Clearpath Consulting", "Partner referral - Ridgeline Advisory", "Cloud marketplace listing")),
     "list-upload": (12, {"event": 60, "content": 40}, ("Trade show badge scans", "Content syndication - Q4", "ABM target list")),
-}  # fmt: skip
+}
 HAND_RAISES = ("demo-request", "contact-sales", "free-trial")
 PRODUCTS = ("Analytics Cloud", "Data Pipelines", "Embedded BI")
 PARTNERS = ("Clearpath Consulting", "Ridgeline Advisory", "Bluefjord Data")
@@ -336,7 +338,7 @@ class _Company:
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(US_STATES[self.state][1] if self.state else COUNTRIES[self.country][5])
+        return _zone(US_STATES[self.state][1] if self.state else COUNTRIES[self.country][5])
 
 
 @dataclass
@@ -362,16 +364,16 @@ def demo_records(now: datetime, *, seed: int = 7, leads: int = 5000, days: int =
     now = now.astimezone(UTC).replace(microsecond=0)
     rng = random.Random(seed)
     used: set[str] = set()
-    companies = [_company(rng, used, (35, 38, 27)) for _ in range(388)]
+    companies = [_company(rng, used, (35, 38, 27)) for _ in range(ACCOUNTS)]
     accounts = companies + _subsidiaries(rng, companies, used)
-    others = [_company(rng, used, (60, 28, 12)) for _ in range(1000)]
+    others = [_company(rng, used, (60, 28, 12)) for _ in range(OTHER_COMPANIES)]  # leads' companies that are no account
     world = _World(rng, now, now - timedelta(days=days), now - timedelta(days=DEPARTED_DAYS_AGO), accounts, others, {})
     account_payloads = _account_payloads(rng, accounts)
     lead_payloads, activities = [], []
     for number in range(1, leads + 1):
-        lead = _lead(world, number)
+        lead, company, received_at = _lead(world, number)
         lead_payloads.append(lead)
-        activities += _lead_activities(world, lead)
+        activities += _lead_activities(world, lead, company, received_at)
     activities += _account_activities(world, account_payloads)
     for number, activity in enumerate(activities, 1):
         activity["external_id"] = f"T-{number:06d}"
@@ -406,7 +408,7 @@ def _company(rng: random.Random, used: set[str], segment_weights: tuple[int, int
 
 def _subsidiaries(rng: random.Random, companies: list[_Company], used: set[str]) -> list[_Company]:
     """A dozen regional subsidiaries of enterprise accounts (listed after their parents)."""
-    parents = rng.sample([i for i, c in enumerate(companies) if c.segment == "Enterprise"], 12)
+    parents = rng.sample([i for i, c in enumerate(companies) if c.segment == "Enterprise"], SUBSIDIARIES)
     children = []
     for index in parents:
         parent = companies[index]
@@ -421,3 +423,226 @@ def _subsidiaries(rng: random.Random, companies: list[_Company], used: set[str])
         used.add(short)
         children.append(_Company(f"{short} {legal}", short, (domain,), parent.industry, country, state, employees, segment, index))
     return children
+
+
+PEOPLE_BY_ID = {p.id: p for p in DEMO_PEOPLE}
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)  # ZoneInfo's own strong cache holds only 8 zones
+
+
+@cache
+def _reps(region: str, segment: str) -> tuple[DemoPerson, ...]:
+    """Who works a lead from this region: SDRs below Enterprise, AEs for Enterprise
+    (and where a region has no SDR)."""
+    role = "ae" if segment == "Enterprise" else "sdr"
+    pool = tuple(p for p in DEMO_PEOPLE if p.role == role and p.region == region)
+    return pool or tuple(p for p in DEMO_PEOPLE if p.role == "ae" and p.region == region)
+
+
+def _rep_at(world: _World, region: str, segment: str, at: datetime) -> DemoPerson:
+    """A rep who was on the team at ``at``: the departed one only before his last day."""
+    return world.rng.choice([p for p in _reps(region, segment) if p.active or at < world.departed_at])
+
+
+def _account_payloads(rng: random.Random, accounts: list[_Company]) -> list[dict]:
+    named = set(rng.sample([i for i, c in enumerate(accounts) if c.segment != "SMB" and c.parent is None], NAMED_ACCOUNTS))
+    payloads = []
+    for i, c in enumerate(accounts):
+        item = {"external_id": f"A-{i + 1:04d}", "source_system": SOURCE_SYSTEM, "name": c.name, "domains": list(c.domains),
+                "website": f"https://www.{c.domains[0]}", "segment": c.segment, "employees": c.employees,
+                "industry": c.industry, "country": c.country, "region": c.region}
+        if c.state:
+            item["state"] = c.state
+        if c.parent is not None:
+            item["parent_external_id"] = f"A-{c.parent + 1:04d}"
+        if i in named:
+            owners = [p for p in DEMO_PEOPLE if p.role in ("ae", "am") and p.active and p.region == c.region]
+            item |= {"named": True, "owner_id": rng.choice(owners).id}
+        if rng.random() < 0.05:
+            item["partner"] = rng.choice(PARTNERS)
+        payloads.append(item)
+    return payloads
+
+
+def _lead(world: _World, number: int) -> tuple[dict, _Company, datetime]:
+    rng = world.rng
+    company, domain = _lead_company(world)
+    first, last = rng.choice(FIRST_NAMES[company.region]), rng.choice(LAST_NAMES[company.region])
+    source = _pick(rng, SOURCES)
+    _, lead_types, campaigns = SOURCES[source]
+    lead_type = _pick(rng, lead_types)
+    received_at = _arrival(world, company.zone)
+    score = rng.randint(45, 100) if lead_type in HAND_RAISES else rng.randint(0, 80)
+    lead = {"external_id": f"L-{number:06d}", "source_system": SOURCE_SYSTEM, "email": _email(rng, first, last, domain),
+            "first_name": first, "last_name": last, "company": _as_typed(rng, company), "title": rng.choice(TITLES),
+            "source": source, "campaign": rng.choice(campaigns), "lead_type": lead_type,
+            "status": "mql" if score >= 60 and rng.random() < 0.4 else "new", "country": company.country,
+            "region": company.region, "industry": company.industry, "employees": company.employees,
+            "segment": company.segment, "score": score,
+            "engaged_at": _iso(received_at - _systems_delay(rng)), "received_at": _iso(received_at)}
+    _add_details(rng, lead, company)
+    if rng.random() < 0.006:  # the CRM already gave it to someone who must keep it
+        owner = _rep_at(world, company.region, company.segment, received_at)
+        lead |= {"override_owner": True, "owner_id": owner.id, "assigned_at": lead["received_at"]}
+    elif rng.random() < 0.003:
+        lead |= {"is_test": True, "first_name": "Test", "last_name": "Lead", "email": f"qa+{number}@northwind.example", "company": "Northwind QA"}
+    return lead, company, received_at
+
+
+def _lead_company(world: _World) -> tuple[_Company, str]:
+    """~45 % from a known account's domain, ~8 % from free mail, the rest from other companies."""
+    rng, roll = world.rng, world.rng.random()
+    if roll < 0.45:
+        company = rng.choice(world.accounts)
+        return company, company.domains[0] if rng.random() < 0.8 else rng.choice(company.domains)
+    if roll < 0.53:
+        return rng.choice(world.accounts if rng.random() < 0.3 else world.others), rng.choice(FREEMAIL_DOMAINS)
+    company = rng.choice(world.others)
+    return company, company.domains[0]
+
+
+def _email(rng: random.Random, first: str, last: str, domain: str) -> str:
+    f, la = (re.sub(r"[^a-z]", "", name.lower()) for name in (first, last))
+    if domain in FREEMAIL_DOMAINS:
+        return f"{rng.choice((f'{f}.{la}', f'{f}{la}{rng.randint(1, 99)}', f'{f[0]}{la}{rng.randint(70, 99)}'))}@{domain}"
+    return f"{rng.choice((f'{f}.{la}', f'{f[0]}{la}', f, f'{f}{la[0]}'))}@{domain}"
+
+
+def _as_typed(rng: random.Random, company: _Company) -> str:
+    return rng.choices((company.short, company.name, company.short.lower()), (75, 20, 5))[0]
+
+
+def _add_details(rng: random.Random, lead: dict, company: _Company) -> None:
+    if company.state:
+        lead["state"] = company.state
+    if rng.random() < 0.6:
+        lead["product"] = rng.choice(PRODUCTS)
+    if rng.random() < 0.25:
+        lead["website"] = company.domains[0]
+    if rng.random() < 0.4 and company.country in ("US", "CA", "GB", "AU"):
+        lead["phone"] = {"US": f"+1 {rng.choice(('212', '312', '415', '512', '617'))} 555 01{rng.randrange(100):02d}",
+                         "CA": f"+1 {rng.choice(('416', '604'))} 555 01{rng.randrange(100):02d}",
+                         "GB": f"+44 20 7946 0{rng.randrange(1000):03d}",
+                         "AU": f"+61 2 5550 {rng.randrange(10000):04d}"}[company.country]
+    if lead["source"] == "paid-search" and rng.random() < 0.7:
+        lead["extra"] = {"utm_source": rng.choice(("google", "bing", "linkedin")), "utm_medium": "cpc"}
+    elif lead["lead_type"] == "webinar" and rng.random() < 0.6:
+        lead["extra"] = {"attended": rng.random() < 0.55}
+
+
+def _arrival(world: _World, zone: ZoneInfo) -> datetime:
+    """A moment in the window, more often in local office hours than at night or at weekends."""
+    days, cum_weights = world.arrival_days.get(zone.key) or _arrival_days(world, zone)
+    while True:
+        day = world.rng.choices(days, cum_weights=cum_weights)[0]
+        hour = world.rng.choices(range(24), cum_weights=HOUR_CUM)[0]
+        moment = datetime.combine(day, time(hour, world.rng.randrange(60), world.rng.randrange(60)), zone).astimezone(UTC)
+        if world.start < moment <= world.now:
+            return moment
+
+
+def _arrival_days(world: _World, zone: ZoneInfo) -> tuple[list[date], list[float]]:
+    first, last = world.start.astimezone(zone).date(), world.now.astimezone(zone).date()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    world.arrival_days[zone.key] = days, list(accumulate(WEEKDAY_WEIGHTS[d.weekday()] for d in days))
+    return world.arrival_days[zone.key]
+
+
+def _systems_delay(rng: random.Random) -> timedelta:
+    """Engagement to arrival: seconds, sometimes minutes, now and then a stuck integration."""
+    roll = rng.random()
+    if roll < 0.03:
+        return timedelta(minutes=rng.uniform(10, 60))
+    return timedelta(seconds=rng.uniform(60, 600) if roll < 0.12 else rng.uniform(2, 90))
+
+
+def _working_hours(moment: datetime, zone: ZoneInfo, rng: random.Random) -> datetime:
+    """``moment`` if it falls Mon-Fri 08:00-18:00 local, else a little after 08:00 on the next working day."""
+    local = moment.astimezone(zone)
+    if local.weekday() < 5 and 8 <= local.hour < 18:
+        return moment
+    day = local.date() + timedelta(days=1 if local.hour >= 18 else 0)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return (datetime.combine(day, time(8), zone) + timedelta(minutes=rng.uniform(0, 150))).astimezone(UTC)
+
+
+def _lead_activities(world: _World, lead: dict, company: _Company, received_at: datetime) -> list[dict]:
+    """Touches by the rep working the lead: the first minutes to days after arrival, then a cadence."""
+    rng = world.rng
+    if lead.get("is_test") or rng.random() >= 0.7:
+        return []
+    rep = PEOPLE_BY_ID[lead["owner_id"]] if "owner_id" in lead else _rep_at(world, company.region, company.segment, received_at)
+    limit = world.now if rep.active else min(world.now, world.departed_at)
+    zone, touches, moment = _zone(rep.timezone), [], received_at
+    for step in range(rng.choices((1, 2, 3, 4, 5), (30, 28, 20, 14, 8))[0]):
+        moment = _working_hours(moment + _touch_gap(rng, step), zone, rng)
+        if moment > limit:
+            break
+        kind = rng.choices(tuple(SUBJECTS), (45, 45, 10, 0) if step == 0 else (35, 40, 15, 10 if step >= 2 else 0))[0]
+        touch = {"source_system": SOURCE_SYSTEM, "kind": kind, "person_id": rep.id, "occurred_at": _iso(moment),
+                 "lead_external_id": lead["external_id"], "subject": rng.choice(SUBJECTS[kind])}
+        if kind != "meeting":
+            touch["direction"] = "inbound" if kind == "email" and step and rng.random() < 0.2 else "outbound"
+        touches.append(touch)
+    return touches
+
+
+def _touch_gap(rng: random.Random, step: int) -> timedelta:
+    low, high = rng.choices(((0.04, 1), (1, 6), (6, 72)), (45, 30, 25))[0] if step == 0 else rng.choices(((1, 4), (20, 72)), (40, 60))[0]
+    return timedelta(hours=rng.uniform(low, high))
+
+
+def _account_activities(world: _World, accounts: list[dict]) -> list[dict]:
+    """A few touches on named accounts by their AE, somewhere in the window."""
+    rng, touches = world.rng, []
+    for account in rng.sample([a for a in accounts if a.get("named")], 40):
+        owner = PEOPLE_BY_ID[account["owner_id"]]
+        rep = owner if owner.role == "ae" else rng.choice(_reps(account["region"], "Enterprise"))
+        raw = world.now - timedelta(seconds=rng.uniform(3600, (world.now - world.start).total_seconds()))
+        moment = _working_hours(raw, _zone(rep.timezone), rng)
+        kind = rng.choices(("meeting", "call", "email"), (40, 30, 30))[0]
+        touch = {"source_system": SOURCE_SYSTEM, "kind": kind, "person_id": rep.id, "occurred_at": _iso(moment if moment <= world.now else raw),
+                 "account_external_id": account["external_id"], "subject": "Quarterly business review" if kind == "meeting" else rng.choice(SUBJECTS[kind])}
+        if kind != "meeting":
+            touch["direction"] = "outbound"
+        touches.append(touch)
+    return touches
+
+
+def _opportunities(world: _World, accounts: list[dict]) -> list[dict]:
+    """150 deals: one on every named account, the rest on other accounts, in a mix of stages."""
+    rng = world.rng
+    chosen = [a for a in accounts if a.get("named")] + rng.sample([a for a in accounts if not a.get("named")], 150 - NAMED_ACCOUNTS)
+    rng.shuffle(chosen)
+    return [_opportunity(world, number, account) for number, account in enumerate(chosen, 1)]
+
+
+def _opportunity(world: _World, number: int, account: dict) -> dict:
+    rng = world.rng
+    owner = PEOPLE_BY_ID.get(account.get("owner_id", ""))
+    owner = owner if owner and owner.role == "ae" else rng.choice(_reps(account["region"], "Enterprise"))
+    stage = _pick(rng, STAGES)
+    low, high = OPPORTUNITY_AMOUNTS[account["segment"]]
+    item = {"external_id": f"O-{number:04d}", "source_system": SOURCE_SYSTEM,
+            "name": f"{account['name']} - {rng.choice(('New business', 'Expansion', 'Platform upgrade'))}",
+            "account_external_id": account["external_id"], "owner_id": owner.id, "stage": stage,
+            "amount": float(round(rng.uniform(low, high) / 500) * 500),
+            "currency": "EUR" if account["country"] in ("DE", "FR", "NL") else "USD"}
+    closed_at = None
+    if stage.startswith("Closed"):
+        raw = world.now - timedelta(days=rng.uniform(1, 120))
+        closed_at = min(_working_hours(raw, _zone(owner.timezone), rng), world.now)
+        item |= {"closed_at": _iso(closed_at), "close_date": closed_at.date().isoformat()}
+    else:
+        item["close_date"] = (world.now + timedelta(days=rng.randint(7, 150))).date().isoformat()
+    if stage == "Closed Won":
+        contact = f"{rng.choice(FIRST_NAMES[account['region']])} {rng.choice(LAST_NAMES[account['region']])}"
+        item["handoff"] = {"primary_contact": contact, "use_case": rng.choice(("Board reporting", "Embedded dashboards", "Sales forecasting")), "kickoff_requested": True}
+    if account.get("partner") or rng.random() < 0.08:
+        item |= {"partner": account.get("partner") or rng.choice(PARTNERS),
+                 "registered_at": _iso((closed_at or world.now) - timedelta(days=rng.uniform(20, 90)))}
+    return item
