@@ -9,8 +9,6 @@ starts over 2026 (a fifth of them in the two DST weeks), durations 5 min - 3 day
 from __future__ import annotations
 
 import math
-import os
-import platform
 import random
 import statistics
 import time as clock
@@ -21,23 +19,13 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from baton.domain.calendar import BusinessCalendar, HolidaySet
+from conditions import machine
 
 CASES, RUNS, SAMPLE, SEED = 3000, 5, 20, 2026
 NY = ZoneInfo("America/New_York")
 MINUTE = timedelta(minutes=1)
 US_HOLIDAYS = holidays.country_holidays("US")
 DST_WEEKS = [datetime(2026, 3, 5, tzinfo=UTC), datetime(2026, 10, 29, tzinfo=UTC)]
-
-
-def machine() -> str:
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        cpu = platform.processor() or "unknown"
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"CPU: {cpu}; cores: {os.cpu_count()}; Python {platform.python_version()} "
-            f"({platform.python_implementation()}); load average: {load}")
 
 
 def make_cases() -> list[tuple[datetime, timedelta]]:

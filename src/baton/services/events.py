@@ -15,7 +15,7 @@ from baton.store.tables import events
 def record_event(conn: Connection, *, at: datetime, actor: str, kind: str, entity: str, entity_id: object, payload: dict[str, Any]) -> None:
     """Append one event. Events are never updated or deleted."""
     conn.execute(
-        insert(events).values(occurred_at=at, actor=actor, kind=kind, entity=entity, entity_id=str(entity_id), payload=jsonable(payload))
+        insert(events), {"occurred_at": at, "actor": actor, "kind": kind, "entity": entity, "entity_id": str(entity_id), "payload": jsonable(payload)}
     )
 
 

@@ -99,16 +99,13 @@ def _store_one(conn: Connection, sub: Submission, index: int, raw: Any, seen: di
         existing = seen.get(natural) or find_by_external_id(conn, kind.table, *natural)
         if existing is not None:
             return ItemResult(index, "existing", id=existing)
-    savepoint = conn.begin_nested()
     try:
-        row = build_row(conn, kind, item, now)
-        record_id = conn.execute(insert(kind.table).values(**row).returning(kind.table.c.id)).scalar_one()
-        warnings = [w for hook in kind.after_insert for w in hook(conn, record_id, row, now, sub.actor)]
-        record_event(conn, at=now, actor=sub.actor, kind=f"{kind.entity}.created", entity=kind.entity, entity_id=record_id, payload=row)
+        row = build_row(conn, kind, item, now)  # reads only: a rejection leaves nothing behind
     except Rejected as exc:
-        savepoint.rollback()
         return ItemResult(index, "rejected", errors=exc.errors)
-    savepoint.commit()
+    record_id = conn.execute(insert(kind.table).returning(kind.table.c.id), row).scalar_one()  # params apart: the statement is cached
+    warnings = [w for hook in kind.after_insert for w in hook(conn, record_id, row, now, sub.actor)]
+    record_event(conn, at=now, actor=sub.actor, kind=f"{kind.entity}.created", entity=kind.entity, entity_id=record_id, payload=row)
     if item.external_id is not None:
         seen[natural] = record_id
     return ItemResult(index, "created", id=record_id, warnings=warnings)

@@ -29,6 +29,8 @@ AfterInsert = Callable[[Connection, int, dict[str, Any], datetime, str], list[st
 
 @dataclass(frozen=True)
 class RecordKind:
+    """``to_row`` only reads and may raise Rejected; ``after_insert`` hooks may write but never reject."""
+
     entity: str
     table: Table
     payload: type[BaseModel]
