@@ -220,7 +220,7 @@ workspace:
   timezone: Mars/Olympus
 people:
   - {id: ana, name: Ana, role: wizard, email: a@x.com, manager: nobody}
-routing: {}
+routng: {}
 """)
     msgs = problems(tmp_path)
     assert len(msgs) == 4

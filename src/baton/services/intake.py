@@ -71,7 +71,8 @@ def _submit(conn: Connection, sub: Submission, now: datetime) -> SubmissionResul
         if stored is not None:
             return SubmissionResult([], replayed=stored)
     seen: dict[tuple[str, str], int] = {}
-    results = [_store_one(conn, sub, i, item, seen, now) for i, item in enumerate(sub.items)]
+    scratch: dict[str, Any] = {}  # shared by the after-insert hooks of this submission (e.g. routing state)
+    results = [_store_one(conn, sub, i, item, seen, scratch, now) for i, item in enumerate(sub.items)]
     if sub.idempotency_key:
         remember(conn, scope, sub.idempotency_key, body_hash, StoredResponse(201, [r.as_dict() for r in results]), now)
     return SubmissionResult(results)
@@ -87,7 +88,7 @@ def validate_item(kind: RecordKind, item: Any, strict: bool):
         return errors_from_validation(exc)
 
 
-def _store_one(conn: Connection, sub: Submission, index: int, raw: Any, seen: dict, now: datetime) -> ItemResult:
+def _store_one(conn: Connection, sub: Submission, index: int, raw: Any, seen: dict, scratch: dict, now: datetime) -> ItemResult:
     kind = sub.kind
     if not isinstance(raw, dict):
         return ItemResult(index, "rejected", errors=[FieldError((), f"each {kind.entity} must be a JSON object", "type_error")])
@@ -104,7 +105,7 @@ def _store_one(conn: Connection, sub: Submission, index: int, raw: Any, seen: di
     except Rejected as exc:
         return ItemResult(index, "rejected", errors=exc.errors)
     record_id = conn.execute(insert(kind.table).returning(kind.table.c.id), row).scalar_one()  # params apart: the statement is cached
-    warnings = [w for hook in kind.after_insert for w in hook(conn, record_id, row, now, sub.actor)]
+    warnings = [w for hook in kind.after_insert for w in hook(conn, record_id, row, now, sub.actor, scratch)]
     record_event(conn, at=now, actor=sub.actor, kind=f"{kind.entity}.created", entity=kind.entity, entity_id=record_id, payload=row)
     if item.external_id is not None:
         seen[natural] = record_id

@@ -19,7 +19,7 @@ from baton.services.events import record_event
 from baton.services.outcomes import ItemResult, Rejected, errors_from_validation, reject
 from baton.services.payloads import PersonIn, PersonPatch
 from baton.store.tables import out_of_office, people, teams
-from baton.workspace.schema import WorkspaceSpec
+from baton.workspace.spec import WorkspaceSpec
 
 PERSON_FIELDS = ("name", "email", "slack_id", "role", "manager_id", "team_id", "timezone", "calendar", "active", "max_open", "max_per_day")
 

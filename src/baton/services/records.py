@@ -14,6 +14,7 @@ from typing import Any, Callable
 from pydantic import BaseModel
 from sqlalchemy import Connection, Table, insert, select
 
+from baton.domain.routing.facts import company_key, is_free_mail, registrable_domain
 from baton.services.payloads import AccountIn, ActivityIn, LeadIn, OpportunityIn
 from baton.services.references import person_ref, record_ref
 from baton.store.tables import (
@@ -24,7 +25,7 @@ from baton.store.tables import (
     opportunities,
 )
 
-AfterInsert = Callable[[Connection, int, dict[str, Any], datetime, str], list[str]]
+AfterInsert = Callable[[Connection, int, dict[str, Any], datetime, str, dict[str, Any]], list[str]]
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def account_row(conn: Connection, item: AccountIn, now: datetime) -> dict[str, A
     values["parent_id"] = record_ref(conn, accounts, "parent_id", item.parent_id, item.parent_external_id, item.source_system)
     values["owner_id"] = person_ref(conn, "owner_id", item.owner_id)
     values["domains"] = sorted(set(item.domains))
+    values["name_key"] = company_key(item.name)
     return values
 
 
@@ -78,10 +80,17 @@ def activity_row(conn: Connection, item: ActivityIn, now: datetime) -> dict[str,
     return values
 
 
-def index_account_domains(conn: Connection, account_id: int, row: dict[str, Any], now: datetime, actor: str) -> list[str]:
-    """The first account to claim a domain keeps it for matching; later claims are reported."""
+def index_account_domains(conn: Connection, account_id: int, row: dict[str, Any], now: datetime, actor: str, scratch: dict[str, Any] | None = None) -> list[str]:
+    """The first account to claim a domain keeps it for matching; later claims are reported.
+
+    Domains are indexed as registrable domains (www.acme.com and eu.acme.com → acme.com),
+    the form lead emails and websites are matched in.
+    """
     warnings = []
-    for domain in row["domains"]:
+    claimed = {registrable_domain(d) or d for d in row["domains"]}
+    if row.get("website"):
+        claimed.add(registrable_domain(row["website"]))
+    for domain in sorted(d for d in claimed if d and not is_free_mail(d)):
         owner = conn.execute(select(account_domains.c.account_id).where(account_domains.c.domain == domain)).first()
         if owner is None:
             conn.execute(insert(account_domains).values(domain=domain, account_id=account_id))
@@ -90,7 +99,13 @@ def index_account_domains(conn: Connection, account_id: int, row: dict[str, Any]
     return warnings
 
 
-LEAD = RecordKind("lead", leads, LeadIn, lead_row)
+def _route(conn: Connection, lead_id: int, row: dict[str, Any], now: datetime, actor: str, scratch: dict[str, Any]) -> list[str]:
+    from baton.services.routing import route_new_lead  # routing imports this module's kinds
+
+    return route_new_lead(conn, lead_id, row, now, actor, scratch)
+
+
+LEAD = RecordKind("lead", leads, LeadIn, lead_row, [_route])
 ACCOUNT = RecordKind("account", accounts, AccountIn, account_row, [index_account_domains])
 OPPORTUNITY = RecordKind("opportunity", opportunities, OpportunityIn, opportunity_row)
 ACTIVITY = RecordKind("activity", activities, ActivityIn, activity_row)

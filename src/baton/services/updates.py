@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, delete, select, update
 
+from baton.domain.routing.facts import company_key
 from baton.services.events import record_event
 from baton.services.jsonable import jsonable
 from baton.services.records import RecordKind, index_account_domains
@@ -36,9 +37,9 @@ def patch_record(conn: Connection, kind: RecordKind, record_id: int, patch: Base
     if not changed:
         return {}
     conn.execute(update(kind.table).where(kind.table.c.id == record_id).values(updated_at=now, **changed))
-    if kind.entity == "account" and "domains" in changed:
+    if kind.entity == "account" and ("domains" in changed or "website" in changed):
         conn.execute(delete(account_domains).where(account_domains.c.account_id == record_id))
-        index_account_domains(conn, record_id, {"domains": changed["domains"]}, now, actor)
+        index_account_domains(conn, record_id, {"domains": values.get("domains", row.domains), "website": values.get("website", row.website)}, now, actor)
     diff = {k: [jsonable(getattr(row, k)), jsonable(v)] for k, v in changed.items()}
     record_event(conn, at=now, actor=actor, kind=f"{kind.entity}.updated", entity=kind.entity, entity_id=record_id, payload={"changed": diff})
     return diff
@@ -53,3 +54,5 @@ def _derive(kind: RecordKind, row: Any, values: dict[str, Any], now: datetime) -
             values["assigned_at"] = now if values["owner_id"] else None
     if kind.entity == "account" and "domains" in values:
         values["domains"] = sorted(set(values["domains"] or []))
+    if kind.entity == "account" and "name" in values:
+        values["name_key"] = company_key(values["name"])

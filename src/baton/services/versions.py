@@ -18,7 +18,7 @@ from baton.store.db import Database
 from baton.store.tables import workspace_versions as versions
 from baton.workspace.diff import diff_documents
 from baton.workspace.loader import Workspace
-from baton.workspace.schema import WorkspaceSpec
+from baton.workspace.spec import WorkspaceSpec
 
 
 class VersionError(Exception):

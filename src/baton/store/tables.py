@@ -116,6 +116,7 @@ accounts = Table(
     Column("owner_id", String(100), ForeignKey("people.id")),
     Column("named", Boolean, nullable=False, default=False),
     Column("partner", String(200)),
+    Column("name_key", String(300), index=True),  # normalized company name, for matching leads
     *_record_keys(),
     UniqueConstraint("source_system", "external_id"),
 )
@@ -251,4 +252,63 @@ worker_heartbeats = Table(
     Column("beat_at", UTCDateTime, nullable=False),
     Column("pid", Integer, nullable=False),
     Column("host", String(200), nullable=False),
+)
+
+routing_decisions = Table(
+    "routing_decisions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("lead_id", Id, ForeignKey("leads.id"), index=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), index=True),  # set when an account was re-homed
+    Column("version", Integer, nullable=False),
+    Column("trigger", String(40), nullable=False),
+    Column("flow", String(100), nullable=False),
+    Column("owner_id", String(100)),
+    Column("queue", String(100)),
+    Column("team_id", String(100)),
+    Column("pool_id", String(110)),
+    Column("node", String(200)),
+    Column("node_kind", String(30)),
+    Column("via_fallback", Boolean, nullable=False, default=False),
+    Column("matched_account_id", Id),
+    Column("steps", JSONDoc, nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False, index=True),
+    Column("actor", String(200), nullable=False),
+)
+
+pool_members = Table(
+    "pool_members",
+    metadata,
+    Column("pool_id", String(110), primary_key=True),
+    Column("person_id", String(100), primary_key=True),
+    Column("weight", Integer, nullable=False),
+    Column("credit", Integer, nullable=False),
+    Column("behind", Boolean, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("last_assigned_at", UTCDateTime),
+    Column("assigned_total", Integer, nullable=False, default=0),
+)
+
+misroutes = Table(
+    "misroutes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("lead_id", Id, ForeignKey("leads.id"), nullable=False, index=True),
+    Column("decision_id", Id, ForeignKey("routing_decisions.id")),
+    Column("reported_by", String(200), nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("expected_owner", String(100)),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+)
+
+scenario_runs = Table(
+    "scenario_runs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("version", Integer, nullable=False, index=True),
+    Column("file", String(300), nullable=False),
+    Column("ran_at", UTCDateTime, nullable=False),
+    Column("passed", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("results", JSONDoc, nullable=False),
 )

@@ -21,8 +21,11 @@ from baton.workspace.hints import did_you_mean, hint_for
 from baton.workspace.people_csv import expand_people
 from baton.workspace.problems import Problem, WorkspaceError, dotted
 from baton.workspace.references import check_references
-from baton.workspace.schema import CalendarSpec, WorkspaceSpec
+from baton.workspace.routing_compile import Issue, compile_routing
+from baton.workspace.schema import CalendarSpec
+from baton.workspace.spec import WorkspaceSpec
 from baton.workspace.sources import SourceMap, read_yaml
+from baton.workspace.territory_csv import expand_territories
 
 WORKSPACE_FILE = "baton.yaml"
 
@@ -58,6 +61,7 @@ def load_workspace(root: Path) -> Workspace:
     sources = {WORKSPACE_FILE: (root / WORKSPACE_FILE).read_text(encoding="utf-8")}
     plain = _to_plain(data)
     problems += expand_people(root, data, plain, source_map, sources)
+    problems += expand_territories(root, data, plain, source_map, sources)
     problems += check_references(plain, source_map)
     spec = None
     try:
@@ -65,6 +69,8 @@ def load_workspace(root: Path) -> Workspace:
     except ValidationError as exc:
         problems += [_problem(err, source_map) for err in exc.errors()]
     problems += _calendar_problems(plain, source_map)
+    if spec is not None:
+        problems += [_issue_problem(issue, source_map) for issue in compile_routing(spec)[1]]
     errors = [p for p in problems if p.severity == "error"]
     if errors or spec is None:
         raise WorkspaceError(problems)
@@ -94,6 +100,12 @@ def _problem(err: dict[str, Any], source_map: SourceMap) -> Problem:
     if kind not in ("value_error", "enum") and "input" in err and not isinstance(err["input"], (dict, list)):
         message += f" (got {err['input']!r})"
     return Problem(file, line, dotted(loc), message, hint.expected, hint.example)
+
+
+def _issue_problem(issue: Issue, source_map: SourceMap) -> Problem:
+    hint = hint_for(WorkspaceSpec, issue.loc)
+    expected = issue.expected or hint.expected
+    return Problem(*source_map.locate(issue.loc), dotted(issue.loc), issue.message, expected, issue.example or (hint.example if expected == hint.expected else None), issue.severity)
 
 
 def _calendar_problems(data: dict[str, Any], source_map: SourceMap) -> list[Problem]:

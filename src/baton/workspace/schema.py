@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from datetime import time
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -187,15 +187,3 @@ class TeamSpec(Section):
     name: str = Field(min_length=1, description="the team's display name", examples=["Enterprise West"])
     manager: str | None = Field(None, description="the id of the team's manager", examples=["maria-chen"])
     calendar: str | None = Field(None, description="the name of a calendar under calendars:", examples=["americas"])
-
-
-class WorkspaceSpec(Section):
-    workspace: WorkspaceInfo
-    definitions: list[Definition] = Field(default_factory=list)
-    calendars: dict[str, CalendarSpec] = Field(default_factory=dict)
-    people: list[PersonSpec] = Field(default_factory=list)
-    teams: list[TeamSpec] = Field(default_factory=list)
-
-    def document(self) -> dict[str, Any]:
-        """The canonical, JSON-ready form that versions are hashed and diffed on."""
-        return self.model_dump(mode="json", exclude_defaults=False)

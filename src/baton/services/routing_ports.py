@@ -1,0 +1,149 @@
+"""The routing domain's view of the database: accounts, people, availability, pool state.
+
+One instance serves one transaction (a submission of up to 1,000 leads, or a
+dry run): people and out-of-office periods are read once, pool state is read
+(and, when writing, locked) on first use and then kept in memory, and every
+assignment made in the transaction is counted against capacity.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, func, select
+
+from baton.domain.calendar import BusinessCalendar
+from baton.domain.routing.facts import RecordFacts, company_key, is_free_mail, registrable_domain
+from baton.domain.routing.flow import AccountMatch, Decision
+from baton.domain.routing.roundrobin import MemberState, sync_members
+from baton.store.tables import account_domains, accounts, leads, out_of_office, people, pool_members
+from baton.workspace.routing_compile import RoutingConfig
+
+OPEN_STATUSES = ("new", "mql", "sal")
+ACCOUNT_FIELDS = ("segment", "employees", "industry", "country", "region", "state")
+
+
+class DbRoutingPorts:
+    def __init__(self, conn: Connection, config: RoutingConfig, calendars: dict[str, BusinessCalendar], *, lock: bool) -> None:
+        self.conn = conn
+        self.config = config
+        self.calendars = calendars
+        self.lock = lock  # FOR UPDATE on pool rows (PostgreSQL; SQLite's BEGIN IMMEDIATE already serializes)
+        self.people = {r.id: r for r in conn.execute(select(people))}
+        self.ooo: dict[str, list[tuple[datetime, datetime]]] = {}
+        for r in conn.execute(select(out_of_office)):
+            self.ooo.setdefault(r.person_id, []).append((r.starts_at, r.ends_at))
+        self.pools: dict[str, tuple[MemberState, ...]] = {}
+        self.stored: dict[tuple[str, str], MemberState] = {}  # pool rows as they are in the database
+        self._open: Counter[str] | None = None
+        self._today: dict[tuple[str, str], int] = {}
+
+    # -- accounts
+    def match_account(self, facts: RecordFacts, by: tuple[str, ...]) -> AccountMatch | None:
+        for how in by:
+            key, account_id = self._lookup(how, facts)
+            if account_id is not None:
+                row = self.conn.execute(select(accounts).where(accounts.c.id == account_id)).first()
+                fields = {f: getattr(row, f) for f in ACCOUNT_FIELDS}
+                return AccountMatch(row.id, row.name, row.owner_id, row.named, how, key, fields)
+        return None
+
+    def _lookup(self, how: str, facts: RecordFacts) -> tuple[str | None, int | None]:
+        if how == "company_name":
+            key = company_key(facts.get("company"))
+            if not key:
+                return None, None
+            found = self.conn.execute(select(accounts.c.id).where(accounts.c.name_key == key).order_by(accounts.c.id).limit(1)).first()
+            return key, found[0] if found else None
+        domain = facts.email_domain if how == "email_domain" else registrable_domain(facts.get("website"))
+        if not domain or is_free_mail(domain):
+            return domain, None
+        found = self.conn.execute(select(account_domains.c.account_id).where(account_domains.c.domain == domain)).first()
+        return domain, found[0] if found else None
+
+    # -- people
+    def person_name(self, person_id: str) -> str:
+        row = self.people.get(person_id)
+        return row.name.split()[0] if row else person_id
+
+    def person_problem(self, person_id: str, now: datetime) -> str | None:
+        row = self.people.get(person_id)
+        if row is None:
+            return "does not exist"
+        return None if row.active else "is inactive"
+
+    def person_note(self, person_id: str, now: datetime) -> str | None:
+        until = self._away_until(person_id, now)
+        return f"out of office until {until:%b %-d}" if until else None
+
+    def _away_until(self, person_id: str, now: datetime) -> datetime | None:
+        ends = [end for start, end in self.ooo.get(person_id, ()) if start <= now < end]
+        return max(ends) if ends else None
+
+    # -- pools
+    def pool_members(self, pool_id: str) -> tuple[MemberState, ...]:
+        if pool_id not in self.pools:
+            query = select(pool_members).where(pool_members.c.pool_id == pool_id).order_by(pool_members.c.position)
+            if self.lock:
+                query = query.with_for_update()
+            stored = tuple(MemberState(r.person_id, r.weight, r.credit, r.behind, r.last_assigned_at, r.position) for r in self.conn.execute(query))
+            self.stored.update(((pool_id, m.person_id), m) for m in stored)
+            self.pools[pool_id] = sync_members(stored, list(self.config.pools[pool_id].members))
+        return self.pools[pool_id]
+
+    def unavailable(self, pool_id: str, members: tuple[MemberState, ...], now: datetime) -> dict[str, str]:
+        pool = self.config.pools[pool_id]
+        out = {}
+        for m in members:
+            reason = self._why_not(m.person_id, pool.skip_outside_hours, pool.respect_capacity, now)
+            if reason:
+                out[m.person_id] = reason
+        return out
+
+    def _why_not(self, pid: str, check_hours: bool, check_capacity: bool, now: datetime) -> str | None:
+        row = self.people.get(pid)
+        if row is None or not row.active:
+            return "inactive"
+        until = self._away_until(pid, now)
+        if until:
+            return f"out of office until {until.astimezone(ZoneInfo(row.timezone or 'UTC')):%b %-d}"
+        calendar = self.calendars.get(row.calendar or "")
+        if check_hours and calendar is not None and not calendar.is_open(now):
+            return "outside working hours"
+        if check_capacity and row.max_open is not None and self._open_count(pid) >= row.max_open:
+            return f"at capacity ({row.max_open} open)"
+        if check_capacity and row.max_per_day is not None and self._today_count(pid, row.timezone, now) >= row.max_per_day:
+            return f"at daily cap ({row.max_per_day} today)"
+        return None
+
+    def _open_count(self, pid: str) -> int:
+        if self._open is None:
+            rows = self.conn.execute(select(leads.c.owner_id, func.count()).where(leads.c.status.in_(OPEN_STATUSES), leads.c.owner_id.is_not(None)).group_by(leads.c.owner_id))
+            self._open = Counter({owner: n for owner, n in rows})
+        return self._open[pid]
+
+    def _today_count(self, pid: str, zone: str | None, now: datetime) -> int:
+        tz = ZoneInfo(zone or "UTC")
+        day = now.astimezone(tz).date()
+        key = (pid, day.isoformat())
+        if key not in self._today:
+            start = datetime.combine(day, time(0), tz)
+            end = start + timedelta(days=1)
+            self._today[key] = self.conn.execute(
+                select(func.count()).select_from(leads).where(leads.c.owner_id == pid, leads.c.assigned_at >= start, leads.c.assigned_at < end)
+            ).scalar_one()
+        return self._today[key]
+
+    def note(self, decision: Decision, now: datetime) -> None:
+        """Remember a decision made in this transaction: new pool states, one more lead for the owner."""
+        self.pools.update(decision.pool_updates)
+        if decision.owner_id is None:
+            return
+        if self._open is not None:
+            self._open[decision.owner_id] += 1
+        row = self.people.get(decision.owner_id)
+        key = (decision.owner_id, now.astimezone(ZoneInfo((row.timezone if row else None) or "UTC")).date().isoformat())
+        if key in self._today:
+            self._today[key] += 1

@@ -1,0 +1,23 @@
+"""The whole of baton.yaml: one model whose fields are the sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from baton.workspace.routing_schema import RoutingSpec
+from baton.workspace.schema import CalendarSpec, Definition, PersonSpec, Section, TeamSpec, WorkspaceInfo
+
+
+class WorkspaceSpec(Section):
+    workspace: WorkspaceInfo
+    definitions: list[Definition] = Field(default_factory=list)
+    calendars: dict[str, CalendarSpec] = Field(default_factory=dict)
+    people: list[PersonSpec] = Field(default_factory=list)
+    teams: list[TeamSpec] = Field(default_factory=list)
+    routing: RoutingSpec | None = None
+
+    def document(self) -> dict[str, Any]:
+        """The canonical, JSON-ready form that versions are hashed and diffed on."""
+        return self.model_dump(mode="json", exclude_defaults=False)
