@@ -8,8 +8,6 @@ always gives the same records. Payloads are JSON-ready dicts for the models in
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import random
 import re
@@ -18,14 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
-from string import Template
 from zoneinfo import ZoneInfo
 
 SOURCE_SYSTEM = "demo-crm"
 FREEMAIL_DOMAINS = ("gmail.com", "outlook.com", "yahoo.com")
 DEPARTED_DAYS_AGO = 35  # the departed rep's last day; nothing newer is his
 ACCOUNTS, SUBSIDIARIES, NAMED_ACCOUNTS, OTHER_COMPANIES = 388, 12, 60, 1000  # 400 accounts in all
-PEOPLE_COLUMNS = ("id", "name", "email", "slack_id", "role", "manager", "team", "timezone", "calendar", "active", "max_open", "max_per_day")
 
 
 @dataclass(frozen=True)
@@ -55,7 +51,7 @@ def _rep(pid: str, name: str, role: str, slack: str, zone: str, calendar: str, m
     return DemoPerson(pid, name, role, slack, zone, calendar, manager, team, active, *cap)
 
 
-SDR_CAP, AE_CAP, AM_CAP, CSM_CAP = (60, 25), (40, 8), (80, 10), (60, 5)
+SDR_CAP, AE_CAP, AM_CAP, CSM_CAP = (150, 30), (60, 12), (80, 10), (60, 5)
 DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("jordan-blake", "Jordan Blake", "executive", "U024BE7LH", "America/New_York", "americas"),
     DemoPerson("maria-chen", "Maria Chen", "manager", "U03M8CH2N", "America/New_York", "americas", "jordan-blake", "sdr-americas"),
@@ -65,14 +61,14 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     _rep("ava-thompson", "Ava Thompson", "sdr", "U04AT2M8Q", "America/New_York", "americas", "maria-chen", "sdr-americas", SDR_CAP),
     _rep("ben-carter", "Ben Carter", "sdr", "U04BC5K1W", "America/New_York", "americas", "maria-chen", "sdr-americas", SDR_CAP),
     _rep("carlos-mendoza", "Carlos Mendoza", "sdr", "U04CM7P3D", "America/Chicago", "americas", "maria-chen", "sdr-americas", SDR_CAP),
-    _rep("dana-brooks", "Dana Brooks", "sdr", "U04DB3X6V", "America/Denver", "americas", "maria-chen", "sdr-americas", (50, 20)),
+    _rep("dana-brooks", "Dana Brooks", "sdr", "U04DB3X6V", "America/Denver", "americas", "maria-chen", "sdr-americas", (90, 18)),
     _rep("ethan-walsh", "Ethan Walsh", "sdr", "U04EW8N2J", "America/Los_Angeles", "americas", "maria-chen", "sdr-americas", SDR_CAP, active=False),
     _rep("fatima-hassan", "Fatima Hassan", "sdr", "U04FH1R9T", "America/Los_Angeles", "americas", "maria-chen", "sdr-americas", SDR_CAP),
     _rep("sophie-hughes", "Sophie Hughes", "sdr", "U04SH6L2B", "Europe/London", "emea", "lukas-weber", "ae-emea", SDR_CAP),
     _rep("grace-kim", "Grace Kim", "ae", "U05GK3T7M", "America/New_York", "americas", "david-okafor", "ae-enterprise", AE_CAP),
     _rep("henry-castillo", "Henry Castillo", "ae", "U05HC8V1Z", "America/Chicago", "americas", "david-okafor", "ae-enterprise", AE_CAP),
     _rep("isabel-moreno", "Isabel Moreno", "ae", "U05IM2Q4S", "America/Los_Angeles", "americas", "david-okafor", "ae-enterprise", AE_CAP),
-    _rep("jamal-wright", "Jamal Wright", "ae", "U05JW9D6K", "America/Toronto", "americas", "david-okafor", "ae-enterprise", (35, 6)),
+    _rep("jamal-wright", "Jamal Wright", "ae", "U05JW9D6K", "America/Toronto", "americas", "david-okafor", "ae-enterprise", (50, 10)),
     _rep("liam-oconnor", "Liam O'Connor", "ae", "U05LO4H8P", "Australia/Sydney", "apac", "david-okafor", "ae-enterprise", (40, 10)),
     _rep("klara-fischer", "Klara Fischer", "ae", "U05KF7N3C", "Europe/Berlin", "emea", "lukas-weber", "ae-emea", AE_CAP),
     _rep("olivier-dubois", "Olivier Dubois", "ae", "U05OD1G5Y", "Europe/Paris", "emea", "lukas-weber", "ae-emea", AE_CAP),
@@ -84,140 +80,17 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     _rep("tobias-keller", "Tobias Keller", "csm", "U06TK9C2D", "Europe/Berlin", "emea", "priya-nair", "cs-global", CSM_CAP),
 )
 
-_WORKSPACE_YAML = Template("""\
-# Northwind Analytics - the Baton demo workspace.
-#
-# Northwind sells a B2B analytics platform. Its revenue team has an SDR team for
-# the Americas, enterprise AEs (Americas and APAC), an EMEA team, and a global
-# Customer Success team. This folder is where their hand-off rules live:
-#   baton check        validate it (errors name the file, the line and the fix)
-#   baton apply        record it as a draft version
-#   baton activate N   make version N live
-
-workspace:
-  name: Northwind Analytics
-  # Time zone for dates that arrive without one (e.g. CSV imports): an IANA name.
-  timezone: America/New_York
-
-# The terms Sales and Marketing agreed on. A rule that uses a term that is not
-# approved yet cannot be activated, so the argument happens here, not in a deal review.
-definitions:
-  - term: MQL
-    text: A lead with a fit score of 60 or more that raised a hand or engaged twice with our content in the last 30 days.
-    approved: true
-  - term: SAL
-    text: An MQL that its owner accepted within the SLA and committed to work.
-    approved: true
-  - term: SQL
-    text: A lead a rep qualified in a live conversation (need, budget and timing confirmed) and turned into an opportunity.
-    approved: true
-  - term: Hand-raiser
-    text: A demo request, contact-sales form or free-trial sign-up, i.e. someone asking to talk to Sales now.
-    approved: true
-  - term: SLA hit
-    text: The owner made a first real touch (call, email or meeting) within the response time of the lead's SLA, counted in business hours.
-    approved: true
-  - term: Ownership timeout
-    text: An owner who has not touched a lead for 10 business days loses it back to routing.
-    approved: true
-
-# Business calendars. SLA clocks run only while a calendar is open: a lead that
-# arrives on Friday night is not late on Saturday. Several windows a day are
-# allowed (the gap is lunch); holidays come from the holidays package.
-calendars:
-  americas:
-    timezone: America/New_York
-    week:
-      mon-fri: ["09:00-12:00", "13:00-17:30"]
-    holidays:
-      - country: US
-    custom_days:
-      - date: 2026-11-27
-        name: Day after Thanksgiving       # no hours: closed all day
-      - date: 2026-12-24
-        name: Christmas Eve (half day)
-        hours: ["09:00-13:00"]
-  emea:
-    timezone: Europe/Berlin
-    week:
-      mon-thu: ["09:00-17:30"]
-      fri: ["09:00-16:00"]                 # short Fridays
-    holidays:
-      - country: DE
-        subdivision: BE                    # Berlin's public holidays
-    custom_days:
-      - date: 2026-12-24
-        name: Heiligabend
-      - date: 2026-12-31
-        name: Silvester
-  apac:
-    timezone: Australia/Sydney
-    week:
-      mon-fri: ["08:30-17:00"]
-    holidays:
-      - country: AU
-        subdivision: NSW
-
-# Teams: who manages them (missed SLAs escalate to the manager) and the
-# calendar the team works to.
-teams:
-  - id: sdr-americas
-    name: SDR Americas
-    manager: maria-chen
-    calendar: americas
-  - id: ae-enterprise
-    name: AE Enterprise (Americas & APAC)
-    manager: david-okafor
-    calendar: americas
-  - id: ae-emea
-    name: AE EMEA
-    manager: lukas-weber
-    calendar: emea
-  - id: cs-global
-    name: Customer Success
-    manager: priya-nair
-    calendar: americas
-
-# People. The executive is listed inline; everyone else comes from people.csv,
-# one row per person, with these columns (empty cell = not set):
-#   id           short unique id, used as owner everywhere else
-#   name         full name
-#   email        personal work email: where alerts go (not a shared inbox)
-#   slack_id     Slack member id (profile > ... > Copy member ID) for direct messages
-#   role         sdr, bdr, ae, am, csm, se, manager, executive, revops or marketing
-#   manager      id of their manager: escalations climb this chain
-#   team         id of a team above
-#   timezone     IANA time zone name, e.g. America/Chicago
-#   calendar     name of a calendar above: the hours their SLA clocks run
-#   active       false for someone who left: they get nothing new
-#   max_open     most open leads they may hold at once (empty = no limit)
-#   max_per_day  most new leads a day (empty = no limit)
-people:
-$executive
-  - file: people.csv
-""")
+WORKSPACE_FILES = Path(__file__).resolve().parent / "workspace"
 
 
 def write_demo_workspace(directory: Path) -> None:
-    """Write baton.yaml and people.csv for the demo company into directory (created if missing)."""
+    """Write the demo workspace (baton.yaml, people.csv, territories.csv, scenarios.csv) into directory."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    executive, *others = DEMO_PEOPLE
-    inline = (f"  - id: {executive.id}\n    name: {executive.name}\n    email: {executive.email}\n"
-              f"    slack_id: {executive.slack_id}\n    role: {executive.role}\n"
-              f"    timezone: {executive.timezone}\n    calendar: {executive.calendar}")
-    (directory / "baton.yaml").write_text(_WORKSPACE_YAML.substitute(executive=inline), encoding="utf-8")
-    (directory / "people.csv").write_text(_people_csv(others), encoding="utf-8")
+    for source in sorted(WORKSPACE_FILES.iterdir()):
+        if source.is_file():
+            (directory / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
 
-
-def _people_csv(people: list[DemoPerson]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(PEOPLE_COLUMNS)
-    for p in people:
-        cells = (p.id, p.name, p.email, p.slack_id, p.role, p.manager, p.team, p.timezone, p.calendar, str(p.active).lower(), p.max_open, p.max_per_day)
-        writer.writerow(["" if cell is None else cell for cell in cells])
-    return out.getvalue()
 
 
 # --- records -----------------------------------------------------------------
@@ -479,7 +352,7 @@ def _lead(world: _World, number: int) -> tuple[dict, _Company, datetime]:
     lead = {"external_id": f"L-{number:06d}", "source_system": SOURCE_SYSTEM, "email": _email(rng, first, last, domain),
             "first_name": first, "last_name": last, "company": _as_typed(rng, company), "title": rng.choice(TITLES),
             "source": source, "campaign": rng.choice(campaigns), "lead_type": lead_type,
-            "status": "mql" if score >= 60 and rng.random() < 0.4 else "new", "country": company.country,
+            "status": _status(world, score, received_at), "country": company.country,
             "region": company.region, "industry": company.industry, "employees": company.employees,
             "segment": company.segment, "score": score,
             "engaged_at": _iso(received_at - _systems_delay(rng)), "received_at": _iso(received_at)}
@@ -490,6 +363,18 @@ def _lead(world: _World, number: int) -> tuple[dict, _Company, datetime]:
     elif rng.random() < 0.003:
         lead |= {"is_test": True, "first_name": "Test", "last_name": "Lead", "email": f"qa+{number}@northwind.example", "company": "Northwind QA"}
     return lead, company, received_at
+
+
+CLOSED_STATUSES = {"recycled": 45, "disqualified": 30, "sql": 25}
+
+
+def _status(world: _World, score: int, received_at: datetime) -> str:
+    """Older leads have mostly been worked: recycled, disqualified or qualified; recent ones are open."""
+    age_days = (world.now - received_at).days
+    closed = 0.85 if age_days > 14 else 0.4 if age_days > 3 else 0.05
+    if world.rng.random() < closed:
+        return _pick(world.rng, CLOSED_STATUSES)
+    return "mql" if score >= 60 and world.rng.random() < 0.4 else "new"
 
 
 def _lead_company(world: _World) -> tuple[_Company, str]:

@@ -68,7 +68,7 @@ def import_csv(db: Database, path: Path, opts: ImportOptions, now: datetime, pro
     chunk: list[tuple[int, dict[str, str], dict[str, Any] | list[FieldError]]] = []
     for row in reader:
         summary.rows += 1
-        chunk.append((reader.line_num, row, _to_item(row, model, opts)))
+        chunk.append((reader.line_num, row, row_to_payload(row, model, opts)))
         if len(chunk) >= CHUNK:
             _flush(db, chunk, opts, summary, now)
             progress(len(chunk))
@@ -86,7 +86,7 @@ def _model_for(kind: str) -> type[BaseModel]:
     return PersonIn if kind == "person" else KINDS[kind].payload
 
 
-def _to_item(row: dict[str, str], model: type[BaseModel], opts: ImportOptions) -> dict[str, Any] | list[FieldError]:
+def row_to_payload(row: dict[str, str], model: type[BaseModel], opts: ImportOptions) -> dict[str, Any] | list[FieldError]:
     item: dict[str, Any] = {}
     extra: dict[str, str] = {}
     errors: list[FieldError] = []

@@ -8,7 +8,7 @@ since only checked versions are stored).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from baton.domain.routing.conditions import ConditionError, compile_condition
@@ -229,7 +229,8 @@ class _Compiler:
         self._terms(loc + ("uses",), config.get("uses", []))
         if predicate is None:
             return None
-        return Branch(config.get("name", "branch"), "branch", predicate, tuple(then), tuple(otherwise))
+        name = config.get("name", "branch")
+        return Branch(name, "branch", predicate, _under(name, then), _under(name, otherwise))
 
     def _node_territory(self, loc, config) -> Node | None:
         table = config if isinstance(config, str) else config.get("table") if isinstance(config, dict) else None
@@ -274,6 +275,11 @@ class _Compiler:
             if last.when is not None:
                 self.error(("flows", i, "when"), f"the last {trigger} flow has a condition, so a lead matching no flow would stay unassigned",
                            "a last flow without when:")
+
+
+def _under(branch: str, nodes: list[Node]) -> tuple[Node, ...]:
+    """Nodes inside a branch are named by their path, e.g. 'enterprise? / territory ent'."""
+    return tuple(replace(n, label=f"{branch} / {n.label}") for n in nodes)
 
 
 def compile_routing(ws: WorkspaceSpec) -> tuple[RoutingConfig, list[Issue]]:

@@ -148,6 +148,10 @@ class Router:
         if not facts.current_owner:
             d.steps.append(Step(node.label, node.kind, "failed", "override flag set but the record has no owner → continue"))
             return False
+        problem = self.ports.person_problem(facts.current_owner, self.now)
+        if problem:
+            d.steps.append(Step(node.label, node.kind, "failed", f"override flag set but the owner {self._name(facts.current_owner)} {problem} → continue"))
+            return False
         d.owner_id = facts.current_owner
         d.steps.append(Step(node.label, node.kind, "assigned", f"override flag set → keep current owner {self._name(facts.current_owner)}", {"owner": facts.current_owner}))
         return True
