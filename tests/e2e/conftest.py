@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from typing import Iterator
 
 import httpx
 import pytest
+
+from baton.workspace.scaffold import write_template
 
 BATON = [sys.executable, "-m", "baton"]
 
@@ -93,8 +94,6 @@ def server_factory() -> Iterator:
 
 
 def copy_template(target: Path) -> Path:
-    templates = Path(__file__).resolve().parents[2] / "src" / "baton" / "workspace" / "templates"
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("baton.yaml", "people.csv"):
-        shutil.copy(templates / name, target / name)
+    write_template(target)
     return target

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,14 +9,12 @@ from baton.api.app import create_app
 from baton.services.tokens import create_token
 from baton.services.versions import activate_version, apply_workspace
 from baton.workspace.loader import load_workspace
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "baton" / "workspace" / "templates"
+from baton.workspace.scaffold import write_template
 
 
 @pytest.fixture
 def workspace_dir(tmp_path) -> Path:
-    for name in ("baton.yaml", "people.csv"):
-        shutil.copy(TEMPLATES / name, tmp_path / name)
+    write_template(tmp_path)
     return tmp_path
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from baton.services.versions import VersionError, activate_version, apply_workspace, diff_versions, list_versions
+from baton.services.versions import (
+    VersionError,
+    activate_version,
+    apply_workspace,
+    diff_versions,
+    list_versions,
+)
 from baton.store.tables import events, people, teams
 from baton.workspace.loader import load_workspace
 
@@ -26,6 +32,8 @@ def test_activate_keeps_the_previous_version_and_syncs_people(baton, workspace_d
     activate_version(baton.db, v1, "ana", baton.clock.now())
     csv = workspace_dir / "people.csv"
     csv.write_text(csv.read_text().replace("sam-ortiz,Sam Ortiz", "sam-ortiz,Samuel Ortiz").replace("priya-nair", "priya-n"))
+    yaml = workspace_dir / "baton.yaml"
+    yaml.write_text(yaml.read_text().replace("priya-nair", "priya-n"))  # she is in the round-robin pool too
     v2 = apply_workspace(baton.db, load_workspace(workspace_dir), "bo", baton.clock.now())
     assert '~ people[sam-ortiz].name: "Sam Ortiz" → "Samuel Ortiz"' in v2.diff
     changes = activate_version(baton.db, v2.number, "bo", baton.clock.now())

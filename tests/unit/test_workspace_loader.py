@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -10,8 +9,7 @@ import pytest
 
 from baton.workspace.loader import load_workspace
 from baton.workspace.problems import WorkspaceError
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "baton" / "workspace" / "templates"
+from baton.workspace.scaffold import write_template
 
 MINIMAL = """\
 workspace:
@@ -34,8 +32,7 @@ def problems(tmp_path: Path) -> list[str]:
 
 
 def test_the_init_template_is_valid(tmp_path):
-    for name in ("baton.yaml", "people.csv"):
-        shutil.copy(TEMPLATES / name, tmp_path / name)
+    write_template(tmp_path)
     ws = load_workspace(tmp_path)
     assert {p.id for p in ws.spec.people} >= {"maria-chen", "vp-sales", "emma-schulz"}
     assert ws.warnings == []

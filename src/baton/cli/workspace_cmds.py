@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
@@ -19,8 +18,8 @@ from baton.services.versions import (
 )
 from baton.workspace.loader import Workspace, load_workspace
 from baton.workspace.problems import WorkspaceError
+from baton.workspace.scaffold import write_template
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "workspace" / "templates"
 pass_ctx = click.make_pass_decorator(CliContext)
 
 
@@ -42,14 +41,11 @@ def load_or_fail(root: Path) -> Workspace:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     """Scaffold a commented baton.yaml and an example people.csv in DIRECTORY."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in ("baton.yaml", "people.csv"):
-        target = directory / name
-        if target.exists():
-            raise click.ClickException(f"{target} already exists; not overwriting it")
-    for name in ("baton.yaml", "people.csv"):
-        shutil.copyfile(TEMPLATES / name, directory / name)
-    click.echo(f"Created {directory / 'baton.yaml'} and {directory / 'people.csv'}.\nNext: cd {directory} && baton check && baton apply")
+    try:
+        written = write_template(directory)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {', '.join(str(p) for p in written)}.\nNext: cd {directory} && baton check && baton apply")
 
 
 @click.command()

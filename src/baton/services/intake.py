@@ -105,8 +105,8 @@ def _store_one(conn: Connection, sub: Submission, index: int, raw: Any, seen: di
     except Rejected as exc:
         return ItemResult(index, "rejected", errors=exc.errors)
     record_id = conn.execute(insert(kind.table).returning(kind.table.c.id), row).scalar_one()  # params apart: the statement is cached
-    warnings = [w for hook in kind.after_insert for w in hook(conn, record_id, row, now, sub.actor, scratch)]
     record_event(conn, at=now, actor=sub.actor, kind=f"{kind.entity}.created", entity=kind.entity, entity_id=record_id, payload=row)
+    warnings = [w for hook in kind.after_insert for w in hook(conn, record_id, row, now, sub.actor, scratch)]  # e.g. routing
     if item.external_id is not None:
         seen[natural] = record_id
     return ItemResult(index, "created", id=record_id, warnings=warnings)

@@ -23,8 +23,8 @@ from baton.workspace.problems import Problem, WorkspaceError, dotted
 from baton.workspace.references import check_references
 from baton.workspace.routing_compile import Issue, compile_routing
 from baton.workspace.schema import CalendarSpec
-from baton.workspace.spec import WorkspaceSpec
 from baton.workspace.sources import SourceMap, read_yaml
+from baton.workspace.spec import WorkspaceSpec
 from baton.workspace.territory_csv import expand_territories
 
 WORKSPACE_FILE = "baton.yaml"

@@ -12,10 +12,30 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from baton.domain.routing.conditions import ConditionError, compile_condition
-from baton.domain.routing.flow import Assign, Branch, Flow, MatchAccount, Node, Override, Target, Territory
-from baton.domain.routing.territory import SET_DIMENSIONS, TARGETS, TerritoryRow, TerritoryTable, ambiguous_pairs
+from baton.domain.routing.flow import (
+    Assign,
+    Branch,
+    Flow,
+    MatchAccount,
+    Node,
+    Override,
+    Target,
+    Territory,
+)
+from baton.domain.routing.territory import (
+    SET_DIMENSIONS,
+    TARGETS,
+    TerritoryRow,
+    TerritoryTable,
+    ambiguous_pairs,
+)
 from baton.workspace.hints import did_you_mean
-from baton.workspace.routing_schema import TRIGGERS, PoolSpec, RoutingSpec, TerritoryRowSpec
+from baton.workspace.routing_schema import (
+    TRIGGERS,
+    PoolSpec,
+    RoutingSpec,
+    TerritoryRowSpec,
+)
 from baton.workspace.spec import WorkspaceSpec
 
 LEAD_FIELDS = {

@@ -7,7 +7,14 @@ from typing import Any
 from pydantic import Field
 
 from baton.workspace.routing_schema import RoutingSpec
-from baton.workspace.schema import CalendarSpec, Definition, PersonSpec, Section, TeamSpec, WorkspaceInfo
+from baton.workspace.schema import (
+    CalendarSpec,
+    Definition,
+    PersonSpec,
+    Section,
+    TeamSpec,
+    WorkspaceInfo,
+)
 
 
 class WorkspaceSpec(Section):

@@ -181,6 +181,7 @@ def _compile_expr(expr: Any, fields: Mapping[str, str]) -> Predicate:
         rule = rule_engine.Rule(expr, context=context)
     except rule_engine.errors.EngineError as exc:
         raise ConditionError(f"expression {expr!r}: {getattr(exc, 'message', exc)}") from exc
+    _check_equalities(rule.statement.expression, expr)
     used = sorted({n for n in typed if re.search(rf"\b{re.escape(n)}\b", expr)})
 
     def run(get):
@@ -193,3 +194,24 @@ def _compile_expr(expr: Any, fields: Mapping[str, str]) -> Predicate:
         return Test(expr, values, passed)
 
     return run
+
+
+def _check_equalities(node: Any, expr: str) -> None:
+    """rule-engine type-checks < and >, not == and !=: a number compared with text would
+    silently be false for every lead (a misroute), so refuse it at compile time."""
+    import rule_engine.ast as ast
+    from rule_engine import DataType
+
+    if isinstance(node, ast.ComparisonExpression) and not isinstance(node, ast.ArithmeticComparisonExpression):
+        left, right = node.left.result_type, node.right.result_type
+        vague = (DataType.UNDEFINED, DataType.NULL)
+        if left not in vague and right not in vague and not DataType.is_compatible(left, right):
+            raise ConditionError(f"expression {expr!r} compares a {_kind(left)} with a {_kind(right)}; that is never true")
+    for value in vars(node).values() if hasattr(node, "__dict__") else ():
+        if isinstance(value, ast.ExpressionBase):
+            _check_equalities(value, expr)
+
+
+def _kind(data_type: Any) -> str:
+    name = getattr(data_type, "name", str(data_type))
+    return {"FLOAT": "number", "STRING": "text", "BOOLEAN": "true/false"}.get(name, name.lower())
