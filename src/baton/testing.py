@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from baton.domain.calendar import BusinessCalendar
+from baton.domain.routing.availability import local_day, unavailable_reason
 from baton.domain.routing.facts import (
     RecordFacts,
     company_key,
@@ -207,26 +207,18 @@ class InMemoryRoutingPorts:
         return out
 
     def _why_not(self, pid: str, check_hours: bool, check_capacity: bool, now: datetime) -> str | None:
-        """The same checks, in the same order, as ``DbRoutingPorts``; each one only when it can apply."""
         person = self.people.get(pid)
-        if person is None or not person.active:
+        if person is None:
             return "inactive"
-        until = self._away_until(pid, now) if pid in self.ooo else None
-        if until:
-            return f"out of office until {until.astimezone(ZoneInfo(person.timezone or 'UTC')):%b %-d}"
-        if check_hours and person.calendar in self.calendars and not self.calendars[person.calendar].is_open(now):
-            return "outside working hours"
-        if not check_capacity:
-            return None
-        if person.max_open is not None and self.open_leads[pid] >= person.max_open:
-            return f"at capacity ({person.max_open} open)"
-        if person.max_per_day is not None and self.assigned_per_day[self._day_key(pid, now)] >= person.max_per_day:
-            return f"at daily cap ({person.max_per_day} today)"
-        return None
+        return unavailable_reason(
+            active=person.active, timezone=person.timezone, away_until=self._away_until(pid, now) if pid in self.ooo else None,
+            calendar=self.calendars.get(person.calendar or ""), max_open=person.max_open, max_per_day=person.max_per_day,
+            open_count=lambda: self.open_leads[pid], today_count=lambda: self.assigned_per_day[self._day_key(pid, now)],
+            now=now, check_hours=check_hours, check_capacity=check_capacity)
 
     def _day_key(self, pid: str, at: datetime) -> tuple[str, str]:
         person = self.people.get(pid)
-        return pid, at.astimezone(ZoneInfo((person.timezone if person else None) or "UTC")).date().isoformat()
+        return pid, local_day(at, person.timezone if person else None)
 
     # -- decisions
     def note(self, decision: Decision, now: datetime) -> None:

@@ -124,8 +124,6 @@ def test_a_pick_always_respects_availability_and_keeps_the_pool_as_configured(op
             assert result.chosen.last_assigned_at == pool.now and not result.chosen.behind
 
 
-@pytest.mark.xfail(strict=True, reason="domain bugs: a hire beside someone away joins at the absentee's level; "
-                                       "a member back while everyone else is away keeps a stale low credit")
 @settings(max_examples=200, deadline=None)
 @given(st.lists(EQUAL_OPS, max_size=60))
 @example(NEWCOMER_BESIDE_SOMEONE_AWAY)
@@ -138,7 +136,6 @@ def test_with_equal_weights_the_credits_of_available_members_differ_by_at_most_o
             assert max(credits) - min(credits) <= 1, (op, pool.states)
 
 
-@pytest.mark.xfail(strict=True, reason="domain bug: see BACK_WHILE_EVERYONE_ELSE_AWAY and NEWCOMER_BESIDE_SOMEONE_AWAY")
 @settings(max_examples=200, deadline=None)
 @given(st.lists(EQUAL_OPS, max_size=60))
 @example(NEWCOMER_BESIDE_SOMEONE_AWAY)
@@ -243,7 +240,6 @@ def test_an_empty_pool_chooses_nobody():
 
 # -- regressions for the domain bugs the properties found (they fail today)
 
-@pytest.mark.xfail(strict=True, reason="domain bug: sync_members takes the level from members who are away (behind)")
 def test_a_member_hired_while_a_colleague_is_away_does_not_get_a_flood():
     pool = abc()
     pool.run(3)
@@ -253,7 +249,6 @@ def test_a_member_hired_while_a_colleague_is_away_does_not_get_a_flood():
     assert pool.run(3).count(dee) <= 1
 
 
-@pytest.mark.xfail(strict=True, reason="domain bug: a member rejoining while all steady members are away keeps a stale credit")
 def test_a_member_back_while_everyone_else_is_away_does_not_get_a_flood_later():
     pool = Pool([("ana", 1), ("ben", 1)])
     pool.away.add("ana")
@@ -264,7 +259,6 @@ def test_a_member_back_while_everyone_else_is_away_does_not_get_a_flood_later():
     assert pool.run(4).count("ana") <= 3  # today: ana gets the next 7 in a row
 
 
-@pytest.mark.xfail(strict=True, reason="domain bug: sync_members keeps the credit on a weight change, so the load drops and floods")
 def test_a_weight_change_does_not_flood_the_member():
     pool = abc()
     pool.run(30)  # 10 each

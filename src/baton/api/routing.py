@@ -51,9 +51,8 @@ def misroute(lead_id: int, body: MisrouteIn, baton: BatonDep, token: Ingest) -> 
 @router.get("/reports/routing", summary="Distribution per member, pool, team, flow and node; fallback share; imbalance; misroutes")
 def report(baton: BatonDep, token: Read,
            since: Annotated[AwareDatetime | None, Query(description="default: 30 days before until")] = None,
-           until: Annotated[AwareDatetime | None, Query(description="default: now")] = None) -> dict[str, Any]:
-    until = until or baton.clock.now()
-    since = since or until - timedelta(days=30)
+           until: Annotated[AwareDatetime | None, Query(description="default: no upper bound")] = None) -> dict[str, Any]:
+    since = since or (until or baton.clock.now()) - timedelta(days=30)
     with baton.db.read() as conn:
         return jsonable(routing_report(conn, since, until))
 

@@ -140,14 +140,14 @@ def report_routing(ctx: CliContext, since: str | None, until: str | None, as_jso
     """Leads per member/pool/team/flow/node, fallback share, imbalance, misroutes."""
     baton = ctx.open()
     zone = workspace_zone(ctx, baton)
-    end = parse_crm_datetime(until, zone) if until else baton.clock.now()
-    start = parse_crm_datetime(since, zone) if since else end - timedelta(days=30)
+    end = parse_crm_datetime(until, zone) if until else None
+    start = parse_crm_datetime(since, zone) if since else (end or baton.clock.now()) - timedelta(days=30)
     with baton.db.read() as conn:
         data = routing_report(conn, start, end)
     if as_json:
         click.echo(json.dumps(jsonable(data), indent=2))
         return
-    click.echo(f"{data['routed']} leads routed {start:%Y-%m-%d} → {end:%Y-%m-%d}; fallback {data['fallback']['leads']} ({data['fallback']['share']:.1%})")
+    click.echo(f"{data['routed']} leads routed {start:%Y-%m-%d} → {f'{end:%Y-%m-%d}' if end else 'now'}; fallback {data['fallback']['leads']} ({data['fallback']['share']:.1%})")
     for pool in data["pools"]:
         flag = "  ⚠ imbalance over 20%" if pool["flagged"] else ""
         click.echo(f"pool {pool['pool']}: imbalance {pool['imbalance']:.1%}{flag}")

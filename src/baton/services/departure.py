@@ -100,6 +100,6 @@ def _store(conn: Connection, version: int, move: Moved, now: datetime, actor: st
         "team_id": d.team_id, "pool_id": d.pool_id, "node": d.node, "node_kind": d.node_kind, "via_fallback": d.via_fallback,
         "matched_account_id": None, "steps": [s.__dict__ for s in d.steps], "decided_at": now, "actor": actor,
     })
-    save_pools(conn, d.pool_updates, plan.ports.stored)
+    save_pools(conn, d, plan.ports.stored)
     record_event(conn, at=now, actor=actor, kind="account.rerouted", entity="account", entity_id=move.record_id,
                  payload={"from": plan.person_id, "owner_id": d.owner_id, "queue": d.queue, "node": d.node})

@@ -80,8 +80,8 @@ def decide(live: LiveRouting, ports: DbRoutingPorts, facts: RecordFacts, trigger
 
 def route_new_lead(conn: Connection, lead_id: int, row: dict[str, Any], now: datetime, actor: str, scratch: dict[str, Any]) -> list[str]:
     """Intake hook: assign a new lead in the transaction that stores it."""
-    if row.get("assigned_at") is not None:
-        return []  # history from a CRM: it was assigned there
+    if row.get("owner_id") and not row.get("override_owner"):
+        return []  # it arrived assigned (CRM history); with override_owner the flow records the kept owner
     if "routing" not in scratch:
         live = load_routing(conn)
         scratch["routing"] = (live, DbRoutingPorts(conn, live.config, live.calendars, lock=conn.dialect.name == "postgresql") if live and live.configured else None)
@@ -106,24 +106,24 @@ def store_decision(conn: Connection, version: int, lead_id: int, d: Decision, tr
         "team_id": d.team_id, "pool_id": d.pool_id, "node": d.node, "node_kind": d.node_kind, "via_fallback": d.via_fallback,
         "matched_account_id": d.account.account_id if d.account else None, "steps": [s.__dict__ for s in d.steps], "decided_at": at, "actor": actor,
     }).scalar_one()
-    save_pools(conn, d.pool_updates, ports.stored)
+    save_pools(conn, d, ports.stored)
     record_event(conn, at=at, actor=actor, kind="lead.routed", entity="lead", entity_id=lead_id,
                  payload={"decision_id": decision_id, "owner_id": d.owner_id, "queue": d.queue, "flow": d.flow, "node": d.node, "version": version})
     return decision_id
 
 
-def save_pools(conn: Connection, updates: dict[str, tuple[MemberState, ...]], stored: dict[tuple[str, str], MemberState]) -> None:
-    """Write the members whose state changed (usually the one chosen)."""
-    for pool_id, states in updates.items():
+def save_pools(conn: Connection, d: Decision, stored: dict[tuple[str, str], MemberState]) -> None:
+    """Write the members whose state changed (usually the one chosen); count the chosen one's lead."""
+    for pool_id, states in d.pool_updates.items():
         for m in states:
             before = stored.get((pool_id, m.person_id))
             if before == m:
                 continue
+            chosen = int(pool_id == d.pool_id and m.person_id == d.owner_id)
             values = {"weight": m.weight, "credit": m.credit, "behind": m.behind, "position": m.position, "last_assigned_at": m.last_assigned_at}
             if before is None:
-                conn.execute(insert(pool_members), {"pool_id": pool_id, "person_id": m.person_id, "assigned_total": int(m.last_assigned_at is not None), **values})
+                conn.execute(insert(pool_members), {"pool_id": pool_id, "person_id": m.person_id, "assigned_total": chosen, **values})
             else:
-                if m.last_assigned_at != before.last_assigned_at:
-                    values["assigned_total"] = pool_members.c.assigned_total + 1
+                values["assigned_total"] = pool_members.c.assigned_total + chosen
                 conn.execute(update(pool_members).where(pool_members.c.pool_id == pool_id, pool_members.c.person_id == m.person_id).values(**values))
             stored[(pool_id, m.person_id)] = m

@@ -15,10 +15,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, func, select
 
 from baton.domain.calendar import BusinessCalendar
-from baton.domain.routing.facts import RecordFacts, company_key, is_free_mail, registrable_domain
+from baton.domain.routing.availability import local_day, unavailable_reason
+from baton.domain.routing.facts import (
+    RecordFacts,
+    company_key,
+    is_free_mail,
+    registrable_domain,
+)
 from baton.domain.routing.flow import AccountMatch, Decision
 from baton.domain.routing.roundrobin import MemberState, sync_members
-from baton.store.tables import account_domains, accounts, leads, out_of_office, people, pool_members
+from baton.store.tables import (
+    account_domains,
+    accounts,
+    leads,
+    out_of_office,
+    people,
+    pool_members,
+)
 from baton.workspace.routing_compile import RoutingConfig
 
 OPEN_STATUSES = ("new", "mql", "sal")
@@ -104,19 +117,12 @@ class DbRoutingPorts:
 
     def _why_not(self, pid: str, check_hours: bool, check_capacity: bool, now: datetime) -> str | None:
         row = self.people.get(pid)
-        if row is None or not row.active:
+        if row is None:
             return "inactive"
-        until = self._away_until(pid, now)
-        if until:
-            return f"out of office until {until.astimezone(ZoneInfo(row.timezone or 'UTC')):%b %-d}"
-        calendar = self.calendars.get(row.calendar or "")
-        if check_hours and calendar is not None and not calendar.is_open(now):
-            return "outside working hours"
-        if check_capacity and row.max_open is not None and self._open_count(pid) >= row.max_open:
-            return f"at capacity ({row.max_open} open)"
-        if check_capacity and row.max_per_day is not None and self._today_count(pid, row.timezone, now) >= row.max_per_day:
-            return f"at daily cap ({row.max_per_day} today)"
-        return None
+        return unavailable_reason(
+            active=row.active, timezone=row.timezone, away_until=self._away_until(pid, now), calendar=self.calendars.get(row.calendar or ""),
+            max_open=row.max_open, max_per_day=row.max_per_day, open_count=lambda: self._open_count(pid),
+            today_count=lambda: self._today_count(pid, row.timezone, now), now=now, check_hours=check_hours, check_capacity=check_capacity)
 
     def _open_count(self, pid: str) -> int:
         if self._open is None:
@@ -144,6 +150,6 @@ class DbRoutingPorts:
         if self._open is not None:
             self._open[decision.owner_id] += 1
         row = self.people.get(decision.owner_id)
-        key = (decision.owner_id, now.astimezone(ZoneInfo((row.timezone if row else None) or "UTC")).date().isoformat())
+        key = (decision.owner_id, local_day(now, row.timezone if row else None))
         if key in self._today:
             self._today[key] += 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from baton.services.routing import load_routing
 from baton.store.tables import misroutes, people, routing_decisions
@@ -23,12 +23,11 @@ class Thresholds:
     misroute_rate: float = 0.05
 
 
-def routing_report(conn: Connection, since: datetime, until: datetime, thresholds: Thresholds = Thresholds()) -> dict[str, Any]:
-    rows = conn.execute(
-        select(routing_decisions.c.owner_id, routing_decisions.c.queue, routing_decisions.c.pool_id, routing_decisions.c.team_id,
-               routing_decisions.c.flow, routing_decisions.c.node, routing_decisions.c.via_fallback)
-        .where(routing_decisions.c.decided_at >= since, routing_decisions.c.decided_at < until, routing_decisions.c.lead_id.is_not(None))
-    ).all()
+def routing_report(conn: Connection, since: datetime, until: datetime | None = None, thresholds: Thresholds = Thresholds()) -> dict[str, Any]:
+    """Decisions made in [since, until) (no upper bound when until is None)."""
+    query = select(routing_decisions.c.owner_id, routing_decisions.c.queue, routing_decisions.c.pool_id, routing_decisions.c.team_id,
+                   routing_decisions.c.flow, routing_decisions.c.node, routing_decisions.c.via_fallback)
+    rows = conn.execute(query.where(*_window(routing_decisions.c.decided_at, since, until), routing_decisions.c.lead_id.is_not(None))).all()
     person = {r.id: r for r in conn.execute(select(people.c.id, people.c.name, people.c.team_id, people.c.active))}
     total = len(rows)
     by_member = Counter(r.owner_id for r in rows if r.owner_id)
@@ -38,8 +37,8 @@ def routing_report(conn: Connection, since: datetime, until: datetime, threshold
         if r.pool_id:
             pools[r.pool_id][r.owner_id] += 1
     fallback = sum(1 for r in rows if r.via_fallback)
-    misrouted = conn.execute(select(func.count()).select_from(misroutes).where(misroutes.c.created_at >= since, misroutes.c.created_at < until)).scalar_one()
-    reasons = Counter(r.reason for r in conn.execute(select(misroutes.c.reason).where(misroutes.c.created_at >= since, misroutes.c.created_at < until)))
+    reasons = Counter(r.reason for r in conn.execute(select(misroutes.c.reason).where(*_window(misroutes.c.created_at, since, until))))
+    misrouted = sum(reasons.values())
     inactive = sorted(pid for pid in by_member if pid in person and not person[pid].active)
     return {
         "since": since, "until": until, "routed": total,
@@ -54,6 +53,10 @@ def routing_report(conn: Connection, since: datetime, until: datetime, threshold
         "misroutes": {"count": misrouted, "rate": _share(misrouted, total), "flagged": _share(misrouted, total) > thresholds.misroute_rate,
                       "reasons": dict(reasons.most_common())},
     }
+
+
+def _window(column, since: datetime, until: datetime | None) -> list:
+    return [column >= since] + ([column < until] if until is not None else [])
 
 
 def _share(part: int, whole: int) -> float:

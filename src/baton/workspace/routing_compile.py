@@ -166,6 +166,9 @@ class _Compiler:
                 return None
             plus, low, high, below, exact = match.groups()
             employees = (int(plus), None) if plus else (int(low), int(high)) if low else (0, int(below) - 1) if below else (int(exact), int(exact))
+            if employees[1] is not None and employees[1] < employees[0]:
+                self.error(loc + ("employees",), f"'{spec.employees}' is an empty size range: no lead can match it", "a low bound not above the high one", "100-500")
+                return None
         return TerritoryRow(spec.line or index + 1, criteria, employees, kind, target, spec.name)
 
     def _check_target(self, loc: tuple[object, ...], kind: str, target: str) -> None:

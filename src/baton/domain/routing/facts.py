@@ -19,8 +19,8 @@ FREE_MAIL = frozenset(
     gmx.de gmx.net gmx.com web.de mail.com mail.ru yandex.ru yandex.com zoho.com qq.com 163.com 126.com
     naver.com orange.fr free.fr laposte.net t-online.de libero.it comcast.net verizon.net att.net""".split()
 )
-COMPANY_SUFFIXES = re.compile(
-    r"\b(incorporated|inc|corp|corporation|co|company|llc|ltd|limited|plc|gmbh|ag|sa|sas|sarl|bv|nv|oy|ab|as|pty|kk|srl|spa|group|holdings)\b\.?",
+LEGAL_FORMS = frozenset(
+    "incorporated inc corp corporation co company llc llp lp ltd limited plc gmbh ag kg sa sas sarl bv nv oy ab as pty kk srl spa group holdings".split()
 )
 
 
@@ -55,10 +55,14 @@ def company_key(name: str | None) -> str | None:
     if not name:
         return None
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = text.replace("&", " and ")
-    text = COMPANY_SUFFIXES.sub(" ", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
-    return text or None
+    text = re.sub(r"\b([a-z])\.(?=[a-z]\b)", r"\1", text).replace(".", " ")  # S.A. -> sa, B.V. -> bv
+    text = re.sub(r"&\s*co\b", " co", text).replace("&", " and ")  # GmbH & Co. KG is a legal form, not a partner
+    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    while len(words) > 1 and (words[-1] in LEGAL_FORMS or words[-1] == "and"):  # legal forms trail the name
+        words.pop()
+    if len(words) > 1 and words[0] == "the":
+        words.pop(0)
+    return " ".join(words) or None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from baton.domain.routing.conditions import Predicate
 from baton.domain.routing.facts import RecordFacts
 from baton.domain.routing.roundrobin import MemberState, pick
-from baton.domain.routing.territory import TerritoryTable
+from baton.domain.routing.territory import DIMENSIONS, TerritoryTable
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ class Router:
         return True
 
     def _node_branch(self, node: Branch, facts: RecordFacts, d: Decision) -> bool:
-        test = node.predicate(lambda name: facts.extra if name == "extra" else facts.get(name))
+        test = node.predicate(_reader(facts, d))
         shown = ", ".join(f"{k} = {_show(v)}" for k, v in test.values.items())
         taken = node.then if test.passed else node.otherwise
         words = f"branch {node.label}: {test.text} ({shown}) → {'yes' if test.passed else 'no'}"
@@ -188,15 +188,9 @@ class Router:
         return self._run(taken, facts, d) if taken else False
 
     def _node_territory(self, node: Territory, facts: RecordFacts, d: Decision) -> bool:
-        account = d.account.fields if d.account else {}  # the matched account fills gaps in the lead's own fields
-
-        def value(dim: str) -> Any:
-            own = facts.get(dim)
-            return own if own not in (None, "") else account.get(dim)
-
-        row = node.table.lookup(value)
+        row = node.table.lookup(_reader(facts, d))
         if row is None:
-            d.steps.append(Step(node.label, node.kind, "failed", f"territory {node.table_name}: no row matches ({_dims(facts)}) → continue"))
+            d.steps.append(Step(node.label, node.kind, "failed", f"territory {node.table_name}: no row matches ({_dims(_reader(facts, d))}) → continue"))
             return False
         words = f"territory {node.table_name}: {row.describe()}"
         d.steps.append(Step(node.label, node.kind, "passed", words, {"row": row.line}))
@@ -256,15 +250,27 @@ class Router:
         return f" (note: {note})" if note else ""
 
 
+def _reader(facts: RecordFacts, d: Decision):
+    """Field values as branches and territories see them: the record's own, with gaps filled
+    from the matched account (a lead that does not say its size takes its account's)."""
+    account = d.account.fields if d.account else {}
+
+    def value(name: str) -> Any:
+        if name == "extra":
+            return facts.extra
+        own = facts.get(name)
+        return own if own not in (None, "") else account.get(name)
+
+    return value
+
+
 def _facts_tried(facts: RecordFacts) -> str:
     parts = [f"email domain {facts.email_domain or '—'}", f"website {facts.website_domain or '—'}", f"company {facts.get('company') or '—'}"]
     return ", ".join(parts)
 
 
-def _dims(facts: RecordFacts) -> str:
-    from baton.domain.routing.territory import DIMENSIONS
-
-    return ", ".join(f"{d} {_show(facts.get(d))}" for d in DIMENSIONS)
+def _dims(value) -> str:
+    return ", ".join(f"{d} {_show(value(d))}" for d in DIMENSIONS)
 
 
 def _show(value: Any) -> str:

@@ -54,7 +54,7 @@ def pick(members: tuple[MemberState, ...], unavailable: dict[str, str], now: dat
     if not eligible:
         flagged = tuple(replace(m, behind=True) for m in members)
         return Pick(None, skipped, flagged)
-    level = _level(eligible)
+    level = _level(members, eligible)
     leveled = {m.person_id: _rejoin(m, level) if m.behind else m for m in eligible}
     chosen = min(leveled.values(), key=lambda m: ((m.credit + 1) / m.weight, m.last_assigned_at or datetime.min.replace(tzinfo=now.tzinfo), m.position))
     chosen = replace(chosen, credit=chosen.credit + 1, last_assigned_at=now, behind=False)
@@ -69,10 +69,11 @@ def pick(members: tuple[MemberState, ...], unavailable: dict[str, str], now: dat
     return Pick(chosen, skipped, tuple(states))
 
 
-def _level(eligible: list[MemberState]) -> float:
-    """The load (credit / weight) of the members who kept their turns; 0 when all are rejoining."""
+def _level(members: tuple[MemberState, ...], eligible: list[MemberState]) -> float:
+    """The current level: the lowest load (credit / weight) among eligible members who kept their
+    turns; when none did, the highest load in the pool, so nobody rejoins below an absent colleague."""
     steady = [m.credit / m.weight for m in eligible if not m.behind]
-    return min(steady) if steady else min(m.credit / m.weight for m in eligible)
+    return min(steady) if steady else max(m.credit / m.weight for m in members)
 
 
 def _rejoin(member: MemberState, level: float) -> MemberState:
@@ -80,15 +81,23 @@ def _rejoin(member: MemberState, level: float) -> MemberState:
 
 
 def sync_members(current: tuple[MemberState, ...], wanted: list[tuple[str, int]]) -> tuple[MemberState, ...]:
-    """The pool after a membership or weight change: newcomers join at the current level."""
+    """The pool after a membership or weight change.
+
+    Newcomers join at the level of the members in step (not of someone away);
+    a changed weight keeps the member's load (credit / weight), so doubling a
+    weight does not hand them a run of catch-up leads.
+    """
     by_id = {m.person_id: m for m in current}
     kept = [by_id[pid] for pid, _ in wanted if pid in by_id]
-    level = min((m.credit / m.weight for m in kept), default=0.0)
+    steady = [m.credit / m.weight for m in kept if not m.behind]
+    level = min(steady) if steady else max((m.credit / m.weight for m in kept), default=0.0)
     states = []
     for position, (pid, weight) in enumerate(wanted):
         old = by_id.get(pid)
         if old is None:
             states.append(MemberState(pid, weight, credit=int(level * weight), position=position))
+        elif old.weight != weight:
+            states.append(replace(old, weight=weight, credit=round(old.credit / old.weight * weight), position=position))
         else:
-            states.append(replace(old, weight=weight, position=position))
+            states.append(replace(old, position=position))
     return tuple(states)
