@@ -63,10 +63,27 @@ def activate_version(db: Database, number: int, actor: str, now: datetime) -> li
         spec = WorkspaceSpec.model_validate(row.document)
         conn.execute(update(versions).where(versions.c.state == "active").values(state="retired"))
         conn.execute(update(versions).where(versions.c.number == number).values(state="active", activated_at=now, activated_by=actor))
-        changes = sync_people(conn, spec, actor, now)
+        changes = sync_people(conn, spec, actor, now) + _orphans(conn)
         record_event(conn, at=now, actor=actor, kind="workspace.activated", entity="workspace_version", entity_id=number, payload={"people_changes": changes})
         conn.commit()
         return changes
+
+
+def _orphans(conn: Connection) -> list[str]:
+    """Inactive people who still own open leads or accounts: the departure the user must re-route."""
+    from sqlalchemy import func
+
+    from baton.services.routing_ports import OPEN_STATUSES
+    from baton.store.tables import accounts, leads, people
+
+    inactive = [r.id for r in conn.execute(select(people.c.id).where(people.c.active.is_(False)))]
+    lines = []
+    for pid in inactive:
+        open_leads = conn.execute(select(func.count()).select_from(leads).where(leads.c.owner_id == pid, leads.c.status.in_(OPEN_STATUSES))).scalar_one()
+        owned = conn.execute(select(func.count()).select_from(accounts).where(accounts.c.owner_id == pid)).scalar_one()
+        if open_leads or owned:
+            lines.append(f"{pid} is inactive but owns {open_leads} open leads and {owned} accounts: `baton reroute {pid}` shows where they would go")
+    return lines
 
 
 def list_versions(conn: Connection) -> list[dict[str, Any]]:
