@@ -9,10 +9,8 @@ pointer and appends ``lead.routed`` to the event log.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -45,9 +43,11 @@ class LiveRouting:
         return bool(self.config.flows)
 
 
-@lru_cache(maxsize=16)
-def _compiled(number: int, content_hash: str, document_json: str) -> LiveRouting:
-    spec = WorkspaceSpec.model_validate(json.loads(document_json))
+_COMPILED: dict[tuple[int, str], LiveRouting] = {}  # compiled once per version per process
+
+
+def _compile(number: int, document: dict[str, Any]) -> LiveRouting:
+    spec = WorkspaceSpec.model_validate(document)
     config, _ = compile_routing(spec)
     calendars = {name: build_calendar(name, cal) for name, cal in spec.calendars.items()}
     return LiveRouting(number, config, calendars)
@@ -55,12 +55,18 @@ def _compiled(number: int, content_hash: str, document_json: str) -> LiveRouting
 
 def load_routing(conn: Connection, version: int | None = None) -> LiveRouting | None:
     """The routing of version ``version`` (default: the active one); None when there is none."""
-    query = select(workspace_versions.c.number, workspace_versions.c.content_hash, workspace_versions.c.document)
-    query = query.where(workspace_versions.c.number == version) if version is not None else query.where(workspace_versions.c.state == "active")
+    v = workspace_versions.c
+    query = select(v.number, v.content_hash).where(v.number == version if version is not None else v.state == "active")
     row = conn.execute(query).first()
     if row is None:
         return None
-    return _compiled(row.number, row.content_hash, json.dumps(row.document, sort_keys=True))
+    key = (row.number, row.content_hash)
+    if key not in _COMPILED:
+        document = conn.execute(select(v.document).where(v.number == row.number)).scalar_one()
+        if len(_COMPILED) >= 16:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = _compile(row.number, document)
+    return _COMPILED[key]
 
 
 def lead_facts(row: Any) -> RecordFacts:

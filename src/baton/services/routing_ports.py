@@ -8,7 +8,6 @@ assignment made in the transaction is counted against capacity.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -50,7 +49,7 @@ class DbRoutingPorts:
             self.ooo.setdefault(r.person_id, []).append((r.starts_at, r.ends_at))
         self.pools: dict[str, tuple[MemberState, ...]] = {}
         self.stored: dict[tuple[str, str], MemberState] = {}  # pool rows as they are in the database
-        self._open: Counter[str] | None = None
+        self._open: dict[str, int] = {}
         self._today: dict[tuple[str, str], int] = {}
 
     # -- accounts
@@ -125,9 +124,11 @@ class DbRoutingPorts:
             today_count=lambda: self._today_count(pid, row.timezone, now), now=now, check_hours=check_hours, check_capacity=check_capacity)
 
     def _open_count(self, pid: str) -> int:
-        if self._open is None:
-            rows = self.conn.execute(select(leads.c.owner_id, func.count()).where(leads.c.status.in_(OPEN_STATUSES), leads.c.owner_id.is_not(None)).group_by(leads.c.owner_id))
-            self._open = Counter({owner: n for owner, n in rows})
+        """Open leads the person holds (one indexed count per person, then kept up to date by note())."""
+        if pid not in self._open:
+            self._open[pid] = self.conn.execute(
+                select(func.count()).select_from(leads).where(leads.c.owner_id == pid, leads.c.status.in_(OPEN_STATUSES))
+            ).scalar_one()
         return self._open[pid]
 
     def _today_count(self, pid: str, zone: str | None, now: datetime) -> int:
@@ -147,7 +148,7 @@ class DbRoutingPorts:
         self.pools.update(decision.pool_updates)
         if decision.owner_id is None:
             return
-        if self._open is not None:
+        if decision.owner_id in self._open:
             self._open[decision.owner_id] += 1
         row = self.people.get(decision.owner_id)
         key = (decision.owner_id, local_day(now, row.timezone if row else None))

@@ -171,6 +171,8 @@ leads = Table(
     *_record_keys(),
     UniqueConstraint("source_system", "external_id"),
     Index("ix_leads_owner_received", "owner_id", "received_at"),
+    Index("ix_leads_owner_status", "owner_id", "status"),  # open leads per owner (capacity)
+    Index("ix_leads_owner_assigned", "owner_id", "assigned_at"),  # leads per owner per day (daily cap)
     Index("ix_leads_received_at", "received_at"),
 )
 
