@@ -314,3 +314,83 @@ scenario_runs = Table(
     Column("failed", Integer, nullable=False),
     Column("results", JSONDoc, nullable=False),
 )
+
+sla_clocks = Table(
+    "sla_clocks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("lead_id", Id, ForeignKey("leads.id"), nullable=False, index=True),
+    Column("rule", String(100), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("owner_id", String(100), nullable=False),
+    Column("calendar", String(100), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("elapsed_before_seconds", Float, nullable=False, default=0),  # carried over from a previous owner
+    Column("pauses", JSONDoc, nullable=False, default=list),  # [[start, end|null], ...] ISO instants
+    Column("stopped_at", UTCDateTime),
+    Column("stopped_by", String(40)),  # first_touch | sal
+    Column("excluded_reason", String(200)),
+    Column("state", String(20), nullable=False),  # pending | hit | miss | excluded | released
+    Column("due_at", UTCDateTime),
+    Column("response_business_seconds", Float),
+    Column("miss_business_seconds", Float),
+    Column("closed_at", UTCDateTime),  # when this owner's charge ended (verdict final or reassigned)
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_sla_clocks_state_due", "state", "due_at"),
+)
+
+timers = Table(
+    "timers",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("clock_id", Id, ForeignKey("sla_clocks.id"), nullable=False, index=True),
+    Column("key", String(40), nullable=False),  # notice:50 | notice:80 | miss | escalation:N
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("state", String(20), nullable=False),  # pending | fired | skipped | cancelled
+    Column("fired_at", UTCDateTime),
+    Column("outcome", String(200)),  # what firing did, or why it was skipped
+    Column("claimed_by", String(100)),
+    Column("claimed_until", UTCDateTime),
+    UniqueConstraint("clock_id", "key"),
+    Index("ix_timers_state_due", "state", "due_at"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(200), nullable=False, unique=True),  # survives retries and crashes
+    Column("kind", String(60), nullable=False),  # sla.notice | sla.miss | sla.escalation | …
+    Column("entity", String(30), nullable=False),
+    Column("entity_id", String(100), nullable=False),
+    Column("lead_id", Id, ForeignKey("leads.id"), index=True),
+    Column("recipient_id", String(100), nullable=False),  # a person id
+    Column("role", String(20), nullable=False),  # owner | manager | executive | cc
+    Column("subject", String(300), nullable=False),
+    Column("content", JSONDoc, nullable=False),  # the facts a template renders: lead, company, owner, rule, elapsed, links
+    Column("state", String(20), nullable=False),  # pending | suppressed | sent | failed | dead
+    Column("suppressed_reason", String(200)),
+    Column("due_at", UTCDateTime, nullable=False),  # when the event happened
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime),
+    Column("last_error", Text),
+    Column("sent_at", UTCDateTime),
+    Column("channel", String(20)),
+    Column("provider_message_id", String(200)),
+    Column("claimed_by", String(100)),
+    Column("claimed_until", UTCDateTime),
+    Index("ix_alerts_state_next", "state", "next_attempt_at"),
+)
+
+outages = Table(
+    "outages",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("ends_at", UTCDateTime, nullable=False),
+    Column("reason", String(300), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
