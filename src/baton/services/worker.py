@@ -36,10 +36,15 @@ def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
     return 0
 
 
+def default_jobs() -> list[Job]:
+    """The jobs `baton serve` runs, in order each round: liveness, SLA timers, alert delivery."""
+    return [heartbeat]
+
+
 @dataclass
 class Worker:
     baton: Baton
-    jobs: list[Job] = field(default_factory=lambda: [heartbeat])
+    jobs: list[Job] = field(default_factory=default_jobs)
     idle_seconds: float = 1.0
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None

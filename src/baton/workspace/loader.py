@@ -21,7 +21,8 @@ from baton.workspace.hints import did_you_mean, hint_for
 from baton.workspace.people_csv import expand_people
 from baton.workspace.problems import Problem, WorkspaceError, dotted
 from baton.workspace.references import check_references
-from baton.workspace.routing_compile import Issue, compile_routing
+from baton.workspace.checks import SECTION_CHECKS
+from baton.workspace.routing_compile import Issue
 from baton.workspace.schema import CalendarSpec
 from baton.workspace.sources import SourceMap, read_yaml
 from baton.workspace.spec import WorkspaceSpec
@@ -70,7 +71,7 @@ def load_workspace(root: Path) -> Workspace:
         problems += [_problem(err, source_map) for err in exc.errors()]
     problems += _calendar_problems(plain, source_map)
     if spec is not None:
-        problems += [_issue_problem(issue, source_map) for issue in compile_routing(spec)[1]]
+        problems += [_issue_problem(issue, source_map) for check in SECTION_CHECKS for issue in check(spec)]
     errors = [p for p in problems if p.severity == "error"]
     if errors or spec is None:
         raise WorkspaceError(problems)

@@ -1,0 +1,17 @@
+"""Checks that run on a schema-valid workspace, one per section that needs more than
+the schema (references across sections, compiled rules). Each returns Issues with
+locations; the loader turns them into FILE:LINE problems."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from baton.workspace.routing_compile import Issue, compile_routing
+from baton.workspace.spec import WorkspaceSpec
+
+
+def _routing(ws: WorkspaceSpec) -> list[Issue]:
+    return compile_routing(ws)[1]
+
+
+SECTION_CHECKS: list[Callable[[WorkspaceSpec], list[Issue]]] = [_routing]
