@@ -394,3 +394,45 @@ outages = Table(
     Column("created_by", String(200), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+# Alert delivery (issue 5): one row per attempt on one channel, so a retry skips the
+# channels that already delivered and an operator can see every try.
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("alert_id", Id, ForeignKey("alerts.id"), nullable=False, index=True),
+    Column("attempt", Integer, nullable=False),
+    Column("channel", String(60), nullable=False),  # a channel name under alerts.channels
+    Column("address", String(400)),  # Slack member/channel id, email address, webhook URL
+    Column("silent", Boolean, nullable=False, default=False),  # went to the test recipient
+    Column("outcome", String(20), nullable=False),  # sent | found | failed | skipped
+    Column("provider_message_id", String(200)),
+    Column("error", Text),
+    Column("retry_after_seconds", Float),
+    Column("worker", String(100)),
+    Column("at", UTCDateTime, nullable=False),
+    Column("seconds", Float),
+)
+
+# A digest alert (burst or scheduled) and the alerts it lists instead of sending them.
+alert_digest_members = Table(
+    "alert_digest_members",
+    metadata,
+    Column("digest_id", Id, ForeignKey("alerts.id"), primary_key=True),
+    Column("alert_id", Id, ForeignKey("alerts.id"), primary_key=True, unique=True),
+)
+
+# One row per scheduled digest and period: the claim that makes a schedule fire once.
+digest_runs = Table(
+    "digest_runs",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("period", String(40), primary_key=True),  # ISO week, e.g. 2026-W45
+    Column("scheduled_at", UTCDateTime, nullable=False),
+    Column("ran_at", UTCDateTime, nullable=False),
+    Column("digests", Integer, nullable=False),
+)
+
+# Burst detection counts a recipient's recent alerts of one kind.
+Index("ix_alerts_recipient_kind_created", alerts.c.recipient_id, alerts.c.kind, alerts.c.created_at)
