@@ -148,7 +148,7 @@ def test_patch_is_explicit_and_logged(api, clock):
     assert body["changed"]["company"] == ["Initech", "Initech Ltd"]
     assert body["lead"]["timestamps"]["assigned_at"] == "2026-11-02T15:05:00Z"
     events = api.get("/v1/events", params={"entity": "lead", "entity_id": str(lead["id"])}).json()["items"]
-    assert [e["kind"] for e in events] == ["lead.created", "lead.routed", "lead.updated"]
+    assert [e["kind"] for e in events if e["kind"].startswith("lead.")] == ["lead.created", "lead.routed", "lead.updated"]
     assert api.patch(f"/v1/leads/{lead['id']}", json={"owner_id": "ghost"}).status_code == 422
     assert api.patch("/v1/leads/999999", json={"company": "x"}).status_code == 404
     assert api.patch(f"/v1/leads/{lead['id']}", json={"employees": "12"}).status_code == 422

@@ -105,10 +105,18 @@ def _route(conn: Connection, lead_id: int, row: dict[str, Any], now: datetime, a
     return route_new_lead(conn, lead_id, row, now, actor, scratch)
 
 
+def _touch(conn: Connection, activity_id: int, row: dict[str, Any], now: datetime, actor: str, scratch: dict[str, Any]) -> list[str]:
+    from baton.services.sla import touch  # sla imports routing, which imports this module
+
+    if row.get("lead_id") is not None:
+        touch(conn, row["lead_id"], row.get("person_id"), row["kind"], row["occurred_at"], now, actor)
+    return []
+
+
 LEAD = RecordKind("lead", leads, LeadIn, lead_row, [_route])
 ACCOUNT = RecordKind("account", accounts, AccountIn, account_row, [index_account_domains])
 OPPORTUNITY = RecordKind("opportunity", opportunities, OpportunityIn, opportunity_row)
-ACTIVITY = RecordKind("activity", activities, ActivityIn, activity_row)
+ACTIVITY = RecordKind("activity", activities, ActivityIn, activity_row, [_touch])
 KINDS = {k.entity: k for k in (LEAD, ACCOUNT, OPPORTUNITY, ACTIVITY)}
 
 

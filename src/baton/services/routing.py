@@ -20,6 +20,7 @@ from baton.domain.routing.facts import RecordFacts
 from baton.domain.routing.flow import Decision, Router
 from baton.domain.routing.roundrobin import MemberState
 from baton.services.events import record_event
+from baton.services.sla import owner_assigned
 from baton.services.routing_ports import DbRoutingPorts
 from baton.store.tables import leads, pool_members, routing_decisions, workspace_versions
 from baton.workspace.calendars import build_calendar
@@ -106,6 +107,7 @@ def store_decision(conn: Connection, version: int, lead_id: int, d: Decision, tr
     changes: dict[str, Any] = {"owner_id": d.owner_id, "queue": d.queue, "assigned_at": at if d.owner_id else None, "updated_at": at}
     if d.account:
         changes["account_id"] = d.account.account_id
+    previous = conn.execute(select(leads.c.owner_id).where(leads.c.id == lead_id)).scalar_one_or_none()
     conn.execute(update(leads).where(leads.c.id == lead_id).values(**changes))
     decision_id = conn.execute(insert(routing_decisions).returning(routing_decisions.c.id), {
         "lead_id": lead_id, "version": version, "trigger": trigger, "flow": d.flow, "owner_id": d.owner_id, "queue": d.queue,
@@ -115,6 +117,7 @@ def store_decision(conn: Connection, version: int, lead_id: int, d: Decision, tr
     save_pools(conn, d, ports.stored)
     record_event(conn, at=at, actor=actor, kind="lead.routed", entity="lead", entity_id=lead_id,
                  payload={"decision_id": decision_id, "owner_id": d.owner_id, "queue": d.queue, "flow": d.flow, "node": d.node, "version": version})
+    owner_assigned(conn, lead_id, previous, d.owner_id, at, actor)  # the SLA clock starts (or changes hands)
     return decision_id
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from baton.domain.routing.facts import company_key
 from baton.services.events import record_event
+from baton.services.sla import lead_changed
 from baton.services.jsonable import jsonable
 from baton.services.records import RecordKind, index_account_domains
 from baton.services.references import person_ref, record_ref
@@ -42,6 +43,8 @@ def patch_record(conn: Connection, kind: RecordKind, record_id: int, patch: Base
         index_account_domains(conn, record_id, {"domains": values.get("domains", row.domains), "website": values.get("website", row.website)}, now, actor)
     diff = {k: [jsonable(getattr(row, k)), jsonable(v)] for k, v in changed.items()}
     record_event(conn, at=now, actor=actor, kind=f"{kind.entity}.updated", entity=kind.entity, entity_id=record_id, payload={"changed": diff})
+    if kind.entity == "lead":
+        lead_changed(conn, record_id, now, actor)  # SLA: exclusion, pause, SAL, new owner
     return diff
 
 

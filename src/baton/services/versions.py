@@ -14,6 +14,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from baton.services.events import record_event
 from baton.services.people import sync_people
+from baton.services.sla import recompute_open_clocks
 from baton.store.db import Database
 from baton.store.tables import workspace_versions as versions
 from baton.workspace.diff import diff_documents
@@ -64,6 +65,9 @@ def activate_version(db: Database, number: int, actor: str, now: datetime) -> li
         conn.execute(update(versions).where(versions.c.state == "active").values(state="retired"))
         conn.execute(update(versions).where(versions.c.number == number).values(state="active", activated_at=now, activated_by=actor))
         changes = sync_people(conn, spec, actor, now) + _orphans(conn)
+        recomputed = recompute_open_clocks(conn, now, actor)
+        if recomputed:
+            changes.append(f"{recomputed} open SLA clocks re-timed with this version's rules and calendars")
         record_event(conn, at=now, actor=actor, kind="workspace.activated", entity="workspace_version", entity_id=number, payload={"people_changes": changes})
         conn.commit()
         return changes

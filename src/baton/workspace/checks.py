@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Callable
 
 from baton.workspace.routing_compile import Issue, compile_routing
+from baton.workspace.sla_compile import compile_sla, coverage_issues
 from baton.workspace.spec import WorkspaceSpec
 
 
@@ -14,4 +15,8 @@ def _routing(ws: WorkspaceSpec) -> list[Issue]:
     return compile_routing(ws)[1]
 
 
-SECTION_CHECKS: list[Callable[[WorkspaceSpec], list[Issue]]] = [_routing]
+def _sla(ws: WorkspaceSpec) -> list[Issue]:
+    return compile_sla(ws)[1] + coverage_issues(ws)
+
+
+SECTION_CHECKS: list[Callable[[WorkspaceSpec], list[Issue]]] = [_routing, _sla]

@@ -15,6 +15,7 @@ from baton.workspace.schema import (
     TeamSpec,
     WorkspaceInfo,
 )
+from baton.workspace.sla_schema import SlaSpec
 
 
 class WorkspaceSpec(Section):
@@ -24,6 +25,7 @@ class WorkspaceSpec(Section):
     people: list[PersonSpec] = Field(default_factory=list)
     teams: list[TeamSpec] = Field(default_factory=list)
     routing: RoutingSpec | None = None
+    sla: SlaSpec | None = None
 
     def document(self) -> dict[str, Any]:
         """The canonical, JSON-ready form that versions are hashed and diffed on."""
