@@ -406,7 +406,7 @@ alert_deliveries = Table(
     Column("channel", String(60), nullable=False),  # a channel name under alerts.channels
     Column("address", String(400)),  # Slack member/channel id, email address, webhook URL
     Column("silent", Boolean, nullable=False, default=False),  # went to the test recipient
-    Column("outcome", String(20), nullable=False),  # sent | found | failed | skipped
+    Column("outcome", String(20), nullable=False),  # sent | found | failed | skipped | requeued
     Column("provider_message_id", String(200)),
     Column("error", Text),
     Column("retry_after_seconds", Float),
@@ -415,12 +415,13 @@ alert_deliveries = Table(
     Column("seconds", Float),
 )
 
-# A digest alert (burst or scheduled) and the alerts it lists instead of sending them.
+# A digest alert (burst or scheduled) and the alerts it lists instead of sending them
+# (an item addressed to a group is listed in each member's digest).
 alert_digest_members = Table(
     "alert_digest_members",
     metadata,
     Column("digest_id", Id, ForeignKey("alerts.id"), primary_key=True),
-    Column("alert_id", Id, ForeignKey("alerts.id"), primary_key=True, unique=True),
+    Column("alert_id", Id, ForeignKey("alerts.id"), primary_key=True, index=True),
 )
 
 # One row per scheduled digest and period: the claim that makes a schedule fire once.
