@@ -175,7 +175,8 @@ def stop_clock(conn: Connection, lead_id: int, at: datetime, why: str, now: date
     clock = ClockInput(clock.started_at, clock.owner_id, clock.pauses, at, clock.excluded_reason, clock.elapsed_before)
     conn.execute(update(sla_clocks).where(sla_clocks.c.id == row.id).values(stopped_at=at, stopped_by=why))
     v = _refresh_verdict(conn, row.id, rule, calendar_of(live, row.calendar), clock, max(now, at))
-    conn.execute(update(timers).where(timers.c.clock_id == row.id, timers.c.state == "pending").values(state="cancelled", outcome=f"stopped by {why}"))
+    conn.execute(update(timers).where(timers.c.clock_id == row.id, timers.c.state == "pending", timers.c.due_at > at)
+                 .values(state="cancelled", outcome=f"stopped by {why}"))  # earlier ones still fire (or are recorded, for history)
     record_event(conn, at=now, actor=actor, kind="sla.clock_stopped", entity="lead", entity_id=lead_id,
                  payload={"clock_id": row.id, "by": why, "at": at, "verdict": v.state.value,
                           "response_business_seconds": v.response_business.total_seconds() if v.response_business else None})

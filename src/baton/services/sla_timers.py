@@ -54,13 +54,15 @@ def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
     calendar = calendar_of(live, clock_row.calendar)
     clock = clock_input(clock_row)
     due = next((d for d in schedule(rule.policy, calendar, clock) if d.key == timer.key), None)
-    if due is None or not still_due(due, clock, now) or clock_row.closed_at is not None:
+    lead = conn.execute(select(leads).where(leads.c.id == clock_row.lead_id)).first()
+    history = due is not None and backfill_suppressed(due, lead.created_at)  # due before Baton had the lead
+    judged_at = due.due_at if history else now  # history is judged as it stood then; live timers as they stand now
+    if due is None or not still_due(due, clock, judged_at) or (clock_row.closed_at is not None and not history):
         _settle(conn, timer, now, "skipped", _why_not(clock_row, clock, now))
         return
-    if due.kind is DueKind.MISS:
-        _refresh_verdict(conn, clock_row.id, rule, calendar, clock, now)
-    lead = conn.execute(select(leads).where(leads.c.id == clock_row.lead_id)).first()
-    created = _alerts(conn, clock_row, due, lead, rule, calendar, clock, now, public_url)
+    if due.kind is DueKind.MISS and clock_row.stopped_at is None:
+        _refresh_verdict(conn, clock_row.id, rule, calendar, clock, max(now, due.due_at + timedelta(microseconds=1)))
+    created = _alerts(conn, clock_row, due, lead, rule, calendar, clock, judged_at if history else now, public_url)
     _settle(conn, timer, now, "fired", f"{created} alert(s)")
     record_event(conn, at=now, actor="worker", kind=f"sla.{due.kind.value}", entity="lead", entity_id=clock_row.lead_id,
                  payload={"clock_id": clock_row.id, "timer": timer.key, "due_at": due.due_at, "alerts": created})
