@@ -191,3 +191,18 @@ def test_a_new_version_re_times_open_clocks(api, live, clock, workspace_dir):
     changes = activate_version(live.db, v2.number, "t", clock.now())
     assert "1 open SLA clocks re-timed with this version's rules and calendars" in changes
     assert clock_row(live, lead["id"]).due_at == ny(2026, 11, 2, 10, 15)
+
+
+def test_the_lead_shows_its_sla_clock_next_deadline_and_speed_to_lead(api, live, clock):
+    clock.set(ny(2026, 11, 2, 10, 0))
+    lead = api.post("/v1/leads", json={"email": "s@initech.com", "lead_type": "demo-request",
+                                       "engaged_at": ny(2026, 11, 2, 9, 58).isoformat()}).json()
+    assert lead["sla"]["rule"] == "hand-raiser" and lead["sla"]["state"] == "pending"
+    assert lead["sla"]["due_at"] == "2026-11-02T15:30:00Z"
+    assert lead["sla"]["next"] == {"timer": "notice:50", "due_at": "2026-11-02T15:15:00Z"}
+    touch(api, clock, lead["id"], ny(2026, 11, 2, 13, 10))  # lunch 12–13 is closed
+    shown = api.get(f"/v1/leads/{lead['id']}").json()
+    speed = shown["speed_to_lead"]
+    assert speed["systems_delay_seconds"] == 120 and speed["systems_delay_rating"] == "best_possible"
+    assert speed["human_delay_seconds"] == 3 * 3600 + 600 and speed["human_delay_business_seconds"] == 2 * 3600 + 600
+    assert shown["sla"]["state"] == "miss" and shown["sla"]["miss_business_seconds"] == 2 * 3600 + 600 - 1800

@@ -19,6 +19,7 @@ from baton.services.versions import (
 from baton.workspace.loader import Workspace, load_workspace
 from baton.workspace.problems import WorkspaceError
 from baton.workspace.scaffold import write_template
+from baton.workspace.sla_compile import coverage_issues
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -53,8 +54,32 @@ def init(directory: Path) -> None:
 def check(ctx: CliContext) -> None:
     """Validate baton.yaml (and the files it includes); list every problem."""
     ws = load_or_fail(ctx.workspace)
+    for issue in coverage_issues(ws.spec, _stored_lead_types(ctx)):
+        if "stored leads" in issue.message:
+            click.echo(f"warning: {issue.message} — add a rule, e.g. {issue.example}", err=True)
     s = ws.spec
     click.echo(f"ok: {ctx.workspace / 'baton.yaml'} — {len(s.people)} people, {len(s.teams)} teams, {len(s.calendars)} calendars, {len(s.definitions)} definitions")
+
+
+def _stored_lead_types(ctx: CliContext) -> set[str]:
+    """Lead types in the database, when there is one (check never creates a database)."""
+    settings = ctx.settings()
+    if settings.database_url.startswith("sqlite:///") and not Path(settings.database_url.removeprefix("sqlite:///")).exists():
+        return set()
+    from sqlalchemy import select
+
+    from baton.store.db import Database
+    from baton.store.tables import leads
+
+    db = Database(settings.database_url)
+    try:
+        with db.read() as conn:
+            return {t for (t,) in conn.execute(select(leads.c.lead_type).distinct()) if t}
+    except Exception as exc:  # a check must still report the file's own problems
+        click.echo(f"note: could not read stored lead types ({type(exc).__name__}); SLA coverage checked against routing only", err=True)
+        return set()
+    finally:
+        db.dispose()
 
 
 @click.command()

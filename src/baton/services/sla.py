@@ -66,12 +66,17 @@ def owner_calendar(conn: Connection, live: LiveSla, rule: SlaRule, owner_id: str
     """The calendar a clock runs in: the rule's, else the owner's, else their team's, else 24/7."""
     if rule.calendar != "owner":
         return rule.calendar, live.calendars[rule.calendar]
+    return person_calendar(conn, live.calendars, owner_id)
+
+
+def person_calendar(conn: Connection, calendars: dict[str, BusinessCalendar], owner_id: str) -> tuple[str, BusinessCalendar]:
+    """A person's calendar, else their team's, else 24/7."""
     person = conn.execute(select(people.c.calendar, people.c.team_id).where(people.c.id == owner_id)).first()
     name = person.calendar if person else None
     if not name and person and person.team_id:
         name = conn.execute(select(teams.c.calendar).where(teams.c.id == person.team_id)).scalar_one_or_none()
-    if name and name in live.calendars:
-        return name, live.calendars[name]
+    if name and name in calendars:
+        return name, calendars[name]
     return ALWAYS_OPEN.name, ALWAYS_OPEN
 
 

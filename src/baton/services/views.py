@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from baton.services.jsonable import jsonable
+from baton.services.lead_view import sla_block, speed_block
 from baton.store.tables import people
 
 LEAD_TIMESTAMPS = (
@@ -27,6 +28,8 @@ def record_view(conn: Connection, kind, record_id: int) -> dict[str, Any] | None
 
 
 def _lead_shape(conn: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    data["sla"] = sla_block(conn, data["id"])
+    data["speed_to_lead"] = speed_block(conn, data)
     owner_id = data.pop("owner_id")
     owner = None
     if owner_id:
