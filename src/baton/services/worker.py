@@ -38,9 +38,10 @@ def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
 
 def default_jobs() -> list[Job]:
     """The jobs `baton serve` runs, in order each round: liveness, SLA timers, alert delivery."""
+    from baton.services.delivery import Delivery
     from baton.services.sla_timers import fire_due_timers
 
-    return [heartbeat, fire_due_timers]
+    return [heartbeat, fire_due_timers, Delivery()]
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from baton.workspace.alerts_check import check_alerts
 from baton.workspace.routing_compile import Issue, compile_routing
 from baton.workspace.sla_compile import compile_sla, coverage_issues
 from baton.workspace.spec import WorkspaceSpec
@@ -19,4 +20,4 @@ def _sla(ws: WorkspaceSpec) -> list[Issue]:
     return compile_sla(ws)[1] + coverage_issues(ws)
 
 
-SECTION_CHECKS: list[Callable[[WorkspaceSpec], list[Issue]]] = [_routing, _sla]
+SECTION_CHECKS: list[Callable[[WorkspaceSpec], list[Issue]]] = [_routing, _sla, check_alerts]

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
+from baton.workspace.alerts_schema import AlertsSpec
 from baton.workspace.routing_schema import RoutingSpec
 from baton.workspace.schema import (
     CalendarSpec,
@@ -25,6 +26,7 @@ class WorkspaceSpec(Section):
     people: list[PersonSpec] = Field(default_factory=list)
     teams: list[TeamSpec] = Field(default_factory=list)
     routing: RoutingSpec | None = None
+    alerts: AlertsSpec | None = None
     sla: SlaSpec | None = None
 
     def document(self) -> dict[str, Any]:

@@ -1,0 +1,104 @@
+"""Alert delivery rules, pure: which channels a kind uses, when to try again,
+when to give up, which bursts fold into a digest, when a weekly digest is due.
+
+Nothing here reads the clock: ``now`` and a random source come in as arguments.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from fnmatch import fnmatchcase
+from zoneinfo import ZoneInfo
+
+from baton.domain.calendar import BusinessCalendar
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Route:
+    kinds: tuple[str, ...]
+    channels: tuple[str, ...]
+    mode: str = "fallback"  # fallback | all
+
+    def matches(self, kind: str) -> bool:
+        return any(fnmatchcase(kind, pattern) for pattern in self.kinds)
+
+
+def route_for(kind: str, routes: Sequence[Route]) -> Route | None:
+    """The first route whose kinds match ``kind`` (None: no channel is configured for it)."""
+    return next((r for r in routes if r.matches(kind)), None)
+
+
+def channels_to_try(route: Route, delivered: set[str]) -> list[str]:
+    """The channels still to try this attempt, in order; empty when the alert is done."""
+    if route.mode == "all":
+        return [c for c in route.channels if c not in delivered]
+    return [] if delivered & set(route.channels) else list(route.channels)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    first_delay: timedelta
+    max_delay: timedelta
+    give_up_after: timedelta
+
+
+def backoff(attempt: int, policy: RetryPolicy, rng: random.Random) -> timedelta:
+    """Exponential backoff with "equal jitter": half the delay fixed, half random.
+
+    Attempt 1 waits about ``first_delay``, each later one twice as long, capped at
+    ``max_delay``; the random half keeps many failed alerts from retrying in step.
+    """
+    exp = policy.first_delay * (2 ** max(0, attempt - 1))
+    ceiling = min(exp, policy.max_delay)
+    return ceiling / 2 + ceiling / 2 * rng.random()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: str  # failed (retry at next_attempt_at) | dead
+    next_attempt_at: datetime | None
+
+
+def after_failure(now: datetime, created_at: datetime, attempt: int, policy: RetryPolicy,
+                  rng: random.Random, retry_after: float | None = None) -> Verdict:
+    """What a failed attempt leads to: another try later, or the dead-letter state.
+
+    A provider's ``Retry-After`` is honoured as a floor. An alert gives up when
+    the next try would fall past ``created_at + give_up_after``.
+    """
+    delay = backoff(attempt, policy, rng)
+    if retry_after is not None:
+        delay = max(delay, timedelta(seconds=retry_after))
+    at = now + delay
+    if at > created_at + policy.give_up_after:
+        return Verdict("dead", None)
+    return Verdict("failed", at)
+
+
+def burst_groups(pending: dict[tuple[str, str], int], recent: dict[tuple[str, str], int], limit: int) -> list[tuple[str, str]]:
+    """(recipient, kind) groups whose pending alerts plus those already sent in the
+    window exceed ``limit``: their pending alerts go out as one digest."""
+    return sorted(g for g, n in pending.items() if n > 0 and n + recent.get(g, 0) > limit)
+
+
+def weekly_slot(now: datetime, weekday: str, at: str, zone: str, calendar: BusinessCalendar | None = None) -> tuple[str, datetime]:
+    """This ISO week's period name and the instant the digest is due.
+
+    The slot is ``weekday`` at ``at`` local time in ``zone``; with a calendar, a
+    slot that falls while it is closed (a holiday, a night) moves to its next
+    opening — the digest lands when people are at work.
+    """
+    tz = ZoneInfo(zone)
+    local = now.astimezone(tz)
+    year, week, _ = local.isocalendar()
+    day = local.date() - timedelta(days=local.weekday()) + timedelta(days=WEEKDAYS.index(weekday))
+    hour, minute = (int(p) for p in at.split(":"))
+    slot = datetime.combine(day, time(hour, minute), tzinfo=tz)
+    if calendar is not None and not calendar.is_open(slot):
+        slot = calendar.next_open(slot)
+    return f"{year}-W{week:02d}", slot.astimezone(ZoneInfo("UTC"))

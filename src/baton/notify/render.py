@@ -1,0 +1,160 @@
+"""Alert → message for a channel type, through Jinja2 templates.
+
+Templates are looked up per alert kind and part (``subject``, ``slack``,
+``email``): a workspace override (``alerts.templates``) first, then the package
+file ``templates/{kind}.{part}.j2``, then ``templates/default.{part}.j2``. The
+silent-mode notice and the Slack key-facts block are added in code, so no
+custom template can hide who an alert was meant for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChainableUndefined, FileSystemLoader, Template, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from baton.notify import Message
+
+TEMPLATES = Path(__file__).parent / "templates"
+PARTS = ("subject", "slack", "email")
+FACTS = (("Lead", "lead.name"), ("Company", "lead.company"), ("Lead type", "lead.lead_type"),
+         ("Owner", "owner.name"), ("Rule", "rule"), ("Elapsed", "elapsed"))
+
+
+def duration(value: Any) -> str:
+    """Seconds (or a ready string) → ``1 h 05 min`` for people."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    seconds = round(float(value))
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min" if minutes else f"{secs} s"
+
+
+def _slack_escape(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "" if value is None else value
+
+
+def _environment(slack: bool) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), undefined=ChainableUndefined, trim_blocks=True,
+                               lstrip_blocks=True, keep_trailing_newline=False, finalize=_slack_escape if slack else None)
+    env.filters["duration"] = duration
+    return env
+
+
+@lru_cache(maxsize=2)
+def environment(slack: bool) -> SandboxedEnvironment:
+    return _environment(slack)
+
+
+def compile_template(source: str, part: str) -> Template:
+    """Compile one template; raises jinja2.TemplateError with the line of the problem."""
+    return environment(part == "slack").from_string(source)
+
+
+@dataclass
+class Renderer:
+    """Renders alerts with the workspace's overrides (kind -> part -> source)."""
+
+    overrides: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    public_url: str = "http://127.0.0.1:8700"
+    _cache: dict[tuple[str, str], Template] = field(default_factory=dict)
+
+    def template(self, kind: str, part: str) -> Template:
+        key = (kind, part)
+        if key not in self._cache:
+            source = (self.overrides.get(kind) or {}).get(part)
+            env = environment(part == "slack")
+            if source is not None:
+                self._cache[key] = env.from_string(source)
+            else:
+                name = f"{kind}.{part}.j2"
+                self._cache[key] = env.get_template(name if (TEMPLATES / name).exists() else f"default.{part}.j2")
+        return self._cache[key]
+
+    def context(self, alert: Mapping[str, Any], recipient: Mapping[str, Any], intended: Mapping[str, Any] | None) -> dict[str, Any]:
+        content = dict(alert.get("content") or {})
+        links = dict(content.get("links") or {})
+        base = links.get("baton")
+        if not base and alert.get("lead_id"):
+            base = f"/leads/{alert['lead_id']}"
+        if base and base.startswith("/"):
+            base = self.public_url.rstrip("/") + base
+        links["baton"] = base
+        elapsed = duration(content.get("elapsed_business"))
+        meta = {k: alert.get(k) for k in ("id", "kind", "role", "subject", "due_at", "created_at", "lead_id", "recipient_id")}
+        return {**content, "links": links, "elapsed": elapsed, "alert": meta, "recipient": dict(recipient),
+                "intended": dict(intended) if intended else None, "silent": intended is not None}
+
+    def render(self, alert: Mapping[str, Any], recipient: Mapping[str, Any], intended: Mapping[str, Any] | None = None) -> Message:
+        """The message for every channel type at once (they share subject, key and payload)."""
+        ctx = self.context(alert, recipient, intended)
+        kind = alert["kind"]
+        subject = " ".join(self.template(kind, "subject").render(ctx).split())[:250] or kind
+        notice = _silent_notice(intended)
+        email = self.template(kind, "email").render(ctx).strip() + "\n"
+        slack = self.template(kind, "slack").render(ctx).strip()
+        thread = f"{alert.get('entity')}:{alert.get('entity_id')}:{alert.get('recipient_id')}"
+        if notice:
+            subject = f"[silent] {subject}"
+            email = f"{notice}\n\n{email}"
+        payload = {"schema": "baton.alert/v1", "id": alert.get("id"), "idempotency_key": alert["idempotency_key"], "kind": kind,
+                   "role": alert.get("role"), "subject": subject, "recipient": _person(recipient), "intended_recipient": _person(intended),
+                   "silent": intended is not None, "lead_id": alert.get("lead_id"), "content": alert.get("content") or {},
+                   "links": ctx["links"], "due_at": alert.get("due_at"), "created_at": alert.get("created_at")}
+        return Message(key=alert["idempotency_key"], kind=kind, subject=subject, text=email,
+                       slack_text=(f"{notice}\n{slack}" if notice else slack), thread=thread, blocks=slack_blocks(subject, slack, ctx, notice), payload=payload)
+
+
+def _person(person: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return {k: person.get(k) for k in ("id", "name", "email", "slack_id")} if person else None
+
+
+def _silent_notice(intended: Mapping[str, Any] | None) -> str:
+    if not intended:
+        return ""
+    who = intended.get("name") or intended.get("id")
+    role = f" ({intended['role']})" if intended.get("role") else ""
+    return f"[Silent mode] This alert was meant for {who}{role}; it came to you instead."
+
+
+def _lookup(ctx: Mapping[str, Any], path: str) -> Any:
+    value: Any = ctx
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
+def slack_blocks(subject: str, text: str, ctx: Mapping[str, Any], notice: str) -> list[dict[str, Any]]:
+    """Header, then the key facts as fields, then the text, then the links."""
+    blocks: list[dict[str, Any]] = []
+    if notice:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f":mute: {_slack_escape(notice)}"}]})
+    blocks.append({"type": "header", "text": {"type": "plain_text", "text": subject[:150]}})
+    fields = [{"type": "mrkdwn", "text": f"*{label}*\n{_slack_escape(str(value))}"}
+              for label, path in FACTS if (value := _lookup(ctx, path)) not in (None, "")]
+    if fields:
+        blocks.append({"type": "section", "fields": fields[:10]})
+    if text:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}})
+    links = [f"<{url}|{label}>" for label, url in (("Open in Baton", ctx["links"].get("baton")), ("Open in CRM", ctx["links"].get("crm"))) if url]
+    if links:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "  ·  ".join(links)}]})
+    return blocks
+
+
+__all__ = ["PARTS", "Renderer", "TemplateError", "compile_template", "duration", "slack_blocks"]
