@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 
 from baton.bootstrap import Baton
 from baton.domain.alerts import Route, after_failure, channels_to_try, route_for
@@ -210,15 +210,3 @@ def _route(alert: dict[str, Any], routes: list[Route]) -> Route | None:
 def _intended(person: dict[str, Any] | None, alert: dict[str, Any]) -> dict[str, Any]:
     return {**(person or {"id": alert["recipient_id"]}), "role": alert.get("role")}
 
-
-def requeue(conn: Connection, alert_id: int, actor: str, now: datetime) -> dict[str, Any]:
-    """Put a dead (or failed) alert back in the queue now; its give-up clock restarts."""
-    row = conn.execute(select(alerts).where(alerts.c.id == alert_id)).first()
-    if row is None:
-        raise LookupError(f"no alert {alert_id}")
-    if row.state not in ("dead", "failed"):
-        raise ValueError(f"alert {alert_id} is {row.state}; only dead or failed alerts can be retried")
-    conn.execute(update(alerts).where(alerts.c.id == alert_id).values(state="pending", next_attempt_at=None, claimed_by=None, claimed_until=None))
-    attempt = conn.execute(select(func.coalesce(func.max(alert_deliveries.c.attempt), 0)).where(alert_deliveries.c.alert_id == alert_id)).scalar_one()
-    conn.execute(insert(alert_deliveries).values(alert_id=alert_id, attempt=attempt, channel="-", outcome="requeued", worker=actor, at=now, silent=False))
-    return dict(row._mapping)
