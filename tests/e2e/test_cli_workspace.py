@@ -75,3 +75,25 @@ def test_token_import_and_pto(tmp_path, db_env):
     assert pto.code == 0 and "2026-12-22 05:00" in pto.out
     backwards = run_baton("-w", str(ws), "pto", "sam-ortiz", "--from", "2026-12-22", "--to", "2026-12-01", cwd=tmp_path, env=db_env)
     assert backwards.code == 2 and "--to must be after --from" in backwards.err
+
+
+def test_check_warns_about_stored_lead_types_without_an_sla_rule(tmp_path):
+    ws = copy_template(tmp_path / "w")
+    run_baton("-w", str(ws), "apply", cwd=tmp_path)
+    run_baton("-w", str(ws), "activate", "1", cwd=tmp_path)
+    csv = tmp_path / "leads.csv"
+    csv.write_text("email,lead_type\na@x-example.com,partner-referral\nb@y-example.com,demo-request\n")
+    assert run_baton("-w", str(ws), "import", "leads", str(csv), cwd=tmp_path).code == 0
+    result = run_baton("-w", str(ws), "check", cwd=tmp_path)
+    assert result.code == 0
+    assert "warning: lead type 'partner-referral' (seen in stored leads) has no SLA rule" in result.err
+    assert "demo-request" not in result.err
+
+
+def test_check_refuses_overlapping_sla_rules_without_priority(tmp_path):
+    ws = copy_template(tmp_path / "w")
+    yaml = ws / "baton.yaml"
+    yaml.write_text(yaml.read_text().replace("      lead_types: [content]\n", "      lead_types: [content, demo-request]\n"))
+    result = run_baton("-w", str(ws), "check", cwd=tmp_path)
+    assert result.code == 1
+    assert "rules hand-raiser and content can both match the same lead" in result.err

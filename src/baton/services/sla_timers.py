@@ -60,8 +60,13 @@ def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
     if due is None or not still_due(due, clock, judged_at) or (clock_row.closed_at is not None and not history):
         _settle(conn, timer, now, "skipped", _why_not(clock_row, clock, now))
         return
-    if due.kind is DueKind.MISS and clock_row.stopped_at is None:
-        _refresh_verdict(conn, clock_row.id, rule, calendar, clock, max(now, due.due_at + timedelta(microseconds=1)))
+    if due.kind is DueKind.MISS:  # the verdict turns; the owner hears of it through escalation tier 1
+        if clock_row.stopped_at is None:
+            _refresh_verdict(conn, clock_row.id, rule, calendar, clock, max(now, due.due_at + timedelta(microseconds=1)))
+        _settle(conn, timer, now, "fired", "verdict: miss")
+        record_event(conn, at=now, actor="worker", kind="sla.miss", entity="lead", entity_id=clock_row.lead_id,
+                     payload={"clock_id": clock_row.id, "owner_id": clock_row.owner_id, "due_at": due.due_at, "history": history})
+        return
     created = _alerts(conn, clock_row, due, lead, rule, calendar, clock, judged_at if history else now, public_url)
     _settle(conn, timer, now, "fired", f"{created} alert(s)")
     record_event(conn, at=now, actor="worker", kind=f"sla.{due.kind.value}", entity="lead", entity_id=clock_row.lead_id,

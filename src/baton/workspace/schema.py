@@ -73,10 +73,9 @@ def parse_window(text: str) -> tuple[time, time]:
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
         raise ValueError(f"'{text}' has an hour or minute out of range")
-    start, end = time(h1, m1), time(h2 % 24, m2)
-    if start == end:
+    if h1 * 60 + m1 == h2 * 60 + m2:
         raise ValueError(f"'{text}' is empty (start equals end)")
-    return start, end
+    return time(h1, m1), time(h2 % 24, m2)  # 00:00-24:00 is the whole day
 
 
 def _window(text: str) -> str:
