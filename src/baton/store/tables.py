@@ -437,3 +437,17 @@ digest_runs = Table(
 
 # Burst detection counts a recipient's recent alerts of one kind.
 Index("ix_alerts_recipient_kind_created", alerts.c.recipient_id, alerts.c.kind, alerts.c.created_at)
+
+# Dashboard sign-in (issue 6): who may open the web UI and what they may see there.
+# A rep sees the leads they own, a manager their teams' leads, an admin everything.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),  # argon2id, parameters inside the hash
+    Column("role", String(20), nullable=False),  # admin | manager | rep
+    Column("person_id", String(100), ForeignKey("people.id")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
