@@ -1,0 +1,105 @@
+"""Dashboard users: who may sign in to the web UI, with which role, as which person.
+
+Passwords are hashed with argon2id (``argon2-cffi``); the hash carries its own
+parameters, so raising them later rehashes on the next sign-in. A user is never
+deleted, only disabled: the audit trail keeps naming them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, insert, select, update
+
+from baton.services.events import record_event
+from baton.store.tables import people, users
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()
+# Verified against when the user name is unknown, so a miss costs as much time as a hit.
+_DUMMY_HASH = _hasher.hash("not a password anybody has")
+
+
+class Role(str, Enum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    REP = "rep"
+
+
+class UserError(ValueError):
+    """A user cannot be created or changed; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: Role
+    person_id: str | None
+    disabled: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+def _user(row) -> User:
+    return User(row.id, row.username, Role(row.role), row.person_id, row.disabled)
+
+
+def create_user(conn: Connection, username: str, password: str, role: Role, person_id: str | None, actor: str, now: datetime) -> User:
+    """Insert a user; reps and managers must be linked to a person (that is what scopes their view)."""
+    username = username.strip()
+    if not username or len(username) > 100 or any(c.isspace() for c in username):
+        raise UserError(f"user name {username!r} must be 1-100 characters without spaces, e.g. maria.chen")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if role is not Role.ADMIN and not person_id:
+        raise UserError(f"a {role.value} sees the leads of a person: pass --person ID (e.g. --person maria-chen)")
+    if person_id and conn.execute(select(people.c.id).where(people.c.id == person_id)).first() is None:
+        raise UserError(f"there is no person '{person_id}'; people come from baton.yaml once a version is activated")
+    if conn.execute(select(users.c.id).where(users.c.username == username)).first() is not None:
+        raise UserError(f"user '{username}' already exists")
+    new_id = conn.execute(
+        insert(users).values(username=username, password_hash=_hasher.hash(password), role=role.value, person_id=person_id, created_at=now, disabled=False)
+        .returning(users.c.id)
+    ).scalar_one()
+    record_event(conn, at=now, actor=actor, kind="user.created", entity="user", entity_id=username, payload={"role": role.value, "person_id": person_id})
+    return User(new_id, username, role, person_id)
+
+
+def authenticate(conn: Connection, username: str, password: str) -> User | None:
+    """The enabled user with this name and password, else None (which of the two was wrong is not told)."""
+    row = conn.execute(select(users).where(users.c.username == username.strip())).first()
+    try:
+        _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None or row.disabled:
+        return None
+    if _hasher.check_needs_rehash(row.password_hash):
+        conn.execute(update(users).where(users.c.id == row.id).values(password_hash=_hasher.hash(password)))
+    return _user(row)
+
+
+def get_user(conn: Connection, user_id: int) -> User | None:
+    """The enabled user with this id (a disabled user's session stops working at once)."""
+    row = conn.execute(select(users).where(users.c.id == user_id, users.c.disabled.is_(False))).first()
+    return _user(row) if row else None
+
+
+def list_users(conn: Connection) -> list[dict]:
+    cols = [c for c in users.c if c.name != "password_hash"]
+    return [dict(r._mapping) for r in conn.execute(select(*cols).order_by(users.c.username))]
+
+
+def disable_user(conn: Connection, username: str, actor: str, now: datetime) -> bool:
+    """Disable a user; False when there is no enabled user of that name."""
+    done = conn.execute(update(users).where(users.c.username == username, users.c.disabled.is_(False)).values(disabled=True)).rowcount
+    if done:
+        record_event(conn, at=now, actor=actor, kind="user.disabled", entity="user", entity_id=username, payload={})
+    return bool(done)
