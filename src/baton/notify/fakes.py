@@ -67,7 +67,10 @@ class _Server:
                 body = self.rfile.read(length) if length else b""
                 if outer.delay:
                     time.sleep(outer.delay)
-                status, headers, data = outer.script.pop() or outer.handle(self.command, self.path, dict(self.headers), body)
+                scripted = outer.script.pop()
+                if scripted is not None:
+                    outer.note(self.path, body)
+                status, headers, data = scripted or outer.handle(self.command, self.path, dict(self.headers), body)
                 self.send_response(status)
                 for k, v in {"Content-Type": "application/json", **headers}.items():
                     self.send_header(k, v)
@@ -80,10 +83,13 @@ class _Server:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         raise NotImplementedError
+
+    def note(self, path: str, body: bytes) -> None:
+        """A request answered from the script (a forced 429 or 500)."""
 
     def start(self) -> _Server:
         self._thread.start()
@@ -133,6 +139,10 @@ class FakeSlack(_Server):
         if answer is None:
             return 200, {}, json.dumps({"ok": False, "error": "unknown_method"}).encode()
         return 200, {}, json.dumps(answer(args)).encode()
+
+    def note(self, path: str, body: bytes) -> None:
+        with self.lock:
+            self.calls.append({"method": urlsplit(path).path.rsplit("/", 1)[-1], "args": {}, "at": time.time(), "scripted": True})
 
     def _post(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = args.get("channel", "")

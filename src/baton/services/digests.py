@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from baton.bootstrap import Baton
 from baton.domain.alerts import burst_groups, weekly_slot
 from baton.services.alert_setup import AlertSetup
+from baton.services.jsonable import jsonable
 from baton.store.tables import alert_digest_members, alerts, digest_runs, people
 from baton.workspace.alerts_schema import DigestSpec, parse_span
 from baton.workspace.calendars import build_calendar
@@ -110,7 +111,7 @@ def _fold_bursts(conn: Connection, setup: AlertSetup, now: datetime, public_url:
     pending = {(r[0], r[1]): r[2] for r in conn.execute(select(*group, func.count()).where(ready).group_by(*group))}
     if not pending:
         return 0
-    sent = and_(alerts.c.state.in_(("sent", "failed", "dead")), alerts.c.created_at >= since, alerts.c.kind.not_like("digest.%"))
+    sent = and_(alerts.c.state.in_(("sent", "failed", "dead", "digested")), alerts.c.created_at >= since, alerts.c.kind.not_like("digest.%"))
     recent = {(r[0], r[1]): r[2] for r in conn.execute(select(*group, func.count()).where(sent).group_by(*group))}
     done = 0
     for recipient, kind in burst_groups(pending, recent, limit):
@@ -134,7 +135,7 @@ def _fold_bursts(conn: Connection, setup: AlertSetup, now: datetime, public_url:
 def _make_digest(conn: Connection, kind: str, key: str, recipient: str, title: str, items: list[dict[str, Any]], now: datetime,
                  public_url: str, *, channels: list[str] | None = None, entity_id: str = "", role: str = "cc") -> int:
     listed = [{**{f: a.get(f) for f in ITEM_FIELDS}, "link": f"{public_url}/leads/{a['lead_id']}" if a.get("lead_id") else None} for a in items]
-    content = {"title": title, "items": listed, "count": len(items)}
+    content = {"title": title, "items": jsonable(listed), "count": len(items)}
     if channels:
         content["channels"] = list(channels)
     digest_id = conn.execute(insert(alerts).values(
