@@ -25,6 +25,7 @@ from baton.store.db import Database
 from baton.store.tables import events, workspace_versions
 from baton.workspace.calendars import build_calendar
 from baton.workspace.loader import WORKSPACE_FILE, load_workspace
+from baton.workspace.schema import CalendarSpec, expand_weekdays, parse_window
 from baton.workspace.spec import WorkspaceSpec
 
 
@@ -42,12 +43,14 @@ class SilentStatus:
     business: timedelta
     calendar: str | None
     minimum_business_days: int
+    day_length: timedelta = timedelta(hours=24)
 
     def as_dict(self) -> dict[str, Any]:
         return {"silent": self.silent, "since": self.since, "test_recipient": self.test_recipient,
                 "periods": [{"started_at": s, "ended_at": e, "version": v} for s, e, v in self.periods],
                 "total_seconds": self.wall.total_seconds(), "business_seconds": self.business.total_seconds(),
-                "calendar": self.calendar, "minimum_business_days": self.minimum_business_days}
+                "calendar": self.calendar, "minimum_business_days": self.minimum_business_days,
+                "business_days": business_days(self)}
 
 
 def _silent_of(document: dict[str, Any]) -> bool:
@@ -77,12 +80,26 @@ def silent_status(conn: Connection, now: datetime) -> SilentStatus:
         business += calendar.between(start, end or now) if calendar else (end or now) - start
     is_silent = bool(alerts and alerts.silent)
     return SilentStatus(is_silent, periods[-1][0] if is_silent and periods else None, alerts.test_recipient if alerts else None,
-                        periods, wall, business, name, alerts.silent_minimum_business_days if alerts else 2)
+                        periods, wall, business, name, alerts.silent_minimum_business_days if alerts else 2,
+                        _open_day(spec.calendars[name]) if name else timedelta(hours=24))
+
+
+def _open_day(spec: CalendarSpec) -> timedelta:
+    """The average open time of the weekdays a calendar opens at all."""
+    days = []
+    for key, windows in spec.week.items():
+        total = timedelta(0)
+        for window in windows:
+            start, end = parse_window(window)
+            span = datetime.combine(datetime.min, end) - datetime.combine(datetime.min, start)
+            total += span if span > timedelta(0) else span + timedelta(days=1)
+        days += [total] * len(expand_weekdays(key)) if total else []
+    return sum(days, timedelta(0)) / len(days) if days else timedelta(hours=24)
 
 
 def business_days(status: SilentStatus) -> float:
-    """Business time in silent mode as days of the calendar's length (8 h when it has none)."""
-    return status.business / timedelta(hours=8)
+    """Business time in silent mode counted in the calendar's average open day (24 h without one)."""
+    return status.business / status.day_length
 
 
 def set_silent(db: Database, root: Path, on: bool, author: str, now: datetime, *, force: bool = False) -> tuple[int, SilentStatus]:
