@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
-
-import pytest
 
 from baton.notify.fakes import FakeSlack, FakeWebhook, SmtpSink
 from baton.services.versions import activate_version, apply_workspace
@@ -37,8 +35,8 @@ class Fakes:
         return "\nalerts:\n" + self.channels() + routes + body
 
 
-@pytest.fixture
-def fakes(monkeypatch) -> Iterator[Fakes]:
+def start_fakes(monkeypatch) -> Iterator[Fakes]:
+    """The body of a ``fakes`` fixture: the three servers up, their secrets in the environment."""
     for k, v in ENV.items():
         monkeypatch.setenv(k, v)
     with FakeSlack(SLACK_TOKEN) as slack, SmtpSink() as smtp, FakeWebhook(WEBHOOK_SECRET) as hook:

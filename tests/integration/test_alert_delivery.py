@@ -13,7 +13,12 @@ from baton.notify.fakes import insert_alert
 from baton.services.alerts import alert_detail, requeue
 from baton.services.delivery import Delivery
 from baton.store.tables import alert_deliveries, alerts
-from tests.alerts_support import fakes, go_live, write_workspace  # noqa: F401 (fixture)
+from tests.alerts_support import go_live, start_fakes, write_workspace
+
+
+@pytest.fixture
+def fakes(monkeypatch):
+    yield from start_fakes(monkeypatch)
 
 
 def add(baton, n: int, recipient: str = "sam-ortiz", kind: str = "sla.miss", prefix: str = "k") -> list[int]:

@@ -10,10 +10,14 @@ from baton.notify.email import EmailNotifier, message_id
 from baton.notify.render import Renderer
 from baton.notify.slack import SlackNotifier
 from baton.notify.webhook import WebhookNotifier
-from tests.alerts_support import SLACK_TOKEN, WEBHOOK_SECRET, fakes  # noqa: F401 (fixture)
+from tests.alerts_support import SLACK_TOKEN, WEBHOOK_SECRET, start_fakes
 from tests.unit.test_alerts_render import ALERT, SAM
 
 MESSAGE = Renderer(public_url="https://baton.acme.example").render(ALERT, SAM)
+
+@pytest.fixture
+def fakes(monkeypatch):
+    yield from start_fakes(monkeypatch)
 
 
 def test_slack_posts_a_dm_with_blocks_and_the_alert_key_in_metadata(fakes):

@@ -12,9 +12,13 @@ from baton.services.events import EventFilter, list_events
 from baton.services.silent import SilentModeError, set_silent, silent_status
 from baton.services.versions import list_versions
 from baton.store.tables import workspace_versions
-from tests.alerts_support import fakes, go_live, write_workspace  # noqa: F401 (fixture)
+from tests.alerts_support import go_live, start_fakes, write_workspace
 
 SILENT = "  test_recipient: maria-chen\n  calendar: americas\n"
+
+@pytest.fixture
+def fakes(monkeypatch):
+    yield from start_fakes(monkeypatch)
 
 
 def test_silent_on_then_off_is_two_recorded_versions_and_the_silent_time_is_tracked(baton, tmp_path, fakes):
@@ -32,7 +36,7 @@ def test_silent_on_then_off_is_two_recorded_versions_and_the_silent_time_is_trac
     with pytest.raises(SilentModeError, match="1.3 business days in silent mode so far"):
         set_silent(baton.db, ws, False, "rita", baton.clock.now())
     baton.clock.advance(timedelta(days=1))  # Wednesday 12:00: 17 h, 2.3 business days
-    off, before = set_silent(baton.db, ws, False, "rita", baton.clock.now())
+    off, _ = set_silent(baton.db, ws, False, "rita", baton.clock.now())
     assert off == version + 1 and "silent: false" in (ws / "baton.yaml").read_text()
     with baton.db.read() as conn:
         versions = list_versions(conn)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from baton.domain.alerts import RetryPolicy, Route, after_failure, backoff, burst_groups, channels_to_try, route_for, weekly_slot
+from baton.domain.alerts import (
+    RetryPolicy,
+    Route,
+    after_failure,
+    backoff,
+    burst_groups,
+    channels_to_try,
+    route_for,
+    weekly_slot,
+)
 from baton.domain.calendar import BusinessCalendar, HolidaySet
 
 POLICY = RetryPolicy(first_delay=timedelta(seconds=30), max_delay=timedelta(minutes=30), give_up_after=timedelta(hours=24))
