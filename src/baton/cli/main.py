@@ -44,9 +44,9 @@ def cli(ctx: click.Context, workspace: Path) -> None:
 
 
 def _register() -> None:
-    from baton.cli import alerts_cmds, data_cmds, routing_cmds, run_cmds, user_cmds, workspace_cmds
+    from baton.cli import alerts_cmds, data_cmds, report_cmds, routing_cmds, run_cmds, user_cmds, workspace_cmds
 
-    for module in (workspace_cmds, data_cmds, routing_cmds, run_cmds, alerts_cmds, user_cmds):
+    for module in (workspace_cmds, data_cmds, routing_cmds, report_cmds, run_cmds, alerts_cmds, user_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 
