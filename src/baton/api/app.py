@@ -13,6 +13,7 @@ from baton.api import alerts, events, people, records, reports, routing, system
 from baton.api.openapi import install_openapi
 from baton.bootstrap import Baton
 from baton.services.worker import Worker
+from baton.web.app import install_web
 
 DESCRIPTION = """Baton routes every inbound lead to the right owner, runs business-hours SLA
 clocks, and keeps an append-only log of every change.
@@ -43,6 +44,7 @@ def create_app(baton: Baton, *, worker: Worker | None = None) -> FastAPI:
     app.include_router(alerts.router)
     app.include_router(reports.router)
     install_openapi(app)
+    install_web(app, baton)  # the dashboard at / (session cookie); the API above keeps bearer tokens
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

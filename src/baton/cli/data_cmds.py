@@ -11,7 +11,7 @@ from rich.progress import Progress
 from baton.cli.main import CliContext, author_name
 from baton.services.csvdates import parse_crm_datetime
 from baton.services.importer import ImportOptions, import_csv
-from baton.services.people import person_view, set_out_of_office
+from baton.services.people import add_out_of_office, person_view, set_out_of_office
 from baton.services.tokens import SCOPES, create_token, list_tokens, revoke_token
 from baton.services.versions import active_version
 from baton.workspace.loader import load_workspace
@@ -130,11 +130,12 @@ def pto(ctx: CliContext, person_id: str, starts: str, ends: str, reason: str, re
     if period["ends_at"] <= period["starts_at"]:
         raise click.BadParameter("--to must be after --from")
     with baton.db.write() as conn:
-        view = person_view(conn, person_id)
-        if view is None:
+        if person_view(conn, person_id) is None:
             raise click.ClickException(f"no person '{person_id}'")
-        periods = [] if replace else [{k: p[k] for k in ("starts_at", "ends_at", "reason")} for p in view["out_of_office"]]
-        set_out_of_office(conn, person_id, periods + [period], f"cli:{author_name()}", baton.clock.now())
+        if replace:
+            set_out_of_office(conn, person_id, [period], f"cli:{author_name()}", baton.clock.now())
+        else:
+            add_out_of_office(conn, person_id, period["starts_at"], period["ends_at"], reason, f"cli:{author_name()}", baton.clock.now())
         conn.commit()
     click.echo(f"{person_id} out of office {period['starts_at']:%Y-%m-%d %H:%M} → {period['ends_at']:%Y-%m-%d %H:%M} UTC ({reason})")
 

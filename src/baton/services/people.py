@@ -152,3 +152,25 @@ def person_view(conn: Connection, person_id: str) -> dict[str, Any] | None:
     ]
     return view
 
+
+
+def _periods(conn: Connection, person_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(select(out_of_office).where(out_of_office.c.person_id == person_id).order_by(out_of_office.c.starts_at))
+    return [{"starts_at": p.starts_at, "ends_at": p.ends_at, "reason": p.reason} for p in rows]
+
+
+def add_out_of_office(conn: Connection, person_id: str, starts_at: datetime, ends_at: datetime, reason: str, actor: str, now: datetime) -> int:
+    """Add one out-of-office period beside the person's others; returns its id."""
+    new_id = conn.execute(
+        insert(out_of_office).values(person_id=person_id, starts_at=starts_at, ends_at=ends_at, reason=reason, created_at=now).returning(out_of_office.c.id)
+    ).scalar_one()
+    record_event(conn, at=now, actor=actor, kind="person.out_of_office_set", entity="person", entity_id=person_id, payload={"periods": _periods(conn, person_id)})
+    return new_id
+
+
+def remove_out_of_office(conn: Connection, person_id: str, period_id: int, actor: str, now: datetime) -> bool:
+    """Remove one of the person's periods; False when they have no such period."""
+    done = conn.execute(delete(out_of_office).where(out_of_office.c.id == period_id, out_of_office.c.person_id == person_id)).rowcount
+    if done:
+        record_event(conn, at=now, actor=actor, kind="person.out_of_office_set", entity="person", entity_id=person_id, payload={"periods": _periods(conn, person_id)})
+    return bool(done)

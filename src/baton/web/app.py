@@ -1,0 +1,62 @@
+"""The web dashboard inside the API's FastAPI app: pages at ``/``, static files at
+``/static``, a signed session cookie. The JSON API under ``/v1`` keeps its bearer
+tokens; only the pages below use the session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from baton.bootstrap import Baton
+from baton.web.auth import SignInRequired, WebError
+from baton.web.filters import FilterError
+from baton.web.pages import PageRegistry
+from baton.web.render import render
+from baton.web.routes import leads, people, signin, workspace
+from baton.web.secret import session_secret
+
+STATIC = Path(__file__).parent / "static"
+SESSION_COOKIE = "baton_session"
+SESSION_MAX_AGE_SECONDS = 12 * 3600  # signed in for a working day, then again
+# The pages, in no particular order (each PAGE has its place in the navigation).
+# A page that is not listed here does not exist: it is neither routed nor linked.
+SECTIONS = (leads, people, workspace)
+
+
+def install_web(app: FastAPI, baton: Baton) -> None:
+    """Add the dashboard's routes, static files, session middleware and error pages to ``app``."""
+    registry = PageRegistry()
+    app.include_router(signin.router)
+    for section in SECTIONS:
+        registry.add(section.PAGE)
+        app.include_router(section.router)
+    app.state.pages = registry
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(baton.settings.workspace), session_cookie=SESSION_COOKIE,
+                       max_age=SESSION_MAX_AGE_SECONDS, same_site="lax", https_only=baton.settings.public_url.startswith("https://"))
+    app.add_exception_handler(SignInRequired, _to_signin)
+    app.add_exception_handler(WebError, _error_page)
+    app.add_exception_handler(FilterError, _filter_error_page)
+
+
+async def _to_signin(request: Request, exc: Exception) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    location = f"/signin?next={quote(target, safe='')}"
+    if request.headers.get("hx-request") == "true":
+        return Response(status_code=200, headers={"HX-Redirect": location})
+    return RedirectResponse(location, status_code=303)
+
+
+async def _error_page(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WebError)
+    return render(request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status)
+
+
+async def _filter_error_page(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FilterError)
+    return render(request, "filter_error.html", {"messages": exc.messages, "params": exc.params}, status=400)

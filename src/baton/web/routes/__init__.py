@@ -1,0 +1,1 @@
+"""One module per page (``router`` and ``PAGE``), plus sign-in; listed in ``baton.web.app``."""
