@@ -11,8 +11,6 @@ from rich.table import Table
 from baton.cli.main import CliContext, author_name
 from baton.services.alerts import STATES, AlertFilter, alert_detail, list_alerts, requeue
 from baton.services.jsonable import jsonable
-from baton.services.silent import SilentModeError, business_days, set_silent, silent_status
-from baton.workspace.problems import WorkspaceError
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -74,6 +72,9 @@ def retry(ctx: CliContext, alert_id: int) -> None:
 @pass_ctx
 def silent(ctx: CliContext, switch: str | None, force: bool) -> None:
     """Show silent mode, or switch it ON/OFF (edits baton.yaml and activates it as a new version)."""
+    from baton.services.silent import SilentModeError, business_days, set_silent, silent_status
+    from baton.workspace.problems import WorkspaceError
+
     baton = ctx.open()
     now = baton.clock.now()
     if switch is None:
