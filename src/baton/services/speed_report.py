@@ -105,6 +105,7 @@ class _Columns:
 
     def __init__(self) -> None:
         self.names: list[dict[str, int]] = [{} for _ in DIMENSIONS]
+        self.names[0]["all"] = 0  # the overall group exists even for an empty period
         self.keys = [array("i") for _ in DIMENSIONS]
         self.delays = [array("q") for _ in SERIES]
         self.rating = array("b")  # index in RATINGS; -1 when unrated (not assigned yet, or excluded)
