@@ -57,3 +57,9 @@ def test_a_burst_digest_lists_its_alerts():
 
 def test_durations_read_as_people_write_them():
     assert [duration(v) for v in (45, 600, 3900, 90000, "2 h")] == ["45 s", "10 min", "1 h 05 min", "1 d 1 h", "2 h"]
+
+
+def test_an_alert_with_little_content_still_renders_for_every_default_template():
+    for kind in ("sla.notice", "sla.miss", "sla.escalation", "digest.burst", "digest.weekly", "handoff.ready"):
+        message = Renderer().render({"id": 1, "kind": kind, "idempotency_key": "k", "recipient_id": "sam", "content": {}}, SAM)
+        assert message.subject == kind and message.text.strip()

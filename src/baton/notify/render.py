@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChainableUndefined, FileSystemLoader, Template, TemplateError
+from jinja2 import ChainableUndefined, FileSystemLoader, Template, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from baton.notify import Message
@@ -28,7 +28,7 @@ FACTS = (("Lead", "lead.name"), ("Company", "lead.company"), ("Lead type", "lead
 
 def duration(value: Any) -> str:
     """Seconds (or a ready string) → ``1 h 05 min`` for people."""
-    if value is None or value == "":
+    if isinstance(value, Undefined) or value is None or value == "":
         return ""
     if isinstance(value, str):
         return value
