@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table
 
 from baton.services.outcomes import reject
+from baton.store.lookup import exists, one
 from baton.store.tables import people
 
 
 def person_ref(conn: Connection, field_name: str, person_id: str | None) -> str | None:
     if person_id is None:
         return None
-    if conn.execute(select(people.c.id).where(people.c.id == person_id)).first() is None:
+    if not exists(conn, people, id=person_id):
         raise reject(field_name, f"person '{person_id}' does not exist; create it under people: in baton.yaml or POST /v1/people")
     return person_id
 
@@ -20,13 +21,11 @@ def record_ref(conn: Connection, table: Table, field_name: str, record_id: int |
     """The id of an existing record given its id or its external id (same source system)."""
     what = table.name.rstrip("s").replace("opportunitie", "opportunity")
     if record_id is not None:
-        if conn.execute(select(table.c.id).where(table.c.id == record_id)).first() is None:
+        if not exists(conn, table, id=record_id):
             raise reject(field_name, f"{what} {record_id} does not exist")
         return record_id
     if external_id is not None:
-        found = conn.execute(
-            select(table.c.id).where(table.c.external_id == external_id, table.c.source_system == source_system)
-        ).first()
+        found = one(conn, table, columns=("id",), external_id=external_id, source_system=source_system)
         if found is None:
             ext_field = field_name.replace("_id", "_external_id")
             raise reject(ext_field, f"no {what} with external_id '{external_id}' from source_system '{source_system}'; send the {what} first")
@@ -37,7 +36,5 @@ def record_ref(conn: Connection, table: Table, field_name: str, record_id: int |
 def find_by_external_id(conn: Connection, table: Table, source_system: str, external_id: str | None) -> int | None:
     if external_id is None:
         return None
-    row = conn.execute(
-        select(table.c.id).where(table.c.source_system == source_system, table.c.external_id == external_id)
-    ).first()
+    row = one(conn, table, columns=("id",), source_system=source_system, external_id=external_id)
     return row[0] if row else None

@@ -20,9 +20,15 @@ from baton.domain.routing.facts import RecordFacts
 from baton.domain.routing.flow import Decision, Router
 from baton.domain.routing.roundrobin import MemberState
 from baton.services.events import record_event
-from baton.services.sla import owner_assigned
 from baton.services.routing_ports import DbRoutingPorts
-from baton.store.tables import leads, pool_members, routing_decisions, workspace_versions
+from baton.services.sla import owner_assigned
+from baton.store.lookup import one, tx_memo
+from baton.store.tables import (
+    leads,
+    pool_members,
+    routing_decisions,
+    workspace_versions,
+)
 from baton.workspace.calendars import build_calendar
 from baton.workspace.routing_compile import RoutingConfig, compile_routing
 from baton.workspace.spec import WorkspaceSpec
@@ -55,7 +61,17 @@ def _compile(number: int, document: dict[str, Any]) -> LiveRouting:
 
 
 def load_routing(conn: Connection, version: int | None = None) -> LiveRouting | None:
-    """The routing of version ``version`` (default: the active one); None when there is none."""
+    """The routing of version ``version`` (default: the active one); None when there is none.
+
+    Compiled once per version per process; the active version is looked up once per transaction.
+    """
+    memo = tx_memo(conn)
+    if ("routing", version) not in memo:
+        memo[("routing", version)] = _load_routing(conn, version)
+    return memo[("routing", version)]
+
+
+def _load_routing(conn: Connection, version: int | None) -> LiveRouting | None:
     v = workspace_versions.c
     query = select(v.number, v.content_hash).where(v.number == version if version is not None else v.state == "active")
     row = conn.execute(query).first()
@@ -107,7 +123,8 @@ def store_decision(conn: Connection, version: int, lead_id: int, d: Decision, tr
     changes: dict[str, Any] = {"owner_id": d.owner_id, "queue": d.queue, "assigned_at": at if d.owner_id else None, "updated_at": at}
     if d.account:
         changes["account_id"] = d.account.account_id
-    previous = conn.execute(select(leads.c.owner_id).where(leads.c.id == lead_id)).scalar_one_or_none()
+    before = one(conn, leads, columns=("owner_id",), id=lead_id)
+    previous = before.owner_id if before else None
     conn.execute(update(leads).where(leads.c.id == lead_id).values(**changes))
     decision_id = conn.execute(insert(routing_decisions).returning(routing_decisions.c.id), {
         "lead_id": lead_id, "version": version, "trigger": trigger, "flow": d.flow, "owner_id": d.owner_id, "queue": d.queue,

@@ -14,12 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from baton.domain.calendar import BusinessCalendar
 from baton.domain.sla import ClockInput, OnReassign, reassign, schedule, verdict
 from baton.services.events import record_event
-from baton.store.tables import leads, people, sla_clocks, teams, timers, workspace_versions
+from baton.store.lookup import every, exists, one, tx_memo
+from baton.store.tables import (
+    leads,
+    people,
+    sla_clocks,
+    teams,
+    timers,
+    workspace_versions,
+)
 from baton.workspace.calendars import build_calendar
 from baton.workspace.sla_compile import SlaConfig, SlaRule, compile_sla
 from baton.workspace.spec import WorkspaceSpec
@@ -43,7 +51,14 @@ _CACHE: dict[tuple[int, str], LiveSla] = {}
 
 
 def load_sla(conn: Connection, version: int | None = None) -> LiveSla | None:
-    """The SLA rules of the active version (compiled once per version per process)."""
+    """The SLA rules of the active version (compiled once per version per process, looked up once per transaction)."""
+    memo = tx_memo(conn)
+    if ("sla", version) not in memo:
+        memo[("sla", version)] = _load_sla(conn, version)
+    return memo[("sla", version)]
+
+
+def _load_sla(conn: Connection, version: int | None) -> LiveSla | None:
     v = workspace_versions.c
     row = conn.execute(select(v.number, v.content_hash).where(v.number == version if version is not None else v.state == "active")).first()
     if row is None:
@@ -71,10 +86,11 @@ def owner_calendar(conn: Connection, live: LiveSla, rule: SlaRule, owner_id: str
 
 def person_calendar(conn: Connection, calendars: dict[str, BusinessCalendar], owner_id: str) -> tuple[str, BusinessCalendar]:
     """A person's calendar, else their team's, else 24/7."""
-    person = conn.execute(select(people.c.calendar, people.c.team_id).where(people.c.id == owner_id)).first()
+    person = one(conn, people, columns=("calendar", "team_id"), id=owner_id)
     name = person.calendar if person else None
     if not name and person and person.team_id:
-        name = conn.execute(select(teams.c.calendar).where(teams.c.id == person.team_id)).scalar_one_or_none()
+        team = one(conn, teams, columns=("calendar",), id=person.team_id)
+        name = team.calendar if team else None
     if name and name in calendars:
         return name, calendars[name]
     return ALWAYS_OPEN.name, ALWAYS_OPEN
@@ -107,7 +123,7 @@ def start_clock(conn: Connection, lead: dict[str, Any], owner_id: str, at: datet
         "excluded_reason": clock.excluded_reason, "state": "excluded" if clock.excluded_reason else "pending",
         "created_at": now, "updated_at": now,
     }).scalar_one()
-    _write_timers(conn, clock_id, schedule(rule.policy, calendar, clock))
+    _write_timers(conn, clock_id, schedule(rule.policy, calendar, clock), new=True)
     _refresh_verdict(conn, clock_id, rule, calendar, clock, now)
     record_event(conn, at=now, actor=actor, kind="sla.clock_started", entity="lead", entity_id=lead["id"],
                  payload={"clock_id": clock_id, "rule": rule.name, "owner_id": owner_id, "started_at": at, "calendar": calendar_name})
@@ -118,13 +134,16 @@ def _pauses_json(pauses) -> list[list[str | None]]:
     return [[a.isoformat(), b.isoformat() if b else None] for a, b in pauses]
 
 
-def _write_timers(conn: Connection, clock_id: int, dues) -> None:
+def _write_timers(conn: Connection, clock_id: int, dues, *, new: bool = False) -> None:
     """Insert timers not yet there; move pending ones whose due time changed; fired ones stay."""
-    existing = {r.key: r for r in conn.execute(select(timers).where(timers.c.clock_id == clock_id))}
+    existing = {r.key: r for r in every(conn, timers, clock_id=clock_id)} if not new else {}
+    fresh = [{"clock_id": clock_id, "key": d.key, "due_at": d.due_at, "state": "pending"} for d in dues if d.key not in existing]
+    if fresh:
+        conn.execute(insert(timers), fresh)
     for due in dues:
         row = existing.pop(due.key, None)
         if row is None:
-            conn.execute(insert(timers), {"clock_id": clock_id, "key": due.key, "due_at": due.due_at, "state": "pending"})
+            continue
         elif row.state == "pending" and row.due_at != due.due_at:
             conn.execute(update(timers).where(timers.c.id == row.id).values(due_at=due.due_at))
     for row in existing.values():
@@ -143,16 +162,17 @@ def _refresh_verdict(conn: Connection, clock_id: int, rule: SlaRule, calendar: B
     return v
 
 
+_OPEN_CLOCK = (select(sla_clocks).where(sla_clocks.c.lead_id == bindparam("lead_id"), sla_clocks.c.state.in_(OPEN + ("excluded",)),
+                                        sla_clocks.c.closed_at.is_(None)).order_by(sla_clocks.c.id.desc()).limit(1))
+
+
 def open_clock(conn: Connection, lead_id: int) -> Any | None:
-    return conn.execute(
-        select(sla_clocks).where(sla_clocks.c.lead_id == lead_id, sla_clocks.c.state.in_(OPEN + ("excluded",)), sla_clocks.c.closed_at.is_(None))
-        .order_by(sla_clocks.c.id.desc()).limit(1)
-    ).first()
+    return conn.execute(_OPEN_CLOCK, {"lead_id": lead_id}).first()
 
 
 def touch(conn: Connection, lead_id: int, person_id: str | None, kind: str, occurred_at: datetime, now: datetime, actor: str) -> None:
     """A touch on a lead: stamp first_touch_at (speed to lead) and stop its clock when it qualifies."""
-    lead = conn.execute(select(leads).where(leads.c.id == lead_id)).first()
+    lead = one(conn, leads, id=lead_id)
     if lead is None or person_id is None or person_id != lead.owner_id:
         return
     live = load_sla(conn)
@@ -190,7 +210,7 @@ def stop_clock(conn: Connection, lead_id: int, at: datetime, why: str, now: date
 def lead_changed(conn: Connection, lead_id: int, now: datetime, actor: str) -> None:
     """After a lead's fields changed: exclusion, pause or resume, SAL stop, new owner."""
     live = load_sla(conn)
-    lead = conn.execute(select(leads).where(leads.c.id == lead_id)).first()
+    lead = one(conn, leads, id=lead_id)
     row = open_clock(conn, lead_id)
     if live is None or lead is None:
         return
@@ -228,7 +248,7 @@ def recompute(conn: Connection, live: LiveSla, clock_id: int, rule: SlaRule, clo
 
 
 def _has_clock(conn: Connection, lead_id: int) -> bool:
-    return conn.execute(select(sla_clocks.c.id).where(sla_clocks.c.lead_id == lead_id).limit(1)).first() is not None
+    return exists(conn, sla_clocks, lead_id=lead_id)
 
 
 def hand_over(conn: Connection, lead_id: int, new_owner: str | None, at: datetime, now: datetime, actor: str) -> None:
@@ -251,7 +271,7 @@ def hand_over(conn: Connection, lead_id: int, new_owner: str | None, at: datetim
     record_event(conn, at=now, actor=actor, kind="sla.charge_closed", entity="lead", entity_id=lead_id,
                  payload={"clock_id": row.id, "owner_id": row.owner_id, "outcome": charge.outcome.value, "next_owner_id": new_owner})
     if new_owner:
-        lead = dict(conn.execute(select(leads).where(leads.c.id == lead_id)).first()._mapping)
+        lead = dict(one(conn, leads, id=lead_id)._mapping)
         carried = new_clock.elapsed_before if rule.policy.on_reassign is OnReassign.CARRY else timedelta(0)
         start_clock(conn, lead, new_owner, new_clock.started_at, now, actor, elapsed_before=carried, pauses=new_clock.pauses)
 
@@ -262,7 +282,7 @@ def owner_assigned(conn: Connection, lead_id: int, previous: str | None, owner: 
         if owner != previous:
             hand_over(conn, lead_id, owner, at, at, actor)
     elif owner:
-        lead = dict(conn.execute(select(leads).where(leads.c.id == lead_id)).first()._mapping)
+        lead = dict(one(conn, leads, id=lead_id)._mapping)
         start_clock(conn, lead, owner, at, at, actor)
 
 
