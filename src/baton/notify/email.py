@@ -3,6 +3,8 @@
 The Message-ID is derived from the alert key, so a message re-sent after a
 worker crash carries the same id (mail clients and Gmail fold such copies);
 ``References`` ties every alert about one lead and person into one thread.
+Each sending thread keeps its SMTP session open between messages (checked with
+NOOP before reuse), which saves the connect, TLS and login of every message.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import smtplib
 import ssl
+import threading
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from typing import Any
@@ -27,6 +30,9 @@ class EmailNotifier:
         self.host, self.port, self.sender, self.security = host, port, sender, security
         self.username, self.password, self.timeout = username, password, timeout
         self.domain = sender.rsplit("@", 1)[-1].rstrip(">").strip() or "baton"
+        self._local = threading.local()
+        self._open: list[smtplib.SMTP] = []
+        self._lock = threading.Lock()
 
     def address_of(self, person: dict[str, Any], *, silent: bool = False) -> str | None:
         return person.get("email")
@@ -49,13 +55,37 @@ class EmailNotifier:
     def send(self, message: Message, address: str, *, recovering: bool = False) -> Sent:
         mail = self.build(message, address)
         try:
-            with self._connect() as smtp:
-                smtp.send_message(mail)
-        except smtplib.SMTPResponseException as exc:
+            self._session().send_message(mail)
+        except smtplib.SMTPResponseException as exc:  # the server answered: the session stays usable
             raise DeliveryError(f"email: SMTP {exc.smtp_code} {exc.smtp_error.decode(errors='replace')[:200]}") from exc
         except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
             raise DeliveryError(f"email: {type(exc).__name__}: {exc}") from exc
         return Sent(mail["Message-ID"])
+
+    def _session(self) -> smtplib.SMTP:
+        """This thread's open session, or a new one (a session the server closed is replaced)."""
+        smtp = getattr(self._local, "smtp", None)
+        if smtp is not None:
+            try:
+                if smtp.noop()[0] == 250:
+                    return smtp
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._drop()
+        smtp = self._connect()
+        self._local.smtp = smtp
+        with self._lock:
+            self._open.append(smtp)
+        return smtp
+
+    def _drop(self) -> None:
+        smtp = getattr(self._local, "smtp", None)
+        self._local.smtp = None
+        if smtp is not None:
+            with self._lock:
+                self._open = [s for s in self._open if s is not smtp]
+            _quietly_close(smtp)
 
     def _connect(self) -> smtplib.SMTP:
         if self.security == "tls":
@@ -69,4 +99,14 @@ class EmailNotifier:
         return smtp
 
     def close(self) -> None:
-        pass
+        with self._lock:
+            sessions, self._open = self._open, []
+        for smtp in sessions:
+            _quietly_close(smtp)
+
+
+def _quietly_close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()

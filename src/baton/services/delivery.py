@@ -29,6 +29,7 @@ import random
 import socket
 import threading
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -99,6 +100,7 @@ class Delivery:
         self.setup: AlertSetup | None = None
         self.paused: dict[str, float] = {}  # channel -> monotonic time until which it asked us to wait
         self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None  # kept between rounds: senders keep their connections
         self.__name__ = "deliver_alerts"
 
     def __call__(self, baton: Baton, now: datetime) -> int:
@@ -119,9 +121,23 @@ class Delivery:
         with baton.db.read() as conn:
             persons = {r.id: dict(r._mapping) for r in conn.execute(select(people).where(people.c.id.in_(recipients)))}
         renderer = Renderer({k: t.model_dump() for k, t in setup.spec.templates.items()}, baton.settings.public_url)
-        with ThreadPoolExecutor(setup.spec.delivery.concurrency, thread_name_prefix="baton-alerts") as pool:
-            list(pool.map(lambda c: self._deliver(baton, setup, renderer, persons, c), batch))
+        list(self._senders(setup.spec.delivery.concurrency).map(lambda c: self._deliver(baton, setup, renderer, persons, c), batch))
         return done + len(batch)
+
+    def _senders(self, concurrency: int) -> ThreadPoolExecutor:
+        if self._pool is None or self._pool._max_workers != concurrency:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+            self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="baton-alerts")
+            weakref.finalize(self, self._pool.shutdown, wait=False)  # a job dropped without close() frees its threads
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        if self.setup is not None:
+            self.setup.close()
 
     def _deliver(self, baton: Baton, setup: AlertSetup, renderer: Renderer, persons: dict[str, dict], c: Claimed) -> None:
         alert = c.alert
