@@ -206,3 +206,19 @@ def test_the_lead_shows_its_sla_clock_next_deadline_and_speed_to_lead(api, live,
     assert speed["systems_delay_seconds"] == 120 and speed["systems_delay_rating"] == "best_possible"
     assert speed["human_delay_seconds"] == 3 * 3600 + 600 and speed["human_delay_business_seconds"] == 2 * 3600 + 600
     assert shown["sla"]["state"] == "miss" and shown["sla"]["miss_business_seconds"] == 2 * 3600 + 600 - 1800
+
+
+def test_the_timeline_tells_the_lead_story_in_order(api, live, clock):
+    from baton.services.timeline import lead_timeline
+
+    lead = arrive(api, clock, ny(2026, 11, 2, 10, 0))
+    run_worker(live, clock, ny(2026, 11, 2, 10, 16))
+    touch(api, clock, lead["id"], ny(2026, 11, 2, 10, 20))
+    with live.db.read() as conn:
+        story = [m.words for m in lead_timeline(conn, lead["id"])]
+    assert story[0] == "received"
+    assert story[1].startswith("routed by flow inbound (round robin sdr-americas) to sam-ortiz")
+    assert story[2] == "SLA clock 'hand-raiser' started for sam-ortiz (americas calendar)"
+    assert "SLA reminder (notice:50)" in story
+    assert any(s.startswith("alert to sam-ortiz (owner): SLA reminder: 50% of 30 min used") for s in story)
+    assert story[-2:] == ["call by sam-ortiz", "SLA clock stopped by first_touch: hit"]
