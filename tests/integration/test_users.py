@@ -1,0 +1,72 @@
+"""Dashboard users: creation rules, argon2 hashes, disabling."""
+
+from __future__ import annotations
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select, update
+
+from baton.services import users as users_service
+from baton.services.events import EventFilter, list_events
+from baton.services.users import (
+    Role,
+    UserError,
+    authenticate,
+    create_user,
+    disable_user,
+    get_user,
+    list_users,
+)
+from baton.store.tables import users
+
+PASSWORD = "a long enough password"
+
+
+def test_a_user_is_stored_with_an_argon2id_hash_and_signs_in_with_it(live):
+    with live.db.write() as conn:
+        created = create_user(conn, "maria", PASSWORD, Role.MANAGER, "maria-chen", "cli:rita", live.clock.now())
+        conn.commit()
+    with live.db.write() as conn:
+        stored = conn.execute(select(users.c.password_hash)).scalar_one()
+        assert stored.startswith("$argon2id$") and PASSWORD not in stored
+        assert authenticate(conn, "maria", PASSWORD) == created
+        assert authenticate(conn, "maria", "a wrong password!") is None
+        assert authenticate(conn, "nobody", PASSWORD) is None
+        assert "password_hash" not in list_users(conn)[0]
+        (event,) = list_events(conn, EventFilter(kind="user.created"))
+    assert event["payload"] == {"role": "manager", "person_id": "maria-chen"} and event["actor"] == "cli:rita"
+
+
+@pytest.mark.parametrize("username, password, role, person, message", [
+    ("sam", PASSWORD, Role.REP, None, "a rep sees the leads of a person: pass --person ID"),
+    ("sam", PASSWORD, Role.MANAGER, "nobody", "there is no person 'nobody'"),
+    ("sam", "short", Role.ADMIN, None, "at least 10 characters"),
+    ("two words", PASSWORD, Role.ADMIN, None, "without spaces"),
+])
+def test_bad_users_are_refused_with_the_reason(live, username, password, role, person, message):
+    with live.db.write() as conn, pytest.raises(UserError, match=message):
+        create_user(conn, username, password, role, person, "t", live.clock.now())
+
+
+def test_user_names_are_unique(live):
+    with live.db.write() as conn:
+        create_user(conn, "admin", PASSWORD, Role.ADMIN, None, "t", live.clock.now())
+        with pytest.raises(UserError, match="already exists"):
+            create_user(conn, "admin", PASSWORD, Role.ADMIN, None, "t", live.clock.now())
+
+
+def test_a_disabled_user_cannot_sign_in_and_their_id_no_longer_resolves(live):
+    with live.db.write() as conn:
+        user = create_user(conn, "sam", PASSWORD, Role.REP, "sam-ortiz", "t", live.clock.now())
+        assert disable_user(conn, "sam", "t", live.clock.now()) and not disable_user(conn, "sam", "t", live.clock.now())
+        assert authenticate(conn, "sam", PASSWORD) is None and get_user(conn, user.id) is None
+
+
+def test_a_hash_made_with_weaker_parameters_is_upgraded_at_sign_in(live):
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
+    with live.db.write() as conn:
+        create_user(conn, "old", PASSWORD, Role.ADMIN, None, "t", live.clock.now())
+        conn.execute(update(users).values(password_hash=weak))
+        assert authenticate(conn, "old", PASSWORD) is not None
+        upgraded = conn.execute(select(users.c.password_hash)).scalar_one()
+    assert upgraded != weak and not users_service._hasher.check_needs_rehash(upgraded)
