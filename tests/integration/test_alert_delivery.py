@@ -271,3 +271,25 @@ def test_two_workers_draining_together_deliver_each_alert_once(baton, tmp_path, 
     counts = fakes.slack.keys()
     assert len(counts) == 120 and set(counts.values()) == {1}
     assert {r["state"] for r in rows(baton).values()} == {"sent"}
+
+
+def test_an_alert_of_a_digest_kind_for_someone_outside_the_digest_is_sent_at_once(baton, tmp_path, fakes):
+    job = setup(baton, tmp_path, fakes, body=WEEKLY)
+    (alert_id,) = add(baton, 1, recipient="sam-ortiz", kind="feedback.recycled")
+    job(baton, baton.clock.now())
+    assert rows(baton)[alert_id]["state"] == "sent"
+
+
+def test_a_fake_notifier_can_stand_in_for_a_channel(baton, tmp_path, fakes):
+    from baton.notify import DeliveryError
+    from baton.notify.fakes import FakeNotifier
+
+    stand_in = FakeNotifier("slack_id", failures=[DeliveryError("boom")])
+    job = Delivery(notifiers={"slack": stand_in})
+    go_live(baton, write_workspace(tmp_path / "ws", fakes.alerts_yaml()))
+    (alert_id,) = add(baton, 1)
+    job(baton, baton.clock.now())
+    assert rows(baton)[alert_id]["channel"] == "email"  # the stand-in failed first: fallback
+    add(baton, 1, prefix="again")
+    job(baton, baton.clock.now())
+    assert [(m.key, address) for m, address in stand_in.sent] == [("again0", "U01SAMOR")] and fakes.slack.messages == []

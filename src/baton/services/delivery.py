@@ -39,7 +39,7 @@ from sqlalchemy import Connection, insert, or_, select, update
 
 from baton.bootstrap import Baton
 from baton.domain.alerts import Route, after_failure, channels_to_try, route_for
-from baton.notify import DeliveryError
+from baton.notify import DeliveryError, Notifier
 from baton.notify.render import Renderer
 from baton.services.alert_setup import AlertSetup, load_setup
 from baton.store.tables import alert_deliveries, alerts, people
@@ -94,10 +94,12 @@ def claim(conn: Connection, worker: str, now: datetime, limit: int, lease: timed
 class Delivery:
     """The worker job: ``Delivery()(baton, now)`` delivers one batch and returns how many it handled."""
 
-    def __init__(self, name: str | None = None, rng: random.Random | None = None) -> None:
+    def __init__(self, name: str | None = None, rng: random.Random | None = None, notifiers: dict[str, Notifier] | None = None) -> None:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.rng = rng or random.Random()
+        self.notifiers = notifiers or {}  # channel name -> notifier used instead of the configured one (tests)
         self.setup: AlertSetup | None = None
+        self._renderer: tuple[AlertSetup, Renderer] | None = None
         self.paused: dict[str, float] = {}  # channel -> monotonic time until which it asked us to wait
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None  # kept between rounds: senders keep their connections
@@ -111,6 +113,7 @@ class Delivery:
         if self.setup is None:
             return 0  # no alerts: section in the live version; alerts wait, undelivered
         setup = self.setup
+        setup.notifiers.update(self.notifiers)
         done = prepare_digests(baton, setup, now)
         with baton.db.write() as conn:
             batch = claim(conn, self.name, now, setup.spec.delivery.batch, parse_span(setup.spec.delivery.lease))
@@ -120,7 +123,9 @@ class Delivery:
         recipients = {c.alert["recipient_id"] for c in batch} | {setup.spec.test_recipient} - {None}
         with baton.db.read() as conn:
             persons = {r.id: dict(r._mapping) for r in conn.execute(select(people).where(people.c.id.in_(recipients)))}
-        renderer = Renderer({k: t.model_dump() for k, t in setup.spec.templates.items()}, baton.settings.public_url)
+        if self._renderer is None or self._renderer[0] is not setup:
+            self._renderer = (setup, Renderer({k: t.model_dump() for k, t in setup.spec.templates.items()}, baton.settings.public_url))
+        renderer = self._renderer[1]
         list(self._senders(setup.spec.delivery.concurrency).map(lambda c: self._deliver(baton, setup, renderer, persons, c), batch))
         return done + len(batch)
 

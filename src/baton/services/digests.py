@@ -55,12 +55,18 @@ def _matches(kind: str, patterns: Iterable[str]) -> bool:
 
 
 def _hold(conn: Connection, digests: list[DigestSpec]) -> int:
-    kinds = [k for (k,) in conn.execute(select(alerts.c.kind).where(alerts.c.state == "pending", alerts.c.claimed_by.is_(None)).distinct())]
-    held = [k for k in kinds if not k.startswith("digest.") and any(_matches(k, d.kinds) for d in digests)]
+    """Pending alerts a digest collects (its kinds, addressed to one of its people or to it) wait for it."""
+    pending = conn.execute(select(alerts.c.id, alerts.c.kind, alerts.c.recipient_id).where(
+        alerts.c.state == "pending", alerts.c.claimed_by.is_(None), alerts.c.kind.not_like("digest.%"))).all()
+    held: list[int] = []
+    for digest in digests:
+        candidates = [r for r in pending if _matches(r.kind, digest.kinds)]
+        if candidates:
+            addressed = {*_recipients(conn, digest), f"digest:{digest.name}"}
+            held += [r.id for r in candidates if r.recipient_id in addressed]
     if not held:
         return 0
-    return conn.execute(update(alerts).where(alerts.c.state == "pending", alerts.c.claimed_by.is_(None), alerts.c.kind.in_(held))
-                        .values(state="held")).rowcount
+    return conn.execute(update(alerts).where(alerts.c.id.in_(held), alerts.c.state == "pending").values(state="held")).rowcount
 
 
 def _recipients(conn: Connection, digest: DigestSpec) -> list[str]:
