@@ -126,3 +126,14 @@ def test_digest_recipients_channels_and_calendar_must_exist(workspace):
 def test_a_bad_duration_names_the_field(workspace):
     (msg,) = problems(workspace(GOOD.replace("window: 5m", "window: five minutes")))
     assert "alerts.bursts.window" in msg and "is not a duration" in msg
+
+
+def test_the_commented_alerts_example_in_the_init_template_is_valid_once_uncommented(tmp_path, monkeypatch):
+    for name in ("BATON_SLACK_TOKEN", "BATON_SMTP_USER", "BATON_SMTP_PASSWORD"):
+        monkeypatch.setenv(name, "x")
+    write_template(tmp_path)
+    text = (tmp_path / "baton.yaml").read_text()
+    example = "alerts:\n" + "\n".join(line[2:] for line in text.split("# alerts:\n")[1].splitlines()) + "\n"
+    (tmp_path / "baton.yaml").write_text(text + "\n" + example)
+    alerts = load_workspace(tmp_path).spec.alerts
+    assert alerts.silent and alerts.test_recipient == "maria-chen" and alerts.routes[0].channels == ["slack", "email"]
