@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, insert, select, update
 
 from baton.services.events import record_event
+from baton.store.db import Database
 from baton.store.tables import people, users
 
 MIN_PASSWORD_LENGTH = 10
@@ -72,9 +73,14 @@ def create_user(conn: Connection, username: str, password: str, role: Role, pers
     return User(new_id, username, role, person_id)
 
 
-def authenticate(conn: Connection, username: str, password: str) -> User | None:
-    """The enabled user with this name and password, else None (which of the two was wrong is not told)."""
-    row = conn.execute(select(users).where(users.c.username == username.strip())).first()
+def authenticate(db: Database, username: str, password: str) -> User | None:
+    """The enabled user with this name and password, else None (which of the two was wrong is not told).
+
+    Reads only, so a sign-in never waits for a writer; a hash made with older
+    parameters is upgraded in a short write transaction afterwards.
+    """
+    with db.read() as conn:
+        row = conn.execute(select(users).where(users.c.username == username.strip())).first()
     try:
         _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -82,7 +88,9 @@ def authenticate(conn: Connection, username: str, password: str) -> User | None:
     if row is None or row.disabled:
         return None
     if _hasher.check_needs_rehash(row.password_hash):
-        conn.execute(update(users).where(users.c.id == row.id).values(password_hash=_hasher.hash(password)))
+        with db.write() as conn:
+            conn.execute(update(users).where(users.c.id == row.id, users.c.password_hash == row.password_hash).values(password_hash=_hasher.hash(password)))
+            conn.commit()
     return _user(row)
 
 

@@ -46,9 +46,7 @@ async def signin(request: Request, baton: BatonDep) -> Response:
     await require_csrf(request)
     form = await request.form()
     username, password = str(form.get("username") or ""), str(form.get("password") or "")
-    with baton.db.write() as conn:  # a sign-in may upgrade the stored hash
-        user = authenticate(conn, username, password) if username and password else None
-        conn.commit()
+    user = authenticate(baton.db, username, password) if username and password else None
     target = safe_next(str(form.get("next") or ""))
     if user is None:
         return render(request, "signin.html", {"next": target, "error": "Wrong user name or password.", "username": username}, status=401)

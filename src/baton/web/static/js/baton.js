@@ -8,15 +8,14 @@
     return meta ? meta.content : "";
   }
 
-  // A chart: <canvas data-chart="ID"> whose config is in <script type="application/json" id="ID">
-  // as {"config": <Chart.js config>, "links": [[url per point] per dataset]} (baton.web.charts.Chart).
+  // A chart: <canvas data-chart='{"config": <Chart.js config>, "links": [[url per point] per dataset]}'>
+  // (baton.web.charts.Chart.chartjs()). An attribute, not a <script> block: htmx drops
+  // script elements from swapped content (allowScriptTags is off).
   function drawCharts(root) {
     if (typeof window.Chart === "undefined") return;
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       if (window.Chart.getChart(canvas)) return;
-      var source = document.getElementById(canvas.dataset.chart);
-      if (!source) return;
-      var spec = JSON.parse(source.textContent);
+      var spec = JSON.parse(canvas.dataset.chart);
       var box = canvas.parentElement;
       if (box && box.hasAttribute("data-horizontal")) {
         box.style.height = Math.max(160, 28 * Number(box.dataset.rows || 1) + 60) + "px";
