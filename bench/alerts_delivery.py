@@ -8,7 +8,10 @@ of alerts (RATE/s for SECONDS) while a real ``Worker`` loop runs with its defaul
 1 s idle sleep; latency = ``sent_at - created_at``. Baseline in the same run: the
 fakes' round trip for one message per channel, sequentially (the protocol floor).
 
-    .venv/bin/python bench/alerts_delivery.py [--runs 3] [--alerts 1500] [--rate 40] [--seconds 8] [--database-url URL]
+    .venv/bin/python bench/alerts_delivery.py [--runs 3] [--alerts 1500] [--rate 40] [--seconds 8] [--postgres [ADMIN_URL]]
+
+With ``--postgres`` each run uses a throw-away database on that server
+(default postgresql+psycopg://postgres@127.0.0.1:5432/test), dropped afterwards.
 """
 
 from __future__ import annotations
@@ -17,12 +20,11 @@ import argparse
 import os
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,25 +36,37 @@ from baton.services.delivery import Delivery  # noqa: E402
 from baton.services.worker import Worker  # noqa: E402
 from baton.settings import Settings  # noqa: E402
 from baton.store.db import sqlite_url  # noqa: E402
-from baton.store.tables import alert_deliveries, alerts  # noqa: E402
+from baton.store.tables import alerts  # noqa: E402
 from tests.alerts_support import ENV, SLACK_TOKEN, WEBHOOK_SECRET, Fakes, go_live, write_workspace  # noqa: E402
 
 PEOPLE = ["sam-ortiz", "priya-nair", "maria-chen", "lukas-weber", "emma-schulz"]
 KINDS = {"sla.miss": "slack", "sla.notice": "email", "sla.escalation": "hook"}
+CREATED: list = []
 ROUTES = "  routes:\n" + "".join(f"    - kinds: ['{k}']\n      channels: [{c}]\n" for k, c in KINDS.items())
 
 
-def fresh(tmp: Path, run: int, fakes: Fakes, url: str | None):
+def fresh(tmp: Path, run: int, fakes: Fakes, admin_url: str | None):
     ws = write_workspace(tmp / f"ws{run}", fakes.alerts_yaml("  bursts: null\n", ROUTES))
-    db = url or sqlite_url(ws / ".baton" / "baton.db")
+    db = postgres_database(admin_url, f"baton_bench_alerts_{os.getpid()}_{run}") if admin_url else sqlite_url(ws / ".baton" / "baton.db")
     baton = open_baton(Settings(workspace=ws, database_url=db, public_url="http://127.0.0.1:8700"))
-    if url:  # a shared PostgreSQL database: start from an empty outbox
-        with baton.db.write() as conn:
-            conn.execute(alert_deliveries.delete())
-            conn.execute(alerts.delete())
-            conn.commit()
     go_live(baton, ws)
     return baton
+
+
+def postgres_database(admin_url: str, name: str) -> str:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    CREATED.append((admin, name))
+    return admin.url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_databases() -> None:
+    for admin, name in CREATED:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def add(baton, n: int, start: int) -> None:
@@ -120,7 +134,8 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=1500)
     parser.add_argument("--rate", type=float, default=40.0)
     parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default: a SQLite file per run)")
+    parser.add_argument("--postgres", nargs="?", const="postgresql+psycopg://postgres@127.0.0.1:5432/test", default=None,
+                        help="run on PostgreSQL (admin URL; default: a SQLite file per run)")
     args = parser.parse_args()
     os.environ.update(ENV)
     print(machine())
@@ -129,13 +144,14 @@ def main() -> None:
         fakes = Fakes(slack, smtp, hook)
         for run in range(args.runs):
             floors.append(floor(fakes))
-            baton = fresh(Path(tmp), run, fakes, args.database_url)
+            baton = fresh(Path(tmp), run, fakes, args.postgres)
             rates.append(throughput(baton, args.alerts))
             baton.close()
-            baton = fresh(Path(tmp), run + 100, fakes, args.database_url)
+            baton = fresh(Path(tmp), run + 100, fakes, args.postgres)
             lat.append(latency(baton, args.rate, args.seconds))
             baton.close()
-    dialect = "PostgreSQL" if args.database_url else "SQLite (WAL)"
+        drop_databases()
+    dialect = "PostgreSQL" if args.postgres else "SQLite (WAL)"
     print(f"runs: {args.runs}; {args.alerts} alerts per drain (1/3 Slack, 1/3 email, 1/3 webhook); {dialect}; default delivery settings (concurrency 8, batch 64)")
     print(f"baseline: one message at a time straight to the fakes  {median(floors):7,.0f} msg/s")
     print(f"drain: alerts delivered and recorded                    {median(rates):7,.0f} alerts/s  (runs: {', '.join(f'{r:,.0f}' for r in rates)})")
