@@ -293,3 +293,22 @@ def test_a_fake_notifier_can_stand_in_for_a_channel(baton, tmp_path, fakes):
     add(baton, 1, prefix="again")
     job(baton, baton.clock.now())
     assert [(m.key, address) for m, address in stand_in.sent] == [("again0", "U01SAMOR")] and fakes.slack.messages == []
+
+
+def test_alerts_not_started_before_the_lease_runs_out_are_handed_back_unsent(baton, tmp_path, fakes):
+    import time as wall
+
+    from baton.notify.fakes import FakeNotifier
+
+    class Slow(FakeNotifier):
+        def send(self, message, address, *, recovering=False):
+            wall.sleep(0.6)
+            return super().send(message, address, recovering=recovering)
+
+    slow = Slow("slack_id")
+    go_live(baton, write_workspace(tmp_path / "ws", fakes.alerts_yaml("  delivery: {concurrency: 1, lease: 1s}\n  bursts: null\n")))
+    ids = add(baton, 3)
+    assert Delivery(notifiers={"slack": slow})(baton, baton.clock.now()) == 3
+    by_id = rows(baton)
+    assert [by_id[i]["state"] for i in ids] == ["sent", "sent", "pending"] and len(slow.sent) == 2
+    assert (by_id[ids[2]]["claimed_by"], by_id[ids[2]]["claimed_until"]) == (None, None)  # claimable again at once

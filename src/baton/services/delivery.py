@@ -6,7 +6,9 @@ At-least-once, effectively once:
    lease expired are stamped ``claimed_by``/``claimed_until``. PostgreSQL skips
    rows another worker holds (``FOR UPDATE SKIP LOCKED``); SQLite serialises
    claims with ``BEGIN IMMEDIATE``.
-2. **Send** with no transaction open, ``delivery.concurrency`` at a time.
+2. **Send** with no transaction open, ``delivery.concurrency`` at a time. An alert
+   not started within 90 % of the lease is handed back unsent, so a slow batch
+   never sends what another worker may already have claimed.
 3. **Finish** (one short write transaction per alert): the attempt per channel goes
    to ``alert_deliveries``, the alert becomes ``sent``, ``failed`` (retry at
    ``next_attempt_at``, exponential backoff with jitter, ``Retry-After`` as a
@@ -115,18 +117,22 @@ class Delivery:
         setup = self.setup
         setup.notifiers.update(self.notifiers)
         done = prepare_digests(baton, setup, now)
+        lease = parse_span(setup.spec.delivery.lease)
         with baton.db.write() as conn:
-            batch = claim(conn, self.name, now, setup.spec.delivery.batch, parse_span(setup.spec.delivery.lease))
+            batch = claim(conn, self.name, now, setup.spec.delivery.batch, lease)
             conn.commit()
         if not batch:
             return done
+        # Past 90 % of the lease another worker may take the alert: what is not started by then is handed back.
+        send_until = time.monotonic() + lease.total_seconds() * 0.9
         recipients = {c.alert["recipient_id"] for c in batch} | {setup.spec.test_recipient} - {None}
         with baton.db.read() as conn:
             persons = {r.id: dict(r._mapping) for r in conn.execute(select(people).where(people.c.id.in_(recipients)))}
         if self._renderer is None or self._renderer[0] is not setup:
             self._renderer = (setup, Renderer({k: t.model_dump() for k, t in setup.spec.templates.items()}, baton.settings.public_url))
         renderer = self._renderer[1]
-        list(self._senders(setup.spec.delivery.concurrency).map(lambda c: self._deliver(baton, setup, renderer, persons, c), batch))
+        list(self._senders(setup.spec.delivery.concurrency).map(
+            lambda c: self._deliver(baton, setup, renderer, persons, c) if time.monotonic() < send_until else self._release(baton, c), batch))
         return done + len(batch)
 
     def _senders(self, concurrency: int) -> ThreadPoolExecutor:
@@ -164,6 +170,13 @@ class Delivery:
             if route.mode == "fallback" and attempt.delivered:
                 break
         self._finish(baton, setup, c, attempt)
+
+    def _release(self, baton: Baton, c: Claimed) -> None:
+        """Give back an alert this worker claimed but will not send before its lease runs out."""
+        with baton.db.write() as conn:
+            conn.execute(update(alerts).where(alerts.c.id == c.alert["id"], alerts.c.claimed_by == self.name)
+                         .values(claimed_by=self.name if c.recovering else None, claimed_until=None))  # kept: still maybe sent
+            conn.commit()
 
     def _try_channel(self, setup: AlertSetup, channel: str, message, target: dict, silent: bool, recovering: bool, attempt: Attempt) -> None:
         notifier = setup.notifier(channel)
