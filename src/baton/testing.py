@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from baton.domain.calendar import BusinessCalendar
-from baton.domain.routing.availability import local_day, unavailable_reason
+from baton.domain.routing.availability import PeopleView, local_day, unavailable_reason
 from baton.domain.routing.facts import (
     RecordFacts,
     company_key,
@@ -72,7 +72,7 @@ def _pool_config(pool_id: str, value: Any) -> PoolConfig:
     return PoolConfig(pool_id, members, value.get("skip_outside_hours", False), value.get("respect_capacity", True))
 
 
-class InMemoryRoutingPorts:
+class InMemoryRoutingPorts(PeopleView):
     """``RoutingPorts`` over Python data, behaving like ``DbRoutingPorts`` in one transaction.
 
     - ``accounts``: dicts with ``id``, ``name``, ``domains``, ``website``, ``owner_id``,
@@ -163,27 +163,8 @@ class InMemoryRoutingPorts:
             return domain, None
         return domain, self._by_domain.get(domain)
 
-    # -- people
-    def person_name(self, person_id: str) -> str:
-        person = self.people.get(person_id)
-        return person.name.split()[0] if person else person_id
-
-    def person_problem(self, person_id: str, now: datetime) -> str | None:
-        person = self.people.get(person_id)
-        if person is None:
-            return "does not exist"
-        return None if person.active else "is inactive"
-
-    def person_note(self, person_id: str, now: datetime) -> str | None:
-        until = self._away_until(person_id, now)
-        return f"out of office until {until:%b %-d}" if until else None
-
     def set_out_of_office(self, person_id: str, starts_at: datetime, ends_at: datetime) -> None:
         self.ooo.setdefault(person_id, []).append((starts_at, ends_at))
-
-    def _away_until(self, person_id: str, now: datetime) -> datetime | None:
-        ends = [end for start, end in self.ooo.get(person_id, ()) if start <= now < end]
-        return max(ends) if ends else None
 
     # -- pools
     def pool_members(self, pool_id: str) -> tuple[MemberState, ...]:

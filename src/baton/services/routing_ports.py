@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, func, select
 
 from baton.domain.calendar import BusinessCalendar
-from baton.domain.routing.availability import local_day, unavailable_reason
+from baton.domain.routing.availability import PeopleView, local_day, unavailable_reason
 from baton.domain.routing.facts import (
     RecordFacts,
     company_key,
@@ -37,7 +37,7 @@ OPEN_STATUSES = ("new", "mql", "sal")
 ACCOUNT_FIELDS = ("segment", "employees", "industry", "country", "region", "state")
 
 
-class DbRoutingPorts:
+class DbRoutingPorts(PeopleView):
     def __init__(self, conn: Connection, config: RoutingConfig, calendars: dict[str, BusinessCalendar], *, lock: bool) -> None:
         self.conn = conn
         self.config = config
@@ -74,25 +74,6 @@ class DbRoutingPorts:
             return domain, None
         found = self.conn.execute(select(account_domains.c.account_id).where(account_domains.c.domain == domain)).first()
         return domain, found[0] if found else None
-
-    # -- people
-    def person_name(self, person_id: str) -> str:
-        row = self.people.get(person_id)
-        return row.name.split()[0] if row else person_id
-
-    def person_problem(self, person_id: str, now: datetime) -> str | None:
-        row = self.people.get(person_id)
-        if row is None:
-            return "does not exist"
-        return None if row.active else "is inactive"
-
-    def person_note(self, person_id: str, now: datetime) -> str | None:
-        until = self._away_until(person_id, now)
-        return f"out of office until {until:%b %-d}" if until else None
-
-    def _away_until(self, person_id: str, now: datetime) -> datetime | None:
-        ends = [end for start, end in self.ooo.get(person_id, ()) if start <= now < end]
-        return max(ends) if ends else None
 
     # -- pools
     def pool_members(self, pool_id: str) -> tuple[MemberState, ...]:

@@ -35,3 +35,30 @@ def unavailable_reason(*, active: bool, timezone: str | None, away_until: dateti
 def local_day(at: datetime, timezone: str | None) -> str:
     """The person's calendar date at ``at`` (daily caps reset at their midnight)."""
     return at.astimezone(ZoneInfo(timezone or "UTC")).date().isoformat()
+
+
+class PeopleView:
+    """What routing asks about people, over ``self.people`` (id → row with name, active,
+    timezone …) and ``self.ooo`` (id → [(starts_at, ends_at)]). Shared by the database
+    ports and the in-memory ones, so both answer in the same words."""
+
+    people: dict
+    ooo: dict
+
+    def person_name(self, person_id: str) -> str:
+        row = self.people.get(person_id)
+        return row.name.split()[0] if row else person_id
+
+    def person_problem(self, person_id: str, now: datetime) -> str | None:
+        row = self.people.get(person_id)
+        if row is None:
+            return "does not exist"
+        return None if row.active else "is inactive"
+
+    def person_note(self, person_id: str, now: datetime) -> str | None:
+        until = self._away_until(person_id, now)
+        return f"out of office until {until:%b %-d}" if until else None
+
+    def _away_until(self, person_id: str, now: datetime) -> datetime | None:
+        ends = [end for start, end in self.ooo.get(person_id, ()) if start <= now < end]
+        return max(ends) if ends else None
