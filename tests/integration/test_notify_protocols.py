@@ -28,6 +28,13 @@ def test_slack_posts_a_dm_with_blocks_and_the_alert_key_in_metadata(fakes):
     assert posted["metadata"] == {"event_type": "baton_alert", "event_payload": {"key": ALERT["idempotency_key"]}}
 
 
+def test_slack_to_a_shared_channel_names_the_person(fakes):
+    SlackNotifier(SLACK_TOKEN, channel="C0SALES", base_url=fakes.slack.base_url).send(MESSAGE, "C0SALES")
+    (posted,) = fakes.slack.messages
+    assert posted["channel"] == "C0SALES" and posted["text"].startswith("<@U01SAMOR> ")
+    assert posted["blocks"][0]["text"]["text"] == "For <@U01SAMOR>"
+
+
 def test_slack_rate_limit_reports_retry_after_and_a_500_is_an_error(fakes):
     notifier = SlackNotifier(SLACK_TOKEN, base_url=fakes.slack.base_url)
     fakes.slack.rate_limit(retry_after=7)

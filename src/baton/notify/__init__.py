@@ -24,6 +24,7 @@ class Message:
     text: str  # the plain-text body (email)
     thread: str  # groups messages about the same thing (email References)
     slack_text: str = ""  # Slack mrkdwn (the notification text beside the blocks)
+    mention: str | None = None  # the recipient's Slack id, named when posting to a shared channel
     blocks: list[dict[str, Any]] = field(default_factory=list)  # Slack only
     payload: dict[str, Any] = field(default_factory=dict)  # webhook body
 

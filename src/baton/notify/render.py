@@ -117,7 +117,7 @@ class Renderer:
                    "silent": intended is not None, "lead_id": alert.get("lead_id"), "content": alert.get("content") or {},
                    "links": ctx["links"], "due_at": alert.get("due_at"), "created_at": alert.get("created_at")}
         return Message(key=alert["idempotency_key"], kind=kind, subject=subject, text=email,
-                       slack_text=(f"{notice}\n{slack}" if notice else slack), thread=thread, blocks=slack_blocks(subject, slack, ctx, notice), payload=payload)
+                       slack_text=(f"{notice}\n{slack}" if notice else slack), thread=thread, mention=recipient.get("slack_id"), blocks=slack_blocks(subject, slack, ctx, notice), payload=payload)
 
 
 def _person(person: Mapping[str, Any] | None) -> dict[str, Any] | None:

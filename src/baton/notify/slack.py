@@ -34,9 +34,13 @@ class SlackNotifier:
             found = self._find(message.key, address)
             if found:
                 return Sent(found, found=True)
+        text, blocks = message.slack_text or message.text, message.blocks
+        if self.channel and message.mention:  # a shared channel: say whose alert it is
+            text = f"<@{message.mention}> {text}"
+            blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": f"For <@{message.mention}>"}}, *blocks]
         try:
             response = self.client.chat_postMessage(
-                channel=address, text=message.slack_text or message.text, blocks=message.blocks or None, unfurl_links=False,
+                channel=address, text=text, blocks=blocks or None, unfurl_links=False,
                 metadata={"event_type": EVENT_TYPE, "event_payload": {"key": message.key}},
             )
         except SlackApiError as exc:
