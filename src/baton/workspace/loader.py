@@ -17,11 +17,11 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap
 
 from baton.workspace.calendars import build_calendar
+from baton.workspace.checks import SECTION_CHECKS
 from baton.workspace.hints import did_you_mean, hint_for
 from baton.workspace.people_csv import expand_people
 from baton.workspace.problems import Problem, WorkspaceError, dotted
 from baton.workspace.references import check_references
-from baton.workspace.checks import SECTION_CHECKS
 from baton.workspace.routing_compile import Issue
 from baton.workspace.schema import CalendarSpec
 from baton.workspace.sources import SourceMap, read_yaml
