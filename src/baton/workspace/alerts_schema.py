@@ -16,20 +16,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StrictBool, StrictInt
 
+from baton.workspace.durations import parse_span
 from baton.workspace.schema import Ident, Section, TimeZoneName, Window
 
-DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
 ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
-
-def parse_span(text: str) -> timedelta:
-    """``"1d"``, ``"2h30m"``, ``"90s"`` → timedelta (wall-clock); ValueError otherwise."""
-    match = DURATION_RE.match(str(text))
-    if not match or not any(match.groups()):
-        raise ValueError(f"'{text}' is not a duration")
-    d, h, m, s = (int(g or 0) for g in match.groups())
-    return timedelta(days=d, hours=h, minutes=m, seconds=s)
 
 
 def _positive_span(text: str) -> str:

@@ -5,26 +5,21 @@ Durations are business time, written ``30m``, ``4h``, ``2h30m`` or ``90s``.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StrictInt
 
+from baton.workspace.durations import parse_span
 from baton.workspace.schema import Ident, Section
 
-DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
 FIRST_TOUCH_KINDS = ("call", "email", "linkedin", "meeting")
 DEFAULT_EXCLUSIONS = {"any": [{"field": "status", "in": ["disqualified", "recycled"]}, {"field": "is_test", "eq": True}]}
 
 
 def parse_duration(text: str) -> timedelta:
-    """``"2h30m"`` → 2:30:00; ValueError for anything else."""
-    match = DURATION.match(str(text))
-    if not match or not any(match.groups()):
-        raise ValueError(f"'{text}' is not a duration")
-    h, m, s = (int(g or 0) for g in match.groups())
-    return timedelta(hours=h, minutes=m, seconds=s)
+    """A business-time duration: ``"2h30m"`` → 2:30:00 (no days)."""
+    return parse_span(text, days=False)
 
 
 def _duration(text: str) -> str:
