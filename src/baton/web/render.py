@@ -24,6 +24,7 @@ from jinja2 import (
 )
 from jinja2_fragments import render_block
 
+from baton.web.lead_story import duration
 from baton.web.auth import SESSION_FLASH, WebError, csrf_token
 from baton.web.charts import Chart
 from baton.web.filters import FIELD_LABELS, PRESETS
@@ -60,6 +61,7 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["local"] = _local
     env.filters["num"] = _number
+    env.filters["duration"] = duration
     env.globals |= {"PRESETS": PRESETS, "FIELD_LABELS": FIELD_LABELS}
     return env
 

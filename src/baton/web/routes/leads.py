@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from baton.api.deps import BatonDep
 from baton.web.auth import FiltersDep, ViewerDep, WebError, page_guard
 from baton.web.pages import Page
+from baton.web.lead_story import lead_story
 from baton.web.queries import (
     FACETS,
     filter_options,
@@ -39,6 +40,7 @@ def leads_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: Fi
 def lead_page(request: Request, lead_id: int, baton: BatonDep, viewer: ViewerDep) -> Response:
     with baton.db.read() as conn:
         detail = lead_detail(conn, viewer.user, lead_id)
-    if detail is None:
-        raise WebError(404, f"There is no lead {lead_id}, or it is not yours to see.")
-    return page(request, "leads/detail.html", {"current": PAGE.key, **detail})
+        if detail is None:
+            raise WebError(404, f"There is no lead {lead_id}, or it is not yours to see.")
+        story = lead_story(conn, detail["lead"])
+    return page(request, "leads/detail.html", {"current": PAGE.key, **detail, **story})

@@ -1,0 +1,36 @@
+"""What the lead page shows beyond the fields: why it went where it went (the routing
+trace in words), its SLA clock, speed to lead, the timeline, and the alerts sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from baton.services.lead_view import sla_block, speed_block
+from baton.services.timeline import lead_timeline
+from baton.services.traces import lead_trace
+from baton.store.tables import alerts
+
+
+def lead_story(conn: Connection, lead: dict[str, Any]) -> dict[str, Any]:
+    sent = conn.execute(select(alerts).where(alerts.c.lead_id == lead["id"]).order_by(alerts.c.due_at, alerts.c.id)).all()
+    return {
+        "decisions": lead_trace(conn, lead["id"]),
+        "sla": sla_block(conn, lead["id"]),
+        "speed": speed_block(conn, lead),
+        "timeline": lead_timeline(conn, lead["id"]),
+        "alerts": [dict(a._mapping) for a in sent],
+    }
+
+
+def duration(seconds: float | None) -> str:
+    """1 h 05 min, 3 min, 45 s — for delays and SLA times."""
+    if seconds is None:
+        return "—"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min" if minutes else f"{secs} s"
