@@ -222,3 +222,15 @@ def test_the_timeline_tells_the_lead_story_in_order(api, live, clock):
     assert "SLA reminder (notice:50)" in story
     assert any(s.startswith("alert to sam-ortiz (owner): SLA reminder: 50% of 30 min used") for s in story)
     assert story[-2:] == ["call by sam-ortiz", "SLA clock stopped by first_touch: hit"]
+
+
+def test_a_lead_backfilled_with_its_crm_owner_is_timed_from_that_assignment(api, live, clock):
+    clock.set(ny(2026, 11, 20, 12, 0))
+    lead = api.post("/v1/leads", json={"email": "crm@initech.com", "lead_type": "demo-request", "owner_id": "emma-schulz",
+                                       "received_at": ny(2026, 11, 2, 10, 0).isoformat(), "assigned_at": ny(2026, 11, 2, 10, 1).isoformat()}).json()
+    row = clock_row(live, lead["id"])
+    assert row is not None and row.owner_id == "emma-schulz" and row.started_at == ny(2026, 11, 2, 10, 1)
+    run_worker(live, clock, ny(2026, 11, 20, 12, 0))
+    assert clock_row(live, lead["id"]).state == "miss"
+    with live.db.read() as conn:
+        assert {r.state for r in conn.execute(select(alerts.c.state).where(alerts.c.lead_id == lead["id"]))} == {"suppressed"}

@@ -104,7 +104,9 @@ def decide(live: LiveRouting, ports: DbRoutingPorts, facts: RecordFacts, trigger
 def route_new_lead(conn: Connection, lead_id: int, row: dict[str, Any], now: datetime, actor: str, scratch: dict[str, Any]) -> list[str]:
     """Intake hook: assign a new lead in the transaction that stores it."""
     if row.get("owner_id") and not row.get("override_owner"):
-        return []  # it arrived assigned (CRM history); with override_owner the flow records the kept owner
+        # it arrived assigned (CRM history): not routed again, but its SLA clock runs from that assignment
+        owner_assigned(conn, lead_id, None, row["owner_id"], row.get("assigned_at") or row["received_at"], actor)
+        return []
     if "routing" not in scratch:
         live = load_routing(conn)
         scratch["routing"] = (live, DbRoutingPorts(conn, live.config, live.calendars, lock=conn.dialect.name == "postgresql") if live and live.configured else None)

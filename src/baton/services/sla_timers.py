@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from baton.bootstrap import Baton
 from baton.domain.sla import Due, DueKind, backfill_suppressed, schedule, still_due
@@ -30,11 +30,17 @@ def fire_due_timers(baton: Baton, now: datetime) -> int:
         with baton.db.write() as conn:
             rows = _claim(conn, now)
             for row in rows:
-                _fire(conn, row, now, baton.settings.public_url)
+                _fire(conn, row, max(now, baton.clock.now()), baton.settings.public_url)  # stamped when it fires, not when the round began
             conn.commit()
         done += len(rows)
         if len(rows) < BATCH:
             return done
+
+
+def next_due_at(baton: Baton) -> datetime | None:
+    """When the next pending timer falls due (the worker sleeps until then)."""
+    with baton.db.read() as conn:
+        return conn.execute(select(func.min(timers.c.due_at)).where(timers.c.state == "pending")).scalar_one()
 
 
 def _claim(conn: Connection, now: datetime) -> list[Any]:

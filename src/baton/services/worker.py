@@ -64,7 +64,21 @@ class Worker:
     def run_forever(self) -> None:
         while not self._stop.is_set():
             if self.run_once() == 0:
-                self._stop.wait(self.idle_seconds)
+                self._stop.wait(self._idle_wait())
+
+    def _idle_wait(self) -> float:
+        """Sleep until the next SLA timer falls due, at most ``idle_seconds``: a miss is
+        recorded moments after its deadline, not up to a whole polling interval later."""
+        from baton.services.sla_timers import next_due_at
+
+        try:
+            due = next_due_at(self.baton)
+        except Exception:
+            log.exception("could not read the next timer; polling every %s s", self.idle_seconds)
+            return self.idle_seconds
+        if due is None:
+            return self.idle_seconds
+        return min(self.idle_seconds, max(0.0, (due - self.baton.clock.now()).total_seconds()))
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run_forever, name="baton-worker", daemon=True)

@@ -174,6 +174,7 @@ leads = Table(
     Index("ix_leads_owner_status", "owner_id", "status"),  # open leads per owner (capacity)
     Index("ix_leads_owner_assigned", "owner_id", "assigned_at"),  # leads per owner per day (daily cap)
     Index("ix_leads_received_at", "received_at"),
+    Index("ix_leads_engaged_at", "engaged_at"),  # speed-to-lead reports by engagement date
 )
 
 opportunities = Table(
