@@ -17,7 +17,7 @@ from baton.web.auth import SignInRequired, WebError
 from baton.web.filters import FilterError
 from baton.web.pages import PageRegistry
 from baton.web.render import render
-from baton.web.routes import leads, people, signin, workspace
+from baton.web.routes import leads, people, routing, signin, workspace
 from baton.web.secret import session_secret
 
 STATIC = Path(__file__).parent / "static"
@@ -25,7 +25,7 @@ SESSION_COOKIE = "baton_session"
 SESSION_MAX_AGE_SECONDS = 12 * 3600  # signed in for a working day, then again
 # The pages, in no particular order (each PAGE has its place in the navigation).
 # A page that is not listed here does not exist: it is neither routed nor linked.
-SECTIONS = (leads, people, workspace)
+SECTIONS = (leads, people, routing, workspace)
 
 
 def install_web(app: FastAPI, baton: Baton) -> None:

@@ -19,7 +19,7 @@ from baton.services.payloads import LeadStatus
 from baton.services.routing_ports import OPEN_STATUSES
 from baton.services.users import User
 from baton.services.views import LEAD_TIMESTAMPS
-from baton.store.tables import leads, people, sla_clocks, teams
+from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks, teams
 from baton.web.access import scope_leads, scope_people
 from baton.web.filters import FilterError, Filters
 
@@ -36,16 +36,29 @@ def _sla(value: str) -> ColumnElement[bool]:
     return exists().where(sla_clocks.c.lead_id == leads.c.id, sla_clocks.c.state == value)
 
 
+def _decided(column) -> Callable[[str], ColumnElement[bool]]:
+    return lambda value: exists().where(routing_decisions.c.lead_id == leads.c.id, column == value)
+
+
+def _yes(condition: ColumnElement[bool]) -> Callable[[str], ColumnElement[bool]]:
+    return lambda value: condition
+
+
 @dataclass(frozen=True)
 class Facet:
     label: str
-    values: tuple[str, ...]
+    values: tuple[str, ...] | None  # None: any text (e.g. a node or pool name)
     condition: Callable[[str], ColumnElement[bool]]
 
 
 FACETS: dict[str, Facet] = {
     "status": Facet("Status", ("open", *(s.value for s in LeadStatus)), _status),
     "sla": Facet("SLA clock", SLA_STATES, _sla),
+    "node": Facet("Routed by node", None, _decided(routing_decisions.c.node)),
+    "pool": Facet("Round-robin pool", None, _decided(routing_decisions.c.pool_id)),
+    "queue": Facet("Queue", None, lambda value: leads.c.queue == value),
+    "fallback": Facet("Routed to the fallback", ("yes",), _yes(exists().where(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.via_fallback.is_(True)))),
+    "misrouted": Facet("Flagged as misrouted", ("yes",), _yes(exists().where(misroutes.c.lead_id == leads.c.id))),
 }
 
 
@@ -68,7 +81,9 @@ def parse_facets(params: Mapping[str, str]) -> Facets:
     errors, values = [], {}
     for name, facet in FACETS.items():
         value = (params.get(name) or "").strip()
-        if value and value not in facet.values:
+        if facet.values is None and len(value) > 200:
+            errors.append(f"{name}: at most 200 characters")
+        elif value and facet.values is not None and value not in facet.values:
             errors.append(f"{name}: '{value[:40]}' is not one of {', '.join(facet.values)}")
         elif value:
             values[name] = value

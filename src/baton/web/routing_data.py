@@ -1,0 +1,124 @@
+"""The Routing page: distribution per pool member against weights, fallback share, node
+hits per flow, queues, misroutes with reasons, people away today.
+
+Every count is of leads the viewer may see (``scope_leads``) received in the
+period, so that each number's drill-down (``/leads?node=…``, ``?pool=…&owner=…``,
+``?fallback=yes``, ``?queue=…``, ``?misrouted=yes``) lists exactly those leads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, select
+
+from baton.services.routing import load_routing
+from baton.services.users import User
+from baton.store.tables import leads, misroutes, out_of_office, people, routing_decisions
+from baton.web.access import scope_leads, scope_people
+from baton.web.charts import Chart, Series
+from baton.web.filters import Filters
+
+IMBALANCE_LIMIT = 0.20
+
+
+@dataclass
+class PoolView:
+    pool: str
+    chart: Chart
+    imbalance: float
+
+    @property
+    def flagged(self) -> bool:
+        return self.imbalance > IMBALANCE_LIMIT
+
+
+def _visible(user: User, filters: Filters):
+    """The ids of the leads this page counts: visible to the user, received in the period, filtered."""
+    return scope_leads(select(leads.c.id).where(*filters.lead_conditions()), user).scalar_subquery()
+
+
+def routing_view(conn: Connection, user: User, filters: Filters, now: datetime) -> dict[str, Any]:
+    visible = _visible(user, filters)
+    decided = exists().where(routing_decisions.c.lead_id == leads.c.id)
+    count = lambda *where: conn.execute(select(func.count()).select_from(leads).where(leads.c.id.in_(visible), *where)).scalar_one()  # noqa: E731
+    received = count()
+    routed = count(decided)
+    fallback = count(exists().where(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.via_fallback.is_(True)))
+    misrouted = count(exists().where(misroutes.c.lead_id == leads.c.id))
+    names = {r.id: r.name for r in conn.execute(select(people.c.id, people.c.name))}
+    charts = [_nodes_chart(conn, visible, filters), _queues_chart(conn, visible, filters)]
+    pools = _pools(conn, visible, filters, names)
+    return {
+        "received": received, "routed": routed, "fallback": fallback, "misrouted": misrouted,
+        "fallback_share": fallback / routed if routed else 0.0, "misroute_rate": misrouted / routed if routed else 0.0,
+        "links": {"routed": filters.url("/leads"), "fallback": filters.url("/leads", fallback="yes"), "misrouted": filters.url("/leads", misrouted="yes")},
+        "charts": charts, "pools": pools, "misroutes": _misroutes(conn, visible, names), "away": _away_today(conn, user, now),
+    }
+
+
+def _nodes_chart(conn: Connection, visible, filters: Filters) -> Chart:
+    rows = conn.execute(
+        select(routing_decisions.c.flow, routing_decisions.c.node, func.count(func.distinct(routing_decisions.c.lead_id)).label("n"))
+        .where(routing_decisions.c.lead_id.in_(visible)).group_by(routing_decisions.c.flow, routing_decisions.c.node).order_by(func.count().desc())
+    ).all()
+    return Chart(id="node-hits", title="Leads assigned by each node", labels=[f"{r.flow} / {r.node}" for r in rows], label_header="Flow / node",
+                 unit="leads", horizontal=True, note="A lead routed again (a departure, an SLA miss) counts for each node that assigned it.",
+                 series=[Series("Leads", [r.n for r in rows], [filters.url("/leads", node=r.node) for r in rows])])
+
+
+def _queues_chart(conn: Connection, visible, filters: Filters) -> Chart:
+    rows = conn.execute(select(leads.c.queue, func.count().label("n")).where(leads.c.id.in_(visible), leads.c.queue.is_not(None))
+                        .group_by(leads.c.queue).order_by(func.count().desc())).all()
+    return Chart(id="queues", title="Leads waiting in queues", labels=[r.queue for r in rows], label_header="Queue", unit="leads",
+                 note="Leads whose current place is a queue (nobody owns them yet).",
+                 series=[Series("Leads", [r.n for r in rows], [filters.url("/leads", queue=r.queue) for r in rows])])
+
+
+def _pools(conn: Connection, visible, filters: Filters, names: dict[str, str]) -> list[PoolView]:
+    """Leads per member of each round-robin pool (current owner), against the share their weight asks for."""
+    in_pool = and_(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.pool_id.is_not(None))
+    rows = conn.execute(
+        select(routing_decisions.c.pool_id, leads.c.owner_id, func.count(func.distinct(leads.c.id)).label("n"))
+        .select_from(leads.join(routing_decisions, in_pool)).where(leads.c.id.in_(visible), leads.c.owner_id.is_not(None))
+        .group_by(routing_decisions.c.pool_id, leads.c.owner_id)
+    ).all()
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        counts[r.pool_id][r.owner_id] = r.n
+    live = load_routing(conn)
+    views = []
+    for pool_id in sorted(counts):
+        weights = dict(live.config.pools[pool_id].members) if live and pool_id in live.config.pools else {}
+        members = sorted(set(weights) | set(counts[pool_id]))
+        total, weight_sum = sum(counts[pool_id].values()), sum(weights.get(m, 1) for m in members)
+        expected = [round(total * weights.get(m, 1) / weight_sum, 1) for m in members]
+        per_weight = [counts[pool_id].get(m, 0) / weights.get(m, 1) for m in members]
+        imbalance = (max(per_weight) - min(per_weight)) / max(per_weight) if per_weight and max(per_weight) else 0.0
+        chart = Chart(id=f"pool-{_slug(pool_id)}", title=f"Pool {pool_id.replace('team:', 'team ')}", label_header="Member", unit="leads",
+                      labels=[f"{names.get(m, m)} (weight {weights.get(m, 1)})" for m in members],
+                      series=[Series("Leads", [counts[pool_id].get(m, 0) for m in members], [filters.url("/leads", pool=pool_id, owner=m) for m in members]),
+                              Series("Share by weight", expected, kind="line")])
+        views.append(PoolView(pool_id, chart, round(imbalance, 4)))
+    return views
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower())[:30].strip("-") or "pool"
+
+
+def _misroutes(conn: Connection, visible, names: dict[str, str]) -> list[dict[str, Any]]:
+    rows = conn.execute(select(misroutes, leads.c.owner_id).select_from(misroutes.join(leads, leads.c.id == misroutes.c.lead_id))
+                        .where(misroutes.c.lead_id.in_(visible)).order_by(misroutes.c.created_at.desc()).limit(50)).all()
+    return [{"lead_id": r.lead_id, "reason": r.reason, "reported_by": r.reported_by, "at": r.created_at,
+             "owner": names.get(r.owner_id, r.owner_id), "expected": names.get(r.expected_owner, r.expected_owner)} for r in rows]
+
+
+def _away_today(conn: Connection, user: User, now: datetime) -> list[dict[str, Any]]:
+    query = (select(people.c.id, people.c.name, people.c.timezone, out_of_office.c.ends_at, out_of_office.c.reason)
+             .select_from(people.join(out_of_office, out_of_office.c.person_id == people.c.id))
+             .where(out_of_office.c.starts_at <= now, out_of_office.c.ends_at > now).order_by(people.c.name))
+    return [dict(r._mapping) for r in conn.execute(scope_people(query, user))]
