@@ -5,7 +5,7 @@ durations is written out (seconds, for JSON and tables alike)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,11 +17,18 @@ from baton.services.versions import active_version
 from baton.store.tables import leads, people
 
 DEFAULT_DAYS = 30
+FILTERS = ("source", "lead_type", "owner", "team")
 
 
 @dataclass(frozen=True)
 class ReportScope:
-    """A period ``[since, until)`` and optional equality filters on the lead and its owner."""
+    """A period ``[since, until)`` and optional equality filters on the lead and its owner.
+
+    ``zone``: read days and weeks in this zone rather than the workspace's (a
+    dashboard viewer's). ``lead_ids``: a SELECT of the only lead ids to count
+    (the dashboard passes the viewer's role scope and the filters the reports
+    do not know, e.g. the campaign); None counts every lead.
+    """
 
     since: datetime
     until: datetime
@@ -29,6 +36,8 @@ class ReportScope:
     lead_type: str | None = None
     owner: str | None = None
     team: str | None = None
+    zone: ZoneInfo | None = None
+    lead_ids: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("since", "until"):
@@ -39,7 +48,7 @@ class ReportScope:
             raise ValueError(f"since ({self.since.isoformat()}) must be before until ({self.until.isoformat()})")
 
     def filters(self) -> dict[str, str]:
-        return {k: v for k, v in asdict(self).items() if k not in ("since", "until") and v is not None}
+        return {k: v for k in FILTERS if (v := getattr(self, k)) is not None}
 
 
 def scope_of(now: datetime, since: datetime | None = None, until: datetime | None = None, **filters: str | None) -> ReportScope:
@@ -58,11 +67,15 @@ def lead_conditions(scope: ReportScope, owner_column: Any = leads.c.owner_id) ->
                                                          (owner_column, scope.owner)) if value is not None]
     if scope.team is not None:
         conditions.append(owner_column.in_(select(people.c.id).where(people.c.team_id == scope.team)))
+    if scope.lead_ids is not None:
+        conditions.append(leads.c.id.in_(scope.lead_ids))
     return conditions
 
 
-def report_zone(conn: Connection) -> ZoneInfo:
-    """Days and weeks are the workspace's: the live version's time zone, else UTC."""
+def report_zone(conn: Connection, scope: ReportScope | None = None) -> ZoneInfo:
+    """Days and weeks are the scope's zone if it has one, else the workspace's: the live version's time zone, else UTC."""
+    if scope is not None and scope.zone is not None:
+        return scope.zone
     live = active_version(conn)
     return ZoneInfo(live.document["workspace"]["timezone"]) if live is not None else ZoneInfo("UTC")
 

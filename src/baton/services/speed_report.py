@@ -53,7 +53,7 @@ PLAYBOOK_BANDS = RatingBands()  # playbook 004: 3, 5, 10, 15, 30 minutes
 
 def speed_report(conn: Connection, scope: ReportScope, bands: RatingBands = PLAYBOOK_BANDS) -> dict[str, Any]:
     """Leads engaged in ``[scope.since, scope.until)`` matching the scope's filters."""
-    zone = report_zone(conn)
+    zone = report_zone(conn, scope)
     labels = day_and_week(zone)
     windows = _outages_after(conn, scope.since)
     calendar_of_owner = _owner_calendars(conn)
