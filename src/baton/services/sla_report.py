@@ -144,11 +144,12 @@ def _rows(tallies: dict[str, _Tally], *, by_key: bool) -> list[dict[str, Any]]:
 
 
 def open_clocks(conn: Connection, now: datetime, limit: int = 20, *, owner: str | None = None, team: str | None = None,
-                lead_ids: Any = None) -> list[dict[str, Any]]:
+                lead_ids: Any = None, due_after: datetime | None = None) -> list[dict[str, Any]]:
     """Open clocks by deadline: overdue (missed, still untouched) first, then pending; paused ones have no deadline and are left out.
 
-    ``lead_ids``: a SELECT of the only lead ids to list (see ``ReportScope.lead_ids``). ``used`` is the
-    share of the rule's threshold spent so far (1.0 or more when overdue; None when the rule is gone).
+    ``lead_ids``: a SELECT of the only lead ids to list (see ``ReportScope.lead_ids``); ``due_after``: only
+    the clocks due after that instant (``now``: the next deadlines, none overdue). ``used`` is the share of
+    the rule's threshold spent so far (1.0 or more when overdue; None when the rule is gone).
     """
     c = sla_clocks.c
     query = (select(c.lead_id, c.rule, c.version, c.owner_id, c.calendar, c.due_at, c.state, c.started_at, people.c.name.label("owner_name"),
@@ -162,6 +163,8 @@ def open_clocks(conn: Connection, now: datetime, limit: int = 20, *, owner: str 
         query = query.where(c.owner_id.in_(select(people.c.id).where(people.c.team_id == team)))
     if lead_ids is not None:
         query = query.where(c.lead_id.in_(lead_ids))
+    if due_after is not None:
+        query = query.where(c.due_at > due_after, c.state != "miss")
     live = load_sla(conn)
     threshold = threshold_seconds(conn)
     out = []

@@ -17,7 +17,7 @@ from baton.web.auth import SignInRequired, WebError
 from baton.web.filters import FilterError
 from baton.web.pages import PageRegistry
 from baton.web.render import render
-from baton.web.routes import leads, people, routing, signin, workspace
+from baton.web.routes import leads, overview, people, routing, signin, sla, speed, workspace
 from baton.web.secret import session_secret
 
 STATIC = Path(__file__).parent / "static"
@@ -25,16 +25,16 @@ SESSION_COOKIE = "baton_session"
 SESSION_MAX_AGE_SECONDS = 12 * 3600  # signed in for a working day, then again
 # The pages, in no particular order (each PAGE has its place in the navigation).
 # A page that is not listed here does not exist: it is neither routed nor linked.
-SECTIONS = (leads, people, routing, workspace)
+SECTIONS = (overview, sla, speed, leads, people, routing, workspace)
 
 
 def install_web(app: FastAPI, baton: Baton) -> None:
     """Add the dashboard's routes, static files, session middleware and error pages to ``app``."""
     registry = PageRegistry()
-    app.include_router(signin.router)
     for section in SECTIONS:
         registry.add(section.PAGE)
         app.include_router(section.router)
+    app.include_router(signin.router)  # after the pages: the Overview answers / before signin's redirect to the first page
     app.state.pages = registry
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SessionMiddleware, secret_key=session_secret(baton.settings.workspace), session_cookie=SESSION_COOKIE,

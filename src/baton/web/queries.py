@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, exists, func, select
+from sqlalchemy import ColumnElement, Connection, exists, func, select, true
 
 from baton.services.payloads import LeadStatus
 from baton.services.routing_ports import OPEN_STATUSES
@@ -22,6 +22,7 @@ from baton.services.views import LEAD_TIMESTAMPS
 from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks, teams
 from baton.web.access import scope_leads, scope_people
 from baton.web.filters import FilterError, Filters
+from baton.web.sla_charges import CHARGE_DATE, RESPONSE_BANDS, charge_conditions
 
 PER_PAGE = 50
 DATE_COLUMNS = {"received": leads.c.received_at, "engaged": leads.c.engaged_at, "assigned": leads.c.assigned_at, "first_touch": leads.c.first_touch_at}
@@ -59,6 +60,7 @@ FACETS: dict[str, Facet] = {
     "queue": Facet("Queue", None, lambda value: leads.c.queue == value),
     "fallback": Facet("Routed to the fallback", ("yes",), _yes(exists().where(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.via_fallback.is_(True)))),
     "misrouted": Facet("Flagged as misrouted", ("yes",), _yes(exists().where(misroutes.c.lead_id == leads.c.id))),
+    "response": Facet("SLA response", RESPONSE_BANDS, lambda value: true()),  # only with date=sla_charge: see charge_conditions
 }
 
 
@@ -88,8 +90,10 @@ def parse_facets(params: Mapping[str, str]) -> Facets:
         elif value:
             values[name] = value
     date = (params.get("date") or "received").strip()
-    if date not in DATE_COLUMNS:
-        errors.append(f"date: '{date[:40]}' is not one of {', '.join(DATE_COLUMNS)}")
+    if date not in DATE_COLUMNS and date != CHARGE_DATE:
+        errors.append(f"date: '{date[:40]}' is not one of {', '.join([*DATE_COLUMNS, CHARGE_DATE])}")
+    if "response" in values and date != CHARGE_DATE:
+        errors.append(f"response: only with date={CHARGE_DATE} (the band of one SLA charge started in the period)")
     if errors:
         raise FilterError(errors, params)
     return Facets(values, date)
@@ -105,7 +109,8 @@ class LeadPage:
 
 def lead_list(conn: Connection, user: User, filters: Filters, facets: Facets, page: int = 1) -> LeadPage:
     """The leads behind a number, newest first, ``PER_PAGE`` at a time."""
-    where = [*filters.lead_conditions(DATE_COLUMNS[facets.date]), *facets.conditions()]
+    dated = charge_conditions(conn, filters, facets.values) if facets.date == CHARGE_DATE else filters.lead_conditions(DATE_COLUMNS[facets.date])
+    where = [*dated, *facets.conditions()]
     total = conn.execute(scope_leads(select(func.count()).select_from(leads), user).where(*where)).scalar_one()
     pages = max(1, ceil(total / PER_PAGE))
     page = min(max(page, 1), pages)

@@ -25,6 +25,7 @@ from jinja2 import (
 from jinja2_fragments import render_block
 
 from baton.web.lead_story import duration
+from baton.web.reports import percent
 from baton.web.auth import SESSION_FLASH, WebError, csrf_token
 from baton.web.charts import Chart
 from baton.web.filters import FIELD_LABELS, PRESETS
@@ -62,6 +63,7 @@ def environment() -> Environment:
     env.filters["local"] = _local
     env.filters["num"] = _number
     env.filters["duration"] = duration
+    env.filters["percent"] = percent
     env.globals |= {"PRESETS": PRESETS, "FIELD_LABELS": FIELD_LABELS}
     return env
 

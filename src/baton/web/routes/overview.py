@@ -1,0 +1,28 @@
+"""The Overview, at ``/``: the home page of every role."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from baton.api.deps import BatonDep
+from baton.services.sla_report import APPROACHING
+from baton.web.auth import FiltersDep, ViewerDep, page_guard
+from baton.web.overview_data import overview_view
+from baton.web.pages import Page
+from baton.web.queries import filter_options
+from baton.web.render import page
+from baton.web.sla_data import COMPLIANCE_TARGET
+
+PAGE = Page("overview", "Overview", "/", order=10)
+router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
+
+
+@router.get("/")
+def overview_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
+    with baton.db.read() as conn:
+        view = overview_view(conn, viewer.user, filters, baton.clock.now())
+        options = filter_options(conn, viewer.user, filters)
+    chart = view["speed_chart"]
+    return page(request, "overview.html", {"current": PAGE.key, **view, "charts": {chart.id: chart}, "options": options, "target": COMPLIANCE_TARGET,
+                                           "approaching": APPROACHING})
