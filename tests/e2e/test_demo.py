@@ -22,6 +22,7 @@ def demo(tmp_path_factory):
 def test_demo_loads_then_serves_with_the_printed_token(tmp_path, server_factory, demo):
     demo_dir, result = demo
     assert "5,000 lead records" in result.out
+    assert re.search(r"dashboard sign-in: admin / maria \(manager\) / ava \(rep\), password \S+", result.out)
     token = re.search(r"admin token: (bt_\S+)", result.out).group(1)
     again = run_baton("demo", str(demo_dir), "--no-serve", cwd=tmp_path)
     assert "demo data already loaded" in again.out

@@ -68,14 +68,43 @@ def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
     with baton.db.write() as conn:
         token = create_token(conn, f"demo-admin-{int(time.time())}", ["admin"], "demo", baton.clock.now())
         conn.commit()
+    sign_in = _demo_users(baton, directory)
     click.echo(f"ready in {time.monotonic() - started:.1f} s")
     click.echo(f"admin token: {token}")
+    click.echo(f"dashboard sign-in: {sign_in}")
     if no_serve:
         click.echo(f"serve it with: baton -w {directory} serve")
         return
     click.echo(f"Baton is at http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     click.echo(f'try: curl -H "Authorization: Bearer {token}" http://{host}:{port}/v1/leads/1')
     run_server(baton, host, port)
+
+
+DEMO_USERS = (("admin", "admin", None), ("maria", "manager", "maria-chen"), ("ava", "rep", "ava-thompson"))
+
+
+def _demo_users(baton: Baton, directory: Path) -> str:
+    """Dashboard users for the demo (an admin, a manager, a rep), one password kept in
+    .baton/demo-credentials (mode 0600) so every `baton demo` run can print it."""
+    import secrets
+
+    from baton.services.users import Role, UserError, create_user
+
+    stored = directory / ".baton" / "demo-credentials"
+    if stored.exists():
+        return stored.read_text().strip()
+    password = secrets.token_urlsafe(12)
+    with baton.db.write() as conn:
+        for name, role, person in DEMO_USERS:
+            try:
+                create_user(conn, name, password, Role(role), person, "demo", baton.clock.now())
+            except UserError:
+                pass  # already there from an earlier run
+        conn.commit()
+    text = f"admin / maria (manager) / ava (rep), password {password}"
+    stored.write_text(text + "\n")
+    stored.chmod(0o600)
+    return text
 
 
 @click.group()
