@@ -161,12 +161,46 @@ def test_workspace_shows_versions_and_scenario_results(page):
     shot(page, "workspace")
 
 
+BIGGEST_LINKED_BAR = """(id) => {
+    const canvas = document.querySelector(`#chart-${id} canvas[data-chart]`);
+    const spec = JSON.parse(canvas.dataset.chart), chart = Chart.getChart(canvas);
+    let best = null;
+    spec.links.forEach((links, d) => links.forEach((link, i) => {
+        const value = spec.config.data.datasets[d].data[i];
+        if (link && value && spec.config.data.datasets[d].type !== "line" && (!best || value > best.value)) best = {d, i, value};
+    }));
+    canvas.scrollIntoView();
+    const box = canvas.getBoundingClientRect(), at = chart.getDatasetMeta(best.d).data[best.i].getCenterPoint();
+    return {x: box.left + at.x, y: box.top + at.y, value: best.value};
+}"""
+
+
+@pytest.mark.parametrize("path, chart, counts", [("/", "speed-over-time", False), ("/sla", "sla-response", True), ("/speed", "speed-by-source", False)])
+def test_report_pages_follow_the_date_filter_and_a_bar_drills_into_a_lead(page, path, chart, counts):
+    page.goto(f"{page.base}{path}")
+    wait_for_chart(page)
+    shot(page, {"/": "overview"}.get(path, path.strip("/")))
+    page.select_option("select[name=range]", "7d")
+    page.wait_for_url(re.compile(r"range=7d"))
+    page.wait_for_function("() => document.querySelector('.period').textContent.startsWith('Last 7 days')")
+    wait_for_chart(page)
+    bar = page.evaluate(BIGGEST_LINKED_BAR, chart)
+    page.mouse.click(bar["x"], bar["y"])
+    page.wait_for_url(re.compile(r"/leads\?"))
+    assert total(page) == bar["value"] if counts else total(page) > 0  # SLA bars count charges; speed bars are minutes
+    page.click("table.leads tbody tr:first-child td:first-child a")
+    page.wait_for_url(re.compile(r"/leads/\d+"))
+    assert "Speed to lead" in page.inner_text("main")
+
+
 def test_pages_fit_a_phone_screen(page):
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("/people", "/leads", "/workspace"):
+    for path in ("/", "/sla", "/speed", "/people", "/leads", "/workspace"):
         page.goto(f"{page.base}{path}")
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path  # wide tables scroll inside their own box
     shot(page, "workspace-phone")
+    page.goto(f"{page.base}/sla")
+    shot(page, "sla-phone")
     page.goto(f"{page.base}/people")
     shot(page, "people-phone")

@@ -165,7 +165,7 @@ def test_reps_cannot_open_the_workspace_page_and_do_not_see_it_in_the_menu(web):
 
 
 def test_the_menu_lists_the_pages_in_order_and_only_those_the_role_may_open(web):
-    menu = lambda user: re.findall(r'<a href="(/[a-z]*)\?[^"]*"[^>]*>([^<]+)</a>', client_for(web, user).get("/people").text)  # noqa: E731
+    menu = lambda user: re.findall(r'<a href="(/[a-z]*)\?[^"]*"[^>]*>([^<]+)</a>', client_for(web, user).get("/people").text)
     assert [title for _, title in menu("admin")] == ["Overview", "SLA", "Speed to lead", "Routing", "Leads", "People", "Workspace"]
     assert menu("sam") == [("/", "Overview"), ("/sla", "SLA"), ("/speed", "Speed to lead"), ("/leads", "Leads"), ("/people", "People")]
 

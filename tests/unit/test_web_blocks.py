@@ -34,6 +34,11 @@ def test_a_chart_table_and_csv_show_the_same_numbers():
     json.dumps(spec)  # goes into the page as JSON
 
 
+def test_a_series_takes_its_own_colour_or_one_per_value():
+    c = Chart(id="bands", title="t", labels=["ok", "late"], series=[Series("a", [1, 2], color=["#0a0", "#a00"]), Series("b", [3, 4])])
+    assert [d["backgroundColor"] for d in c.chartjs()["config"]["data"]["datasets"]] == [["#0a0", "#a00"], "#f59e0b"]  # b: the palette's second
+
+
 @pytest.mark.parametrize("changes, message", [
     ({"id": "By Team"}, "lowercase letters, digits and dashes"),
     ({"kind": "pie"}, "is not one of"),

@@ -31,6 +31,7 @@ class Series:
     links: list[str | None] | None = None
     kind: str | None = None  # draw this series as a line on a bar chart (e.g. a target)
     stack: str | None = None  # series with the same stack are stacked (chart.stacked must be True)
+    color: str | list[str] | None = None  # one colour, or one per value (e.g. rating bands); default: the palette's next
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Chart:
         """What ``static/js/baton.js`` hands to ``new Chart()``, plus the drill-down links per point."""
         datasets = []
         for i, s in enumerate(self.series):
-            color = PALETTE[i % len(PALETTE)]
+            color = s.color or PALETTE[i % len(PALETTE)]
             ds: dict[str, Any] = {"label": s.name, "data": s.values, "backgroundColor": color, "borderColor": color}
             if s.kind:
                 ds["type"] = s.kind

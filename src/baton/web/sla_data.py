@@ -36,6 +36,7 @@ from baton.web.sla_charges import CHARGE_DATE
 COMPLIANCE_TARGET = 0.80  # playbook 002: a team under 80 % is a red flag
 OPEN_CLOCKS_SHOWN = 50
 VERDICTS = (("hit", "Hit"), ("miss", "Miss"), ("pending", "Pending"))
+COLORS = {"hit": "#10b981", "miss": "#ef4444", "pending": "#94a3b8", "under": "#10b981", "approaching": "#f59e0b", "breached": "#ef4444"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def bands_chart(report: dict[str, Any], filters: Filters) -> Chart:
         note=f"Hits by the share of their rule's threshold they used (business time); every miss is breached. "
              f"{report['pending']} charges still running have no response yet (open clocks below).",
         labels=list(labels.values()),
-        series=[Series("Charges", [bands[b] for b in labels], [filters.url("/leads", date=CHARGE_DATE, response=b) for b in labels])],
+        series=[Series("Charges", [bands[b] for b in labels], [filters.url("/leads", date=CHARGE_DATE, response=b) for b in labels],
+                       color=[COLORS[b] for b in labels])],
     )
 
 
@@ -99,7 +101,7 @@ def _by(chart_id: str, title: str, header: str, rows: list[dict[str, Any]], filt
         id=chart_id, title=title, label_header=header, unit="charges", horizontal=True, stacked=True,
         note="Owner charges whose clock started in the period; compliance = hit ÷ (hit + miss) in brackets.",
         labels=[f"{name(r['key'])} ({percent(r['compliance'])})" for r in shown],
-        series=[Series(label, [r[state] for r in shown], links(state), stack="charges") for state, label in VERDICTS],
+        series=[Series(label, [r[state] for r in shown], links(state), stack="charges", color=COLORS[state]) for state, label in VERDICTS],
     )
 
 
@@ -113,14 +115,14 @@ def weekly_charts(report: dict[str, Any], filters: Filters) -> list[Chart]:
     counts = Chart(
         id="sla-by-week", title="SLA week by week", label_header="Week", unit="charges", stacked=True,
         note="Weeks run Monday to Sunday in your time zone; the first and last are cut to the period.", labels=label,
-        series=[Series(name, [count(w, s) for w in weeks], [link(w, s) for w in weeks], stack="charges") for s, name in VERDICTS],
+        series=[Series(name, [count(w, s) for w in weeks], [link(w, s) for w in weeks], stack="charges", color=COLORS[s]) for s, name in VERDICTS],
     )
     share = [round(100 * rows[w]["compliance"], 1) if w in rows and rows[w]["compliance"] is not None else None for w in weeks]
     trend = Chart(
         id="sla-compliance-by-week", title="Compliance week over week", label_header="Week", unit="%", kind="line", labels=label,
         note=f"Hit ÷ (hit + miss); a point opens that week's misses. The line at {percent(COMPLIANCE_TARGET)} is the target.",
         series=[Series("Compliance", share, [link(w, "miss") for w in weeks]),
-                Series("Target", [round(100 * COMPLIANCE_TARGET)] * len(weeks))],
+                Series("Target", [round(100 * COMPLIANCE_TARGET)] * len(weeks), color="#94a3b8")],
         options={"scales": {"y": {"min": 0, "max": 100, "title": {"display": True, "text": "%"}}}},
     )
     return [counts, trend]

@@ -29,6 +29,9 @@ from baton.web.reports import (
 )
 
 DAILY_UP_TO_DAYS = 31  # longer periods are shown week by week
+RATING_COLORS = {Rating.BEST_POSSIBLE: "#059669", Rating.BEST_IN_CLASS: "#34d399", Rating.ACCEPTABLE: "#94a3b8", Rating.YELLOW: "#facc15",
+                 Rating.RED: "#f87171", Rating.CRITICAL: "#b91c1c"}
+SYSTEMS, HUMAN, P90 = "#2563eb", "#f59e0b", "#475569"
 RATING_NAMES = {Rating.BEST_POSSIBLE: "best possible", Rating.BEST_IN_CLASS: "best in class", Rating.ACCEPTABLE: "acceptable",
                 Rating.YELLOW: "yellow", Rating.RED: "red", Rating.CRITICAL: "critical"}
 
@@ -85,9 +88,9 @@ def over_time_charts(report: dict[str, Any], filters: Filters) -> list[Chart]:
         note="Bars: median systems delay (engaged → assigned) on top of median human delay (assigned → first touch). "
              "Line: p90 of speed to lead (engaged → first touch). Wall-clock minutes; “outage” marks a declared outage (its leads are left out).",
         labels=labels,
-        series=[Series("Systems delay (median)", stat("systems_delay", "median_seconds"), links, stack="delay"),
-                Series("Human delay (median)", stat("human_delay", "median_seconds"), links, stack="delay"),
-                Series("Speed to lead (p90)", stat("total", "p90_seconds"), links, kind="line", stack="p90")],
+        series=[Series("Systems delay (median)", stat("systems_delay", "median_seconds"), links, stack="delay", color=SYSTEMS),
+                Series("Human delay (median)", stat("human_delay", "median_seconds"), links, stack="delay", color=HUMAN),
+                Series("Speed to lead (p90)", stat("total", "p90_seconds"), links, kind="line", stack="p90", color=P90)],
     )
     trend = Chart(
         id="speed-median-p90", title=f"Median and p90, by {unit}", label_header=unit.title(), unit="minutes", kind="line", labels=labels,
@@ -106,7 +109,7 @@ def ratings_chart(report: dict[str, Any]) -> Chart:
         id="speed-ratings", title="Leads by systems-delay rating (playbook bands)", label_header="Rating", unit="leads",
         note="Each assigned lead rated on its own wall-clock systems delay. Leads not assigned yet, or left out by an outage, are not rated.",
         labels=[f"{name} ({span})" for _, span, name in bands],
-        series=[Series("Leads", [report["systems_rating"][rating] for rating, _, _ in bands])],
+        series=[Series("Leads", [report["systems_rating"][rating] for rating, _, _ in bands], color=[RATING_COLORS[Rating(r)] for r, _, _ in bands])],
     )
 
 
@@ -117,7 +120,7 @@ def _by(chart_id: str, title: str, header: str, rows: list[dict[str, Any]], filt
         id=chart_id, title=title, label_header=header, unit="minutes", horizontal=True, stacked=True,
         note="Median systems delay and median human delay stacked; p90 of speed to lead beside them. Wall-clock minutes.",
         labels=[f"{r['key']} ({r['leads']} leads)" for r in rows],
-        series=[Series("Systems delay (median)", stat("systems_delay", "median_seconds"), links, stack="delay"),
-                Series("Human delay (median)", stat("human_delay", "median_seconds"), links, stack="delay"),
-                Series("Speed to lead (p90)", stat("total", "p90_seconds"), links, stack="p90")],
+        series=[Series("Systems delay (median)", stat("systems_delay", "median_seconds"), links, stack="delay", color=SYSTEMS),
+                Series("Human delay (median)", stat("human_delay", "median_seconds"), links, stack="delay", color=HUMAN),
+                Series("Speed to lead (p90)", stat("total", "p90_seconds"), links, stack="p90", color=P90)],
     )
