@@ -212,6 +212,7 @@ def test_open_clocks_are_a_fragment_that_polls_itself(story, web):
     assert 'hx-get="/sla/open-clocks?range=7d"' in fragment and 'hx-trigger="every 15s"' in fragment
     assert re.findall(r'data-lead="(\d+)"', fragment) == [str(story[k]) for k in ("L3", "L7", "L8")]  # overdue first, then by deadline
     assert "2 h 30 min late" in fragment and "3 h 00 min" in fragment  # L3: 10:30–12:00 + 13:00–14:00; L7: 14:00–17:00
+    assert re.findall(r'<td class="n">([^<]*%)</td>', fragment) == ["&gt; 100 %", "25 %", "19 %"]  # L7: 1 h of 4; L8: 1.5 h of 8 (24/7)
     full = admin.get("/sla/open-clocks")
     assert full.status_code == 200 and "<html" in full.text  # opened directly: a page
     assert re.findall(r'data-lead="(\d+)"', admin.get("/sla/open-clocks?lead_type=webinar").text) == [str(story["L8"])]
