@@ -38,6 +38,8 @@ def test_routing_page_counts_and_drill_downs(api, live, clock):
     assert number_after(page, "Flagged as misrouted") == 1
     assert "should have gone to EMEA" in page
     assert total_of(client.get("/leads", params={"fallback": "yes"}).text) == 1
+    api.post("/v1/leads", json={"email": "crm@history.com", "owner_id": "emma-schulz"})  # arrived assigned: not routed
+    assert total_of(client.get("/leads", params={"routed": "yes"}).text) == 9
     assert total_of(client.get("/leads", params={"node": "round robin sdr-americas"}).text) == 6
     assert total_of(client.get("/leads", params={"pool": "sdr-americas", "owner": "sam-ortiz"}).text) == owners["sam-ortiz"]
     assert owners["sam-ortiz"] == 6  # priya was away for the first leads: Sam took them all

@@ -21,6 +21,7 @@ from baton.store.tables import misroutes, people, routing_decisions
 class Thresholds:
     imbalance: float = 0.20
     misroute_rate: float = 0.05
+    fallback_share: float = 0.10
 
 
 def routing_report(conn: Connection, since: datetime, until: datetime | None = None, thresholds: Thresholds = Thresholds()) -> dict[str, Any]:

@@ -29,7 +29,6 @@ from baton.web.sla_data import COMPLIANCE_TARGET, compliance, open_clock_rows
 from baton.web.speed_data import over_time_charts
 from baton.workspace.sla_compile import uncovered_lead_types
 
-FALLBACK_SHARE_LIMIT = 0.10  # as the Routing page flags it
 ABOUT_TO_BREACH_SHOWN = 10
 
 
@@ -60,7 +59,7 @@ def health_flags(conn: Connection, user: User, filters: Filters, routing: dict[s
         Flag("imbalance", f"Round-robin imbalance (flag over {percent(limits.imbalance)})", bool(pools),
              f"{_count(len(routing['pools']), 'pool')} in the period" if routing["pools"] else "no round robin in the period",
              [(f"{pool}: {percent(share)}", filters.url("/routing")) for pool, share in pools]),
-        Flag("fallback", f"Fallback share (flag over {percent(FALLBACK_SHARE_LIMIT)})", routing["fallback_share"] > FALLBACK_SHARE_LIMIT,
+        Flag("fallback", f"Fallback share (flag over {percent(limits.fallback_share)})", routing["fallback_share"] > limits.fallback_share,
              f"{percent(routing['fallback_share']) if routed else '—'} of {routed:,} routed leads",
              [(f"{routing['fallback']:,} leads to the fallback", routing["links"]["fallback"])] if routing["fallback"] else []),
         Flag("misroutes", f"Misroute rate (flag over {percent(limits.misroute_rate)})", routing["misroute_rate"] > limits.misroute_rate,

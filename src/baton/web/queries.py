@@ -58,6 +58,7 @@ FACETS: dict[str, Facet] = {
     "node": Facet("Routed by node", None, _decided(routing_decisions.c.node)),
     "pool": Facet("Round-robin pool", None, _decided(routing_decisions.c.pool_id)),
     "queue": Facet("Queue", None, lambda value: leads.c.queue == value),
+    "routed": Facet("Routed by Baton", ("yes",), _yes(exists().where(routing_decisions.c.lead_id == leads.c.id))),
     "fallback": Facet("Routed to the fallback", ("yes",), _yes(exists().where(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.via_fallback.is_(True)))),
     "misrouted": Facet("Flagged as misrouted", ("yes",), _yes(exists().where(misroutes.c.lead_id == leads.c.id))),
     "response": Facet("SLA response", RESPONSE_BANDS, lambda value: true()),  # only with date=sla_charge: see charge_conditions

@@ -16,13 +16,15 @@ from typing import Any
 from sqlalchemy import Connection, and_, exists, func, select
 
 from baton.services.routing import load_routing
+from baton.services.routing_report import Thresholds
 from baton.services.users import User
 from baton.store.tables import leads, misroutes, out_of_office, people, routing_decisions
 from baton.web.access import scope_leads, scope_people
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters
 
-IMBALANCE_LIMIT = 0.20
+LIMITS = Thresholds()  # the playbooks' red-flag thresholds, shared with the report and the Overview
+IMBALANCE_LIMIT = LIMITS.imbalance
 
 
 @dataclass
@@ -55,7 +57,8 @@ def routing_view(conn: Connection, user: User, filters: Filters, now: datetime) 
     return {
         "received": received, "routed": routed, "fallback": fallback, "misrouted": misrouted,
         "fallback_share": fallback / routed if routed else 0.0, "misroute_rate": misrouted / routed if routed else 0.0,
-        "links": {"routed": filters.url("/leads"), "fallback": filters.url("/leads", fallback="yes"), "misrouted": filters.url("/leads", misrouted="yes")},
+        "limits": LIMITS,
+        "links": {"routed": filters.url("/leads", routed="yes"), "fallback": filters.url("/leads", fallback="yes"), "misrouted": filters.url("/leads", misrouted="yes")},
         "charts": charts, "pools": pools, "misroutes": _misroutes(conn, visible, names), "away": _away_today(conn, user, now),
     }
 
