@@ -175,7 +175,8 @@ BIGGEST_LINKED_BAR = """(id) => {
 }"""
 
 
-@pytest.mark.parametrize("path, chart, counts", [("/", "speed-over-time", False), ("/sla", "sla-response", True), ("/speed", "speed-by-source", False)])
+@pytest.mark.parametrize("path, chart, counts", [("/", "speed-over-time", False), ("/sla", "sla-response", True), ("/speed", "speed-by-source", False),
+                                                 ("/routing", "node-hits", True)])
 def test_report_pages_follow_the_date_filter_and_a_bar_drills_into_a_lead(page, path, chart, counts):
     page.goto(f"{page.base}{path}")
     wait_for_chart(page)
@@ -195,7 +196,7 @@ def test_report_pages_follow_the_date_filter_and_a_bar_drills_into_a_lead(page, 
 
 def test_pages_fit_a_phone_screen(page):
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("/", "/sla", "/speed", "/people", "/leads", "/workspace"):
+    for path in ("/", "/sla", "/speed", "/routing", "/people", "/leads", "/workspace"):
         page.goto(f"{page.base}{path}")
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path  # wide tables scroll inside their own box
