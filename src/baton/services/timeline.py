@@ -46,4 +46,9 @@ def _event(e: Any) -> Moment | None:
         "sla.escalation": lambda: f"SLA escalation ({p.get('timer')})",
         "sla.charge_closed": lambda: f"SLA charge of {p.get('owner_id')} closed: {p.get('outcome')} (now {p.get('next_owner_id') or 'a queue'})",
     }.get(e.kind)
-    return Moment(e.occurred_at, e.kind, words()) if words else None
+    if words is None:
+        return None
+    at = e.occurred_at
+    if e.kind == "lead.created" and p.get("received_at"):  # a backfilled lead arrived when the CRM says, not when it was loaded
+        at = datetime.fromisoformat(p["received_at"].replace("Z", "+00:00"))
+    return Moment(at, e.kind, words() if e.kind != "lead.created" or at == e.occurred_at else f"received (loaded {e.occurred_at:%Y-%m-%d %H:%M} UTC)")
