@@ -9,6 +9,7 @@ Alerts carry an idempotency key (clock, timer, recipient), unique in the table.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,11 +21,18 @@ from baton.services.events import record_event
 from baton.services.sla import _refresh_verdict, calendar_of, clock_input, load_sla
 from baton.store.tables import alerts, leads, people, sla_clocks, teams, timers
 
-BATCH = 200
+BATCH = 100
+YIELD_SECONDS = 0.05  # SQLite's busy handler retries every ≤ 100 ms: a 50 ms gap lets a waiting writer in
 
 
 def fire_due_timers(baton: Baton, now: datetime) -> int:
-    """Fire every timer due at ``now``; returns how many were handled."""
+    """Fire every timer due at ``now``; returns how many were handled.
+
+    Works in batches of ``BATCH``, each its own short transaction. On SQLite,
+    where there is one writer at a time, it pauses between batches so that API
+    requests waiting for the write lock get it even while a large backlog
+    (e.g. after a restart) is being worked off.
+    """
     done = 0
     while True:
         with baton.db.write() as conn:
@@ -35,6 +43,8 @@ def fire_due_timers(baton: Baton, now: datetime) -> int:
         done += len(rows)
         if len(rows) < BATCH:
             return done
+        if baton.db.dialect == "sqlite":
+            time.sleep(YIELD_SECONDS)
 
 
 def next_due_at(baton: Baton) -> datetime | None:
