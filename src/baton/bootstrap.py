@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from baton.services.clock import Clock, SystemClock
 from baton.settings import Settings
 from baton.store.db import Database
+
+if TYPE_CHECKING:
+    from baton.analytics import Mirror
 
 
 @dataclass
@@ -14,8 +18,18 @@ class Baton:
     settings: Settings
     db: Database
     clock: Clock = field(default_factory=SystemClock)
+    _mirror: Mirror | None = field(default=None, init=False, repr=False)
+
+    def analytics(self) -> Mirror:
+        """The dashboard's DuckDB mirror of this database (made on first use; DuckDB is imported only then)."""
+        if self._mirror is None:
+            from baton.analytics import Mirror
+            self._mirror = Mirror()
+        return self._mirror
 
     def close(self) -> None:
+        if self._mirror is not None:
+            self._mirror.close()
         self.db.dispose()
 
 

@@ -260,6 +260,10 @@ class BusinessCalendar:
             return -timedelta(microseconds=self._between_us(ub, ua))
         return timedelta(microseconds=self._between_us(ua, ub))
 
+    def between_us(self, a: int, b: int) -> int:
+        """``between`` on instants given as microseconds since 1970-01-01 UTC, in microseconds (bulk callers)."""
+        return self._between_us(a, b) if a <= b else -self._between_us(b, a)
+
     def open_intervals(self, a: datetime, b: datetime) -> Iterator[tuple[datetime, datetime]]:
         """The open intervals clipped to ``[a, b)``, in order, as UTC datetimes."""
         return self._intervals(_to_us(a), _to_us(b))

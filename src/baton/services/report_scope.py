@@ -107,3 +107,14 @@ def summary_seconds(values: Sequence[timedelta]) -> dict[str, Any]:
 
 def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+def summary_of_aggregates(count: int, total_us: int | None, median_us: float | None, p90_us: int | None) -> dict[str, Any]:
+    """``summary_seconds`` from what a database computes over integer microseconds: the count, the sum, the
+    interpolated median (``quantile_cont(0.5)``: the mean of the two middle values) and the nearest-rank
+    p90 (``quantile_disc(0.9)``). Rounded to the microsecond exactly as ``summarize`` rounds timedeltas."""
+    if not count:
+        return summary_seconds([])
+    seconds = lambda us: timedelta(microseconds=us).total_seconds()  # noqa: E731  (a float .5 rounds half to even, as timedelta / 2 does)
+    return {"count": count, "mean_seconds": (timedelta(microseconds=total_us) / count).total_seconds(),
+            "median_seconds": seconds(median_us), "p90_seconds": seconds(p90_us)}

@@ -87,10 +87,13 @@ def owner_calendar(conn: Connection, live: LiveSla, rule: SlaRule, owner_id: str
 def person_calendar(conn: Connection, calendars: dict[str, BusinessCalendar], owner_id: str) -> tuple[str, BusinessCalendar]:
     """A person's calendar, else their team's, else 24/7."""
     person = one(conn, people, columns=("calendar", "team_id"), id=owner_id)
-    name = person.calendar if person else None
-    if not name and person and person.team_id:
-        team = one(conn, teams, columns=("calendar",), id=person.team_id)
-        name = team.calendar if team else None
+    team = one(conn, teams, columns=("calendar",), id=person.team_id) if person and not person.calendar and person.team_id else None
+    return resolve_calendar(calendars, person.calendar if person else None, team.calendar if team else None)
+
+
+def resolve_calendar(calendars: dict[str, BusinessCalendar], own: str | None, team: str | None) -> tuple[str, BusinessCalendar]:
+    """The person's own calendar, else their team's, else 24/7 (a name no calendar has counts as none)."""
+    name = own or team
     if name and name in calendars:
         return name, calendars[name]
     return ALWAYS_OPEN.name, ALWAYS_OPEN

@@ -15,7 +15,7 @@ and still untouched first (overdue, longest first), then pending by deadline.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -69,11 +69,15 @@ class _Tally:
             self.misses.append(miss)
 
     def as_dict(self) -> dict[str, Any]:
-        hit, miss = self.states["hit"], self.states["miss"]
-        return {"clocks": sum(self.states.values()), **{s: self.states[s] for s in STATES},
-                "open": self.open, "overdue": self.overdue, "compliance": share(hit, hit + miss),
-                "response_bands": {b: self.bands[b] for b in BANDS},
-                "response_business": summary_seconds(self.responses), "miss_business": summary_seconds(self.misses)}
+        return counts_row(self.states, self.open, self.overdue, self.bands) | {
+            "response_business": summary_seconds(self.responses), "miss_business": summary_seconds(self.misses)}
+
+
+def counts_row(states: Mapping[str, int], open_clocks: int, overdue: int, bands: Mapping[str, int]) -> dict[str, Any]:
+    """A group's counts: charges per state, open, overdue, compliance = hit / (hit + miss), response bands."""
+    hit, miss = states.get("hit", 0), states.get("miss", 0)
+    return {"clocks": sum(states.values()), **{s: states.get(s, 0) for s in STATES}, "open": open_clocks, "overdue": overdue,
+            "compliance": share(hit, hit + miss), "response_bands": {b: bands.get(b, 0) for b in BANDS}}
 
 
 def sla_report(conn: Connection, scope: ReportScope, now: datetime) -> dict[str, Any]:
@@ -100,7 +104,7 @@ def sla_report(conn: Connection, scope: ReportScope, now: datetime) -> dict[str,
             tally.add(row.state, response, miss, is_open, overdue, band)
     return {
         "since": scope.since, "until": scope.until, "now": now, "filters": scope.filters(), **overall.as_dict(),
-        **{f"by_{d}": _rows(groups[d], by_key=d == "week") for d in DIMENSIONS},
+        **{f"by_{d}": sort_rows([{"key": k, **t.as_dict()} for k, t in groups[d].items()], d) for d in DIMENSIONS},
     }
 
 
@@ -138,9 +142,9 @@ def _miss_so_far(live: LiveSla | None, row: Any, now: datetime) -> timedelta | N
     return verdict(rule.policy, calendar_of(live, row.calendar), clock_input(row), now).miss_duration
 
 
-def _rows(tallies: dict[str, _Tally], *, by_key: bool) -> list[dict[str, Any]]:
-    rows = [{"key": k, **t.as_dict()} for k, t in tallies.items()]
-    return sorted(rows, key=(lambda r: r["key"]) if by_key else (lambda r: (-r["clocks"], r["key"])))
+def sort_rows(rows: list[dict[str, Any]], dimension: str) -> list[dict[str, Any]]:
+    """Weeks in time order; the other groups most charges first."""
+    return sorted(rows, key=(lambda r: r["key"]) if dimension == "week" else (lambda r: (-r["clocks"], r["key"])))
 
 
 def open_clocks(conn: Connection, now: datetime, limit: int = 20, *, owner: str | None = None, team: str | None = None,

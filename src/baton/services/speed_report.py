@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
@@ -55,8 +56,8 @@ def speed_report(conn: Connection, scope: ReportScope, bands: RatingBands = PLAY
     """Leads engaged in ``[scope.since, scope.until)`` matching the scope's filters."""
     zone = report_zone(conn, scope)
     labels = day_and_week(zone)
-    windows = _outages_after(conn, scope.since)
-    calendar_of_owner = _owner_calendars(conn)
+    windows = outages_after(conn, scope.since)
+    calendar_of_owner = owner_calendars(conn)
     team_of = teams_of_people(conn)
     columns = _Columns()
     query = (select(leads.c.engaged_at, leads.c.assigned_at, leads.c.first_touch_at, leads.c.source, leads.c.lead_type, leads.c.owner_id)
@@ -69,7 +70,11 @@ def speed_report(conn: Connection, scope: ReportScope, bands: RatingBands = PLAY
             continue
         delays = measure(row.engaged_at, row.assigned_at, row.first_touch_at, calendar_of_owner(row.owner_id))
         columns.add(keys, delays, rate(delays.systems_delay, bands) if delays.systems_delay is not None else None)
-    groups = columns.groups(bands)
+    return assemble(scope, zone, windows, columns.groups(bands))
+
+
+def assemble(scope: ReportScope, zone: ZoneInfo, windows: list[OutageWindow], groups: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The report from its groups per dimension (each a list of ``group_row``; "all" holds the overall one)."""
     overall = groups.pop("all")[0]
     overall.pop("key")
     return {
@@ -80,13 +85,27 @@ def speed_report(conn: Connection, scope: ReportScope, bands: RatingBands = PLAY
     }
 
 
-def _outages_after(conn: Connection, since: datetime) -> list[OutageWindow]:
+def sort_groups(dimension: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Days and weeks in time order; the other groups largest first."""
+    ordered = dimension in ("day", "week")
+    return sorted(rows, key=(lambda g: g["key"]) if ordered else (lambda g: (-g["leads"], g["key"])))
+
+
+def group_row(key: str, count: int, excluded: int, anomalies: int, stats: dict, ratings: dict[str, int], bands: RatingBands) -> dict[str, Any]:
+    """One group of the report: ``stats`` maps (measure, "wall" | "business") to a summary (absent: no value)."""
+    summaries = {m: {kind: stats.get((m, kind)) or summary_seconds([]) for kind in ("wall", "business")} for m in MEASURES}
+    mean = summaries["systems_delay"]["wall"]["mean_seconds"]
+    return {"key": key, "leads": count, "excluded": excluded, "measured": count - excluded, "anomalies": anomalies, **summaries,
+            "systems_rating": ratings, "rating_of_mean": rate(timedelta(seconds=mean), bands).value if mean is not None else None}
+
+
+def outages_after(conn: Connection, since: datetime) -> list[OutageWindow]:
     """Every outage that can touch a lead engaged from ``since`` on (a lead may wait past the period)."""
     rows = conn.execute(select(outages.c.starts_at, outages.c.ends_at, outages.c.reason).where(outages.c.ends_at > since).order_by(outages.c.starts_at))
     return [OutageWindow(r.starts_at, r.ends_at, r.reason) for r in rows]
 
 
-def _owner_calendars(conn: Connection) -> Callable[[str | None], BusinessCalendar]:
+def owner_calendars(conn: Connection) -> Callable[[str | None], BusinessCalendar]:
     """The owner's calendar as SLA clocks resolve it (person's, else team's, else 24/7), once per owner."""
     live = load_sla(conn)
     calendars = live.calendars if live else {}
@@ -134,18 +153,10 @@ class _Columns:
             for k, a in zip(keys, self.anomalies):
                 anomalies[k] += a
             ratings = Counter((k, r) for k, r in zip(keys, self.rating) if r >= 0)
-            rows = [self._group(names[k], leads_in[k], excluded[k], anomalies[k], stats[d].get(k, {}),
-                                {r.value: ratings[(k, i)] for i, r in enumerate(RATINGS)}, bands) for k in names]
-            ordered = dimension in ("day", "week")
-            out[dimension] = sorted(rows, key=(lambda g: g["key"]) if ordered else (lambda g: (-g["leads"], g["key"])))
+            rows = [group_row(names[k], leads_in[k], excluded[k], anomalies[k], stats[d].get(k, {}),
+                              {r.value: ratings[(k, i)] for i, r in enumerate(RATINGS)}, bands) for k in names]
+            out[dimension] = sort_groups(dimension, rows)
         return out
-
-    @staticmethod
-    def _group(key: str, count: int, excluded: int, anomalies: int, stats: dict, ratings: dict[str, int], bands: RatingBands) -> dict[str, Any]:
-        summaries = {m: {kind: stats.get((m, kind)) or summary_seconds([]) for kind in ("wall", "business")} for m in MEASURES}
-        mean = summaries["systems_delay"]["wall"]["mean_seconds"]
-        return {"key": key, "leads": count, "excluded": excluded, "measured": count - excluded, "anomalies": anomalies, **summaries,
-                "systems_rating": ratings, "rating_of_mean": rate(timedelta(seconds=mean), bands).value if mean is not None else None}
 
     def _summaries(self) -> list[dict[int, dict[tuple[str, str], dict[str, Any]]]]:
         """Per dimension, per group id, per series: the summary. Each series is sorted once."""

@@ -175,6 +175,7 @@ leads = Table(
     Index("ix_leads_owner_assigned", "owner_id", "assigned_at"),  # leads per owner per day (daily cap)
     Index("ix_leads_received_at", "received_at"),
     Index("ix_leads_engaged_at", "engaged_at"),  # speed-to-lead reports by engagement date
+    Index("ix_leads_updated_at", "updated_at"),  # what the dashboard's mirror copies again (analytics/mirror.py)
 )
 
 opportunities = Table(
@@ -339,6 +340,7 @@ sla_clocks = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_sla_clocks_state_due", "state", "due_at"),
+    Index("ix_sla_clocks_updated_at", "updated_at"),
 )
 
 timers = Table(

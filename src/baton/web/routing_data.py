@@ -43,23 +43,24 @@ def _visible(user: User, filters: Filters):
     return scope_leads(select(leads.c.id).where(*filters.lead_conditions()), user).scalar_subquery()
 
 
-def routing_view(conn: Connection, user: User, filters: Filters, now: datetime) -> dict[str, Any]:
+def routing_view(conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime) -> dict[str, Any]:
+    """``conn``: the main database; ``mirror``: the analytics mirror (``baton.analytics``) the period's leads are counted in."""
     visible = _visible(user, filters)
     decided = exists().where(routing_decisions.c.lead_id == leads.c.id)
-    count = lambda *where: conn.execute(select(func.count()).select_from(leads).where(leads.c.id.in_(visible), *where)).scalar_one()  # noqa: E731
+    count = lambda *where: mirror.execute(select(func.count()).select_from(leads).where(leads.c.id.in_(visible), *where)).scalar_one()  # noqa: E731
     received = count()
     routed = count(decided)
     fallback = count(exists().where(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.via_fallback.is_(True)))
     misrouted = count(exists().where(misroutes.c.lead_id == leads.c.id))
     names = {r.id: r.name for r in conn.execute(select(people.c.id, people.c.name))}
-    charts = [_nodes_chart(conn, visible, filters), _queues_chart(conn, visible, filters)]
-    pools = _pools(conn, visible, filters, names)
+    charts = [_nodes_chart(mirror, visible, filters), _queues_chart(mirror, visible, filters)]
+    pools = _pools(conn, mirror, visible, filters, names)
     return {
         "received": received, "routed": routed, "fallback": fallback, "misrouted": misrouted,
         "fallback_share": fallback / routed if routed else 0.0, "misroute_rate": misrouted / routed if routed else 0.0,
         "limits": LIMITS,
         "links": {"routed": filters.url("/leads", routed="yes"), "fallback": filters.url("/leads", fallback="yes"), "misrouted": filters.url("/leads", misrouted="yes")},
-        "charts": charts, "pools": pools, "misroutes": _misroutes(conn, visible, names), "away": _away_today(conn, user, now),
+        "charts": charts, "pools": pools, "misroutes": _misroutes(mirror, visible, names), "away": _away_today(conn, user, now),
     }
 
 
@@ -81,10 +82,10 @@ def _queues_chart(conn: Connection, visible, filters: Filters) -> Chart:
                  series=[Series("Leads", [r.n for r in rows], [filters.url("/leads", queue=r.queue) for r in rows])])
 
 
-def _pools(conn: Connection, visible, filters: Filters, names: dict[str, str]) -> list[PoolView]:
+def _pools(conn: Connection, mirror: Connection, visible, filters: Filters, names: dict[str, str]) -> list[PoolView]:
     """Leads per member of each round-robin pool (current owner), against the share their weight asks for."""
     in_pool = and_(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.pool_id.is_not(None))
-    rows = conn.execute(
+    rows = mirror.execute(
         select(routing_decisions.c.pool_id, leads.c.owner_id, func.count(func.distinct(leads.c.id)).label("n"))
         .select_from(leads.join(routing_decisions, in_pool)).where(leads.c.id.in_(visible), leads.c.owner_id.is_not(None))
         .group_by(routing_decisions.c.pool_id, leads.c.owner_id)

@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from baton.services.sla_report import APPROACHING, open_clocks, sla_report
+from baton.analytics.sla import sla_counts
+from baton.services.sla_report import APPROACHING, open_clocks
 from baton.services.users import User
 from baton.store.tables import people, teams
 from baton.web.charts import Chart, Series
@@ -58,13 +59,16 @@ class Compliance:
         return (self.previous if previous else self.filters).url("/leads", date=CHARGE_DATE, sla=state)
 
 
-def compliance(conn: Connection, user: User, filters: Filters, now: datetime) -> Compliance:
+def compliance(conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime,
+               dimensions: tuple[str, ...] = ("lead_type", "owner", "team", "week")) -> Compliance:
+    """The SLA counts of the period by ``dimensions`` (from the mirror), and the previous period's overall ones."""
     before = previous_period(filters)
-    return Compliance(sla_report(conn, viewer_scope(user, filters), now), sla_report(conn, viewer_scope(user, before), now), filters, before)
+    return Compliance(sla_counts(conn, mirror, viewer_scope(user, filters), now, dimensions=dimensions),
+                      sla_counts(conn, mirror, viewer_scope(user, before), now, dimensions=()), filters, before)
 
 
-def sla_view(conn: Connection, user: User, filters: Filters, now: datetime) -> dict[str, Any]:
-    period = compliance(conn, user, filters, now)
+def sla_view(conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime) -> dict[str, Any]:
+    period = compliance(conn, mirror, user, filters, now)
     report = period.now
     person = dict(conn.execute(select(people.c.id, people.c.name)).all())
     team = dict(conn.execute(select(teams.c.id, teams.c.name)).all())

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from baton.domain.speed import Rating
-from baton.services.speed_report import PLAYBOOK_BANDS, speed_report
+from baton.analytics.speed import speed_report
+from baton.services.speed_report import PLAYBOOK_BANDS
 from baton.services.users import User
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters
@@ -40,8 +41,8 @@ def minutes(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 1)
 
 
-def speed_view(conn: Connection, user: User, filters: Filters) -> dict[str, Any]:
-    report = speed_report(conn, viewer_scope(user, filters))
+def speed_view(conn: Connection, mirror: Connection, user: User, filters: Filters) -> dict[str, Any]:
+    report = speed_report(conn, mirror, viewer_scope(user, filters), dimensions=(time_unit(filters), "source", "lead_type"), business=False)
     charts = [*over_time_charts(report, filters), ratings_chart(report),
               _by("speed-by-source", "Speed to lead by source", "Source", report["by_source"], filters, "source"),
               _by("speed-by-lead-type", "Speed to lead by lead type", "Lead type", report["by_lead_type"], filters, "lead_type")]
@@ -57,9 +58,14 @@ def rating_bands() -> list[tuple[str, str, str]]:
     return [(r.value, ranges[r], RATING_NAMES[r]) for r in Rating]
 
 
+def time_unit(filters: Filters) -> str:
+    """The groups of the time axis: days up to a month, else ISO weeks."""
+    return "day" if filters.days <= DAILY_UP_TO_DAYS else "week"
+
+
 def _slots(report: dict[str, Any], filters: Filters) -> list[tuple[str, dict[str, Any] | None, Filters, datetime, datetime]]:
     """The periods of the time axis: every day (or week) of the period, with its group of the report (None: no lead)."""
-    if filters.days <= DAILY_UP_TO_DAYS:
+    if time_unit(filters) == "day":
         rows = {r["key"]: r for r in report["by_day"]}
         return [(day.isoformat(), rows.get(day.isoformat()), filters.between(day, day), *_bounds(filters, day, day)) for day in period_days(filters)]
     rows = {r["key"]: r for r in report["by_week"]}

@@ -20,8 +20,8 @@ router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
 
 @router.get("/")
 def overview_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
-    with baton.db.read() as conn:
-        view = overview_view(conn, viewer.user, filters, baton.clock.now())
+    with baton.db.read() as conn, baton.analytics().session(conn) as mirror:
+        view = overview_view(conn, mirror, viewer.user, filters, baton.clock.now())
         options = filter_options(conn, viewer.user, filters)
     chart = view["speed_chart"]
     return page(request, "overview.html", {"current": PAGE.key, **view, "charts": {chart.id: chart}, "options": options, "target": COMPLIANCE_TARGET,

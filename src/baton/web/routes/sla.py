@@ -19,8 +19,8 @@ POLL_SECONDS = 15
 
 @router.get("/sla")
 def sla_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
-    with baton.db.read() as conn:
-        view = sla_view(conn, viewer.user, filters, baton.clock.now())
+    with baton.db.read() as conn, baton.analytics().session(conn) as mirror:
+        view = sla_view(conn, mirror, viewer.user, filters, baton.clock.now())
         options = filter_options(conn, viewer.user, filters)
     return page(request, "sla/page.html", {"current": PAGE.key, **view, "charts": {c.id: c for c in view["shown"]}, "options": options,
                                            "target": COMPLIANCE_TARGET, "poll": POLL_SECONDS, "now": baton.clock.now()})

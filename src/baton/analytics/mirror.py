@@ -1,0 +1,194 @@
+"""The dashboard's columnar copy of the main database, in an in-process DuckDB.
+
+The heavy dashboard numbers (speed to lead, SLA compliance, routing counts over up
+to a year of a million leads) group and rank every lead of the period; SQLite and
+PostgreSQL would stream them into Python. The mirror keeps the columns those
+numbers read — and each lead's speed-to-lead delays, computed once with the
+owner's business calendar — in DuckDB, where a period's medians and p90s take
+tens of milliseconds.
+
+It is never stale: ``refresh(conn)`` runs before every read and copies what
+changed since the last one (rows whose ``updated_at`` — ``decided_at`` and
+``created_at`` for the insert-only tables — is at most ``MARGIN`` before the
+newest seen, so a transaction that committed late is still picked up, less the
+rows already copied with that same stamp; copies replace by primary key). People and teams are copied whole each time (they are
+few). When an owner's calendar changes (their calendar, their team's, or the
+workspace version that defines it), that owner's leads are measured again.
+Nothing is deleted from the tables mirrored. The first refresh copies
+everything: about 20 s per million leads, done at start-up by ``baton serve``.
+
+The tables keep the main database's names and column names, so a SQLAlchemy
+query over ``baton.store.tables`` (its role scope, its filters) runs here as is.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import Connection, Engine, create_engine, func, select, type_coerce
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import NullType
+
+from baton.analytics.owners import OwnerCalendars
+from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks, teams
+
+MARGIN = timedelta(minutes=2)
+BATCH = 50_000
+_US = timedelta(microseconds=1)
+TS, TEXT, INT, REAL, BOOL = pa.timestamp("us", tz="UTC"), pa.string(), pa.int64(), pa.float64(), pa.bool_()
+DELAYS = ("sys_us", "sys_b_us", "human_us", "human_b_us", "total_us", "total_b_us")
+
+# table -> (columns copied with their arrow types, the column that dates a change)
+COPIED: dict[str, tuple[dict[str, Any], str | None]] = {
+    "leads": ({"id": INT, "source": TEXT, "campaign": TEXT, "lead_type": TEXT, "status": TEXT, "owner_id": TEXT, "queue": TEXT,
+               "received_at": TS, "engaged_at": TS, "assigned_at": TS, "first_touch_at": TS, "updated_at": TS}, "updated_at"),
+    "sla_clocks": ({"id": INT, "lead_id": INT, "rule": TEXT, "version": INT, "owner_id": TEXT, "calendar": TEXT, "state": TEXT,
+                    "started_at": TS, "due_at": TS, "stopped_at": TS, "closed_at": TS, "pauses": TEXT, "excluded_reason": TEXT,
+                    "elapsed_before_seconds": REAL, "response_business_seconds": REAL, "miss_business_seconds": REAL,
+                    "updated_at": TS}, "updated_at"),
+    "routing_decisions": ({"id": INT, "lead_id": INT, "flow": TEXT, "node": TEXT, "pool_id": TEXT, "owner_id": TEXT, "queue": TEXT,
+                           "via_fallback": BOOL, "decided_at": TS}, "decided_at"),
+    "misroutes": ({"id": INT, "lead_id": INT, "decision_id": INT, "reason": TEXT, "reported_by": TEXT, "expected_owner": TEXT,
+                   "created_at": TS}, "created_at"),
+    "people": ({"id": TEXT, "name": TEXT, "team_id": TEXT, "active": BOOL}, None),
+    "teams": ({"id": TEXT, "name": TEXT, "manager_id": TEXT}, None),
+}
+SOURCES = {"leads": leads, "sla_clocks": sla_clocks, "routing_decisions": routing_decisions, "misroutes": misroutes, "people": people, "teams": teams}
+DUCK_TYPES = {TS: "TIMESTAMP", TEXT: "VARCHAR", INT: "BIGINT", REAL: "DOUBLE", BOOL: "BOOLEAN"}
+
+
+class Mirror:
+    """One per process (``Baton.analytics``); ``session(conn)`` refreshes it and lends it out, one reader at a time."""
+
+    def __init__(self) -> None:
+        self.engine: Engine = create_engine("duckdb:///:memory:", poolclass=StaticPool)
+        self._lock = threading.Lock()
+        self._marks: dict[str, datetime] = {}
+        self._owners: OwnerCalendars | None = None
+        self._recent: dict[str, dict[Any, Any]] = {}  # table -> id -> stamp of the rows copied inside the margin
+        self._small: dict[str, list[Any]] = {}  # people and teams as last copied
+        with self.engine.begin() as duck:
+            duck.exec_driver_sql("SET TimeZone = 'UTC'")
+            for table, (columns, _) in COPIED.items():
+                ddl = ", ".join(f"{name} {DUCK_TYPES[kind]}" for name, kind in columns.items())
+                extra = "".join(f", {d} BIGINT" for d in DELAYS) + ", anomalies INTEGER" if table == "leads" else ""
+                duck.exec_driver_sql(f"CREATE TABLE {table} ({ddl}{extra}, PRIMARY KEY (id))")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self, conn: Connection) -> Iterator[Connection]:
+        """The mirror brought up to date from ``conn`` (a read transaction on the main database), as a connection."""
+        with self._lock:
+            with self.engine.connect() as duck:
+                self.refresh(conn, duck)
+                yield duck
+
+    def refresh(self, conn: Connection, duck: Connection) -> None:
+        owners = OwnerCalendars.load(conn)
+        remeasure = owners.changed_since(self._owners)
+        self._owners = owners
+        for table in ("people", "teams"):
+            rows = conn.execute(select(*_columns(table))).all()
+            if rows != self._small.get(table):
+                duck.exec_driver_sql(f"DELETE FROM {table}")
+                self._insert(duck, table, rows)
+                self._small[table] = rows
+        for table in ("leads", "sla_clocks", "routing_decisions", "misroutes"):
+            self._copy_changed(conn, duck, table)
+        if remeasure:
+            query = select(*_columns("leads")).where(leads.c.owner_id.in_(sorted(remeasure)))
+            for batch in conn.execute(query.execution_options(yield_per=BATCH)).partitions(BATCH):
+                self._insert(duck, "leads", batch)
+        duck.commit()
+
+    def _copy_changed(self, conn: Connection, duck: Connection, table: str) -> None:
+        """Rows stamped at most ``MARGIN`` before the newest seen (all of them the first time), less those copied with the same stamp."""
+        stamp = COPIED[table][1]
+        query = select(*_columns(table))
+        mark = self._marks.get(table)
+        if mark is not None:
+            query = query.where(SOURCES[table].c[stamp] >= mark - MARGIN)
+        recent = self._recent.setdefault(table, {})
+        for batch in conn.execute(query.execution_options(yield_per=BATCH)).partitions(BATCH):
+            changed = [r for r in batch if recent.get(r.id) != getattr(r, stamp)]
+            if changed:
+                self._insert(duck, table, changed)
+            newest = max(_utc(getattr(r, stamp)) for r in batch)
+            self._marks[table] = max(self._marks.get(table, newest), newest)
+            recent.update((r.id, getattr(r, stamp)) for r in batch)
+        if len(recent) > 10_000:  # forget what fell out of the window
+            floor = self._marks[table] - MARGIN
+            self._recent[table] = {k: v for k, v in recent.items() if _utc(v) >= floor}
+
+    def _insert(self, duck: Connection, table: str, batch: list[Any]) -> None:
+        columns = COPIED[table][0]
+        data = {name: _arrow(values, columns[name]) for name, values in zip(columns, zip(*batch))}
+        if table == "leads":
+            data |= self._delays(data)
+        raw = duck.connection.driver_connection
+        raw.register("incoming", pa.table(data))
+        try:
+            raw.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM incoming")
+        finally:
+            raw.unregister("incoming")
+
+    def _delays(self, data: dict[str, pa.Array]) -> dict[str, pa.Array]:
+        """Each lead's six delays (µs; NULL where an end is missing, 0 when it came before its start) and its
+        anomaly count, as ``domain.speed.measure`` gives them, on microsecond integers."""
+        assert self._owners is not None
+        engaged, assigned, touched = (data[c].cast(INT).to_pylist() for c in ("engaged_at", "assigned_at", "first_touch_at"))
+        out: list[list[int | None]] = [[] for _ in DELAYS]
+        anomalies = []
+        calendar_of = self._owners.calendar
+        for e, a, t, owner in zip(engaged, assigned, touched, data["owner_id"].to_pylist()):
+            calendar, odd = calendar_of(owner), 0
+            for i, (start, end) in enumerate(((e, a), (a, t), (e, t))):
+                if start is None or end is None:
+                    out[2 * i].append(None)
+                    out[2 * i + 1].append(None)
+                elif end < start:
+                    out[2 * i].append(0)
+                    out[2 * i + 1].append(0)
+                    odd += 1
+                else:
+                    out[2 * i].append(end - start)
+                    out[2 * i + 1].append(calendar.between_us(start, end))
+            anomalies.append(odd)
+        return {name: pa.array(v, INT) for name, v in zip(DELAYS, out)} | {"anomalies": pa.array(anomalies, pa.int32())}
+
+
+def _utc(value: Any) -> datetime:
+    """A stamp as the driver gives it (SQLite: naive UTC text) as an aware UTC datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _arrow(values: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
+    """A column as the main database's driver gives it (SQLite: instants as naive UTC text, booleans as 0/1; PostgreSQL: JSON parsed)."""
+    sample = next((v for v in values if v is not None), None)
+    if kind == TS and isinstance(sample, str):
+        return pa.array(values, TEXT).cast(pa.timestamp("us")).cast(INT).view(TS)
+    if kind == BOOL:
+        return pa.array([None if v is None else bool(v) for v in values], BOOL)
+    if kind == TEXT and sample is not None and not isinstance(sample, str):
+        return pa.array([None if v is None else json.dumps(v) for v in values], TEXT)
+    return pa.array(values, kind)
+
+
+def _columns(table: str) -> list[Any]:
+    """The copied columns, read raw (no result processing: the driver's values go to Arrow as they are)."""
+    source = SOURCES[table]
+    return [type_coerce(source.c[name], NullType()).label(name) for name in COPIED[table][0]]
+
+
+def mirrored_leads(duck: Connection) -> int:
+    return duck.execute(select(func.count()).select_from(leads)).scalar_one()
