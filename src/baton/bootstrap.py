@@ -24,7 +24,7 @@ class Baton:
         """The dashboard's DuckDB mirror of this database (made on first use; DuckDB is imported only then)."""
         if self._mirror is None:
             from baton.analytics import Mirror
-            self._mirror = Mirror()
+            self._mirror = Mirror(self.db.dialect)
         return self._mirror
 
     def close(self) -> None:

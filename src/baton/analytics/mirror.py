@@ -7,11 +7,15 @@ numbers read — and each lead's speed-to-lead delays, computed once with the
 owner's business calendar — in DuckDB, where a period's medians and p90s take
 tens of milliseconds.
 
-It is never stale: ``refresh(conn)`` runs before every read and copies what
-changed since the last one (rows whose ``updated_at`` — ``decided_at`` and
-``created_at`` for the insert-only tables — is at most ``MARGIN`` before the
-newest seen, so a transaction that committed late is still picked up, less the
-rows already copied with that same stamp; copies replace by primary key). People and teams are copied whole each time (they are
+It is never stale: ``refresh`` runs before every read and copies what changed
+since the last one: rows with a higher id than any copied (less ``ID_MARGIN``:
+PostgreSQL hands out ids before commit), and rows whose ``updated_at`` —
+``decided_at`` and ``created_at`` for the insert-only tables — is no earlier
+than ``MARGIN`` before the previous refresh, so an update whose transaction
+committed up to ``MARGIN`` after its stamp is still picked up; less the rows
+already copied with that same stamp. New rows are found by id because a
+backfilled lead's rows are stamped with its history's instants. Copies replace
+by primary key. People and teams are copied whole each time (they are
 few). When an owner's calendar changes (their calendar, their team's, or the
 workspace version that defines it), that owner's leads are measured again.
 Nothing is deleted from the tables mirrored. The first refresh copies
@@ -31,14 +35,16 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, create_engine, func, select, type_coerce
+from sqlalchemy import Connection, Engine, create_engine, func, or_, select, type_coerce
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import NullType
 
 from baton.analytics.owners import OwnerCalendars
 from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks, teams
 
-MARGIN = timedelta(minutes=2)
+MARGIN = timedelta(minutes=5)  # an update stamped up to this long before it committed is still seen
+ID_MARGIN = 1_000  # PostgreSQL: ids handed out to transactions that commit later than one with a higher id (SQLite: 0)
+PRUNE_AT = 100_000  # rows remembered as copied before those out of both windows are forgotten
 BATCH = 50_000
 _US = timedelta(microseconds=1)
 TS, TEXT, INT, REAL, BOOL = pa.timestamp("us", tz="UTC"), pa.string(), pa.int64(), pa.float64(), pa.bool_()
@@ -66,10 +72,12 @@ DUCK_TYPES = {TS: "TIMESTAMP", TEXT: "VARCHAR", INT: "BIGINT", REAL: "DOUBLE", B
 class Mirror:
     """One per process (``Baton.analytics``); ``session(conn)`` refreshes it and lends it out, one reader at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, dialect: str = "sqlite") -> None:
         self.engine: Engine = create_engine("duckdb:///:memory:", poolclass=StaticPool)
         self._lock = threading.Lock()
-        self._marks: dict[str, datetime] = {}
+        self._floors: dict[str, datetime] = {}  # table -> rows stamped from then on are read again
+        self._ids: dict[str, int] = {}  # table -> the highest id copied
+        self._id_margin = 0 if dialect == "sqlite" else ID_MARGIN  # SQLite commits one writer at a time, in id order
         self._owners: OwnerCalendars | None = None
         self._recent: dict[str, dict[Any, Any]] = {}  # table -> id -> stamp of the rows copied inside the margin
         self._small: dict[str, list[Any]] = {}  # people and teams as last copied
@@ -84,14 +92,14 @@ class Mirror:
         self.engine.dispose()
 
     @contextmanager
-    def session(self, conn: Connection) -> Iterator[Connection]:
-        """The mirror brought up to date from ``conn`` (a read transaction on the main database), as a connection."""
+    def session(self, conn: Connection, now: datetime) -> Iterator[Connection]:
+        """The mirror brought up to date from ``conn`` (a read transaction on the main database) as of ``now``, as a connection."""
         with self._lock:
             with self.engine.connect() as duck:
-                self.refresh(conn, duck)
+                self.refresh(conn, duck, now)
                 yield duck
 
-    def refresh(self, conn: Connection, duck: Connection) -> None:
+    def refresh(self, conn: Connection, duck: Connection, now: datetime) -> None:
         owners = OwnerCalendars.load(conn)
         remeasure = owners.changed_since(self._owners)
         self._owners = owners
@@ -102,31 +110,33 @@ class Mirror:
                 self._insert(duck, table, rows)
                 self._small[table] = rows
         for table in ("leads", "sla_clocks", "routing_decisions", "misroutes"):
-            self._copy_changed(conn, duck, table)
+            self._copy_changed(conn, duck, table, now)
         if remeasure:
             query = select(*_columns("leads")).where(leads.c.owner_id.in_(sorted(remeasure)))
             for batch in conn.execute(query.execution_options(yield_per=BATCH)).partitions(BATCH):
                 self._insert(duck, "leads", batch)
         duck.commit()
 
-    def _copy_changed(self, conn: Connection, duck: Connection, table: str) -> None:
-        """Rows stamped at most ``MARGIN`` before the newest seen (all of them the first time), less those copied with the same stamp."""
-        stamp = COPIED[table][1]
-        query = select(*_columns(table))
-        mark = self._marks.get(table)
-        if mark is not None:
-            query = query.where(SOURCES[table].c[stamp] >= mark - MARGIN)
+    def _copy_changed(self, conn: Connection, duck: Connection, table: str, now: datetime) -> None:
+        """Rows with ids past the last copied (less the id margin) and rows stamped within ``MARGIN`` before the
+        previous refresh or later (all rows the first time), less those already copied with the same stamp."""
+        source, stamp = SOURCES[table], COPIED[table][1]
         recent = self._recent.setdefault(table, {})
-        for batch in conn.execute(query.execution_options(yield_per=BATCH)).partitions(BATCH):
-            changed = [r for r in batch if recent.get(r.id) != getattr(r, stamp)]
-            if changed:
-                self._insert(duck, table, changed)
-            newest = max(_utc(getattr(r, stamp)) for r in batch)
-            self._marks[table] = max(self._marks.get(table, newest), newest)
+        if table not in self._ids:
+            rows = conn.execute(select(*_columns(table)).execution_options(yield_per=BATCH))
+        else:  # ids and stamps first (from the indexes): usually nothing has changed
+            window = or_(source.c.id > self._ids[table] - self._id_margin, source.c[stamp] >= self._floors[table])
+            seen = conn.execute(select(source.c.id, type_coerce(source.c[stamp], NullType())).where(window)).all()
+            changed = [i for i, s in seen if recent.get(i) != s]
+            rows = conn.execute(select(*_columns(table)).where(source.c.id.in_(changed)).execution_options(yield_per=BATCH)) if changed else None
+        for batch in rows.partitions(BATCH) if rows is not None else ():
+            self._insert(duck, table, batch)
+            self._ids[table] = max(self._ids.get(table, 0), max(r.id for r in batch))
             recent.update((r.id, getattr(r, stamp)) for r in batch)
-        if len(recent) > 10_000:  # forget what fell out of the window
-            floor = self._marks[table] - MARGIN
-            self._recent[table] = {k: v for k, v in recent.items() if _utc(v) >= floor}
+        self._ids.setdefault(table, 0)
+        self._floors[table] = now - MARGIN  # a write stamped before this has committed by the next refresh
+        if len(recent) > PRUNE_AT:  # forget what falls out of both windows
+            self._recent[table] = {k: v for k, v in recent.items() if k > self._ids[table] - self._id_margin or _utc(v) >= self._floors[table]}
 
     def _insert(self, duck: Connection, table: str, batch: list[Any]) -> None:
         columns = COPIED[table][0]

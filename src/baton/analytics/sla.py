@@ -26,7 +26,7 @@ from baton.store.tables import leads, people, sla_clocks
 def sla_counts(conn: Connection, duck: Connection, scope: ReportScope, now: datetime, *,
                dimensions: Sequence[str] = DIMENSIONS) -> dict[str, Any]:
     """``services.sla_report.sla_report`` without the duration summaries, over the mirror ``duck``."""
-    base = _base(conn, duck, scope, now).subquery("base")
+    base = _base(conn, duck, scope, now, with_lead="lead_type" in dimensions).subquery("base")
     keys = [base.c[f"k_{d}"] for d in dimensions]
     sets = ", ".join(["()"] + [f"({k.name})" for k in keys])
     query = select(*[func.grouping(k) for k in keys], *keys, *_aggregates(base)).group_by(text(f"GROUPING SETS ({sets})"))
@@ -57,8 +57,9 @@ def _label(dimension: str, value: Any) -> str:
     return week_label(value) if dimension == "week" else value
 
 
-def _base(conn: Connection, duck: Connection, scope: ReportScope, now: datetime):
-    """One row per owner charge started in the period: its state, open / overdue as of ``now``, response band, group keys."""
+def _base(conn: Connection, duck: Connection, scope: ReportScope, now: datetime, *, with_lead: bool):
+    """One row per owner charge started in the period: its state, open / overdue as of ``now``, response band, group keys.
+    The lead is joined only when a filter or ``with_lead`` (its lead type) needs it: over a year it is most of the cost."""
     c = sla_clocks.c
     in_period = (c.started_at >= scope.since, c.started_at < scope.until)
     pairs = duck.execute(select(c.version, c.rule).where(*in_period).distinct()).all()
@@ -72,8 +73,10 @@ def _base(conn: Connection, duck: Connection, scope: ReportScope, now: datetime)
                 else_=null())
     named = lambda column, none: func.coalesce(func.nullif(column, ""), none)  # noqa: E731
     week = func.date_trunc("week", local_date(c.started_at, report_zone(conn, scope), scope.since, scope.until))
+    with_lead = with_lead or any(v is not None for v in (scope.source, scope.lead_type, scope.lead_ids))
+    charges = sla_clocks.join(leads, leads.c.id == c.lead_id) if with_lead else sla_clocks
     return (select(c.state, is_open.label("open"), and_(is_open, c.due_at.is_not(None), c.due_at <= now).label("overdue"), band.label("band"),
-                   c.rule.label("k_rule"), named(leads.c.lead_type, "(none)").label("k_lead_type"), c.owner_id.label("k_owner"),
-                   named(people.c.team_id, "(none)").label("k_team"), week.label("k_week"))
-            .select_from(sla_clocks.join(leads, leads.c.id == c.lead_id).outerjoin(people, people.c.id == c.owner_id))
+                   c.rule.label("k_rule"), (named(leads.c.lead_type, "(none)") if with_lead else null()).label("k_lead_type"),
+                   c.owner_id.label("k_owner"), named(people.c.team_id, "(none)").label("k_team"), week.label("k_week"))
+            .select_from(charges.outerjoin(people, people.c.id == c.owner_id))
             .where(*in_period, *lead_conditions(scope, c.owner_id)))

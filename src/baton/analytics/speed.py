@@ -28,6 +28,7 @@ from baton.services.report_scope import ReportScope, lead_conditions, report_zon
 from baton.services.speed_report import DIMENSIONS, PLAYBOOK_BANDS, SERIES, assemble, group_row, outages_after, sort_groups
 from baton.store.tables import leads, people
 
+QUANTILES = "[0.5, 0.5000000001, 0.9]"  # exact for counts below 10^9: see _median_and_p90
 _WALL = tuple(i for i, (_, kind) in enumerate(SERIES) if kind == "wall")
 
 
@@ -48,19 +49,27 @@ def speed_report(conn: Connection, duck: Connection, scope: ReportScope, bands: 
 
 
 def _aggregates(base: Any, series: Sequence[int]) -> list[Any]:
-    measured = base.c.x.is_(False)
-    out = [func.count(), func.count().filter(base.c.x), func.coalesce(func.sum(base.c.anomalies).filter(measured), 0)]
+    """Counts, anomalies, then per series: count, sum, and one sort for median and p90 (``_median_and_p90``), then ratings."""
+    out = [func.count(), func.count().filter(base.c.x), func.coalesce(func.sum(base.c.anomalies), 0)]
     for i in series:
         value = base.c[DELAYS[i]]
-        ok = and_(measured, value >= 0)
-        out += [func.count(value).filter(ok), func.sum(value).filter(ok), func.quantile_cont(value, 0.5).filter(ok), func.quantile_disc(value, 0.9).filter(ok)]
-    return out + [func.count().filter(and_(measured, base.c.rating == r.value)) for r in Rating]
+        out += [func.count(value), func.sum(value), func.quantile_disc(value, literal_column(QUANTILES))]
+    return out + [func.count().filter(base.c.rating == r.value) for r in Rating]
+
+
+def _median_and_p90(lows_highs_p90: list[int] | None) -> tuple[float | None, int | None]:
+    """``quantile_disc`` at 0.5, just above 0.5 and 0.9 picks the lower and upper middle values (the same one when the
+    count is odd) and the nearest-rank p90 in one sort; the median is the mean of the middle two."""
+    if not lows_highs_p90:
+        return None, None
+    low, high, p90 = lows_highs_p90
+    return (low + high) / 2, p90
 
 
 def _group(key: str, values: tuple[Any, ...], series: Sequence[int], bands: RatingBands) -> dict[str, Any]:
     count, excluded, anomalies = values[:3]
-    stats = {SERIES[s]: summary_of_aggregates(*values[3 + 4 * i: 7 + 4 * i]) for i, s in enumerate(series)}
-    ratings = dict(zip((r.value for r in Rating), values[3 + 4 * len(series):]))
+    stats = {SERIES[s]: summary_of_aggregates(*values[3 + 3 * i: 5 + 3 * i], *_median_and_p90(values[5 + 3 * i])) for i, s in enumerate(series)}
+    ratings = dict(zip((r.value for r in Rating), values[3 + 3 * len(series):]))
     return group_row(key, count, excluded, int(anomalies), {k: v for k, v in stats.items() if v["count"]}, ratings, bands)
 
 
@@ -72,11 +81,13 @@ def _label(dimension: str, value: Any) -> str:
 def _base(scope: ReportScope, zone: ZoneInfo, windows: list[OutageWindow], bands: RatingBands):
     """One row per lead of the scope: its group keys, its delays, whether an outage excludes it, its rating."""
     day = local_date(leads.c.engaged_at, zone, scope.since, scope.until)
+    excluded = _excluded(windows)
     named = lambda column, none: func.coalesce(func.nullif(column, ""), none)  # noqa: E731  ("" counts as none, as in Python)
     return (select(day.label("k_day"), func.date_trunc("week", day).label("k_week"), named(leads.c.source, "(none)").label("k_source"),
                    named(leads.c.lead_type, "(none)").label("k_lead_type"), named(leads.c.owner_id, "(unassigned)").label("k_owner"),
-                   named(people.c.team_id, "(none)").label("k_team"), _excluded(windows).label("x"), _rating(bands).label("rating"),
-                   literal_column("leads.anomalies").label("anomalies"), *(literal_column(f"leads.{d}").label(d) for d in DELAYS))
+                   named(people.c.team_id, "(none)").label("k_team"), excluded.label("x"), case((excluded, null()), else_=_rating(bands)).label("rating"),
+                   case((excluded, 0), else_=literal_column("leads.anomalies")).label("anomalies"),
+                   *(case((excluded, null()), (literal_column(f"leads.{d}") >= 0, literal_column(f"leads.{d}")), else_=null()).label(d) for d in DELAYS))
             .select_from(leads.outerjoin(people, people.c.id == leads.c.owner_id))
             .where(leads.c.engaged_at >= scope.since, leads.c.engaged_at < scope.until, *lead_conditions(scope)))
 

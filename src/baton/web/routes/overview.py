@@ -20,7 +20,7 @@ router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
 
 @router.get("/")
 def overview_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
-    with baton.db.read() as conn, baton.analytics().session(conn) as mirror:
+    with baton.db.read() as conn, baton.analytics().session(conn, baton.clock.now()) as mirror:
         view = overview_view(conn, mirror, viewer.user, filters, baton.clock.now())
         options = filter_options(conn, viewer.user, filters)
     chart = view["speed_chart"]

@@ -19,7 +19,7 @@ POLL_SECONDS = 15
 
 @router.get("/sla")
 def sla_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
-    with baton.db.read() as conn, baton.analytics().session(conn) as mirror:
+    with baton.db.read() as conn, baton.analytics().session(conn, baton.clock.now()) as mirror:
         view = sla_view(conn, mirror, viewer.user, filters, baton.clock.now())
         options = filter_options(conn, viewer.user, filters)
     return page(request, "sla/page.html", {"current": PAGE.key, **view, "charts": {c.id: c for c in view["shown"]}, "options": options,

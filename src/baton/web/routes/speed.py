@@ -18,7 +18,7 @@ router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
 
 @router.get("/speed")
 def speed_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
-    with baton.db.read() as conn, baton.analytics().session(conn) as mirror:
+    with baton.db.read() as conn, baton.analytics().session(conn, baton.clock.now()) as mirror:
         view = speed_view(conn, mirror, viewer.user, filters)
         options = filter_options(conn, viewer.user, filters)
     return page(request, "speed.html", {"current": PAGE.key, **view, "charts": {c.id: c for c in view["shown"]}, "options": options})
