@@ -200,5 +200,11 @@ def _columns(table: str) -> list[Any]:
     return [type_coerce(source.c[name], NullType()).label(name) for name in COPIED[table][0]]
 
 
+def run(duck: Connection, query: Any) -> list[Any]:
+    """Rows of a SELECT over the mirror, its values written into the SQL: DuckDB plans constants better than
+    parameters (half the time of a year's report). Values arrive as DuckDB gives them (dates, numbers, text)."""
+    return duck.exec_driver_sql(str(query.compile(duck, compile_kwargs={"literal_binds": True}))).all()
+
+
 def mirrored_leads(duck: Connection) -> int:
     return duck.execute(select(func.count()).select_from(leads)).scalar_one()

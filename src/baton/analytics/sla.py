@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, literal, null, or_, select, text
 
 from baton.analytics.local_time import local_date, week_label
+from baton.analytics.mirror import run
 from baton.services.report_scope import ReportScope, lead_conditions, report_zone
 from baton.services.sla_report import APPROACHING, BANDS, DIMENSIONS, STATES, counts_row, sort_rows, threshold_seconds
 from baton.store.tables import leads, people, sla_clocks
@@ -32,7 +33,7 @@ def sla_counts(conn: Connection, duck: Connection, scope: ReportScope, now: date
     query = select(*[func.grouping(k) for k in keys], *keys, *_aggregates(base)).group_by(text(f"GROUPING SETS ({sets})"))
     groups: dict[str, list[dict[str, Any]]] = {d: [] for d in dimensions}
     overall = _counts((0,) * (len(STATES) + 2 + len(BANDS)))
-    for row in duck.execute(query):
+    for row in run(duck, query):
         flags, values = row[:len(keys)], row[len(keys):]
         d = next((i for i, f in enumerate(flags) if not f), None)
         if d is None:

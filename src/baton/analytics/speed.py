@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, and_, case, func, literal, literal_column, null, or_, select
 
 from baton.analytics.local_time import local_date, week_label
-from baton.analytics.mirror import DELAYS
+from baton.analytics.mirror import DELAYS, run
 from baton.domain.speed import OutageWindow, Rating, RatingBands
 from baton.services.report_scope import ReportScope, lead_conditions, report_zone, summary_of_aggregates
 from baton.services.speed_report import DIMENSIONS, PLAYBOOK_BANDS, SERIES, assemble, group_row, outages_after, sort_groups
@@ -42,7 +42,7 @@ def speed_report(conn: Connection, duck: Connection, scope: ReportScope, bands: 
     groups: dict[str, list[dict[str, Any]]] = {d: [] for d in DIMENSIONS}
     sets = [("all", [], range(len(SERIES)))] + [(d, [k], range(len(SERIES)) if business else _WALL) for d, k in zip(dimensions, keys)]
     for dimension, by, series in sets:
-        for row in duck.execute(select(*by, *_aggregates(base, series)).group_by(*by)):
+        for row in run(duck, select(*by, *_aggregates(base, series)).group_by(*by)):
             key = _label(dimension, row[0]) if by else "all"
             groups[dimension].append(_group(key, row[len(by):], series, bands))
     return assemble(scope, zone, windows, {d: sort_groups(d, rows) for d, rows in groups.items()})

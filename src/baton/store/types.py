@@ -9,10 +9,15 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
 
+NAIVE_UTC = ("sqlite", "duckdb")  # dialects whose columns hold naive UTC (DuckDB: the analytics mirror's TIMESTAMP columns)
+
+
 class UTCDateTime(TypeDecorator):
     """Aware datetimes in, aware UTC datetimes out.
 
-    SQLite has no time zone type, so instants are stored as naive UTC there;
+    SQLite has no time zone type, so instants are stored as naive UTC there (and
+    in the DuckDB mirror, where comparing TIMESTAMP to TIMESTAMPTZ costs a time
+    zone conversion per row);
     PostgreSQL keeps ``timestamptz``. A naive datetime is a programming error
     and is refused rather than guessed at.
     """
@@ -26,7 +31,7 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime {value!r} cannot be stored; pass an aware datetime")
         value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return value.replace(tzinfo=None) if dialect.name in NAIVE_UTC else value
 
     def process_result_value(self, value: datetime | None, dialect):
         if value is None:

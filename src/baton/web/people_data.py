@@ -45,8 +45,8 @@ class PersonRow:
         return round(100 * self.open_leads / self.max_open) if self.max_open and self.leads_visible else None
 
 
-def people_rows(conn: Connection, user: User, filters: Filters, now: datetime, workspace_zone: ZoneInfo) -> list[PersonRow]:
-    """Visible people (the team/owner filters apply), active first, with load and away periods."""
+def people_rows(conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime, workspace_zone: ZoneInfo) -> list[PersonRow]:
+    """Visible people (the team/owner filters apply), active first, with load and away periods (leads counted in the ``mirror``)."""
     query = scope_people(select(people, teams.c.name.label("team_name")).select_from(people.outerjoin(teams, teams.c.id == people.c.team_id)), user)
     if filters.team:
         query = query.where(people.c.team_id == filters.team)
@@ -56,10 +56,10 @@ def people_rows(conn: Connection, user: User, filters: Filters, now: datetime, w
                       p.max_open, p.max_per_day, user.role is not Role.REP or p.id == user.person_id)
             for p in conn.execute(query.order_by(people.c.active.desc(), people.c.name))]
     ids = [r.id for r in rows]
-    open_counts = {r.owner_id: (r.n, r.oldest) for r in conn.execute(scope_leads(
+    open_counts = {r.owner_id: (r.n, r.oldest) for r in mirror.execute(scope_leads(
         select(leads.c.owner_id, func.count().label("n"), func.min(leads.c.received_at).label("oldest"))
         .where(leads.c.owner_id.in_(ids), leads.c.status.in_(OPEN_STATUSES)).group_by(leads.c.owner_id), user))}
-    received = dict(conn.execute(scope_leads(
+    received = dict(mirror.execute(scope_leads(
         select(leads.c.owner_id, func.count()).where(leads.c.owner_id.in_(ids), *filters.lead_conditions()).group_by(leads.c.owner_id), user)).all())
     periods: dict[str, list[Any]] = {}
     for p in conn.execute(select(out_of_office).where(out_of_office.c.person_id.in_(ids), out_of_office.c.ends_at > now).order_by(out_of_office.c.starts_at)):

@@ -108,11 +108,11 @@ class LeadPage:
     pages: int
 
 
-def lead_list(conn: Connection, user: User, filters: Filters, facets: Facets, page: int = 1) -> LeadPage:
-    """The leads behind a number, newest first, ``PER_PAGE`` at a time."""
+def lead_list(conn: Connection, mirror: Connection, user: User, filters: Filters, facets: Facets, page: int = 1) -> LeadPage:
+    """The leads behind a number, newest first, ``PER_PAGE`` at a time (counted in the analytics ``mirror``, read from ``conn``)."""
     dated = charge_conditions(conn, filters, facets.values) if facets.date == CHARGE_DATE else filters.lead_conditions(DATE_COLUMNS[facets.date])
     where = [*dated, *facets.conditions()]
-    total = conn.execute(scope_leads(select(func.count()).select_from(leads), user).where(*where)).scalar_one()
+    total = mirror.execute(scope_leads(select(func.count()).select_from(leads), user).where(*where)).scalar_one()
     pages = max(1, ceil(total / PER_PAGE))
     page = min(max(page, 1), pages)
     query = (
@@ -142,7 +142,7 @@ def lead_detail(conn: Connection, user: User, lead_id: int) -> dict[str, Any] | 
 
 
 def filter_options(conn: Connection, user: User, filters: Filters) -> dict[str, list[Any]]:
-    """Choices for the filter bar: values seen in the period (scoped), visible people and teams."""
+    """Choices for the filter bar: values seen in the period (scoped), visible people and teams (pages pass the mirror)."""
     def seen(column) -> list[str]:
         query = select(column).distinct().where(column.is_not(None), *filters.without_fields().lead_conditions()).order_by(column).limit(200)
         return [v for (v,) in conn.execute(scope_leads(query, user))]

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, select
+from sqlalchemy import Connection, and_, func, select
 
+from baton.analytics.mirror import run
 from baton.services.routing import load_routing
 from baton.services.routing_report import Thresholds
 from baton.services.users import User
@@ -46,12 +47,7 @@ def _visible(user: User, filters: Filters):
 def routing_view(conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime) -> dict[str, Any]:
     """``conn``: the main database; ``mirror``: the analytics mirror (``baton.analytics``) the period's leads are counted in."""
     visible = _visible(user, filters)
-    decided = exists().where(routing_decisions.c.lead_id == leads.c.id)
-    count = lambda *where: mirror.execute(select(func.count()).select_from(leads).where(leads.c.id.in_(visible), *where)).scalar_one()  # noqa: E731
-    received = count()
-    routed = count(decided)
-    fallback = count(exists().where(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.via_fallback.is_(True)))
-    misrouted = count(exists().where(misroutes.c.lead_id == leads.c.id))
+    received, routed, fallback, misrouted = _counts(mirror, user, filters)
     names = {r.id: r.name for r in conn.execute(select(people.c.id, people.c.name))}
     charts = [_nodes_chart(mirror, visible, filters), _queues_chart(mirror, visible, filters)]
     pools = _pools(conn, mirror, visible, filters, names)
@@ -64,19 +60,30 @@ def routing_view(conn: Connection, mirror: Connection, user: User, filters: Filt
     }
 
 
+def _counts(mirror: Connection, user: User, filters: Filters) -> tuple[int, int, int, int]:
+    """Leads received in the period (visible, filtered); of them routed by Baton, routed to the fallback, flagged misrouted."""
+    decided = (select(routing_decisions.c.lead_id, func.bool_or(routing_decisions.c.via_fallback).label("fallback"))
+               .group_by(routing_decisions.c.lead_id).subquery("decided"))
+    flagged = select(misroutes.c.lead_id).distinct().subquery("flagged")
+    query = (select(func.count(), func.count(decided.c.lead_id), func.count().filter(decided.c.fallback), func.count(flagged.c.lead_id))
+             .select_from(leads.outerjoin(decided, decided.c.lead_id == leads.c.id).outerjoin(flagged, flagged.c.lead_id == leads.c.id))
+             .where(*filters.lead_conditions()))
+    return tuple(run(mirror, scope_leads(query, user))[0])
+
+
 def _nodes_chart(conn: Connection, visible, filters: Filters) -> Chart:
-    rows = conn.execute(
+    rows = run(conn,
         select(routing_decisions.c.flow, routing_decisions.c.node, func.count(func.distinct(routing_decisions.c.lead_id)).label("n"))
         .where(routing_decisions.c.lead_id.in_(visible)).group_by(routing_decisions.c.flow, routing_decisions.c.node).order_by(func.count().desc())
-    ).all()
+    )
     return Chart(id="node-hits", title="Leads assigned by each node", labels=[f"{r.flow} / {r.node}" for r in rows], label_header="Flow / node",
                  unit="leads", horizontal=True, note="A lead routed again (a departure, an SLA miss) counts for each node that assigned it.",
                  series=[Series("Leads", [r.n for r in rows], [filters.url("/leads", node=r.node) for r in rows])])
 
 
 def _queues_chart(conn: Connection, visible, filters: Filters) -> Chart:
-    rows = conn.execute(select(leads.c.queue, func.count().label("n")).where(leads.c.id.in_(visible), leads.c.queue.is_not(None))
-                        .group_by(leads.c.queue).order_by(func.count().desc())).all()
+    rows = run(conn, select(leads.c.queue, func.count().label("n")).where(leads.c.id.in_(visible), leads.c.queue.is_not(None))
+                        .group_by(leads.c.queue).order_by(func.count().desc()))
     return Chart(id="queues", title="Leads waiting in queues", labels=[r.queue for r in rows], label_header="Queue", unit="leads",
                  note="Leads whose current place is a queue (nobody owns them yet).",
                  series=[Series("Leads", [r.n for r in rows], [filters.url("/leads", queue=r.queue) for r in rows])])
@@ -85,11 +92,11 @@ def _queues_chart(conn: Connection, visible, filters: Filters) -> Chart:
 def _pools(conn: Connection, mirror: Connection, visible, filters: Filters, names: dict[str, str]) -> list[PoolView]:
     """Leads per member of each round-robin pool (current owner), against the share their weight asks for."""
     in_pool = and_(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.pool_id.is_not(None))
-    rows = mirror.execute(
+    rows = run(mirror,
         select(routing_decisions.c.pool_id, leads.c.owner_id, func.count(func.distinct(leads.c.id)).label("n"))
         .select_from(leads.join(routing_decisions, in_pool)).where(leads.c.id.in_(visible), leads.c.owner_id.is_not(None))
         .group_by(routing_decisions.c.pool_id, leads.c.owner_id)
-    ).all()
+    )
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for r in rows:
         counts[r.pool_id][r.owner_id] = r.n

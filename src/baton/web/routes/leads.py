@@ -16,6 +16,7 @@ from baton.web.queries import (
     lead_list,
     parse_facets,
 )
+from baton.web.reading import reading
 from baton.web.render import page
 
 PAGE = Page("leads", "Leads", "/leads", order=50)
@@ -29,9 +30,9 @@ def leads_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: Fi
         number = int(request.query_params.get("page") or 1)
     except ValueError:
         number = 1
-    with baton.db.read() as conn:
-        result = lead_list(conn, viewer.user, filters, facets, number)
-        options = filter_options(conn, viewer.user, filters)
+    with reading(baton) as (conn, mirror):
+        result = lead_list(conn, mirror, viewer.user, filters, facets, number)
+        options = filter_options(mirror, viewer.user, filters)
     return page(request, "leads/list.html", {"current": PAGE.key, "result": result, "facets": facets, "FACETS": FACETS,
                                              "options": options, "base_path": PAGE.path})
 

@@ -11,6 +11,7 @@ from baton.web.auth import FiltersDep, ViewerDep, page_guard
 from baton.web.overview_data import overview_view
 from baton.web.pages import Page
 from baton.web.queries import filter_options
+from baton.web.reading import reading
 from baton.web.render import page
 from baton.web.sla_data import COMPLIANCE_TARGET
 
@@ -20,9 +21,9 @@ router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
 
 @router.get("/")
 def overview_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
-    with baton.db.read() as conn, baton.analytics().session(conn, baton.clock.now()) as mirror:
+    with reading(baton) as (conn, mirror):
         view = overview_view(conn, mirror, viewer.user, filters, baton.clock.now())
-        options = filter_options(conn, viewer.user, filters)
+        options = filter_options(mirror, viewer.user, filters)
     chart = view["speed_chart"]
     return page(request, "overview.html", {"current": PAGE.key, **view, "charts": {chart.id: chart}, "options": options, "target": COMPLIANCE_TARGET,
                                            "approaching": APPROACHING})

@@ -26,6 +26,7 @@ from baton.web.filters import Filters
 from baton.web.pages import Page
 from baton.web.people_data import PtoFormError, load_chart, parse_pto_form, people_rows
 from baton.web.queries import filter_options
+from baton.web.reading import reading
 from baton.web.render import page
 from baton.web.zones import local, workspace_zone_name
 
@@ -35,10 +36,10 @@ CSRF = [Depends(require_csrf)]
 
 
 def _people_page(request: Request, baton, viewer: Viewer, filters: Filters, form: dict[str, Any] | None = None, status: int = 200) -> Response:
-    with baton.db.read() as conn:
+    with reading(baton) as (conn, mirror):
         zone = ZoneInfo(workspace_zone_name(conn) or "UTC")
-        rows = people_rows(conn, viewer.user, filters, baton.clock.now(), zone)
-        options = filter_options(conn, viewer.user, filters)
+        rows = people_rows(conn, mirror, viewer.user, filters, baton.clock.now(), zone)
+        options = filter_options(mirror, viewer.user, filters)
     chart = load_chart(rows)
     return page(request, "people.html", {"current": PAGE.key, "rows": rows, "chart": chart, "charts": {chart.id: chart},
                                          "can_edit": may_set_out_of_office(viewer.user), "form": form or {}, "options": options}, status=status)

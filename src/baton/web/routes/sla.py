@@ -9,6 +9,7 @@ from baton.api.deps import BatonDep
 from baton.web.auth import FiltersDep, ViewerDep, page_guard
 from baton.web.pages import Page
 from baton.web.queries import filter_options
+from baton.web.reading import reading
 from baton.web.render import page, render
 from baton.web.sla_data import COMPLIANCE_TARGET, open_clock_rows, sla_view
 
@@ -19,9 +20,9 @@ POLL_SECONDS = 15
 
 @router.get("/sla")
 def sla_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
-    with baton.db.read() as conn, baton.analytics().session(conn, baton.clock.now()) as mirror:
+    with reading(baton) as (conn, mirror):
         view = sla_view(conn, mirror, viewer.user, filters, baton.clock.now())
-        options = filter_options(conn, viewer.user, filters)
+        options = filter_options(mirror, viewer.user, filters)
     return page(request, "sla/page.html", {"current": PAGE.key, **view, "charts": {c.id: c for c in view["shown"]}, "options": options,
                                            "target": COMPLIANCE_TARGET, "poll": POLL_SECONDS, "now": baton.clock.now()})
 
