@@ -9,7 +9,8 @@ run time (so a new page is included; htmx fragments too), a path parameter
 ``fastapi.testclient.TestClient(create_app(baton))`` signed in as an admin, as of the
 data's ``now``: one warm-up request, then RUNS timed ones; the median (and the
 slowest) is shown. Baseline in the same run: ``GET /healthz`` and ``GET /signin``
-(the app, the session and the test client without a page's queries); and two floors
+(the app, the session and the test client without a page's queries); the analytics mirror's
+first copy (before the pages: their times are with a warm mirror, as under `baton serve`); and two floors
 for the leads of each period: streaming the six columns the speed report reads into
 Python, and one GROUP BY over them in the database.
 
@@ -141,6 +142,24 @@ def database_size(baton: Baton, generated: int) -> str:
             f"the event log and timers at the demo's {extra / max(generated, 1):,.0f} bytes per lead would add ~{extra / 1e9:.1f} GB")
 
 
+def mirror_copy(baton: Baton, now) -> str:
+    """The dashboard's DuckDB mirror: its first copy of the database, a refresh when nothing changed, its memory."""
+    started = time.perf_counter()
+    with baton.db.read() as conn, baton.analytics().session(conn, now):
+        pass
+    first = time.perf_counter() - started
+    again = []
+    for _ in range(5):
+        started = time.perf_counter()
+        with baton.db.read() as conn, baton.analytics().session(conn, now) as duck:
+            pass
+        again.append(time.perf_counter() - started)
+    with baton.db.read() as conn, baton.analytics().session(conn, now) as duck:
+        memory = duck.exec_driver_sql("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").scalar_one()
+    return (f"first copy {first:.1f} s (done by `baton serve` in the background as it starts); refresh with nothing changed "
+            f"{median(again) * 1000:,.0f} ms; DuckDB memory {memory / 1e6:,.0f} MB")
+
+
 def counts(baton: Baton) -> str:
     with baton.db.read() as conn:
         n = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (leads, activities, routing_decisions, sla_clocks)}
@@ -240,6 +259,7 @@ def bench_database(kind: str, args) -> None:
                       + ", ".join(f"{n} {v}{' × ' + u if u else ''}" for n, v, u in settings))
         print(f"   rows: {counts(baton)}")
         print(f"   size: {database_size(baton, data.leads)}")
+        print(f"   analytics mirror: {mirror_copy(baton, data.now)}")
         client = signed_in(baton)
         paths, skipped = pages(newest_lead(baton))
         if args.pages:

@@ -175,6 +175,17 @@ def test_is_open_and_next_open_agree_with_minute_walk(spec, t):
     assert cal.next_open(t) == ref.next_open(t)
 
 
+@FAST
+@given(spec=specs(), a=minute_instants, span=st.integers(-400 * 1440, 400 * 1440))
+def test_between_on_microsecond_integers_is_between(spec, a, span):
+    """What the dashboard's mirror measures each lead with, over spans up to more than a year either way."""
+    b = a + span * MINUTE
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    us = lambda t: (t - epoch) // timedelta(microseconds=1)  # noqa: E731
+    cal = spec.calendar()
+    assert timedelta(microseconds=cal.between_us(us(a), us(b))) == cal.between(a, b)
+
+
 # --- algebra, at microsecond resolution ---------------------------------------------
 
 @FAST

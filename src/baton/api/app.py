@@ -12,7 +12,7 @@ from baton import __version__
 from baton.api import alerts, events, people, records, reports, routing, system
 from baton.api.openapi import install_openapi
 from baton.bootstrap import Baton
-from baton.services.worker import Worker
+from baton.services.worker import Worker, warm_analytics
 from baton.web.app import install_web
 
 DESCRIPTION = """Baton routes every inbound lead to the right owner, runs business-hours SLA
@@ -30,6 +30,7 @@ def create_app(baton: Baton, *, worker: Worker | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         if worker:
             worker.start()
+            warm_analytics(baton)
         yield
         if worker:
             worker.stop()

@@ -156,23 +156,26 @@ def open_clocks(conn: Connection, now: datetime, limit: int = 20, *, owner: str 
     the rule's threshold spent so far (1.0 or more when overdue; None when the rule is gone).
     """
     c = sla_clocks.c
-    query = (select(c.lead_id, c.rule, c.version, c.owner_id, c.calendar, c.due_at, c.state, c.started_at, people.c.name.label("owner_name"),
-                    leads.c.first_name, leads.c.last_name, leads.c.email, leads.c.company, leads.c.lead_type)
-             .join(leads, leads.c.id == c.lead_id).outerjoin(people, people.c.id == c.owner_id)
-             .where(c.state.in_(OPEN), c.stopped_at.is_(None), c.closed_at.is_(None), c.due_at.is_not(None))
-             .order_by(c.due_at, c.id).limit(limit))
-    if owner is not None:
-        query = query.where(c.owner_id == owner)
-    if team is not None:
-        query = query.where(c.owner_id.in_(select(people.c.id).where(people.c.team_id == team)))
-    if lead_ids is not None:
-        query = query.where(c.lead_id.in_(lead_ids))
-    if due_after is not None:
-        query = query.where(c.due_at > due_after, c.state != "miss")
+    rows = []
+    for state in OPEN if due_after is None else ("pending",):  # one state at a time: each is one ordered walk of (state, due_at)
+        query = (select(c.id, c.lead_id, c.rule, c.version, c.owner_id, c.calendar, c.due_at, c.state, c.started_at, people.c.name.label("owner_name"),
+                        leads.c.first_name, leads.c.last_name, leads.c.email, leads.c.company, leads.c.lead_type)
+                 .join(leads, leads.c.id == c.lead_id).outerjoin(people, people.c.id == c.owner_id)
+                 .where(c.state == state, c.stopped_at.is_(None), c.closed_at.is_(None), c.due_at.is_not(None))
+                 .order_by(c.due_at, c.id).limit(limit))
+        if owner is not None:
+            query = query.where(c.owner_id == owner)
+        if team is not None:
+            query = query.where(c.owner_id.in_(select(people.c.id).where(people.c.team_id == team)))
+        if lead_ids is not None:
+            query = query.where(c.lead_id.in_(lead_ids))
+        if due_after is not None:
+            query = query.where(c.due_at > due_after)
+        rows += conn.execute(query).all()
     live = load_sla(conn)
     threshold = threshold_seconds(conn)
     out = []
-    for r in conn.execute(query):
+    for r in sorted(rows, key=lambda r: (r.due_at, r.id))[:limit]:
         calendar = calendar_of(live, r.calendar) if live else ALWAYS_OPEN
         name = " ".join(p for p in (r.first_name, r.last_name) if p) or r.email or f"lead {r.lead_id}"
         left = calendar.between(now, r.due_at).total_seconds()

@@ -44,6 +44,21 @@ def default_jobs() -> list[Job]:
     return [heartbeat, fire_due_timers, Delivery()]
 
 
+def warm_analytics(baton: Baton) -> threading.Thread:
+    """Copy the database into the dashboard's mirror (``baton.analytics``) in a thread of its own, at start-up,
+    so the first dashboard page does not wait for it (about a minute per million leads) and timers never do."""
+    def warm() -> None:
+        try:
+            with baton.db.read() as conn, baton.analytics().session(conn, baton.clock.now()):
+                pass
+        except Exception:
+            log.exception("copying the database into the dashboard's mirror failed; the first page will try again")
+
+    thread = threading.Thread(target=warm, name="baton-analytics-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 @dataclass
 class Worker:
     baton: Baton
