@@ -7,9 +7,9 @@ the local day and ISO week of the report's zone are applied as the query runs.
 
 Exact medians and p90s are what cost here (a sort per group and series), so the
 caller names what it shows: ``dimensions`` (the groups beyond the overall one)
-and ``business`` (whether groups get business-time statistics too; the overall
-group always has all six series). What is not asked for is left out of the
-report (no groups; groups without business-time summaries).
+and ``business``: business-time statistics everywhere (True), for the overall
+group only ("overall"), or nowhere (False). What is not asked for is left out
+of the report (no groups; groups without business-time summaries).
 """
 
 from __future__ import annotations
@@ -33,14 +33,15 @@ _WALL = tuple(i for i, (_, kind) in enumerate(SERIES) if kind == "wall")
 
 
 def speed_report(conn: Connection, duck: Connection, scope: ReportScope, bands: RatingBands = PLAYBOOK_BANDS, *,
-                 dimensions: Sequence[str] = DIMENSIONS[1:], business: bool = True) -> dict[str, Any]:
+                 dimensions: Sequence[str] = DIMENSIONS[1:], business: bool | str = True) -> dict[str, Any]:
     """``services.speed_report.speed_report`` over the mirror ``duck`` (outages and the zone read from ``conn``)."""
     zone = report_zone(conn, scope)
     windows = outages_after(conn, scope.since)
     base = _base(scope, zone, windows, bands).subquery("base")
     keys = [base.c[f"k_{d}"] for d in dimensions]
     groups: dict[str, list[dict[str, Any]]] = {d: [] for d in DIMENSIONS}
-    sets = [("all", [], range(len(SERIES)))] + [(d, [k], range(len(SERIES)) if business else _WALL) for d, k in zip(dimensions, keys)]
+    every = range(len(SERIES))
+    sets = [("all", [], every if business else _WALL)] + [(d, [k], every if business is True else _WALL) for d, k in zip(dimensions, keys)]
     for dimension, by, series in sets:
         for row in run(duck, select(*by, *_aggregates(base, series)).group_by(*by)):
             key = _label(dimension, row[0]) if by else "all"

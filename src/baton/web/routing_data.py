@@ -9,11 +9,12 @@ period, so that each number's drill-down (``/leads?node=…``, ``?pool=…&owner
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, Select, and_, func, select
 
 from baton.analytics.mirror import run
 from baton.services.routing import load_routing
@@ -49,8 +50,9 @@ def routing_view(conn: Connection, mirror: Connection, user: User, filters: Filt
     visible = _visible(user, filters)
     received, routed, fallback, misrouted = _counts(mirror, user, filters)
     names = {r.id: r.name for r in conn.execute(select(people.c.id, people.c.name))}
-    charts = [_nodes_chart(mirror, visible, filters), _queues_chart(mirror, visible, filters)]
-    pools = _pools(conn, mirror, visible, filters, names)
+    in_period = lambda query: scope_leads(query.where(*filters.lead_conditions()), user)  # noqa: E731  (a SELECT joined to leads)
+    charts = [_nodes_chart(mirror, in_period, filters), _queues_chart(mirror, in_period, filters)]
+    pools = _pools(conn, mirror, in_period, filters, names)
     return {
         "received": received, "routed": routed, "fallback": fallback, "misrouted": misrouted,
         "fallback_share": fallback / routed if routed else 0.0, "misroute_rate": misrouted / routed if routed else 0.0,
@@ -71,32 +73,31 @@ def _counts(mirror: Connection, user: User, filters: Filters) -> tuple[int, int,
     return tuple(run(mirror, scope_leads(query, user))[0])
 
 
-def _nodes_chart(conn: Connection, visible, filters: Filters) -> Chart:
-    rows = run(conn,
-        select(routing_decisions.c.flow, routing_decisions.c.node, func.count(func.distinct(routing_decisions.c.lead_id)).label("n"))
-        .where(routing_decisions.c.lead_id.in_(visible)).group_by(routing_decisions.c.flow, routing_decisions.c.node).order_by(func.count().desc())
-    )
+def _nodes_chart(conn: Connection, in_period: Callable[[Select], Select], filters: Filters) -> Chart:
+    decisions = routing_decisions.join(leads, leads.c.id == routing_decisions.c.lead_id)
+    rows = run(conn, in_period(
+        select(routing_decisions.c.flow, routing_decisions.c.node, func.count(func.distinct(routing_decisions.c.lead_id)).label("n")).select_from(decisions)
+    ).group_by(routing_decisions.c.flow, routing_decisions.c.node).order_by(func.count().desc()))
     return Chart(id="node-hits", title="Leads assigned by each node", labels=[f"{r.flow} / {r.node}" for r in rows], label_header="Flow / node",
                  unit="leads", horizontal=True, note="A lead routed again (a departure, an SLA miss) counts for each node that assigned it.",
                  series=[Series("Leads", [r.n for r in rows], [filters.url("/leads", node=r.node) for r in rows])])
 
 
-def _queues_chart(conn: Connection, visible, filters: Filters) -> Chart:
-    rows = run(conn, select(leads.c.queue, func.count().label("n")).where(leads.c.id.in_(visible), leads.c.queue.is_not(None))
-                        .group_by(leads.c.queue).order_by(func.count().desc()))
+def _queues_chart(conn: Connection, in_period: Callable[[Select], Select], filters: Filters) -> Chart:
+    rows = run(conn, in_period(select(leads.c.queue, func.count().label("n")).where(leads.c.queue.is_not(None)))
+               .group_by(leads.c.queue).order_by(func.count().desc()))
     return Chart(id="queues", title="Leads waiting in queues", labels=[r.queue for r in rows], label_header="Queue", unit="leads",
                  note="Leads whose current place is a queue (nobody owns them yet).",
                  series=[Series("Leads", [r.n for r in rows], [filters.url("/leads", queue=r.queue) for r in rows])])
 
 
-def _pools(conn: Connection, mirror: Connection, visible, filters: Filters, names: dict[str, str]) -> list[PoolView]:
+def _pools(conn: Connection, mirror: Connection, in_period: Callable[[Select], Select], filters: Filters, names: dict[str, str]) -> list[PoolView]:
     """Leads per member of each round-robin pool (current owner), against the share their weight asks for."""
     in_pool = and_(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.pool_id.is_not(None))
-    rows = run(mirror,
+    rows = run(mirror, in_period(
         select(routing_decisions.c.pool_id, leads.c.owner_id, func.count(func.distinct(leads.c.id)).label("n"))
-        .select_from(leads.join(routing_decisions, in_pool)).where(leads.c.id.in_(visible), leads.c.owner_id.is_not(None))
-        .group_by(routing_decisions.c.pool_id, leads.c.owner_id)
-    )
+        .select_from(leads.join(routing_decisions, in_pool)).where(leads.c.owner_id.is_not(None))
+    ).group_by(routing_decisions.c.pool_id, leads.c.owner_id))
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for r in rows:
         counts[r.pool_id][r.owner_id] = r.n

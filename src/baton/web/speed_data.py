@@ -42,7 +42,7 @@ def minutes(seconds: float | None) -> float | None:
 
 
 def speed_view(conn: Connection, mirror: Connection, user: User, filters: Filters) -> dict[str, Any]:
-    report = speed_report(conn, mirror, viewer_scope(user, filters), dimensions=(time_unit(filters), "source", "lead_type"), business=False)
+    report = speed_report(conn, mirror, viewer_scope(user, filters), dimensions=(time_unit(filters), "source", "lead_type"), business="overall")
     charts = [*over_time_charts(report, filters), ratings_chart(report),
               _by("speed-by-source", "Speed to lead by source", "Source", report["by_source"], filters, "source"),
               _by("speed-by-lead-type", "Speed to lead by lead type", "Lead type", report["by_lead_type"], filters, "lead_type")]
