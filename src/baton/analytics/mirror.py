@@ -44,6 +44,7 @@ from baton.store.tables import leads, misroutes, people, routing_decisions, sla_
 
 MARGIN = timedelta(minutes=5)  # an update stamped up to this long before it committed is still seen
 ID_MARGIN = 1_000  # PostgreSQL: ids handed out to transactions that commit later than one with a higher id (SQLite: 0)
+ID_CHUNK = 10_000  # ids per IN (…) when reading changed rows (SQLite allows 32,766 parameters)
 PRUNE_AT = 100_000  # rows remembered as copied before those out of both windows are forgotten
 BATCH = 50_000
 _US = timedelta(microseconds=1)
@@ -128,8 +129,10 @@ class Mirror:
             window = or_(source.c.id > self._ids[table] - self._id_margin, source.c[stamp] >= self._floors[table])
             seen = conn.execute(select(source.c.id, type_coerce(source.c[stamp], NullType())).where(window)).all()
             changed = [i for i, s in seen if recent.get(i) != s]
-            rows = conn.execute(select(*_columns(table)).where(source.c.id.in_(changed)).execution_options(yield_per=BATCH)) if changed else None
-        for batch in rows.partitions(BATCH) if rows is not None else ():
+            rows = (conn.execute(select(*_columns(table)).where(source.c.id.in_(changed[k:k + ID_CHUNK]))) for k in range(0, len(changed), ID_CHUNK))
+        for batch in rows.partitions(BATCH) if table not in self._ids else (r.all() for r in rows):
+            if not batch:
+                continue
             self._insert(duck, table, batch)
             self._ids[table] = max(self._ids.get(table, 0), max(r.id for r in batch))
             recent.update((r.id, getattr(r, stamp)) for r in batch)
