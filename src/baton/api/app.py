@@ -30,7 +30,7 @@ def create_app(baton: Baton, *, worker: Worker | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         if worker:
             worker.start()
-            warm_analytics(baton)
+        warm_analytics(baton)  # the dashboard's mirror, copied in a thread of its own
         yield
         if worker:
             worker.stop()
