@@ -45,7 +45,7 @@ def overview_view(conn: Connection, mirror: Connection, user: User, filters: Fil
     """``conn``: the main database; ``mirror``: the analytics mirror (``baton.analytics``) the period's figures are counted in."""
     speed = speed_report(conn, mirror, viewer_scope(user, filters), dimensions=(time_unit(filters),), business=False)
     period = compliance(conn, mirror, user, filters, now, dimensions=("team",))
-    routing = routing_view(conn, mirror, user, filters, now)
+    routing = routing_view(conn, mirror, user, filters, now, charts=False)
     about_to_breach = open_clock_rows(conn, user, filters, now, ABOUT_TO_BREACH_SHOWN, overdue=False)
     flags = [] if user.role is Role.REP else health_flags(conn, mirror, user, filters, routing, period.now)
     return {"speed": speed, "speed_chart": over_time_charts(speed, filters)[0], "compliance": period, "routing": routing,

@@ -45,20 +45,22 @@ def _visible(user: User, filters: Filters):
     return scope_leads(select(leads.c.id).where(*filters.lead_conditions()), user).scalar_subquery()
 
 
-def routing_view(conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime) -> dict[str, Any]:
-    """``conn``: the main database; ``mirror``: the analytics mirror (``baton.analytics``) the period's leads are counted in."""
+def routing_view(conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime, *, charts: bool = True) -> dict[str, Any]:
+    """``conn``: the main database; ``mirror``: the analytics mirror (``baton.analytics``) the period's leads are counted in.
+    ``charts=False`` (the Overview): the counts and pools only, no node and queue charts, misroutes or people away."""
     visible = _visible(user, filters)
     received, routed, fallback, misrouted = _counts(mirror, user, filters)
     names = {r.id: r.name for r in conn.execute(select(people.c.id, people.c.name))}
     in_period = lambda query: scope_leads(query.where(*filters.lead_conditions()), user)  # noqa: E731  (a SELECT joined to leads)
-    charts = [_nodes_chart(mirror, in_period, filters), _queues_chart(mirror, in_period, filters)]
+    shown = [_nodes_chart(mirror, in_period, filters), _queues_chart(mirror, in_period, filters)] if charts else []
     pools = _pools(conn, mirror, in_period, filters, names)
     return {
         "received": received, "routed": routed, "fallback": fallback, "misrouted": misrouted,
         "fallback_share": fallback / routed if routed else 0.0, "misroute_rate": misrouted / routed if routed else 0.0,
         "limits": LIMITS,
         "links": {"routed": filters.url("/leads", routed="yes"), "fallback": filters.url("/leads", fallback="yes"), "misrouted": filters.url("/leads", misrouted="yes")},
-        "charts": charts, "pools": pools, "misroutes": _misroutes(mirror, visible, names), "away": _away_today(conn, user, now),
+        "charts": shown, "pools": pools, "misroutes": _misroutes(mirror, visible, names) if charts else [],
+        "away": _away_today(conn, user, now) if charts else [],
     }
 
 
