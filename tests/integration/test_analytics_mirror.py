@@ -14,14 +14,16 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from baton.analytics import Mirror
+from baton.analytics.mirror import mirrored_leads
 from baton.analytics.sla import sla_counts
 from baton.analytics.speed import speed_report as mirror_speed
 from baton.services.report_scope import ReportScope
 from baton.services.sla_report import sla_report
 from baton.services.speed_report import speed_report
+from baton.services.worker import warm_analytics
 from baton.store.tables import leads
 
 OWNERS = ("sam-ortiz", "priya-nair", "maria-chen", "emma-schulz", "vp-sales")
@@ -129,3 +131,12 @@ def test_a_write_that_commits_late_inside_the_margin_is_still_copied(api, live, 
         conn.commit()
     with live.db.read() as conn, mirror.session(conn, live.clock.now()) as duck:
         assert duck.execute(select(leads.c.source).where(leads.c.id == ids[0])).scalar_one() == "late-source"
+
+
+def test_serve_copies_the_database_into_the_mirror_as_it_starts(api, live, clock):
+    backfill(api, clock, 30, seed=6)
+    warm_analytics(live).join(timeout=60)
+    mirror = live.analytics()
+    assert mirror._ids["leads"] > 0  # copied before any page asked
+    with live.db.read() as conn, mirror.session(conn, live.clock.now()) as duck:
+        assert mirrored_leads(duck) == conn.execute(select(func.count()).select_from(leads)).scalar_one() == 30
