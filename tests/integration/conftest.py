@@ -10,6 +10,7 @@ from baton.services.tokens import create_token
 from baton.services.versions import activate_version, apply_workspace
 from baton.workspace.loader import load_workspace
 from baton.workspace.scaffold import write_template
+from tests.web_support import make_users, seed_leads
 
 
 @pytest.fixture
@@ -46,3 +47,16 @@ def api(live):
 
     client.as_ = as_
     return client
+
+
+@pytest.fixture
+def web(live):
+    """The live workspace with the dashboard's users (tests.web_support.make_users)."""
+    make_users(live)
+    return live
+
+
+@pytest.fixture
+def seeded(web):
+    """Leads for the dashboard pages (tests.web_support.seed_leads)."""
+    return seed_leads(web)

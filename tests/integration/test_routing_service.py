@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from baton.services.departure import reroute_departed
 from baton.services.intake import Submission, submit
 from baton.services.records import LEAD
 from baton.store.tables import pool_members, routing_decisions

@@ -8,7 +8,7 @@ business hours later and tier 3 (the VP) 8 business hours later.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select

@@ -16,22 +16,9 @@ from tests.web_support import (
     client_for,
     csrf_of,
     lead_ids_of,
-    make_users,
-    seed_leads,
     sign_in,
     total_of,
 )
-
-
-@pytest.fixture
-def web(live):
-    make_users(live)
-    return live
-
-
-@pytest.fixture
-def seeded(web):
-    return seed_leads(web)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_see_no_data(web):

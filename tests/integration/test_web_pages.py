@@ -17,22 +17,11 @@ from baton.services.people import add_out_of_office
 from baton.services.versions import activate_version, apply_workspace
 from baton.store.tables import out_of_office, scenario_runs
 from baton.workspace.loader import load_workspace
-from tests.web_support import client_for, lead_ids_of, make_users, seed_leads, total_of
+from tests.web_support import client_for, lead_ids_of, total_of
 
 NEW_YORK = ZoneInfo("America/New_York")
 OPEN = {"new", "mql", "sal"}
 PTO = {"starts": "2026-12-22", "ends": "2027-01-04", "reason": "Holidays"}
-
-
-@pytest.fixture
-def web(live):
-    make_users(live)
-    return live
-
-
-@pytest.fixture
-def seeded(web):
-    return seed_leads(web)
 
 
 def last_30_days_new_york():

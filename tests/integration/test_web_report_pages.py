@@ -25,7 +25,7 @@ from baton.services.outages import declare_outage
 from baton.services.people import add_out_of_office
 from baton.services.sla_timers import fire_due_timers
 from baton.store.tables import events, leads, routing_decisions
-from tests.web_support import TEAMS, client_for, lead_ids_of, make_users, total_of
+from tests.web_support import TEAMS, client_for, lead_ids_of, total_of
 
 NY, BERLIN = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 3, 14, 0, tzinfo=NY)  # Tuesday 14:00 New York; "last 30 days" = 5 Oct – 3 Nov
@@ -47,12 +47,6 @@ def post_lead(api, clock, at: datetime, owner: str | None, lead_type: str = "dem
 def touch(api, clock, lead_id: int, at: datetime, person: str) -> None:
     clock.set(max(at, clock.now()))
     assert api.post("/v1/activities", json={"kind": "call", "person_id": person, "occurred_at": at.isoformat(), "lead_id": lead_id}).status_code == 201
-
-
-@pytest.fixture
-def web(live):
-    make_users(live)
-    return live
 
 
 @pytest.fixture

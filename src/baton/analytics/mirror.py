@@ -19,7 +19,8 @@ by primary key. People and teams are copied whole each time (they are
 few). When an owner's calendar changes (their calendar, their team's, or the
 workspace version that defines it), that owner's leads are measured again.
 Nothing is deleted from the tables mirrored. The first refresh copies
-everything: about 20 s per million leads, done at start-up by ``baton serve``.
+everything: about a minute per million leads on two cores, done at start-up by
+``baton serve`` (``services.worker.warm_analytics``).
 
 The tables keep the main database's names and column names, so a SQLAlchemy
 query over ``baton.store.tables`` (its role scope, its filters) runs here as is.
@@ -39,7 +40,7 @@ from sqlalchemy import Connection, Engine, create_engine, func, or_, select, typ
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import NullType
 
-from baton.analytics.owners import OwnerCalendars
+from baton.services.owner_calendars import OwnerCalendars
 from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks, teams
 
 MARGIN = timedelta(minutes=5)  # an update stamped up to this long before it committed is still seen
@@ -209,5 +210,6 @@ def run(duck: Connection, query: Any) -> list[Any]:
     return duck.exec_driver_sql(str(query.compile(duck, compile_kwargs={"literal_binds": True}))).all()
 
 
-def mirrored_leads(duck: Connection) -> int:
-    return duck.execute(select(func.count()).select_from(leads)).scalar_one()
+def blank_as(column: Any, none: str) -> Any:
+    """``column`` with NULL and "" read as ``none``, as the streaming reports' ``value or "(none)"`` does."""
+    return func.coalesce(func.nullif(column, ""), none)

@@ -3,7 +3,7 @@
 Per group — overall, rule, lead type, charged owner, their team, ISO week of the
 clock's start in the report's zone — the charges per state, the open and the
 overdue ones as of ``now``, compliance and the response-time bands: everything
-the dashboard shows, by one query per dimension. The business-time summaries of
+the dashboard shows, by one GROUPING SETS query. The business-time summaries of
 responses and misses (``response_business``, ``miss_business``) are the
 streaming report's alone: an untouched miss grows with ``now`` in its own
 calendar, which is the one number not worth a pass over a year of charges.
@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, literal, null, or_, select, text
 
 from baton.analytics.local_time import local_date, week_label
-from baton.analytics.mirror import run
+from baton.analytics.mirror import blank_as, run
 from baton.services.report_scope import ReportScope, lead_conditions, report_zone
 from baton.services.sla_report import APPROACHING, BANDS, DIMENSIONS, STATES, counts_row, sort_rows, threshold_seconds
 from baton.store.tables import leads, people, sla_clocks
@@ -72,12 +72,11 @@ def _base(conn: Connection, duck: Connection, scope: ReportScope, now: datetime,
     band = case((c.state == "miss", "breached"), (and_(c.state == "hit", c.response_business_seconds.is_not(None)),
                                                   case((approaching.is_(True), "approaching"), (approaching.is_(False), "under"), else_=null())),
                 else_=null())
-    named = lambda column, none: func.coalesce(func.nullif(column, ""), none)  # noqa: E731
     week = func.date_trunc("week", local_date(c.started_at, report_zone(conn, scope), scope.since, scope.until))
     with_lead = with_lead or any(v is not None for v in (scope.source, scope.lead_type, scope.lead_ids))
     charges = sla_clocks.join(leads, leads.c.id == c.lead_id) if with_lead else sla_clocks
     return (select(c.state, is_open.label("open"), and_(is_open, c.due_at.is_not(None), c.due_at <= now).label("overdue"), band.label("band"),
-                   c.rule.label("k_rule"), (named(leads.c.lead_type, "(none)") if with_lead else null()).label("k_lead_type"),
-                   c.owner_id.label("k_owner"), named(people.c.team_id, "(none)").label("k_team"), week.label("k_week"))
+                   c.rule.label("k_rule"), (blank_as(leads.c.lead_type, "(none)") if with_lead else null()).label("k_lead_type"),
+                   c.owner_id.label("k_owner"), blank_as(people.c.team_id, "(none)").label("k_team"), week.label("k_week"))
             .select_from(charges.outerjoin(people, people.c.id == c.owner_id))
             .where(*in_period, *lead_conditions(scope, c.owner_id)))

@@ -1,6 +1,6 @@
 """The speed-to-lead report (``services.speed_report``) computed in the mirror.
 
-Same scope, same groups, same numbers, by one GROUPING SETS query over the
+Same scope, same groups, same numbers, by one query per dimension over the
 period's leads instead of a pass in Python. The delays were measured when the
 lead was copied (``mirror._delays``); the outage exclusion, the rating bands and
 the local day and ISO week of the report's zone are applied as the query runs.
@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, and_, case, func, literal, literal_column, null, or_, select
 
 from baton.analytics.local_time import local_date, week_label
-from baton.analytics.mirror import DELAYS, run
+from baton.analytics.mirror import DELAYS, blank_as, run
 from baton.domain.speed import OutageWindow, Rating, RatingBands
 from baton.services.report_scope import ReportScope, lead_conditions, report_zone, summary_of_aggregates
 from baton.services.speed_report import DIMENSIONS, PLAYBOOK_BANDS, SERIES, assemble, group_row, outages_after, sort_groups
@@ -83,10 +83,9 @@ def _base(scope: ReportScope, zone: ZoneInfo, windows: list[OutageWindow], bands
     """One row per lead of the scope: its group keys, its delays, whether an outage excludes it, its rating."""
     day = local_date(leads.c.engaged_at, zone, scope.since, scope.until)
     excluded = _excluded(windows)
-    named = lambda column, none: func.coalesce(func.nullif(column, ""), none)  # noqa: E731  ("" counts as none, as in Python)
-    return (select(day.label("k_day"), func.date_trunc("week", day).label("k_week"), named(leads.c.source, "(none)").label("k_source"),
-                   named(leads.c.lead_type, "(none)").label("k_lead_type"), named(leads.c.owner_id, "(unassigned)").label("k_owner"),
-                   named(people.c.team_id, "(none)").label("k_team"), excluded.label("x"), case((excluded, null()), else_=_rating(bands)).label("rating"),
+    return (select(day.label("k_day"), func.date_trunc("week", day).label("k_week"), blank_as(leads.c.source, "(none)").label("k_source"),
+                   blank_as(leads.c.lead_type, "(none)").label("k_lead_type"), blank_as(leads.c.owner_id, "(unassigned)").label("k_owner"),
+                   blank_as(people.c.team_id, "(none)").label("k_team"), excluded.label("x"), case((excluded, null()), else_=_rating(bands)).label("rating"),
                    case((excluded, 0), else_=literal_column("leads.anomalies")).label("anomalies"),
                    *(case((excluded, null()), (literal_column(f"leads.{d}") >= 0, literal_column(f"leads.{d}")), else_=null()).label(d) for d in DELAYS))
             .select_from(leads.outerjoin(people, people.c.id == leads.c.owner_id))

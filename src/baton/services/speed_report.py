@@ -15,14 +15,12 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from baton.domain.calendar import BusinessCalendar
 from baton.domain.speed import (
     OutageWindow,
     Rating,
@@ -40,7 +38,7 @@ from baton.services.report_scope import (
     summary_seconds,
     teams_of_people,
 )
-from baton.services.sla import ALWAYS_OPEN, load_sla, person_calendar
+from baton.services.owner_calendars import OwnerCalendars
 from baton.store.tables import leads, outages
 
 MEASURES = ("systems_delay", "human_delay", "total")
@@ -57,7 +55,7 @@ def speed_report(conn: Connection, scope: ReportScope, bands: RatingBands = PLAY
     zone = report_zone(conn, scope)
     labels = day_and_week(zone)
     windows = outages_after(conn, scope.since)
-    calendar_of_owner = owner_calendars(conn)
+    calendar_of_owner = OwnerCalendars.load(conn).calendar
     team_of = teams_of_people(conn)
     columns = _Columns()
     query = (select(leads.c.engaged_at, leads.c.assigned_at, leads.c.first_touch_at, leads.c.source, leads.c.lead_type, leads.c.owner_id)
@@ -103,20 +101,6 @@ def outages_after(conn: Connection, since: datetime) -> list[OutageWindow]:
     """Every outage that can touch a lead engaged from ``since`` on (a lead may wait past the period)."""
     rows = conn.execute(select(outages.c.starts_at, outages.c.ends_at, outages.c.reason).where(outages.c.ends_at > since).order_by(outages.c.starts_at))
     return [OutageWindow(r.starts_at, r.ends_at, r.reason) for r in rows]
-
-
-def owner_calendars(conn: Connection) -> Callable[[str | None], BusinessCalendar]:
-    """The owner's calendar as SLA clocks resolve it (person's, else team's, else 24/7), once per owner."""
-    live = load_sla(conn)
-    calendars = live.calendars if live else {}
-    cache: dict[str | None, BusinessCalendar] = {None: ALWAYS_OPEN}
-
-    def calendar_of(owner_id: str | None) -> BusinessCalendar:
-        if owner_id not in cache:
-            cache[owner_id] = person_calendar(conn, calendars, owner_id)[1]
-        return cache[owner_id]
-
-    return calendar_of
 
 
 class _Columns:

@@ -1,6 +1,7 @@
 """Which business calendar each owner's speed to lead is measured in, as SLA clocks
 resolve it (``services.sla.resolve_calendar``: the person's, else their team's, else
-24/7), for every person at once, and which owners' calendars changed since."""
+24/7), for every person at once; and which owners' calendars changed since (the
+dashboard's mirror measures their leads again)."""
 
 from __future__ import annotations
 
