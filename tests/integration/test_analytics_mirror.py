@@ -10,6 +10,7 @@ the data change under it (touches, new leads, a reassignment, an owner's calenda
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,10 @@ from baton.services.report_scope import ReportScope
 from baton.services.sla_report import sla_report
 from baton.services.speed_report import speed_report
 from baton.services.worker import warm_analytics
-from baton.store.tables import leads
+from baton.services.users import Role, User
+from baton.store.tables import leads, misroutes, routing_decisions
+from baton.web.filters import parse_filters
+from baton.web.routing_data import routing_view
 
 OWNERS = ("sam-ortiz", "priya-nair", "maria-chen", "emma-schulz", "vp-sales")
 SOURCES = ("website", "webinar", "", "partner")
@@ -129,6 +133,43 @@ def test_a_write_that_commits_late_inside_the_margin_is_still_copied(api, live, 
         conn.commit()
     with live.db.read() as conn, mirror.session(conn, live.clock.now()) as duck:
         assert duck.execute(select(leads.c.source).where(leads.c.id == ids[0])).scalar_one() == "late-source"
+
+
+def routing_from_rows(conn) -> tuple[tuple[int, int, int, int], Counter]:
+    """(received, routed, to the fallback, misrouted) and leads per (pool, current owner), from the stored rows."""
+    owner = dict(conn.execute(select(leads.c.id, leads.c.owner_id)).all())
+    decisions = conn.execute(select(routing_decisions.c.lead_id, routing_decisions.c.via_fallback, routing_decisions.c.pool_id)).all()
+    flagged = {r.lead_id for r in conn.execute(select(misroutes.c.lead_id))}
+    pools = Counter((pool, owner[lead]) for pool, lead in {(d.pool_id, d.lead_id) for d in decisions if d.pool_id} if owner[lead])
+    return (len(owner), len({d.lead_id for d in decisions}), len({d.lead_id for d in decisions if d.via_fallback}), len(flagged)), pools
+
+
+def routing_in_mirror(live, mirror: Mirror) -> tuple[tuple[int, int, int, int], Counter]:
+    now = live.clock.now()
+    admin = User(1, "admin", Role.ADMIN, None)
+    period = parse_filters({"range": "custom", "from": str((now - timedelta(days=30)).date()), "to": str(now.date())}, now=now, zone=ZoneInfo("UTC"))
+    with live.db.read() as conn, mirror.session(conn, now) as duck:
+        view = routing_view(conn, duck, admin, period, now, charts=False)
+    pools = Counter({(p.pool, url.split("owner=")[1]): n for p in view["pools"] for url, n in zip(p.chart.series[0].links, p.chart.series[0].values) if n})
+    return (view["received"], view["routed"], view["fallback"], view["misrouted"]), pools
+
+
+def test_routing_counts_follow_decisions_and_misroutes_made_after_the_first_copy(api, live, clock, mirror):
+    clock.set(NOW)
+    ids = [api.post("/v1/leads", json={"email": f"n{i}@na{i}.com", "region": "NA"}).json()["id"] for i in range(8)]
+    with live.db.read() as conn:
+        assert routing_in_mirror(live, mirror) == routing_from_rows(conn)
+        kept = next(i for i in ids if conn.execute(select(leads.c.owner_id).where(leads.c.id == i)).scalar_one() == "priya-nair")
+    clock.set(NOW + timedelta(minutes=10))
+    assert api.post(f"/v1/leads/{kept}/misroute", json={"reason": "should have gone to EMEA"}).status_code == 201  # its lead row is not written
+    assert api.patch("/v1/people/sam-ortiz", json={"active": False}).status_code == 200
+    assert api.post("/v1/people/sam-ortiz/reroute", params={"apply": "true"}).status_code == 200  # decisions on leads already copied
+    assert api.patch("/v1/people/priya-nair", json={"active": False}).status_code == 200
+    api.post("/v1/leads", json={"email": "x@stranded.com", "region": "NA"})  # nobody left in the pool: the fallback
+    with live.db.read() as conn:
+        expected = routing_from_rows(conn)
+    assert expected[0][1:] == (9, 1, 1) and sum(expected[1].values()) == 8
+    assert routing_in_mirror(live, mirror) == expected
 
 
 def test_serve_copies_the_database_into_the_mirror_as_it_starts(api, live, clock):

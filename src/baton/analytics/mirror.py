@@ -3,9 +3,11 @@
 The heavy dashboard numbers (speed to lead, SLA compliance, routing counts over up
 to a year of a million leads) group and rank every lead of the period; SQLite and
 PostgreSQL would stream them into Python. The mirror keeps the columns those
-numbers read — and each lead's speed-to-lead delays, computed once with the
-owner's business calendar — in DuckDB, where a period's medians and p90s take
-tens of milliseconds.
+numbers read — and, per lead, its speed-to-lead delays, computed once with the
+owner's business calendar, and a summary of its routing decisions and misroutes
+(``ROUTING``: routed, to the fallback, flagged, the pools it went through) — in
+DuckDB, where a period's medians and p90s take tens of milliseconds and its
+routing counts are a scan, not a join of a million leads to a million decisions.
 
 It is never stale: ``refresh`` runs before every read and copies what changed
 since the last one: rows with a higher id than any copied (less ``ID_MARGIN``:
@@ -15,8 +17,10 @@ than ``MARGIN`` before the previous refresh, so an update whose transaction
 committed up to ``MARGIN`` after its stamp is still picked up; less the rows
 already copied with that same stamp. New rows are found by id because a
 backfilled lead's rows are stamped with its history's instants. Copies replace
-by primary key. People and teams are copied whole each time (they are
-few). When an owner's calendar changes (their calendar, their team's, or the
+by primary key. A lead's routing summary is made as it is copied (its
+decisions and misroutes are copied first), and made again when a decision or
+misroute arrives for a lead not copied in the same refresh. People and teams are
+copied whole each time (they are few). When an owner's calendar changes (their calendar, their team's, or the
 workspace version that defines it), that owner's leads are measured again.
 Nothing is deleted from the tables mirrored. The first refresh copies
 everything: about a minute per million leads on two cores, done at start-up by
@@ -36,7 +40,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, create_engine, func, or_, select, type_coerce
+import pyarrow.compute as pc
+from sqlalchemy import ARRAY, Boolean, Connection, Engine, String, create_engine, func, literal_column, or_, select, type_coerce
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import NullType
 
@@ -51,6 +56,8 @@ BATCH = 50_000
 _US = timedelta(microseconds=1)
 TS, TEXT, INT, REAL, BOOL = pa.timestamp("us", tz="UTC"), pa.string(), pa.int64(), pa.float64(), pa.bool_()
 DELAYS = ("sys_us", "sys_b_us", "human_us", "human_b_us", "total_us", "total_b_us")
+# per lead, from its routing decisions and misroutes (``_summarise_routing``): what the routing counts read without a join
+ROUTING = {"routed": Boolean(), "via_fallback": Boolean(), "misrouted": Boolean(), "pools": ARRAY(String())}
 
 # table -> (columns copied with their arrow types, the column that dates a change)
 COPIED: dict[str, tuple[dict[str, Any], str | None]] = {
@@ -83,11 +90,13 @@ class Mirror:
         self._owners: OwnerCalendars | None = None
         self._recent: dict[str, dict[Any, Any]] = {}  # table -> id -> stamp of the rows copied inside the margin
         self._small: dict[str, list[Any]] = {}  # people and teams as last copied
+        self._touched: list[pa.Array] = []  # this refresh: ids of the leads given a decision or a misroute
+        self._copied: list[pa.Array] = []  # this refresh: ids of the leads copied (their routing summary made as they were)
         with self.engine.begin() as duck:
             duck.exec_driver_sql("SET TimeZone = 'UTC'")
             for table, (columns, _) in COPIED.items():
                 ddl = ", ".join(f"{name} {DUCK_TYPES[kind]}" for name, kind in columns.items())
-                extra = "".join(f", {d} BIGINT" for d in DELAYS) + ", anomalies INTEGER" if table == "leads" else ""
+                extra = "".join(f", {d} BIGINT" for d in DELAYS) + ", anomalies INTEGER, " + _ROUTING_DDL if table == "leads" else ""
                 duck.exec_driver_sql(f"CREATE TABLE {table} ({ddl}{extra}, PRIMARY KEY (id))")
 
     def close(self) -> None:
@@ -111,12 +120,13 @@ class Mirror:
                 duck.exec_driver_sql(f"DELETE FROM {table}")
                 self._insert(duck, table, rows)
                 self._small[table] = rows
-        for table in ("leads", "sla_clocks", "routing_decisions", "misroutes"):
+        for table in ("routing_decisions", "misroutes", "leads", "sla_clocks"):  # a lead after its decisions and misroutes
             self._copy_changed(conn, duck, table, now)
         if remeasure:
             query = select(*_columns("leads")).where(leads.c.owner_id.in_(sorted(remeasure)))
             for batch in conn.execute(query.execution_options(yield_per=BATCH)).partitions(BATCH):
                 self._insert(duck, "leads", batch)
+        self._summarise_routing(duck)
         duck.commit()
 
     def _copy_changed(self, conn: Connection, duck: Connection, table: str, now: datetime) -> None:
@@ -147,12 +157,34 @@ class Mirror:
         data = {name: _arrow(values, columns[name]) for name, values in zip(columns, zip(*batch))}
         if table == "leads":
             data |= self._delays(data)
+            self._copied.append(data["id"])
+        elif table in ("routing_decisions", "misroutes"):
+            self._touched.append(data["lead_id"])
         raw = duck.connection.driver_connection
         raw.register("incoming", pa.table(data))
-        try:
-            raw.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM incoming")
+        try:  # a lead's routing summary as it is copied (its decisions and misroutes are copied before it)
+            raw.execute(f"INSERT OR REPLACE INTO leads {_with_routing('incoming', 't.*')}" if table == "leads"
+                        else f"INSERT OR REPLACE INTO {table} SELECT * FROM incoming")
         finally:
             raw.unregister("incoming")
+
+    def _summarise_routing(self, duck: Connection) -> None:
+        """``ROUTING`` again for the leads given a decision or a misroute in this refresh but not copied in it."""
+        touched, copied = self._touched, self._copied
+        self._touched, self._copied = [], []
+        if not touched:
+            return
+        ids = pa.concat_arrays([a.cast(INT) for a in touched]).unique()
+        if copied:
+            ids = ids.filter(pc.invert(pc.is_in(ids, value_set=pa.concat_arrays([a.cast(INT) for a in copied]))))
+        if not len(ids):
+            return
+        raw = duck.connection.driver_connection
+        raw.register("touched", pa.table({"id": ids}))
+        try:
+            raw.execute(f"UPDATE leads SET {', '.join(f'{c} = s.{c}' for c in ROUTING)} FROM ({_with_routing('touched', 't.id')}) s WHERE leads.id = s.id")
+        finally:
+            raw.unregister("touched")
 
     def _delays(self, data: dict[str, pa.Array]) -> dict[str, pa.Array]:
         """Each lead's six delays (µs; NULL where an end is missing, 0 when it came before its start) and its
@@ -177,6 +209,25 @@ class Mirror:
                     out[2 * i + 1].append(calendar.between_us(start, end))
             anomalies.append(odd)
         return {name: pa.array(v, INT) for name, v in zip(DELAYS, out)} | {"anomalies": pa.array(anomalies, pa.int32())}
+
+
+_ROUTING_DDL = "routed BOOLEAN, via_fallback BOOLEAN, misrouted BOOLEAN, pools VARCHAR[]"
+
+
+def _with_routing(ids: str, columns: str) -> str:
+    """SELECT ``columns`` of each row ``t`` of the table ``ids`` (its lead ``id``) and the lead's ``ROUTING``, from the mirror."""
+    return f"""SELECT {columns}, d.lead_id IS NOT NULL AS routed, coalesce(d.via_fallback, false) AS via_fallback,
+                      m.lead_id IS NOT NULL AS misrouted, coalesce(d.pools, []) AS pools
+               FROM {ids} t
+               LEFT JOIN (SELECT lead_id, bool_or(via_fallback) AS via_fallback,
+                                 list(DISTINCT pool_id ORDER BY pool_id) FILTER (WHERE pool_id IS NOT NULL) AS pools
+                          FROM routing_decisions WHERE lead_id IN (SELECT id FROM {ids}) GROUP BY lead_id) d ON d.lead_id = t.id
+               LEFT JOIN (SELECT DISTINCT lead_id FROM misroutes WHERE lead_id IN (SELECT id FROM {ids})) m ON m.lead_id = t.id"""
+
+
+def mirrored(name: str) -> Any:
+    """A column the mirror adds to ``leads`` (``DELAYS``, ``anomalies``, ``ROUTING``), for a query over the mirror."""
+    return literal_column(f"leads.{name}", ROUTING.get(name))
 
 
 def _utc(value: Any) -> datetime:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, select
+from sqlalchemy import Connection, Select, func, select
 
-from baton.analytics.mirror import run
+from baton.analytics.mirror import mirrored, run
 from baton.services.routing import load_routing
 from baton.services.routing_report import Thresholds
 from baton.services.users import User
@@ -65,13 +65,9 @@ def routing_view(conn: Connection, mirror: Connection, user: User, filters: Filt
 
 
 def _counts(mirror: Connection, user: User, filters: Filters) -> tuple[int, int, int, int]:
-    """Leads received in the period (visible, filtered); of them routed by Baton, routed to the fallback, flagged misrouted."""
-    decided = (select(routing_decisions.c.lead_id, func.bool_or(routing_decisions.c.via_fallback).label("fallback"))
-               .group_by(routing_decisions.c.lead_id).subquery("decided"))
-    flagged = select(misroutes.c.lead_id).distinct().subquery("flagged")
-    query = (select(func.count(), func.count(decided.c.lead_id), func.count().filter(decided.c.fallback), func.count(flagged.c.lead_id))
-             .select_from(leads.outerjoin(decided, decided.c.lead_id == leads.c.id).outerjoin(flagged, flagged.c.lead_id == leads.c.id))
-             .where(*filters.lead_conditions()))
+    """Leads received in the period (visible, filtered); of them routed by Baton, routed to the fallback, flagged misrouted
+    (each lead's routing summary in the mirror: ``analytics.mirror.ROUTING``)."""
+    query = select(func.count(), *(func.count().filter(mirrored(c)) for c in ("routed", "via_fallback", "misrouted"))).where(*filters.lead_conditions())
     return tuple(run(mirror, scope_leads(query, user))[0])
 
 
@@ -95,11 +91,8 @@ def _queues_chart(conn: Connection, in_period: Callable[[Select], Select], filte
 
 def _pools(conn: Connection, mirror: Connection, in_period: Callable[[Select], Select], filters: Filters, names: dict[str, str]) -> list[PoolView]:
     """Leads per member of each round-robin pool (current owner), against the share their weight asks for."""
-    in_pool = and_(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.pool_id.is_not(None))
-    rows = run(mirror, in_period(
-        select(routing_decisions.c.pool_id, leads.c.owner_id, func.count(func.distinct(leads.c.id)).label("n"))
-        .select_from(leads.join(routing_decisions, in_pool)).where(leads.c.owner_id.is_not(None))
-    ).group_by(routing_decisions.c.pool_id, leads.c.owner_id))
+    member = in_period(select(func.unnest(mirrored("pools")).label("pool_id"), leads.c.owner_id).where(leads.c.owner_id.is_not(None))).subquery()
+    rows = run(mirror, select(member.c.pool_id, member.c.owner_id, func.count().label("n")).group_by(member.c.pool_id, member.c.owner_id))
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for r in rows:
         counts[r.pool_id][r.owner_id] = r.n
