@@ -115,6 +115,8 @@ def test_what_changes_after_the_first_copy_is_in_the_next_read(api, live, clock,
     assert api.post("/v1/activities", json={"items": [{"kind": "call", "person_id": "sam-ortiz", "occurred_at": (NOW + timedelta(minutes=4)).isoformat(),
                                                        "lead_id": i} for i in ids[:40]]}).status_code == 201  # touches: first touch, SLA stops
     assert api.patch(f"/v1/leads/{ids[50]}", json={"owner_id": "emma-schulz"}).status_code == 200  # a reassignment
+    for i in ids[60:70]:  # another lead type: the SLA by lead type reads it on the clocks, which are not written
+        assert api.patch(f"/v1/leads/{i}", json={"lead_type": "partner-referral"}).status_code == 200
     assert_same(live, mirror)
 
 

@@ -56,8 +56,9 @@ BATCH = 50_000
 _US = timedelta(microseconds=1)
 TS, TEXT, INT, REAL, BOOL = pa.timestamp("us", tz="UTC"), pa.string(), pa.int64(), pa.float64(), pa.bool_()
 DELAYS = ("sys_us", "sys_b_us", "human_us", "human_b_us", "total_us", "total_b_us")
-# per lead, from its routing decisions and misroutes (``_summarise_routing``): what the routing counts read without a join
+# per lead, from its routing decisions and misroutes (``_insert``, ``_follow_leads``): what the routing counts read without a join
 ROUTING = {"routed": Boolean(), "via_fallback": Boolean(), "misrouted": Boolean(), "pools": ARRAY(String())}
+CLOCK_LEAD_TYPE = "lead_type"  # on each mirrored SLA clock, its lead's (``_insert``): the SLA by lead type without a join
 
 # table -> (columns copied with their arrow types, the column that dates a change)
 COPIED: dict[str, tuple[dict[str, Any], str | None]] = {
@@ -91,12 +92,13 @@ class Mirror:
         self._recent: dict[str, dict[Any, Any]] = {}  # table -> id -> stamp of the rows copied inside the margin
         self._small: dict[str, list[Any]] = {}  # people and teams as last copied
         self._touched: list[pa.Array] = []  # this refresh: ids of the leads given a decision or a misroute
-        self._copied: list[pa.Array] = []  # this refresh: ids of the leads copied (their routing summary made as they were)
+        self._copied: list[pa.Array] = []  # this refresh: ids of the leads copied
         with self.engine.begin() as duck:
             duck.exec_driver_sql("SET TimeZone = 'UTC'")
             for table, (columns, _) in COPIED.items():
                 ddl = ", ".join(f"{name} {DUCK_TYPES[kind]}" for name, kind in columns.items())
-                extra = "".join(f", {d} BIGINT" for d in DELAYS) + ", anomalies INTEGER, " + _ROUTING_DDL if table == "leads" else ""
+                extra = {"leads": "".join(f", {d} BIGINT" for d in DELAYS) + ", anomalies INTEGER, " + _ROUTING_DDL,
+                         "sla_clocks": f", {CLOCK_LEAD_TYPE} VARCHAR"}.get(table, "")
                 duck.exec_driver_sql(f"CREATE TABLE {table} ({ddl}{extra}, PRIMARY KEY (id))")
 
     def close(self) -> None:
@@ -126,7 +128,7 @@ class Mirror:
             query = select(*_columns("leads")).where(leads.c.owner_id.in_(sorted(remeasure)))
             for batch in conn.execute(query.execution_options(yield_per=BATCH)).partitions(BATCH):
                 self._insert(duck, "leads", batch)
-        self._summarise_routing(duck)
+        self._follow_leads(duck)
         duck.commit()
 
     def _copy_changed(self, conn: Connection, duck: Connection, table: str, now: datetime) -> None:
@@ -162,29 +164,34 @@ class Mirror:
             self._touched.append(data["lead_id"])
         raw = duck.connection.driver_connection
         raw.register("incoming", pa.table(data))
-        try:  # a lead's routing summary as it is copied (its decisions and misroutes are copied before it)
-            raw.execute(f"INSERT OR REPLACE INTO leads {_with_routing('incoming', 't.*')}" if table == "leads"
-                        else f"INSERT OR REPLACE INTO {table} SELECT * FROM incoming")
+        source = {"leads": _with_routing("incoming", "t.*"),  # a lead's decisions and misroutes are copied before it, its clocks after
+                  "sla_clocks": f"SELECT t.*, l.lead_type FROM incoming t LEFT JOIN leads l ON l.id = t.lead_id"}.get(table, "SELECT * FROM incoming")
+        try:
+            raw.execute(f"INSERT OR REPLACE INTO {table} {source}")
         finally:
             raw.unregister("incoming")
 
-    def _summarise_routing(self, duck: Connection) -> None:
-        """``ROUTING`` again for the leads given a decision or a misroute in this refresh but not copied in it."""
-        touched, copied = self._touched, self._copied
+    def _follow_leads(self, duck: Connection) -> None:
+        """What the mirror keeps from a lead's other rows, or on them from the lead, made again where this refresh changed
+        its source without copying the row that keeps it: ``ROUTING`` of the leads given a decision or a misroute, not
+        copied; the lead type on the clocks of the leads copied (their clocks may not be)."""
+        touched, copied = _ids(self._touched), _ids(self._copied)
         self._touched, self._copied = [], []
-        if not touched:
-            return
-        ids = pa.concat_arrays([a.cast(INT) for a in touched]).unique()
-        if copied:
-            ids = ids.filter(pc.invert(pc.is_in(ids, value_set=pa.concat_arrays([a.cast(INT) for a in copied]))))
-        if not len(ids):
-            return
         raw = duck.connection.driver_connection
-        raw.register("touched", pa.table({"id": ids}))
-        try:
-            raw.execute(f"UPDATE leads SET {', '.join(f'{c} = s.{c}' for c in ROUTING)} FROM ({_with_routing('touched', 't.id')}) s WHERE leads.id = s.id")
-        finally:
-            raw.unregister("touched")
+        if len(copied):
+            touched = touched.filter(pc.invert(pc.is_in(touched, value_set=copied)))
+            raw.register("copied", pa.table({"id": copied}))
+            try:
+                raw.execute(f"UPDATE sla_clocks SET {CLOCK_LEAD_TYPE} = l.lead_type FROM leads l WHERE sla_clocks.lead_id = l.id"
+                            f" AND l.id IN (SELECT id FROM copied) AND sla_clocks.{CLOCK_LEAD_TYPE} IS DISTINCT FROM l.lead_type")
+            finally:
+                raw.unregister("copied")
+        if len(touched):
+            raw.register("touched", pa.table({"id": touched}))
+            try:
+                raw.execute(f"UPDATE leads SET {', '.join(f'{c} = s.{c}' for c in ROUTING)} FROM ({_with_routing('touched', 't.id')}) s WHERE leads.id = s.id")
+            finally:
+                raw.unregister("touched")
 
     def _delays(self, data: dict[str, pa.Array]) -> dict[str, pa.Array]:
         """Each lead's six delays (µs; NULL where an end is missing, 0 when it came before its start) and its
@@ -214,6 +221,10 @@ class Mirror:
 _ROUTING_DDL = "routed BOOLEAN, via_fallback BOOLEAN, misrouted BOOLEAN, pools VARCHAR[]"
 
 
+def _ids(arrays: list[pa.Array]) -> pa.Array:
+    return pa.concat_arrays([a.cast(INT) for a in arrays]).unique() if arrays else pa.array([], INT)
+
+
 def _with_routing(ids: str, columns: str) -> str:
     """SELECT ``columns`` of each row ``t`` of the table ``ids`` (its lead ``id``) and the lead's ``ROUTING``, from the mirror."""
     return f"""SELECT {columns}, d.lead_id IS NOT NULL AS routed, coalesce(d.via_fallback, false) AS via_fallback,
@@ -225,9 +236,10 @@ def _with_routing(ids: str, columns: str) -> str:
                LEFT JOIN (SELECT DISTINCT lead_id FROM misroutes WHERE lead_id IN (SELECT id FROM {ids})) m ON m.lead_id = t.id"""
 
 
-def mirrored(name: str) -> Any:
-    """A column the mirror adds to ``leads`` (``DELAYS``, ``anomalies``, ``ROUTING``), for a query over the mirror."""
-    return literal_column(f"leads.{name}", ROUTING.get(name))
+def mirrored(name: str, table: str = "leads") -> Any:
+    """A column the mirror adds to ``leads`` (``DELAYS``, ``anomalies``, ``ROUTING``) or ``sla_clocks`` (``CLOCK_LEAD_TYPE``),
+    for a query over the mirror."""
+    return literal_column(f"{table}.{name}", ROUTING.get(name, String() if table == "sla_clocks" else None))
 
 
 def _utc(value: Any) -> datetime:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, literal, null, or_, select, text
 
 from baton.analytics.local_time import local_date, week_label
-from baton.analytics.mirror import blank_as, run
+from baton.analytics.mirror import CLOCK_LEAD_TYPE, blank_as, mirrored, run
 from baton.services.report_scope import ReportScope, lead_conditions, report_zone
 from baton.services.sla_report import APPROACHING, BANDS, DIMENSIONS, STATES, counts_row, sort_rows, threshold_seconds
 from baton.store.tables import leads, people, sla_clocks
@@ -27,7 +27,7 @@ from baton.store.tables import leads, people, sla_clocks
 def sla_counts(conn: Connection, duck: Connection, scope: ReportScope, now: datetime, *,
                dimensions: Sequence[str] = DIMENSIONS) -> dict[str, Any]:
     """``services.sla_report.sla_report`` without the duration summaries, over the mirror ``duck``."""
-    base = _base(conn, duck, scope, now, with_lead="lead_type" in dimensions).subquery("base")
+    base = _base(conn, duck, scope, now).subquery("base")
     keys = [base.c[f"k_{d}"] for d in dimensions]
     sets = ", ".join(["()"] + [f"({k.name})" for k in keys])
     query = select(*[func.grouping(k) for k in keys], *keys, *_aggregates(base)).group_by(text(f"GROUPING SETS ({sets})"))
@@ -58,9 +58,9 @@ def _label(dimension: str, value: Any) -> str:
     return week_label(value) if dimension == "week" else value
 
 
-def _base(conn: Connection, duck: Connection, scope: ReportScope, now: datetime, *, with_lead: bool):
+def _base(conn: Connection, duck: Connection, scope: ReportScope, now: datetime):
     """One row per owner charge started in the period: its state, open / overdue as of ``now``, response band, group keys.
-    The lead is joined only when a filter or ``with_lead`` (its lead type) needs it: over a year it is most of the cost."""
+    The lead is joined only when a filter needs it (the lead type is on the mirrored clock): over a year it is most of the cost."""
     c = sla_clocks.c
     in_period = (c.started_at >= scope.since, c.started_at < scope.until)
     pairs = duck.execute(select(c.version, c.rule).where(*in_period).distinct()).all()
@@ -73,10 +73,10 @@ def _base(conn: Connection, duck: Connection, scope: ReportScope, now: datetime,
                                                   case((approaching.is_(True), "approaching"), (approaching.is_(False), "under"), else_=null())),
                 else_=null())
     week = func.date_trunc("week", local_date(c.started_at, report_zone(conn, scope), scope.since, scope.until))
-    with_lead = with_lead or any(v is not None for v in (scope.source, scope.lead_type, scope.lead_ids))
+    with_lead = any(v is not None for v in (scope.source, scope.lead_type, scope.lead_ids))
     charges = sla_clocks.join(leads, leads.c.id == c.lead_id) if with_lead else sla_clocks
     return (select(c.state, is_open.label("open"), and_(is_open, c.due_at.is_not(None), c.due_at <= now).label("overdue"), band.label("band"),
-                   c.rule.label("k_rule"), (blank_as(leads.c.lead_type, "(none)") if with_lead else null()).label("k_lead_type"),
+                   c.rule.label("k_rule"), blank_as(mirrored(CLOCK_LEAD_TYPE, "sla_clocks"), "(none)").label("k_lead_type"),
                    c.owner_id.label("k_owner"), blank_as(people.c.team_id, "(none)").label("k_team"), week.label("k_week"))
             .select_from(charges.outerjoin(people, people.c.id == c.owner_id))
             .where(*in_period, *lead_conditions(scope, c.owner_id)))
