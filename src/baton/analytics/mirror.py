@@ -23,7 +23,7 @@ misroute arrives for a lead not copied in the same refresh. People and teams are
 copied whole each time (they are few). When an owner's calendar changes (their calendar, their team's, or the
 workspace version that defines it), that owner's leads are measured again.
 Nothing is deleted from the tables mirrored. The first refresh copies
-everything: about a minute per million leads on two cores, done at start-up by
+everything: 30–50 s per million leads on two cores, done at start-up by
 ``baton serve`` (``services.worker.warm_analytics``).
 
 The tables keep the main database's names and column names, so a SQLAlchemy
