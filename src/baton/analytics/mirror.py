@@ -5,9 +5,10 @@ to a year of a million leads) group and rank every lead of the period; SQLite an
 PostgreSQL would stream them into Python. The mirror keeps the columns those
 numbers read — and, per lead, its speed-to-lead delays, computed once with the
 owner's business calendar, and a summary of its routing decisions and misroutes
-(``ROUTING``: routed, to the fallback, flagged, the pools it went through) — in
-DuckDB, where a period's medians and p90s take tens of milliseconds and its
-routing counts are a scan, not a join of a million leads to a million decisions.
+(``ROUTING``: routed, to the fallback, flagged, the pools it went through), and
+on each SLA clock its lead's type — in DuckDB, where a period's medians and p90s
+take tens of milliseconds and its routing and SLA counts are a scan, not a join
+of a million leads to a million decisions or clocks.
 
 It is never stale: ``refresh`` runs before every read and copies what changed
 since the last one: rows with a higher id than any copied (less ``ID_MARGIN``:
@@ -19,7 +20,8 @@ already copied with that same stamp. New rows are found by id because a
 backfilled lead's rows are stamped with its history's instants. Copies replace
 by primary key. A lead's routing summary is made as it is copied (its
 decisions and misroutes are copied first), and made again when a decision or
-misroute arrives for a lead not copied in the same refresh. People and teams are
+misroute arrives for a lead not copied in the same refresh; a clock's lead type
+is taken as it is copied (after the leads) and set again when its lead is. People and teams are
 copied whole each time (they are few). When an owner's calendar changes (their calendar, their team's, or the
 workspace version that defines it), that owner's leads are measured again.
 Nothing is deleted from the tables mirrored. The first refresh copies
@@ -162,14 +164,10 @@ class Mirror:
             self._copied.append(data["id"])
         elif table in ("routing_decisions", "misroutes"):
             self._touched.append(data["lead_id"])
-        raw = duck.connection.driver_connection
-        raw.register("incoming", pa.table(data))
         source = {"leads": _with_routing("incoming", "t.*"),  # a lead's decisions and misroutes are copied before it, its clocks after
-                  "sla_clocks": f"SELECT t.*, l.lead_type FROM incoming t LEFT JOIN leads l ON l.id = t.lead_id"}.get(table, "SELECT * FROM incoming")
-        try:
+                  "sla_clocks": "SELECT t.*, l.lead_type FROM incoming t LEFT JOIN leads l ON l.id = t.lead_id"}.get(table, "SELECT * FROM incoming")
+        with _registered(duck, "incoming", data) as raw:
             raw.execute(f"INSERT OR REPLACE INTO {table} {source}")
-        finally:
-            raw.unregister("incoming")
 
     def _follow_leads(self, duck: Connection) -> None:
         """What the mirror keeps from a lead's other rows, or on them from the lead, made again where this refresh changed
@@ -177,21 +175,14 @@ class Mirror:
         copied; the lead type on the clocks of the leads copied (their clocks may not be)."""
         touched, copied = _ids(self._touched), _ids(self._copied)
         self._touched, self._copied = [], []
-        raw = duck.connection.driver_connection
         if len(copied):
             touched = touched.filter(pc.invert(pc.is_in(touched, value_set=copied)))
-            raw.register("copied", pa.table({"id": copied}))
-            try:
+            with _registered(duck, "copied", {"id": copied}) as raw:
                 raw.execute(f"UPDATE sla_clocks SET {CLOCK_LEAD_TYPE} = l.lead_type FROM leads l WHERE sla_clocks.lead_id = l.id"
                             f" AND l.id IN (SELECT id FROM copied) AND sla_clocks.{CLOCK_LEAD_TYPE} IS DISTINCT FROM l.lead_type")
-            finally:
-                raw.unregister("copied")
         if len(touched):
-            raw.register("touched", pa.table({"id": touched}))
-            try:
+            with _registered(duck, "touched", {"id": touched}) as raw:
                 raw.execute(f"UPDATE leads SET {', '.join(f'{c} = s.{c}' for c in ROUTING)} FROM ({_with_routing('touched', 't.id')}) s WHERE leads.id = s.id")
-            finally:
-                raw.unregister("touched")
 
     def _delays(self, data: dict[str, pa.Array]) -> dict[str, pa.Array]:
         """Each lead's six delays (µs; NULL where an end is missing, 0 when it came before its start) and its
@@ -219,6 +210,17 @@ class Mirror:
 
 
 _ROUTING_DDL = "routed BOOLEAN, via_fallback BOOLEAN, misrouted BOOLEAN, pools VARCHAR[]"
+
+
+@contextmanager
+def _registered(duck: Connection, name: str, columns: dict[str, pa.Array]) -> Iterator[Any]:
+    """The DuckDB connection under ``duck`` with ``columns`` readable as the table ``name`` while inside."""
+    raw = duck.connection.driver_connection
+    raw.register(name, pa.table(columns))
+    try:
+        yield raw
+    finally:
+        raw.unregister(name)
 
 
 def _ids(arrays: list[pa.Array]) -> pa.Array:
