@@ -137,6 +137,25 @@ def test_a_write_that_commits_late_inside_the_margin_is_still_copied(api, live, 
         assert duck.execute(select(leads.c.source).where(leads.c.id == ids[0])).scalar_one() == "late-source"
 
 
+def test_a_refresh_that_fails_part_way_is_made_whole_by_the_next(api, live, clock, mirror, monkeypatch):
+    backfill(api, clock, 100, seed=7)
+    assert_same(live, mirror)
+    clock.set(NOW + timedelta(minutes=5))
+    backfill(api, clock, 40, seed=8, now=NOW + timedelta(minutes=5))
+    copy = Mirror._copy_changed
+
+    def fails_at_the_clocks(self, conn, duck, table, now):  # as a lost connection would, after the leads were copied
+        if table == "sla_clocks":
+            raise ConnectionError("the database went away")
+        copy(self, conn, duck, table, now)
+
+    monkeypatch.setattr(Mirror, "_copy_changed", fails_at_the_clocks)
+    with pytest.raises(ConnectionError), live.db.read() as conn, mirror.session(conn, live.clock.now()):
+        pass
+    monkeypatch.undo()
+    assert_same(live, mirror)  # the leads rolled back with DuckDB's transaction are copied again
+
+
 def routing_from_rows(conn) -> tuple[tuple[int, int, int, int], Counter]:
     """(received, routed, to the fallback, misrouted) and leads per (pool, current owner), from the stored rows."""
     owner = dict(conn.execute(select(leads.c.id, leads.c.owner_id)).all())

@@ -111,10 +111,22 @@ class Mirror:
         """The mirror brought up to date from ``conn`` (a read transaction on the main database) as of ``now``, as a connection."""
         with self._lock:
             with self.engine.connect() as duck:
-                self.refresh(conn, duck, now)
+                saved = self._bookkeeping()
+                try:
+                    self.refresh(conn, duck, now)
+                except BaseException:  # DuckDB rolls the copy back: so must what says what was copied
+                    self._ids, self._floors, self._recent, self._small, self._owners = saved
+                    self._touched, self._copied = [], []
+                    raise
                 yield duck
 
+    def _bookkeeping(self) -> tuple[Any, ...]:
+        """What ``refresh`` changes besides DuckDB's tables, as it was before."""
+        return dict(self._ids), dict(self._floors), {t: dict(r) for t, r in self._recent.items()}, dict(self._small), self._owners
+
     def refresh(self, conn: Connection, duck: Connection, now: datetime) -> None:
+        """Copy what changed, in one DuckDB transaction: a refresh that fails leaves the mirror as it was (``session``)."""
+        duck.begin()  # else the driver-level inserts below would commit one by one
         owners = OwnerCalendars.load(conn)
         remeasure = owners.changed_since(self._owners)
         self._owners = owners
@@ -209,7 +221,7 @@ class Mirror:
         return {name: pa.array(v, INT) for name, v in zip(DELAYS, out)} | {"anomalies": pa.array(anomalies, pa.int32())}
 
 
-_ROUTING_DDL = "routed BOOLEAN, via_fallback BOOLEAN, misrouted BOOLEAN, pools VARCHAR[]"
+_ROUTING_DDL = ", ".join(f"{name} {'VARCHAR[]' if isinstance(kind, ARRAY) else 'BOOLEAN'}" for name, kind in ROUTING.items())
 
 
 @contextmanager
