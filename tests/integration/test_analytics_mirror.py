@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from baton.analytics import Mirror
 from baton.analytics.sla import sla_counts
@@ -141,7 +141,7 @@ def test_a_refresh_that_fails_part_way_is_made_whole_by_the_next(api, live, cloc
     backfill(api, clock, 100, seed=7)
     assert_same(live, mirror)
     clock.set(NOW + timedelta(minutes=5))
-    backfill(api, clock, 40, seed=8, now=NOW + timedelta(minutes=5))
+    late = backfill(api, clock, 40, seed=8, now=NOW + timedelta(minutes=5))
     copy = Mirror._copy_changed
 
     def fails_at_the_clocks(self, conn, duck, table, now):  # as a lost connection would, after the leads were copied
@@ -154,6 +154,9 @@ def test_a_refresh_that_fails_part_way_is_made_whole_by_the_next(api, live, cloc
         pass
     monkeypatch.undo()
     assert_same(live, mirror)  # the leads rolled back with DuckDB's transaction are copied again
+    assert api.post(f"/v1/leads/{late[0]}/misroute", json={"reason": "wrong region"}).status_code == 201  # a lead of the failed refresh
+    with live.db.read() as conn:
+        assert routing_in_mirror(live, mirror) == routing_from_rows(conn)
 
 
 def routing_from_rows(conn) -> tuple[tuple[int, int, int, int], Counter]:
@@ -184,12 +187,28 @@ def test_routing_counts_follow_decisions_and_misroutes_made_after_the_first_copy
     clock.set(NOW + timedelta(minutes=10))
     assert api.post(f"/v1/leads/{kept}/misroute", json={"reason": "should have gone to EMEA"}).status_code == 201  # its lead row is not written
     assert api.patch("/v1/people/sam-ortiz", json={"active": False}).status_code == 200
-    assert api.post("/v1/people/sam-ortiz/reroute", params={"apply": "true"}).status_code == 200  # decisions on leads already copied
+    assert api.post("/v1/people/sam-ortiz/reroute", params={"apply": "true"}).status_code == 200  # new decisions (and owners) for copied leads
     assert api.patch("/v1/people/priya-nair", json={"active": False}).status_code == 200
     api.post("/v1/leads", json={"email": "x@stranded.com", "region": "NA"})  # nobody left in the pool: the fallback
     with live.db.read() as conn:
         expected = routing_from_rows(conn)
     assert expected[0][1:] == (9, 1, 1) and sum(expected[1].values()) == 8
+    assert routing_in_mirror(live, mirror) == expected
+
+
+def test_a_decision_stored_without_writing_its_lead_reaches_the_lead_in_the_mirror(api, live, clock, mirror):
+    clock.set(NOW)
+    ids = [api.post("/v1/leads", json={"email": f"d{i}@na{i}.com", "region": "NA"}).json()["id"] for i in range(4)]
+    with live.db.read() as conn:
+        assert routing_in_mirror(live, mirror) == routing_from_rows(conn)
+        owner = conn.execute(select(leads.c.owner_id).where(leads.c.id == ids[0])).scalar_one()
+    with live.db.write() as conn:  # as an import of routing history might: the lead row is not written
+        conn.execute(insert(routing_decisions).values(lead_id=ids[0], version=1, trigger="import", flow="history", owner_id=owner,
+                                                      pool_id="imported-pool", via_fallback=True, steps=[], decided_at=NOW, actor="test"))
+        conn.commit()
+    with live.db.read() as conn:
+        expected = routing_from_rows(conn)
+    assert expected[0][2] == 1 and expected[1][("imported-pool", owner)] == 1
     assert routing_in_mirror(live, mirror) == expected
 
 

@@ -115,14 +115,14 @@ class Mirror:
                 try:
                     self.refresh(conn, duck, now)
                 except BaseException:  # DuckDB rolls the copy back: so must what says what was copied
-                    self._ids, self._floors, self._recent, self._small, self._owners = saved
-                    self._touched, self._copied = [], []
+                    self._ids, self._floors, self._small, self._owners = saved
+                    self._recent, self._touched, self._copied = {}, [], []  # the next refresh copies its whole window again
                     raise
                 yield duck
 
     def _bookkeeping(self) -> tuple[Any, ...]:
-        """What ``refresh`` changes besides DuckDB's tables, as it was before."""
-        return dict(self._ids), dict(self._floors), {t: dict(r) for t, r in self._recent.items()}, dict(self._small), self._owners
+        """What ``refresh`` changes besides DuckDB's tables, as it was before (less ``_recent``: forgotten on failure)."""
+        return dict(self._ids), dict(self._floors), dict(self._small), self._owners
 
     def refresh(self, conn: Connection, duck: Connection, now: datetime) -> None:
         """Copy what changed, in one DuckDB transaction: a refresh that fails leaves the mirror as it was (``session``)."""
