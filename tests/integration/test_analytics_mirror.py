@@ -25,7 +25,7 @@ from baton.services.sla_report import sla_report
 from baton.services.speed_report import speed_report
 from baton.services.worker import warm_analytics
 from baton.services.users import Role, User
-from baton.store.tables import leads, misroutes, routing_decisions
+from baton.store.tables import leads, misroutes, routing_decisions, sla_clocks
 from baton.web.filters import parse_filters
 from baton.web.routing_data import routing_view
 
@@ -157,6 +157,24 @@ def test_a_refresh_that_fails_part_way_is_made_whole_by_the_next(api, live, cloc
     assert api.post(f"/v1/leads/{late[0]}/misroute", json={"reason": "wrong region"}).status_code == 201  # a lead of the failed refresh
     with live.db.read() as conn:
         assert routing_in_mirror(live, mirror) == routing_from_rows(conn)
+
+
+def test_a_clock_copied_before_its_lead_is_counted_with_its_lead_as_the_streaming_report_counts_it(api, live, clock, mirror, monkeypatch):
+    backfill(api, clock, 80, seed=9)
+    copy = Mirror._copy_changed
+
+    def leads_not_yet_visible(self, conn, duck, table, now):  # as on PostgreSQL when the lead commits between the two reads
+        if table != "leads":
+            copy(self, conn, duck, table, now)
+
+    monkeypatch.setattr(Mirror, "_copy_changed", leads_not_yet_visible)
+    scope = scopes()[5]  # 30 days, UTC
+    with live.db.read() as conn, mirror.session(conn, live.clock.now()) as duck:
+        seen = sla_counts(conn, duck, scope, live.clock.now(), dimensions=("team",))
+        assert duck.execute(select(func.count()).select_from(sla_clocks)).scalar_one() > 0
+    assert seen["hit"] + seen["miss"] + seen["pending"] == 0 and seen["by_team"] == []  # no clock without its lead
+    monkeypatch.undo()
+    assert_same(live, mirror)  # its lead copied: the clock counted, under the lead's type
 
 
 def routing_from_rows(conn) -> tuple[tuple[int, int, int, int], Counter]:

@@ -60,7 +60,8 @@ TS, TEXT, INT, REAL, BOOL = pa.timestamp("us", tz="UTC"), pa.string(), pa.int64(
 DELAYS = ("sys_us", "sys_b_us", "human_us", "human_b_us", "total_us", "total_b_us")
 # per lead, from its routing decisions and misroutes (``_insert``, ``_follow_leads``): what the routing counts read without a join
 ROUTING = {"routed": Boolean(), "via_fallback": Boolean(), "misrouted": Boolean(), "pools": ARRAY(String())}
-CLOCK_LEAD_TYPE = "lead_type"  # on each mirrored SLA clock, its lead's (``_insert``): the SLA by lead type without a join
+# on each mirrored SLA clock, its lead's type ("" for none; NULL while the lead is not in the mirror): the SLA by lead type without a join
+CLOCK_LEAD_TYPE = "lead_type"
 
 # table -> (columns copied with their arrow types, the column that dates a change)
 COPIED: dict[str, tuple[dict[str, Any], str | None]] = {
@@ -177,7 +178,7 @@ class Mirror:
         elif table in ("routing_decisions", "misroutes"):
             self._touched.append(data["lead_id"])
         source = {"leads": _with_routing("incoming", "t.*"),  # a lead's decisions and misroutes are copied before it, its clocks after
-                  "sla_clocks": "SELECT t.*, l.lead_type FROM incoming t LEFT JOIN leads l ON l.id = t.lead_id"}.get(table, "SELECT * FROM incoming")
+                  "sla_clocks": f"SELECT t.*, {_CLOCK_LEAD_TYPE} FROM incoming t LEFT JOIN leads l ON l.id = t.lead_id"}.get(table, "SELECT * FROM incoming")
         with _registered(duck, "incoming", data) as raw:
             raw.execute(f"INSERT OR REPLACE INTO {table} {source}")
 
@@ -190,8 +191,8 @@ class Mirror:
         if len(copied):
             touched = touched.filter(pc.invert(pc.is_in(touched, value_set=copied)))
             with _registered(duck, "copied", {"id": copied}) as raw:
-                raw.execute(f"UPDATE sla_clocks SET {CLOCK_LEAD_TYPE} = l.lead_type FROM leads l WHERE sla_clocks.lead_id = l.id"
-                            f" AND l.id IN (SELECT id FROM copied) AND sla_clocks.{CLOCK_LEAD_TYPE} IS DISTINCT FROM l.lead_type")
+                raw.execute(f"UPDATE sla_clocks SET {CLOCK_LEAD_TYPE} = {_CLOCK_LEAD_TYPE} FROM leads l WHERE sla_clocks.lead_id = l.id"
+                            f" AND l.id IN (SELECT id FROM copied) AND sla_clocks.{CLOCK_LEAD_TYPE} IS DISTINCT FROM {_CLOCK_LEAD_TYPE}")
         if len(touched):
             with _registered(duck, "touched", {"id": touched}) as raw:
                 raw.execute(f"UPDATE leads SET {', '.join(f'{c} = s.{c}' for c in ROUTING)} FROM ({_with_routing('touched', 't.id')}) s WHERE leads.id = s.id")
@@ -233,6 +234,9 @@ def _registered(duck: Connection, name: str, columns: dict[str, pa.Array]) -> It
         yield raw
     finally:
         raw.unregister(name)
+
+
+_CLOCK_LEAD_TYPE = "CASE WHEN l.id IS NULL THEN NULL ELSE coalesce(l.lead_type, '') END"  # of a clock joined to its lead ``l``
 
 
 def _ids(arrays: list[pa.Array]) -> pa.Array:
