@@ -55,13 +55,14 @@ ID_MARGIN = 1_000  # PostgreSQL: ids handed out to transactions that commit late
 ID_CHUNK = 10_000  # ids per IN (…) when reading changed rows (SQLite allows 32,766 parameters)
 PRUNE_AT = 100_000  # rows remembered as copied before those out of both windows are forgotten
 BATCH = 50_000
-_US = timedelta(microseconds=1)
 TS, TEXT, INT, REAL, BOOL = pa.timestamp("us", tz="UTC"), pa.string(), pa.int64(), pa.float64(), pa.bool_()
 DELAYS = ("sys_us", "sys_b_us", "human_us", "human_b_us", "total_us", "total_b_us")
 # per lead, from its routing decisions and misroutes (``_insert``, ``_follow_leads``): what the routing counts read without a join
 ROUTING = {"routed": Boolean(), "via_fallback": Boolean(), "misrouted": Boolean(), "pools": ARRAY(String())}
 # on each mirrored SLA clock, its lead's type ("" for none; NULL while the lead is not in the mirror): the SLA by lead type without a join
 CLOCK_LEAD_TYPE = "lead_type"
+_ROUTING_DDL = ", ".join(f"{name} {'VARCHAR[]' if isinstance(kind, ARRAY) else 'BOOLEAN'}" for name, kind in ROUTING.items())
+_CLOCK_LEAD_TYPE = "CASE WHEN l.id IS NULL THEN NULL ELSE coalesce(l.lead_type, '') END"  # of a clock joined to its lead ``l``
 
 # table -> (columns copied with their arrow types, the column that dates a change)
 COPIED: dict[str, tuple[dict[str, Any], str | None]] = {
@@ -222,9 +223,6 @@ class Mirror:
         return {name: pa.array(v, INT) for name, v in zip(DELAYS, out)} | {"anomalies": pa.array(anomalies, pa.int32())}
 
 
-_ROUTING_DDL = ", ".join(f"{name} {'VARCHAR[]' if isinstance(kind, ARRAY) else 'BOOLEAN'}" for name, kind in ROUTING.items())
-
-
 @contextmanager
 def _registered(duck: Connection, name: str, columns: dict[str, pa.Array]) -> Iterator[Any]:
     """The DuckDB connection under ``duck`` with ``columns`` readable as the table ``name`` while inside."""
@@ -234,9 +232,6 @@ def _registered(duck: Connection, name: str, columns: dict[str, pa.Array]) -> It
         yield raw
     finally:
         raw.unregister(name)
-
-
-_CLOCK_LEAD_TYPE = "CASE WHEN l.id IS NULL THEN NULL ELSE coalesce(l.lead_type, '') END"  # of a clock joined to its lead ``l``
 
 
 def _ids(arrays: list[pa.Array]) -> pa.Array:

@@ -46,7 +46,7 @@ def default_jobs() -> list[Job]:
 
 def warm_analytics(baton: Baton) -> threading.Thread:
     """Copy the database into the dashboard's mirror (``baton.analytics``) in a thread of its own, at start-up,
-    so the first dashboard page does not wait for it (about a minute per million leads) and timers never do."""
+    so the first dashboard page does not wait for it (30–50 s per million leads) and timers never do."""
     def warm() -> None:
         try:
             with baton.db.read() as conn, baton.analytics().session(conn, baton.clock.now()):

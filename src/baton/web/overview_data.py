@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from baton.analytics.speed import speed_report
 from baton.services.routing_report import Thresholds
 from baton.services.sla import load_sla
-from baton.analytics.speed import speed_report
 from baton.services.users import Role, User
 from baton.store.tables import leads, people, teams
 from baton.web.access import scope_leads
