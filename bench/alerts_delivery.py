@@ -32,7 +32,7 @@ from conditions import machine, median, percentile  # noqa: E402
 
 from baton.bootstrap import open_baton  # noqa: E402
 from baton.notify.fakes import FakeSlack, FakeWebhook, SmtpSink, insert_alert  # noqa: E402
-from baton.services.delivery import Delivery  # noqa: E402
+from baton.services.alerts.delivery import Delivery  # noqa: E402
 from baton.services.worker import Worker  # noqa: E402
 from baton.settings import Settings  # noqa: E402
 from baton.store.db import sqlite_url  # noqa: E402

@@ -37,8 +37,8 @@ from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from baton.bootstrap import Baton, open_baton
-from baton.services.sla import load_sla
-from baton.services.users import Role, create_user
+from baton.services.sla.clocks import load_sla
+from baton.services.people.users import Role, create_user
 from baton.settings import Settings
 from baton.store.db import sqlite_url
 from baton.store.tables import (

@@ -31,7 +31,7 @@ from conditions import machine, median, percentile
 
 from baton.domain.routing.facts import company_key, registrable_domain
 from baton.domain.routing.flow import Router
-from baton.services.routing import lead_facts
+from baton.services.routing.assign import lead_facts
 from baton.testing import InMemoryRoutingPorts
 from baton.workspace.routing_compile import compile_routing
 from baton.workspace.spec import WorkspaceSpec

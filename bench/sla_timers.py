@@ -51,9 +51,9 @@ from conditions import machine, median, percentile
 
 from baton.bootstrap import Baton, open_baton
 from baton.domain.sla import ClockInput, schedule
-from baton.services.sla import ALWAYS_OPEN, load_sla
-from baton.services.sla_timers import fire_due_timers
-from baton.services.versions import activate_version, apply_workspace
+from baton.services.sla.clocks import ALWAYS_OPEN, load_sla
+from baton.services.sla.timers import fire_due_timers
+from baton.services.versions.versions import activate_version, apply_workspace
 from baton.services.worker import Worker, default_jobs
 from baton.settings import Settings
 from baton.store.db import sqlite_url

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from baton.notify.fakes import FakeSlack, FakeWebhook, SmtpSink
-from baton.services.versions import activate_version, apply_workspace
+from baton.services.versions.versions import activate_version, apply_workspace
 from baton.workspace.loader import load_workspace
 from baton.workspace.scaffold import write_template
 

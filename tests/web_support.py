@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
 from baton.api.app import create_app
-from baton.services.users import Role
+from baton.services.people.users import Role
 from baton.store.tables import leads, users
 
 PASSWORD = "correct horse battery"

@@ -10,7 +10,7 @@ from baton.settings import Settings
 from baton.store.db import Database
 
 if TYPE_CHECKING:
-    from baton.analytics import Mirror
+    from baton.reports.mirror import Mirror
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Baton:
     def analytics(self) -> Mirror:
         """The dashboard's DuckDB mirror of this database (made on first use; DuckDB is imported only then)."""
         if self._mirror is None:
-            from baton.analytics import Mirror
+            from baton.reports.mirror import Mirror
             self._mirror = Mirror(self.db.dialect)
         return self._mirror
 

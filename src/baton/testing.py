@@ -19,7 +19,7 @@ from baton.domain.routing.facts import (
 )
 from baton.domain.routing.flow import AccountMatch, Decision, Flow, Router
 from baton.domain.routing.roundrobin import MemberState, sync_members
-from baton.services.routing_ports import ACCOUNT_FIELDS
+from baton.services.routing.ports import ACCOUNT_FIELDS
 from baton.workspace.calendars import build_calendar
 from baton.workspace.routing_compile import PoolConfig, RoutingConfig
 

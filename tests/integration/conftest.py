@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from baton.api.app import create_app
-from baton.services.tokens import create_token
-from baton.services.versions import activate_version, apply_workspace
+from baton.services.people.tokens import create_token
+from baton.services.versions.versions import activate_version, apply_workspace
 from baton.workspace.loader import load_workspace
 from baton.workspace.scaffold import write_template
 from tests.web_support import make_users, seed_leads

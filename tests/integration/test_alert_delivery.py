@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from baton.notify.fakes import insert_alert
-from baton.services.alerts import alert_detail, requeue
-from baton.services.delivery import Delivery
+from baton.services.alerts.outbox import alert_detail, requeue
+from baton.services.alerts.delivery import Delivery
 from baton.store.tables import alert_deliveries, alerts
 from tests.alerts_support import go_live, start_fakes, write_workspace
 

@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, insert, select, update
 
-from baton.analytics import Mirror
-from baton.analytics.sla import sla_counts
-from baton.analytics.speed import speed_report as mirror_speed
-from baton.services.report_scope import ReportScope
-from baton.services.sla_report import sla_report
-from baton.services.speed_report import speed_report
+from baton.reports.mirror import Mirror
+from baton.reports.sla_mirror import sla_counts
+from baton.reports.speed_mirror import speed_report as mirror_speed
+from baton.reports.scope import ReportScope
+from baton.reports.sla import sla_report
+from baton.reports.speed import speed_report
 from baton.services.worker import warm_analytics
-from baton.services.users import Role, User
+from baton.services.people.users import Role, User
 from baton.store.tables import leads, misroutes, routing_decisions, sla_clocks
 from baton.web.filters import parse_filters
 from baton.web.routing_data import routing_view

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from baton.api.app import create_app
-from baton.services.tokens import revoke_token, verify_token
+from baton.services.people.tokens import revoke_token, verify_token
 
 
 def test_healthz_is_open(live):

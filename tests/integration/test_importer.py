@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from baton.services.importer import ImportOptions, import_csv
+from baton.services.records.importer import ImportOptions, import_csv
 from baton.store.tables import leads, people
 
 NY = ZoneInfo("America/New_York")

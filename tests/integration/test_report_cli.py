@@ -14,7 +14,7 @@ import time_machine
 from click.testing import CliRunner, Result
 
 from baton.cli.main import cli
-from baton.services.sla_timers import fire_due_timers
+from baton.services.sla.timers import fire_due_timers
 from tests.integration.test_sla_report import NOW, lead, ny, touch
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from baton.services.versions import activate_version, apply_workspace
+from baton.services.versions.versions import activate_version, apply_workspace
 from baton.store.tables import leads, pool_members, routing_decisions
 from baton.workspace.loader import load_workspace
 
@@ -36,8 +36,8 @@ WORKER = textwrap.dedent("""
     import sys
     from datetime import datetime, timezone
     from baton.store.db import Database
-    from baton.services.intake import Submission, submit
-    from baton.services.records import LEAD
+    from baton.services.records.intake import Submission, submit
+    from baton.services.records.kinds import LEAD
     db = Database(sys.argv[1])
     worker, count = int(sys.argv[2]), int(sys.argv[3])
     for i in range(count):

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from baton.services.intake import Submission, submit
-from baton.services.records import LEAD
+from baton.services.records.intake import Submission, submit
+from baton.services.records.kinds import LEAD
 from baton.store.tables import pool_members, routing_decisions
 
 LEAD_BODY = {"email": "jo@initech.com", "company": "Initech", "region": "NA"}
@@ -153,8 +153,8 @@ def test_batch_routing_in_one_transaction_counts_capacity(live):
     with live.db.write() as conn:
         conn.execute(pool_members.delete())
         conn.commit()
-    from baton.services.people import patch_person
-    from baton.services.payloads import PersonPatch
+    from baton.services.people.directory import patch_person
+    from baton.services.records.payloads import PersonPatch
 
     with live.db.write() as conn:
         patch_person(conn, "priya-nair", PersonPatch(max_open=2), "t", live.clock.now())

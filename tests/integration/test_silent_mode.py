@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from baton.services.events import EventFilter, list_events
-from baton.services.silent import SilentModeError, set_silent, silent_status
-from baton.services.versions import list_versions
+from baton.services.alerts.silent import SilentModeError, set_silent, silent_status
+from baton.services.versions.versions import list_versions
 from baton.store.tables import workspace_versions
 from tests.alerts_support import go_live, start_fakes, write_workspace
 

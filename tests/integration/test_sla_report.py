@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from baton.services.jsonable import jsonable
-from baton.services.sla_timers import fire_due_timers
+from baton.services.sla.timers import fire_due_timers
 from baton.store.tables import events
 from baton.workspace.calendars import build_calendar
 from baton.workspace.loader import load_workspace

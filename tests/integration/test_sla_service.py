@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from baton.services.sla_timers import fire_due_timers
+from baton.services.sla.timers import fire_due_timers
 from baton.store.tables import alerts, sla_clocks, timers
 
 NY = ZoneInfo("America/New_York")
@@ -181,7 +181,7 @@ def test_lead_types_without_a_rule_are_not_timed(api, live, clock):
 
 
 def test_a_new_version_re_times_open_clocks(api, live, clock, workspace_dir):
-    from baton.services.versions import activate_version, apply_workspace
+    from baton.services.versions.versions import activate_version, apply_workspace
     from baton.workspace.loader import load_workspace
 
     lead = arrive(api, clock, ny(2026, 11, 2, 10, 0))
@@ -209,7 +209,7 @@ def test_the_lead_shows_its_sla_clock_next_deadline_and_speed_to_lead(api, live,
 
 
 def test_the_timeline_tells_the_lead_story_in_order(api, live, clock):
-    from baton.services.timeline import lead_timeline
+    from baton.services.records.timeline import lead_timeline
 
     lead = arrive(api, clock, ny(2026, 11, 2, 10, 0))
     run_worker(live, clock, ny(2026, 11, 2, 10, 16))

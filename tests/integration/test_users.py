@@ -6,9 +6,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
-from baton.services import users as users_service
+from baton.services.people import users as users_service
 from baton.services.events import EventFilter, list_events
-from baton.services.users import (
+from baton.services.people.users import (
     Role,
     UserError,
     authenticate,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from baton.services.versions import (
+from baton.services.versions.versions import (
     VersionError,
     activate_version,
     apply_workspace,

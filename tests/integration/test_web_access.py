@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from baton.services.users import disable_user
+from baton.services.people.users import disable_user
 from baton.web.secret import SecretKeyError, session_secret
 from tests.web_support import (
     TEAMS,

@@ -6,7 +6,7 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from baton.services.sla_timers import fire_due_timers
+from baton.services.sla.timers import fire_due_timers
 from tests.web_support import client_for, make_users
 
 NY = ZoneInfo("America/New_York")

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import insert, select
 
 from baton.services.events import EventFilter, list_events
-from baton.services.people import add_out_of_office
-from baton.services.versions import activate_version, apply_workspace
+from baton.services.people.directory import add_out_of_office
+from baton.services.versions.versions import activate_version, apply_workspace
 from baton.store.tables import out_of_office, scenario_runs
 from baton.workspace.loader import load_workspace
 from tests.web_support import client_for, lead_ids_of, total_of

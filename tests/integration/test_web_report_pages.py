@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert, select
 
-from baton.services.outages import declare_outage
-from baton.services.people import add_out_of_office
-from baton.services.sla_timers import fire_due_timers
+from baton.services.sla.outages import declare_outage
+from baton.services.people.directory import add_out_of_office
+from baton.services.sla.timers import fire_due_timers
 from baton.store.tables import events, leads, routing_decisions
 from tests.web_support import TEAMS, client_for, lead_ids_of, total_of
 

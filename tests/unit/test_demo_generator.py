@@ -15,7 +15,7 @@ from baton.demo.generator import (
     demo_records,
     write_demo_workspace,
 )
-from baton.services.payloads import AccountIn, ActivityIn, LeadIn, OpportunityIn
+from baton.services.records.payloads import AccountIn, ActivityIn, LeadIn, OpportunityIn
 from baton.workspace.loader import load_workspace
 
 NOW = datetime(2026, 11, 22, 15, 45, 12, tzinfo=UTC)

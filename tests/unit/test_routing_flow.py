@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from baton.domain.routing.flow import Decision
-from baton.services.routing import lead_facts
+from baton.services.routing.assign import lead_facts
 from baton.testing import InMemoryRoutingPorts
 from baton.workspace.routing_compile import RoutingConfig, compile_routing
 from baton.workspace.spec import WorkspaceSpec

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from baton.services.users import Role, User
+from baton.services.people.users import Role, User
 from baton.web.charts import Chart, Series
 from baton.web.pages import MANAGERS, Page, PageRegistry
 from baton.web.routes.signin import safe_next

@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import AwareDatetime
 
 from baton.api.deps import Admin, BatonDep, Read, actor_of
-from baton.services.alerts import STATES, AlertFilter, alert_detail, list_alerts, requeue
+from baton.services.alerts.outbox import STATES, AlertFilter, alert_detail, list_alerts, requeue
 from baton.services.jsonable import jsonable
-from baton.services.silent import silent_status
+from baton.services.alerts.silent import silent_status
 
 router = APIRouter(prefix="/v1/alerts", tags=["Alerts"])
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
-from baton.services.intake import MAX_BATCH
+from baton.services.records.intake import MAX_BATCH
 
 
 async def json_body(request: Request) -> Any:

@@ -7,7 +7,7 @@ from typing import Annotated, Callable
 from fastapi import Depends, HTTPException, Request
 
 from baton.bootstrap import Baton
-from baton.services.tokens import TokenInfo, verify_token
+from baton.services.people.tokens import TokenInfo, verify_token
 
 
 def get_baton(request: Request) -> Baton:

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from baton.services.intake import MAX_BATCH
+from baton.services.records.intake import MAX_BATCH
 
 REF = "#/components/schemas/{model}"
 _documented: dict[str, type[BaseModel]] = {}

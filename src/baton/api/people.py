@@ -15,8 +15,8 @@ from baton.api.deps import Admin, BatonDep, Read, actor_of
 from baton.api.openapi import batch_body
 from baton.services.jsonable import jsonable
 from baton.services.outcomes import Rejected, errors_from_validation
-from baton.services.payloads import PersonIn, PersonPatch
-from baton.services.people import create_person, patch_person, person_view
+from baton.services.records.payloads import PersonIn, PersonPatch
+from baton.services.people.directory import create_person, patch_person, person_view
 from baton.store.tables import people
 
 router = APIRouter(prefix="/v1/people", tags=["People"])

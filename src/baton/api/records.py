@@ -12,13 +12,13 @@ from pydantic import BaseModel, ValidationError
 from baton.api.body import json_body, split_batch
 from baton.api.deps import BatonDep, Ingest, Read, actor_of
 from baton.api.openapi import batch_body
-from baton.services.idempotency import IdempotencyConflict
-from baton.services.intake import Submission, SubmissionResult, submit
+from baton.services.records.idempotency import IdempotencyConflict
+from baton.services.records.intake import Submission, SubmissionResult, submit
 from baton.services.outcomes import Rejected, errors_from_validation
-from baton.services.payloads import AccountPatch, LeadPatch, OpportunityPatch
-from baton.services.records import KINDS, RecordKind
-from baton.services.updates import patch_record
-from baton.services.views import record_view
+from baton.services.records.payloads import AccountPatch, LeadPatch, OpportunityPatch
+from baton.services.records.kinds import KINDS, RecordKind
+from baton.services.records.updates import patch_record
+from baton.services.records.views import record_view
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 PATHS = {"lead": "leads", "account": "accounts", "opportunity": "opportunities", "activity": "activities"}

@@ -17,10 +17,10 @@ from pydantic import (
 
 from baton.api.deps import Admin, BatonDep, Read, actor_of
 from baton.services.jsonable import jsonable
-from baton.services.outages import declare_outage, list_outages
-from baton.services.report_scope import ReportScope, scope_of
-from baton.services.sla_report import open_clocks, sla_report
-from baton.services.speed_report import speed_report
+from baton.services.sla.outages import declare_outage, list_outages
+from baton.reports.scope import ReportScope, scope_of
+from baton.reports.sla import open_clocks, sla_report
+from baton.reports.speed import speed_report
 
 router = APIRouter(prefix="/v1", tags=["Reports"])
 

@@ -9,11 +9,11 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from baton.api.deps import Admin, BatonDep, Ingest, Read, actor_of
-from baton.services.departure import DepartureError, reroute_departed
+from baton.services.routing.departure import DepartureError, reroute_departed
 from baton.services.jsonable import jsonable
 from baton.services.outcomes import Rejected
-from baton.services.routing_report import routing_report
-from baton.services.traces import flag_misroute, lead_trace
+from baton.reports.routing import routing_report
+from baton.services.routing.traces import flag_misroute, lead_trace
 
 router = APIRouter(prefix="/v1", tags=["Routing"])
 

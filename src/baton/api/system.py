@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from baton.api.deps import BatonDep, Read
 from baton.services.jsonable import jsonable
-from baton.services.versions import VersionError, get_version, list_versions
+from baton.services.versions.versions import VersionError, get_version, list_versions
 from baton.store.tables import worker_heartbeats
 
 router = APIRouter()

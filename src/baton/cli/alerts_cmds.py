@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from baton.cli.main import CliContext, author_name
-from baton.services.alerts import STATES, AlertFilter, alert_detail, list_alerts, requeue
+from baton.services.alerts.outbox import STATES, AlertFilter, alert_detail, list_alerts, requeue
 from baton.services.jsonable import jsonable
 
 pass_ctx = click.make_pass_decorator(CliContext)
@@ -72,7 +72,7 @@ def retry(ctx: CliContext, alert_id: int) -> None:
 @pass_ctx
 def silent(ctx: CliContext, switch: str | None, force: bool) -> None:
     """Show silent mode, or switch it ON/OFF (edits baton.yaml and activates it as a new version)."""
-    from baton.services.silent import SilentModeError, business_days, set_silent, silent_status
+    from baton.services.alerts.silent import SilentModeError, business_days, set_silent, silent_status
     from baton.workspace.problems import WorkspaceError
 
     baton = ctx.open()
@@ -103,7 +103,7 @@ def silent(ctx: CliContext, switch: str | None, force: bool) -> None:
 @pass_ctx
 def deliver(ctx: CliContext, max_rounds: int) -> None:
     """Deliver what is due now, round after round until nothing is left (serve does this in the background)."""
-    from baton.services.delivery import Delivery
+    from baton.services.alerts.delivery import Delivery
 
     baton = ctx.open()
     job, total = Delivery(), 0

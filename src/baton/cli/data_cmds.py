@@ -9,11 +9,11 @@ import click
 from rich.progress import Progress
 
 from baton.cli.main import CliContext, author_name
-from baton.services.csvdates import parse_crm_datetime
-from baton.services.importer import ImportOptions, import_csv
-from baton.services.people import add_out_of_office, person_view, set_out_of_office
-from baton.services.tokens import SCOPES, create_token, list_tokens, revoke_token
-from baton.services.versions import active_version
+from baton.services.records.csvdates import parse_crm_datetime
+from baton.services.records.importer import ImportOptions, import_csv
+from baton.services.people.directory import add_out_of_office, person_view, set_out_of_office
+from baton.services.people.tokens import SCOPES, create_token, list_tokens, revoke_token
+from baton.services.versions.versions import active_version
 from baton.workspace.loader import load_workspace
 from baton.workspace.problems import WorkspaceError
 

@@ -15,12 +15,12 @@ import click
 from baton.cli.data_cmds import workspace_zone
 from baton.cli.main import CliContext, author_name
 from baton.cli.routing_cmds import report
-from baton.services.csvdates import parse_crm_datetime
+from baton.services.records.csvdates import parse_crm_datetime
 from baton.services.jsonable import jsonable
-from baton.services.outages import declare_outage, list_outages
-from baton.services.report_scope import ReportScope, scope_of
-from baton.services.sla_report import open_clocks, sla_report
-from baton.services.speed_report import MEASURES, RATINGS, speed_report
+from baton.services.sla.outages import declare_outage, list_outages
+from baton.reports.scope import ReportScope, scope_of
+from baton.reports.sla import open_clocks, sla_report
+from baton.reports.speed import MEASURES, RATINGS, speed_report
 
 pass_ctx = click.make_pass_decorator(CliContext)
 

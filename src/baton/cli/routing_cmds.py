@@ -12,15 +12,15 @@ import click
 from baton.cli.data_cmds import workspace_zone
 from baton.cli.main import CliContext, author_name
 from baton.domain.routing.explain import outcome_words
-from baton.services.csvdates import parse_crm_datetime
-from baton.services.departure import DepartureError, reroute_departed
-from baton.services.dryrun import NoRouting, dry_route, open_dry_run
-from baton.services.importer import ImportOptions, row_to_payload
+from baton.services.records.csvdates import parse_crm_datetime
+from baton.services.routing.departure import DepartureError, reroute_departed
+from baton.services.routing.dryrun import NoRouting, dry_route, open_dry_run
+from baton.services.records.importer import ImportOptions, row_to_payload
 from baton.services.jsonable import jsonable
-from baton.services.records import LEAD
-from baton.services.routing_report import routing_report
-from baton.services.scenarios import run_scenarios
-from baton.services.traces import lead_trace
+from baton.services.records.kinds import LEAD
+from baton.reports.routing import routing_report
+from baton.services.routing.scenarios import run_scenarios
+from baton.services.routing.traces import lead_trace
 
 pass_ctx = click.make_pass_decorator(CliContext)
 

@@ -10,7 +10,7 @@ from rich.progress import Progress
 
 from baton.bootstrap import Baton
 from baton.cli.main import CliContext
-from baton.services.tokens import create_token
+from baton.services.people.tokens import create_token
 from baton.settings import DEFAULT_PORT, Settings
 
 pass_ctx = click.make_pass_decorator(CliContext)
@@ -45,7 +45,7 @@ def serve(ctx: CliContext, host: str, port: int, no_worker: bool) -> None:
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
     """Create a demo company in DIRECTORY (default ./baton-demo), load it, and serve it."""
-    from baton.services.demo_load import demo_loaded, ensure_demo_workspace, load_demo
+    from baton.demo.load import demo_loaded, ensure_demo_workspace, load_demo
 
     started = time.monotonic()
     directory.mkdir(parents=True, exist_ok=True)
@@ -88,7 +88,7 @@ def _demo_users(baton: Baton, directory: Path) -> str:
     .baton/demo-credentials (mode 0600) so every `baton demo` run can print it."""
     import secrets
 
-    from baton.services.users import Role, UserError, create_user
+    from baton.services.people.users import Role, UserError, create_user
 
     stored = directory / ".baton" / "demo-credentials"
     if stored.exists():

@@ -7,7 +7,7 @@ import sys
 import click
 
 from baton.cli.main import CliContext, author_name
-from baton.services.users import (
+from baton.services.people.users import (
     MIN_PASSWORD_LENGTH,
     Role,
     UserError,

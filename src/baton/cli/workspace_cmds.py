@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from baton.cli.main import CliContext, author_name
-from baton.services.versions import (
+from baton.services.versions.versions import (
     VersionError,
     activate_version,
     apply_workspace,

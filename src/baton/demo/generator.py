@@ -3,7 +3,7 @@
 
 Pure: no clock, no network, no database. The caller passes ``now``; one seed
 always gives the same records. Payloads are JSON-ready dicts for the models in
-``baton.services.payloads``.
+``baton.services.records.payloads``.
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
 
 def default_jobs() -> list[Job]:
     """The jobs `baton serve` runs, in order each round: liveness, SLA timers, alert delivery."""
-    from baton.services.delivery import Delivery
-    from baton.services.sla_timers import fire_due_timers
+    from baton.services.alerts.delivery import Delivery
+    from baton.services.sla.timers import fire_due_timers
 
     return [heartbeat, fire_due_timers, Delivery()]
 
@@ -84,7 +84,7 @@ class Worker:
     def _idle_wait(self) -> float:
         """Sleep until the next SLA timer falls due, at most ``idle_seconds``: a miss is
         recorded moments after its deadline, not up to a whole polling interval later."""
-        from baton.services.sla_timers import next_due_at
+        from baton.services.sla.timers import next_due_at
 
         try:
             due = next_due_at(self.baton)

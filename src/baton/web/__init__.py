@@ -6,7 +6,7 @@ see), ``Chart``/``Series`` (chart + table + CSV from one value), ``Page`` (the
 navigation registry), ``page()`` (render, htmx fragment or CSV).
 """
 
-from baton.web.access import scope_leads, scope_people
+from baton.services.people.access import scope_leads, scope_people
 from baton.web.app import SECTIONS, install_web
 from baton.web.auth import (
     FiltersDep,

@@ -19,7 +19,7 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 
 from baton.api.deps import BatonDep
-from baton.services.users import User, get_user
+from baton.services.people.users import User, get_user
 from baton.store.tables import people
 from baton.web.filters import FilterError, Filters, parse_filters
 from baton.web.zones import resolve_zone, workspace_zone_name

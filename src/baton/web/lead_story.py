@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from baton.services.lead_view import sla_block, speed_block
-from baton.services.timeline import lead_timeline
-from baton.services.traces import lead_trace
+from baton.services.sla.lead_view import sla_block, speed_block
+from baton.services.records.timeline import lead_timeline
+from baton.services.routing.traces import lead_trace
 from baton.store.tables import alerts
 
 

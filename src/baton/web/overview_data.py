@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from baton.analytics.speed import speed_report
-from baton.services.routing_report import Thresholds
-from baton.services.sla import load_sla
-from baton.services.users import Role, User
+from baton.reports.speed_mirror import speed_report
+from baton.reports.routing import Thresholds
+from baton.services.sla.clocks import load_sla
+from baton.services.people.users import Role, User
 from baton.store.tables import leads, people, teams
-from baton.web.access import scope_leads
+from baton.services.people.access import scope_leads
 from baton.web.filters import Filters
 from baton.web.reports import percent, viewer_scope
 from baton.web.routing_data import routing_view

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from baton.services.users import Role, User
+from baton.services.people.users import Role, User
 
 EVERYONE = frozenset(Role)
 MANAGERS = frozenset({Role.ADMIN, Role.MANAGER})

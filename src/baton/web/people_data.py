@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
-from baton.services.routing_ports import OPEN_STATUSES
-from baton.services.users import Role, User
+from baton.services.routing.ports import OPEN_STATUSES
+from baton.services.people.users import Role, User
 from baton.store.tables import leads, out_of_office, people, teams
-from baton.web.access import scope_leads, scope_people
+from baton.services.people.access import scope_leads, scope_people
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from baton.services.report_scope import ReportScope
-from baton.services.users import User
+from baton.reports.scope import ReportScope
+from baton.services.people.users import User
 from baton.store.tables import leads
-from baton.web.access import scope_leads
+from baton.services.people.access import scope_leads
 from baton.web.filters import Filters
 
 

@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
-from baton.analytics.mirror import mirrored, run
-from baton.services.routing import load_routing
-from baton.services.routing_report import Thresholds
-from baton.services.users import User
+from baton.reports.mirror import mirrored, run
+from baton.services.routing.assign import load_routing
+from baton.reports.routing import Thresholds
+from baton.services.people.users import User
 from baton.store.tables import leads, misroutes, out_of_office, people, routing_decisions
-from baton.web.access import scope_leads, scope_people
+from baton.services.people.access import scope_leads, scope_people
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, false, or_, select
 
-from baton.services.sla_report import APPROACHING, BANDS, threshold_seconds
+from baton.reports.sla import APPROACHING, BANDS, threshold_seconds
 from baton.store.tables import leads, people, sla_clocks
 from baton.web.filters import Filters
 

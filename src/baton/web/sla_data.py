@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from baton.analytics.sla import sla_counts
-from baton.services.sla_report import APPROACHING, open_clocks
-from baton.services.users import User
+from baton.reports.sla_mirror import sla_counts
+from baton.reports.sla import APPROACHING, open_clocks
+from baton.services.people.users import User
 from baton.store.tables import people, teams
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from baton.domain.speed import Rating
-from baton.analytics.speed import speed_report
-from baton.services.speed_report import PLAYBOOK_BANDS
-from baton.services.users import User
+from baton.reports.speed_mirror import speed_report
+from baton.reports.speed import PLAYBOOK_BANDS
+from baton.services.people.users import User
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters
 from baton.web.reports import (

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from baton.services.silent import SilentStatus, business_days, silent_status
-from baton.services.versions import diff_versions, list_versions
+from baton.services.alerts.silent import SilentStatus, business_days, silent_status
+from baton.services.versions.versions import diff_versions, list_versions
 from baton.store.tables import scenario_runs
 
 

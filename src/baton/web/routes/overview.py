@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from baton.api.deps import BatonDep
-from baton.services.sla_report import APPROACHING
+from baton.reports.sla import APPROACHING
 from baton.web.auth import FiltersDep, ViewerDep, page_guard
 from baton.web.overview_data import overview_view
 from baton.web.pages import Page

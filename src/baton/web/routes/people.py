@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection, select
 
 from baton.api.deps import BatonDep
-from baton.services.people import add_out_of_office, remove_out_of_office
+from baton.services.people.directory import add_out_of_office, remove_out_of_office
 from baton.store.tables import out_of_office, people
-from baton.web.access import may_set_out_of_office, scope_people
+from baton.services.people.access import may_set_out_of_office, scope_people
 from baton.web.auth import (
     FiltersDep,
     Viewer,

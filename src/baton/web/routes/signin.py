@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from baton.api.deps import BatonDep
-from baton.services.users import authenticate
+from baton.services.people.users import authenticate
 from baton.web.auth import (
     SESSION_USER,
     ViewerDep,

@@ -1,0 +1,112 @@
+"""Use case: records arrive (API, batch, CSV import) and are stored, once.
+
+One write transaction per submission: every valid item is stored, every
+invalid one is reported by index, and nothing valid is lost. An item whose
+(source_system, external_id) is already stored comes back as ``existing``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, insert
+from sqlalchemy.exc import IntegrityError
+
+from baton.services.events import record_event
+from baton.services.records.idempotency import StoredResponse, remember, replay, request_hash
+from baton.services.outcomes import (
+    FieldError,
+    ItemResult,
+    Rejected,
+    errors_from_validation,
+)
+from baton.services.records.kinds import RecordKind, build_row
+from baton.services.records.references import find_by_external_id
+from baton.store.db import Database
+
+MAX_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Submission:
+    kind: RecordKind
+    items: list[Any]
+    actor: str
+    strict: bool = True  # JSON from the API: no lax coercion; CSV cells: lenient
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    results: list[ItemResult]
+    replayed: StoredResponse | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+
+def submit(db: Database, sub: Submission, now: datetime) -> SubmissionResult:
+    """Store a submission; retried once if a concurrent writer stored the same record first."""
+    for attempt in (1, 2):
+        try:
+            with db.write() as conn:
+                result = _submit(conn, sub, now)
+                conn.commit()
+                return result
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _submit(conn: Connection, sub: Submission, now: datetime) -> SubmissionResult:
+    body_hash = request_hash(sub.items)
+    scope = f"{sub.kind.entity}:{sub.actor}"
+    if sub.idempotency_key:
+        stored = replay(conn, scope, sub.idempotency_key, body_hash)
+        if stored is not None:
+            return SubmissionResult([], replayed=stored)
+    seen: dict[tuple[str, str], int] = {}
+    scratch: dict[str, Any] = {}  # shared by the after-insert hooks of this submission (e.g. routing state)
+    results = [_store_one(conn, sub, i, item, seen, scratch, now) for i, item in enumerate(sub.items)]
+    if sub.idempotency_key:
+        remember(conn, scope, sub.idempotency_key, body_hash, StoredResponse(201, [r.as_dict() for r in results]), now)
+    return SubmissionResult(results)
+
+
+def validate_item(kind: RecordKind, item: Any, strict: bool):
+    """The payload model, or the list of what is wrong with it."""
+    try:
+        if strict:
+            return kind.payload.model_validate_json(json.dumps(item), strict=True)
+        return kind.payload.model_validate(item)
+    except ValidationError as exc:
+        return errors_from_validation(exc)
+
+
+def _store_one(conn: Connection, sub: Submission, index: int, raw: Any, seen: dict, scratch: dict, now: datetime) -> ItemResult:
+    kind = sub.kind
+    if not isinstance(raw, dict):
+        return ItemResult(index, "rejected", errors=[FieldError((), f"each {kind.entity} must be a JSON object", "type_error")])
+    item = validate_item(kind, raw, sub.strict)
+    if isinstance(item, list):
+        return ItemResult(index, "rejected", errors=item)
+    natural = (item.source_system, item.external_id)
+    if item.external_id is not None:
+        existing = seen.get(natural) or find_by_external_id(conn, kind.table, *natural)
+        if existing is not None:
+            return ItemResult(index, "existing", id=existing)
+    try:
+        row = build_row(conn, kind, item, now)  # reads only: a rejection leaves nothing behind
+    except Rejected as exc:
+        return ItemResult(index, "rejected", errors=exc.errors)
+    record_id = conn.execute(insert(kind.table).returning(kind.table.c.id), row).scalar_one()  # params apart: the statement is cached
+    record_event(conn, at=now, actor=sub.actor, kind=f"{kind.entity}.created", entity=kind.entity, entity_id=record_id, payload=row)
+    warnings = [w for hook in kind.after_insert for w in hook(conn, record_id, row, now, sub.actor, scratch)]  # e.g. routing
+    if item.external_id is not None:
+        seen[natural] = record_id
+    return ItemResult(index, "created", id=record_id, warnings=warnings)
