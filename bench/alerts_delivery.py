@@ -28,26 +28,32 @@ from sqlalchemy import create_engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conditions import machine, median, percentile  # noqa: E402
+from conditions import machine, median, percentile
 
-from baton.bootstrap import open_baton  # noqa: E402
-from baton.notify.fakes import FakeSlack, FakeWebhook, SmtpSink, insert_alert  # noqa: E402
-from baton.services.alerts.delivery import Delivery  # noqa: E402
-from baton.services.worker import Worker  # noqa: E402
-from baton.settings import Settings  # noqa: E402
-from baton.store.db import sqlite_url  # noqa: E402
-from baton.store.tables import alerts  # noqa: E402
-from tests.alerts_support import ENV, SLACK_TOKEN, WEBHOOK_SECRET, Fakes, go_live, write_workspace  # noqa: E402
+from baton.bootstrap import open_baton
+from baton.notify.fakes import FakeSlack, FakeWebhook, SmtpSink, insert_alert
+from baton.services.alerts.delivery import Delivery
+from baton.services.worker import Worker
+from baton.settings import Settings
+from baton.store.db import sqlite_url
+from baton.store.tables import alerts
+from tests.alerts_support import ENV, SLACK_TOKEN, WEBHOOK_SECRET, Fakes, go_live, write_workspace
 
 PEOPLE = ["sam-ortiz", "priya-nair", "maria-chen", "lukas-weber", "emma-schulz"]
 KINDS = {"sla.miss": "slack", "sla.notice": "email", "sla.escalation": "hook"}
 CREATED: list = []
-ROUTES = "  routes:\n" + "".join(f"    - kinds: ['{k}']\n      channels: [{c}]\n" for k, c in KINDS.items())
+ROUTES = "  routes:\n" + "".join(
+    f"    - kinds: ['{k}']\n      channels: [{c}]\n" for k, c in KINDS.items()
+)
 
 
 def fresh(tmp: Path, run: int, fakes: Fakes, admin_url: str | None):
     ws = write_workspace(tmp / f"ws{run}", fakes.alerts_yaml("  bursts: null\n", ROUTES))
-    db = postgres_database(admin_url, f"baton_bench_alerts_{os.getpid()}_{run}") if admin_url else sqlite_url(ws / ".baton" / "baton.db")
+    db = (
+        postgres_database(admin_url, f"baton_bench_alerts_{os.getpid()}_{run}")
+        if admin_url
+        else sqlite_url(ws / ".baton" / "baton.db")
+    )
     baton = open_baton(Settings(workspace=ws, database_url=db, public_url="http://127.0.0.1:8700"))
     go_live(baton, ws)
     return baton
@@ -73,13 +79,22 @@ def add(baton, n: int, start: int) -> None:
     kinds = list(KINDS)
     with baton.db.write() as conn:
         for i in range(start, start + n):
-            insert_alert(conn, datetime.now(UTC), PEOPLE[i % len(PEOPLE)], key=f"bench-{i}", kind=kinds[i % 3], created_at=datetime.now(UTC))
+            insert_alert(
+                conn,
+                datetime.now(UTC),
+                PEOPLE[i % len(PEOPLE)],
+                key=f"bench-{i}",
+                kind=kinds[i % 3],
+                created_at=datetime.now(UTC),
+            )
         conn.commit()
 
 
 def sent(baton) -> int:
     with baton.db.read() as conn:
-        return conn.execute(select(func.count()).select_from(alerts).where(alerts.c.state == "sent")).scalar_one()
+        return conn.execute(
+            select(func.count()).select_from(alerts).where(alerts.c.state == "sent")
+        ).scalar_one()
 
 
 def throughput(baton, n: int) -> float:
@@ -105,7 +120,9 @@ def latency(baton, rate: float, seconds: float) -> list[float]:
         time.sleep(0.05)
     worker.stop()
     with baton.db.read() as conn:
-        rows = conn.execute(select(alerts.c.created_at, alerts.c.sent_at).where(alerts.c.state == "sent")).all()
+        rows = conn.execute(
+            select(alerts.c.created_at, alerts.c.sent_at).where(alerts.c.state == "sent")
+        ).all()
     return [(r.sent_at - r.created_at).total_seconds() for r in rows]
 
 
@@ -115,11 +132,22 @@ def floor(fakes: Fakes) -> float:
     from baton.notify.slack import SlackNotifier
     from baton.notify.webhook import WebhookNotifier
 
-    alert = {"id": 1, "kind": "sla.miss", "idempotency_key": "floor", "recipient_id": "sam", "content": {"lead": {"name": "x"}}}
+    alert = {
+        "id": 1,
+        "kind": "sla.miss",
+        "idempotency_key": "floor",
+        "recipient_id": "sam",
+        "content": {"lead": {"name": "x"}},
+    }
     message = Renderer().render(alert, {"id": "sam", "name": "Sam"})
-    notifiers = [(SlackNotifier(SLACK_TOKEN, base_url=fakes.slack.base_url), "U01SAMOR"),
-                 (EmailNotifier("127.0.0.1", fakes.smtp.port, sender="b@acme.example", security="none"), "sam@acme.example"),
-                 (WebhookNotifier(fakes.hook.url, WEBHOOK_SECRET), fakes.hook.url)]
+    notifiers = [
+        (SlackNotifier(SLACK_TOKEN, base_url=fakes.slack.base_url), "U01SAMOR"),
+        (
+            EmailNotifier("127.0.0.1", fakes.smtp.port, sender="b@acme.example", security="none"),
+            "sam@acme.example",
+        ),
+        (WebhookNotifier(fakes.hook.url, WEBHOOK_SECRET), fakes.hook.url),
+    ]
     started, count = time.perf_counter(), 0
     for _ in range(50):
         for notifier, address in notifiers:
@@ -134,13 +162,23 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=1500)
     parser.add_argument("--rate", type=float, default=40.0)
     parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--postgres", nargs="?", const="postgresql+psycopg://postgres@127.0.0.1:5432/test", default=None,
-                        help="run on PostgreSQL (admin URL; default: a SQLite file per run)")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        default=None,
+        help="run on PostgreSQL (admin URL; default: a SQLite file per run)",
+    )
     args = parser.parse_args()
     os.environ.update(ENV)
     print(machine())
     rates, floors, lat = [], [], []
-    with tempfile.TemporaryDirectory() as tmp, FakeSlack(SLACK_TOKEN) as slack, SmtpSink() as smtp, FakeWebhook(WEBHOOK_SECRET) as hook:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        FakeSlack(SLACK_TOKEN) as slack,
+        SmtpSink() as smtp,
+        FakeWebhook(WEBHOOK_SECRET) as hook,
+    ):
         fakes = Fakes(slack, smtp, hook)
         for run in range(args.runs):
             floors.append(floor(fakes))
@@ -152,12 +190,18 @@ def main() -> None:
             baton.close()
         drop_databases()
     dialect = "PostgreSQL" if args.postgres else "SQLite (WAL)"
-    print(f"runs: {args.runs}; {args.alerts} alerts per drain (1/3 Slack, 1/3 email, 1/3 webhook); {dialect}; default delivery settings (concurrency 8, batch 64)")
+    print(
+        f"runs: {args.runs}; {args.alerts} alerts per drain (1/3 Slack, 1/3 email, 1/3 webhook); {dialect}; default delivery settings (concurrency 8, batch 64)"
+    )
     print(f"baseline: one message at a time straight to the fakes  {median(floors):7,.0f} msg/s")
-    print(f"drain: alerts delivered and recorded                    {median(rates):7,.0f} alerts/s  (runs: {', '.join(f'{r:,.0f}' for r in rates)})")
+    print(
+        f"drain: alerts delivered and recorded                    {median(rates):7,.0f} alerts/s  (runs: {', '.join(f'{r:,.0f}' for r in rates)})"
+    )
     p50s, p99s = [percentile(x, 50) for x in lat], [percentile(x, 99) for x in lat]
-    print(f"creation → delivery at {args.rate:g} alerts/s for {args.seconds:g} s, worker idle sleep 1 s: "
-          f"p50 {median(p50s) * 1000:,.0f} ms  p99 {median(p99s) * 1000:,.0f} ms (median of runs)")
+    print(
+        f"creation → delivery at {args.rate:g} alerts/s for {args.seconds:g} s, worker idle sleep 1 s: "
+        f"p50 {median(p50s) * 1000:,.0f} ms  p99 {median(p99s) * 1000:,.0f} ms (median of runs)"
+    )
 
 
 if __name__ == "__main__":

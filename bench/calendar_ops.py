@@ -17,9 +17,9 @@ from importlib.metadata import version
 from zoneinfo import ZoneInfo
 
 import holidays
+from conditions import machine
 
 from baton.domain.calendar import BusinessCalendar, HolidaySet
-from conditions import machine
 
 CASES, RUNS, SAMPLE, SEED = 3000, 5, 20, 2026
 NY = ZoneInfo("America/New_York")
@@ -52,10 +52,16 @@ def peer():
     import pytz
 
     tz = pytz.timezone("America/New_York")
-    rules = btd.Rules([btd.WorkDayRule(time(9), time(17), [0, 1, 2, 3, 4], tz=tz),
-                       btd.HolidayRule(US_HOLIDAYS, tz=tz)])
-    return (lambda a, d: a + btd.BusinessTimeDelta(rules, timedelta=d),
-            lambda a, b: rules.difference(a, b).timedelta)
+    rules = btd.Rules(
+        [
+            btd.WorkDayRule(time(9), time(17), [0, 1, 2, 3, 4], tz=tz),
+            btd.HolidayRule(US_HOLIDAYS, tz=tz),
+        ]
+    )
+    return (
+        lambda a, d: a + btd.BusinessTimeDelta(rules, timedelta=d),
+        lambda a, b: rules.difference(a, b).timedelta,
+    )
 
 
 def ops_per_second(fn, args) -> float:
@@ -99,9 +105,11 @@ def judge(name, args, our_fn, peer_fn, walk_fn) -> str:
     sample = random.Random(SEED).sample(pool, min(SAMPLE, len(pool)))
     ours_right = sum(our_fn(*a) == walk_fn(*a) for a in sample)
     peer_right = sum(peer_fn(*a) == walk_fn(*a) for a in sample)
-    line = (f"{name}: businesstimedelta disagrees with baton on {len(differ)}/{len(args)} cases; "
-            f"minute walk on {len(sample)} {what}: baton right {ours_right}, "
-            f"businesstimedelta right {peer_right}")
+    line = (
+        f"{name}: businesstimedelta disagrees with baton on {len(differ)}/{len(args)} cases; "
+        f"minute walk on {len(sample)} {what}: baton right {ours_right}, "
+        f"businesstimedelta right {peer_right}"
+    )
     if differ:
         a = sample[0]
         line += f"\n  e.g. {name}{tuple(str(x) for x in a)}: baton {our_fn(*a)}, peer {peer_fn(*a)}, walk {walk_fn(*a)}"
@@ -112,10 +120,14 @@ def edge_probes(cal: BusinessCalendar, peer_between) -> list[str]:
     """Inputs outside the minute-aligned case set, where the libraries' contracts differ."""
     a = datetime(2026, 2, 10, 14, 0, 0, 1, tzinfo=UTC)  # 09:00:00.000001 in New York
     b, c = datetime(2026, 2, 10, 15, tzinfo=UTC), datetime(2026, 2, 9, 15, tzinfo=UTC)
-    sub_second = (f"edge: between(09:00:00.000001, 10:00) baton {show(cal.between(a, b))}, "
-                  f"businesstimedelta {show(peer_between(a, b))} (drops sub-second time)")
-    reversed_ = (f"edge: between(later, earlier) baton {show(cal.between(b, c))}, "
-                 f"businesstimedelta {show(peer_between(b, c))} (unsigned)")
+    sub_second = (
+        f"edge: between(09:00:00.000001, 10:00) baton {show(cal.between(a, b))}, "
+        f"businesstimedelta {show(peer_between(a, b))} (drops sub-second time)"
+    )
+    reversed_ = (
+        f"edge: between(later, earlier) baton {show(cal.between(b, c))}, "
+        f"businesstimedelta {show(peer_between(b, c))} (unsigned)"
+    )
     return [sub_second, reversed_]
 
 
@@ -125,22 +137,32 @@ def show(td: timedelta) -> str:
 
 def main() -> None:
     print(machine())
-    print(f"baton calendar vs businesstimedelta {version('businesstimedelta')} (holidays {version('holidays')}); "
-          f"{CASES} cases, ops/s = median of {RUNS} runs of >= 0.2 s")
-    print("businesstimedelta can express this calendar (WorkDayRule + HolidayRule over holidays.US); "
-          "it has no special hours, and holidays only as whole days")
+    print(
+        f"baton calendar vs businesstimedelta {version('businesstimedelta')} (holidays {version('holidays')}); "
+        f"{CASES} cases, ops/s = median of {RUNS} runs of >= 0.2 s"
+    )
+    print(
+        "businesstimedelta can express this calendar (WorkDayRule + HolidayRule over holidays.US); "
+        "it has no special hours, and holidays only as whole days"
+    )
     cases = make_cases()
     spans = [(a, a + d) for a, d in cases]
     cal, (peer_add, peer_between) = ours(), peer()
     summary = []
-    for name, args, our_fn, peer_fn in [("add", cases, cal.add, peer_add),
-                                       ("between", spans, cal.between, peer_between)]:
+    for name, args, our_fn, peer_fn in [
+        ("add", cases, cal.add, peer_add),
+        ("between", spans, cal.between, peer_between),
+    ]:
         mine, theirs = ops_per_second(our_fn, args), ops_per_second(peer_fn, args)
-        print(f"{name:8} baton {mine:>10,.0f} ops/s   businesstimedelta {theirs:>8,.0f} ops/s   "
-              f"ratio {mine / theirs:.1f}x")
+        print(
+            f"{name:8} baton {mine:>10,.0f} ops/s   businesstimedelta {theirs:>8,.0f} ops/s   "
+            f"ratio {mine / theirs:.1f}x"
+        )
         verdict = "met" if mine >= 100_000 else "NOT met"
-        summary.append(f"summary: {name}: baton {mine:,.0f} ops/s ({1e6 / mine:.1f} µs/op), "
-                       f"{mine / theirs:.1f}x businesstimedelta; goal >= 100,000 ops/s {verdict}")
+        summary.append(
+            f"summary: {name}: baton {mine:,.0f} ops/s ({1e6 / mine:.1f} µs/op), "
+            f"{mine / theirs:.1f}x businesstimedelta; goal >= 100,000 ops/s {verdict}"
+        )
         walk = walk_add if name == "add" else walk_between
         summary.append("summary: " + judge(name, args, our_fn, peer_fn, walk))
     print("\n".join(summary + edge_probes(cal, peer_between)))

@@ -5,18 +5,22 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def machine() -> str:
     try:
         with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+            cpu = next(
+                line.split(":", 1)[1].strip() for line in info if line.startswith("model name")
+            )
     except (OSError, StopIteration):
         cpu = platform.processor() or "unknown"
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"CPU: {cpu}; cores: {os.cpu_count()}; Python {platform.python_version()} "
-            f"({platform.python_implementation()}); load average: {load}")
+    return (
+        f"CPU: {cpu}; cores: {os.cpu_count()}; Python {platform.python_version()} "
+        f"({platform.python_implementation()}); load average: {load}"
+    )
 
 
 def median(values: Sequence[float]) -> float:

@@ -37,8 +37,8 @@ from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from baton.bootstrap import Baton, open_baton
-from baton.services.sla.clocks import load_sla
 from baton.services.people.users import Role, create_user
+from baton.services.sla.clocks import load_sla
 from baton.settings import Settings
 from baton.store.db import sqlite_url
 from baton.store.tables import (
@@ -70,19 +70,30 @@ def dataset(kind: str, count: int, cache: Path, reuse: bool, admin_url: str) -> 
     """The cached data set for ``kind`` and ``count`` (``reuse``) or a new one."""
     home = cache / f"leads-{count}"
     marker = home / f"{kind}.json"
-    url = sqlite_url(home / "workspace" / ".baton" / "baton.db") if kind == "sqlite" else _database_url(admin_url, count)
+    url = (
+        sqlite_url(home / "workspace" / ".baton" / "baton.db")
+        if kind == "sqlite"
+        else _database_url(admin_url, count)
+    )
     if reuse and marker.exists():
         saved = json.loads(marker.read_text())
         if saved["version"] == VERSION and saved["leads"] == count and _holds(url, count):
-            return Dataset(kind, home / "workspace", url, datetime.fromisoformat(saved["now"]), count, None)
+            return Dataset(
+                kind, home / "workspace", url, datetime.fromisoformat(saved["now"]), count, None
+            )
     started = time.perf_counter()
     marker.unlink(missing_ok=True)
     workspace = _fresh(home, kind, url, admin_url, count)
     baton = open_baton(Settings(workspace=workspace, database_url=url, public_url="http://bench"))
     with baton.db.read() as conn:
-        now = conn.execute(select(func.max(leads.c.created_at))).scalar_one()  # the demo's load time
+        now = conn.execute(
+            select(func.max(leads.c.created_at))
+        ).scalar_one()  # the demo's load time
     baton.close()
-    baton = open_baton(Settings(workspace=workspace, database_url=url, public_url="http://bench"), clock=FakeClock(now))
+    baton = open_baton(
+        Settings(workspace=workspace, database_url=url, public_url="http://bench"),
+        clock=FakeClock(now),
+    )
     generate(baton, count, now)
     baton.close()
     marker.write_text(json.dumps({"version": VERSION, "leads": count, "now": now.isoformat()}))
@@ -94,7 +105,12 @@ def _holds(url: str, count: int) -> bool:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(leads).where(leads.c.source_system == "bench")).scalar_one() == count
+            return (
+                conn.execute(
+                    select(func.count()).select_from(leads).where(leads.c.source_system == "bench")
+                ).scalar_one()
+                == count
+            )
     except SQLAlchemyError:  # no such file, database or table: generate it
         return False
     finally:
@@ -102,7 +118,11 @@ def _holds(url: str, count: int) -> bool:
 
 
 def _database_url(admin_url: str, count: int) -> str:
-    return create_engine(admin_url).url.set(database=f"baton_bench_dashboard_{count}").render_as_string(hide_password=False)
+    return (
+        create_engine(admin_url)
+        .url.set(database=f"baton_bench_dashboard_{count}")
+        .render_as_string(hide_password=False)
+    )
 
 
 def _fresh(home: Path, kind: str, url: str, admin_url: str, count: int) -> Path:
@@ -115,8 +135,17 @@ def _fresh(home: Path, kind: str, url: str, admin_url: str, count: int) -> Path:
         drop_database(admin_url, count)
         with create_engine(admin_url, isolation_level="AUTOCOMMIT").connect() as conn:
             conn.execute(text(f'CREATE DATABASE "baton_bench_dashboard_{count}"'))
-    env = dict(os.environ, BATON_DATABASE_URL=url) if kind != "sqlite" else {k: v for k, v in os.environ.items() if k != "BATON_DATABASE_URL"}
-    subprocess.run([sys.executable, "-m", "baton", "demo", str(workspace), "--no-serve"], check=True, capture_output=True, env=env)
+    env = (
+        dict(os.environ, BATON_DATABASE_URL=url)
+        if kind != "sqlite"
+        else {k: v for k, v in os.environ.items() if k != "BATON_DATABASE_URL"}
+    )
+    subprocess.run(
+        [sys.executable, "-m", "baton", "demo", str(workspace), "--no-serve"],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
     return workspace
 
 
@@ -136,12 +165,15 @@ def generate(baton: Baton, count: int, now: datetime) -> None:
         conn.commit()
     indexes = _drop_indexes(baton)
     arriving = arrivals(rnd, count, now)
-    ids = {t: demo["max_id"][t] for t in (leads, activities, routing_decisions, sla_clocks, timers, misroutes)}
+    ids = {
+        t: demo["max_id"][t]
+        for t in (leads, activities, routing_decisions, sla_clocks, timers, misroutes)
+    }
     spent = {"rows": 0.0, "insert": 0.0, "indexes": 0.0}
     for start in range(0, count, CHUNK):
         t0 = time.perf_counter()
         rows: dict[Any, list[dict]] = {t: [] for t in ids}
-        for received, region in arriving[start:start + CHUNK]:
+        for received, region in arriving[start : start + CHUNK]:
             add_lead(rows, ids, rnd, demo, staff, live, received, region, now)
         t1 = time.perf_counter()
         with baton.db.write() as conn:
@@ -149,12 +181,23 @@ def generate(baton: Baton, count: int, now: datetime) -> None:
                 if chunk:
                     conn.execute(insert(table), chunk)
             conn.commit()
-        spent["rows"], spent["insert"] = spent["rows"] + t1 - t0, spent["insert"] + time.perf_counter() - t1
-        print(f"\r   {baton.db.dialect}: {start + CHUNK:,} of {count:,} leads", end="", file=sys.stderr, flush=True)
+        spent["rows"], spent["insert"] = (
+            spent["rows"] + t1 - t0,
+            spent["insert"] + time.perf_counter() - t1,
+        )
+        print(
+            f"\r   {baton.db.dialect}: {start + CHUNK:,} of {count:,} leads",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
     t0 = time.perf_counter()
     _rebuild_indexes(baton, indexes)
     spent["indexes"] = time.perf_counter() - t0
-    print(f"\r   {baton.db.dialect}: " + ", ".join(f"{k} {v:.0f} s" for k, v in spent.items()), file=sys.stderr)
+    print(
+        f"\r   {baton.db.dialect}: " + ", ".join(f"{k} {v:.0f} s" for k, v in spent.items()),
+        file=sys.stderr,
+    )
     with baton.db.write() as conn:
         create_user(conn, BENCH_USER, BENCH_PASSWORD, Role.ADMIN, None, "bench", now)
         conn.commit()
@@ -165,11 +208,20 @@ def _drop_indexes(baton: Baton) -> list[str]:
     names = ("leads", "activities", "routing_decisions", "sla_clocks", "timers", "misroutes")
     with baton.db.write() as conn:
         if baton.db.dialect == "sqlite":
-            found = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
-                                      f"({', '.join(repr(n) for n in names)})")).all()
+            found = conn.execute(
+                text(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
+                    f"({', '.join(repr(n) for n in names)})"
+                )
+            ).all()
         else:
-            found = conn.execute(text("SELECT i.indexname, i.indexdef FROM pg_indexes i LEFT JOIN pg_constraint c ON c.conname = i.indexname "
-                                      "WHERE i.schemaname = 'public' AND c.conname IS NULL AND i.tablename = ANY(:t)"), {"t": list(names)}).all()
+            found = conn.execute(
+                text(
+                    "SELECT i.indexname, i.indexdef FROM pg_indexes i LEFT JOIN pg_constraint c ON c.conname = i.indexname "
+                    "WHERE i.schemaname = 'public' AND c.conname IS NULL AND i.tablename = ANY(:t)"
+                ),
+                {"t": list(names)},
+            ).all()
         for name, _ in found:
             conn.execute(text(f'DROP INDEX "{name}"'))
         conn.commit()
@@ -181,6 +233,8 @@ def _rebuild_indexes(baton: Baton, statements: list[str]) -> None:
         for sql in statements:
             conn.execute(text(sql))
         conn.commit()
-    if baton.db.dialect == "postgresql":  # autovacuum would analyze the new rows within minutes; a running server has
+    if (
+        baton.db.dialect == "postgresql"
+    ):  # autovacuum would analyze the new rows within minutes; a running server has
         with baton.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conditions import machine, median  # noqa: E402
+from conditions import machine, median
 
 BATON = [sys.executable, "-m", "baton"]
 
@@ -36,9 +36,13 @@ def main() -> None:
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
             demo.append(timed([*BATON, "demo", str(Path(tmp) / "demo"), "--no-serve"]))
-    print(f"runs: {args.runs}; SQLite; 400 accounts, 5,000 leads, 150 opportunities, ~7,900 activities through the normal intake")
+    print(
+        f"runs: {args.runs}; SQLite; 400 accounts, 5,000 leads, 150 opportunities, ~7,900 activities through the normal intake"
+    )
     print(f"baseline `baton --version`       {median(startup):6.2f} s")
-    print(f"`baton demo DIR --no-serve`      {median(demo):6.2f} s   ({median(demo) / median(startup):.0f}x baseline)")
+    print(
+        f"`baton demo DIR --no-serve`      {median(demo):6.2f} s   ({median(demo) / median(startup):.0f}x baseline)"
+    )
 
 
 if __name__ == "__main__":

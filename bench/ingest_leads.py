@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conditions import machine, median, percentile  # noqa: E402
+from conditions import machine, median, percentile
 
 BATON = [sys.executable, "-m", "baton"]
 
@@ -34,20 +34,50 @@ REGIONS = (("NA", "US"), ("NA", "CA"), ("EMEA", "DE"), ("EMEA", "GB"), ("APAC", 
 
 def lead(i: int) -> dict:
     region, country = REGIONS[i % len(REGIONS)]
-    return {"email": f"lead{i}@company{i % 997}.com", "company": f"Company {i % 997}", "source": "website",
-            "lead_type": "demo-request", "employees": 50 + (i * 37) % 5000, "country": country, "region": region}
+    return {
+        "email": f"lead{i}@company{i % 997}.com",
+        "company": f"Company {i % 997}",
+        "source": "website",
+        "lead_type": "demo-request",
+        "employees": 50 + (i * 37) % 5000,
+        "country": country,
+        "region": region,
+    }
 
 
 def start(workspace: Path) -> tuple[subprocess.Popen, str, str]:
     env = {**os.environ, "BATON_AUTHOR": "bench"}
-    subprocess.run([*BATON, "demo", str(workspace), "--no-serve"], check=True, capture_output=True, env=env)
-    token = subprocess.run([*BATON, "-w", str(workspace), "token", "create", "--scope", "ingest", "--scope", "read", "--name", "bench"],
-                           check=True, capture_output=True, text=True, env=env).stdout.strip()
+    subprocess.run(
+        [*BATON, "demo", str(workspace), "--no-serve"], check=True, capture_output=True, env=env
+    )
+    token = subprocess.run(
+        [
+            *BATON,
+            "-w",
+            str(workspace),
+            "token",
+            "create",
+            "--scope",
+            "ingest",
+            "--scope",
+            "read",
+            "--name",
+            "bench",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout.strip()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([*BATON, "-w", str(workspace), "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [*BATON, "-w", str(workspace), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -92,19 +122,36 @@ def run(url: str, token: str, args) -> None:
     counter = iter(range(10**9))
     health, single, single_lat, batch = [], [], [], []
     for _ in range(args.runs):
-        lat = [timed(lambda: client.get("/healthz").raise_for_status()) for _ in range(args.singles)]
+        lat = [
+            timed(lambda: client.get("/healthz").raise_for_status()) for _ in range(args.singles)
+        ]
         health.append(len(lat) / sum(lat))
-        lat = [timed(lambda: assigned(client.post("/v1/leads", json=lead(next(counter))))) for _ in range(args.singles)]
+        lat = [
+            timed(lambda: assigned(client.post("/v1/leads", json=lead(next(counter)))))
+            for _ in range(args.singles)
+        ]
         single.append(len(lat) / sum(lat))
         single_lat += lat
-        spent = sum(timed(lambda: client.post("/v1/leads", json={"items": [lead(next(counter)) for _ in range(1000)]}).raise_for_status())
-                    for _ in range(args.batches))
+        spent = sum(
+            timed(
+                lambda: client.post(
+                    "/v1/leads", json={"items": [lead(next(counter)) for _ in range(1000)]}
+                ).raise_for_status()
+            )
+            for _ in range(args.batches)
+        )
         batch.append(args.batches * 1000 / spent)
-    print(f"runs: {args.runs}; per run {args.singles} single POSTs, {args.batches} batches of 1,000; SQLite (WAL), one serve process, demo routing")
+    print(
+        f"runs: {args.runs}; per run {args.singles} single POSTs, {args.batches} batches of 1,000; SQLite (WAL), one serve process, demo routing"
+    )
     print(f"baseline GET /healthz         {median(health):8,.0f} req/s")
-    print(f"POST /v1/leads single         {median(single):8,.0f} leads/s   ({median(single) / median(health):.2f}x baseline)   "
-          f"request → assignment committed p50 {percentile(single_lat, 50) * 1000:.1f} ms  p99 {percentile(single_lat, 99) * 1000:.1f} ms")
-    print(f"POST /v1/leads batch of 1,000 {median(batch):8,.0f} leads/s   ({median(batch) / median(single):.1f}x single)")
+    print(
+        f"POST /v1/leads single         {median(single):8,.0f} leads/s   ({median(single) / median(health):.2f}x baseline)   "
+        f"request → assignment committed p50 {percentile(single_lat, 50) * 1000:.1f} ms  p99 {percentile(single_lat, 99) * 1000:.1f} ms"
+    )
+    print(
+        f"POST /v1/leads batch of 1,000 {median(batch):8,.0f} leads/s   ({median(batch) / median(single):.1f}x single)"
+    )
 
 
 if __name__ == "__main__":

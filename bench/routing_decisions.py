@@ -39,18 +39,198 @@ from baton.workspace.spec import WorkspaceSpec
 SEED = 2026
 START = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 GEOS = {  # country → states/provinces the territory rows split on
-    "US": ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY"],
+    "US": [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+    ],
     "CA": ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"],
     "AU": ["ACT", "NSW", "NT", "QLD", "SA", "TAS", "VIC", "WA"],
-    "DE": ["BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"],
-    "IN": ["AP", "AS", "BR", "CT", "GA", "GJ", "HR", "HP", "JH", "KA", "KL", "MP", "MH", "MN", "ML", "MZ", "NL", "OR", "PB", "RJ", "SK", "TN", "TG", "TR", "UP", "UK", "WB", "DL"],
+    "DE": [
+        "BW",
+        "BY",
+        "BE",
+        "BB",
+        "HB",
+        "HH",
+        "HE",
+        "MV",
+        "NI",
+        "NW",
+        "RP",
+        "SL",
+        "SN",
+        "ST",
+        "SH",
+        "TH",
+    ],
+    "IN": [
+        "AP",
+        "AS",
+        "BR",
+        "CT",
+        "GA",
+        "GJ",
+        "HR",
+        "HP",
+        "JH",
+        "KA",
+        "KL",
+        "MP",
+        "MH",
+        "MN",
+        "ML",
+        "MZ",
+        "NL",
+        "OR",
+        "PB",
+        "RJ",
+        "SK",
+        "TN",
+        "TG",
+        "TR",
+        "UP",
+        "UK",
+        "WB",
+        "DL",
+    ],
 }
-OTHER_COUNTRIES = ["GB", "FR", "NL", "ES", "IT", "SE", "NO", "DK", "FI", "IE", "BE", "CH", "AT", "PL", "PT", "JP", "KR", "SG", "BR", "MX", "AR", "CL", "CO", "ZA", "IL", "AE", "NZ"]
-INDUSTRIES = ("Software", "Financial Services", "Healthcare", "Retail", "Manufacturing", "Education", "Government", "Media",
-              "Telecommunications", "Energy", "Transportation", "Hospitality", "Real Estate", "Insurance", "Pharmaceuticals",
-              "Automotive", "Construction", "Agriculture", "Legal", "Nonprofit", "Consumer Goods", "Aerospace")
+OTHER_COUNTRIES = [
+    "GB",
+    "FR",
+    "NL",
+    "ES",
+    "IT",
+    "SE",
+    "NO",
+    "DK",
+    "FI",
+    "IE",
+    "BE",
+    "CH",
+    "AT",
+    "PL",
+    "PT",
+    "JP",
+    "KR",
+    "SG",
+    "BR",
+    "MX",
+    "AR",
+    "CL",
+    "CO",
+    "ZA",
+    "IL",
+    "AE",
+    "NZ",
+]
+INDUSTRIES = (
+    "Software",
+    "Financial Services",
+    "Healthcare",
+    "Retail",
+    "Manufacturing",
+    "Education",
+    "Government",
+    "Media",
+    "Telecommunications",
+    "Energy",
+    "Transportation",
+    "Hospitality",
+    "Real Estate",
+    "Insurance",
+    "Pharmaceuticals",
+    "Automotive",
+    "Construction",
+    "Agriculture",
+    "Legal",
+    "Nonprofit",
+    "Consumer Goods",
+    "Aerospace",
+)
 FREE_MAIL = ("gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com")
-WORDS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell", "Cyberdyne", "Soylent", "Vandelay", "Monarch", "Aperture", "Gringotts", "Oscorp", "Nakatomi", "Dunder", "Pied", "Massive", "Prestige", "Virtucon", "Gekko", "Sirius", "Blue", "Red", "Green", "North", "South", "Delta", "Apex", "Summit"]
+WORDS = [
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark",
+    "Wayne",
+    "Wonka",
+    "Tyrell",
+    "Cyberdyne",
+    "Soylent",
+    "Vandelay",
+    "Monarch",
+    "Aperture",
+    "Gringotts",
+    "Oscorp",
+    "Nakatomi",
+    "Dunder",
+    "Pied",
+    "Massive",
+    "Prestige",
+    "Virtucon",
+    "Gekko",
+    "Sirius",
+    "Blue",
+    "Red",
+    "Green",
+    "North",
+    "South",
+    "Delta",
+    "Apex",
+    "Summit",
+]
 SUFFIXES = ("Inc.", "LLC", "Ltd", "GmbH", "Corp", "Group", "", "Holdings", "S.A.")
 
 
@@ -66,38 +246,89 @@ def size(rng: random.Random) -> int | None:
 
 def place(rng: random.Random) -> tuple[str, str | None]:
     r = rng.random()
-    country = "US" if r < 0.5 else rng.choice(list(GEOS)) if r < 0.7 else rng.choice(OTHER_COUNTRIES)
+    country = (
+        "US" if r < 0.5 else rng.choice(list(GEOS)) if r < 0.7 else rng.choice(OTHER_COUNTRIES)
+    )
     return country, rng.choice(GEOS[country]) if country in GEOS and rng.random() < 0.9 else None
 
 
 def workspace(rows: int) -> WorkspaceSpec:
-    aes = [{"id": f"ae-{i:03d}", "name": f"Account Exec{i}", "role": "ae", "team": ("ent-na", "ent-emea", "ent-apac")[i % 3]} for i in range(60)]
-    sdrs = [{"id": f"sdr-{i:02d}", "name": f"Sales Dev{i}", "role": "sdr", "team": "sdr", "max_open": 400 if i % 7 == 0 else None} for i in range(30)]
-    combos = [(s, c, st, ind) for s in ("ENT", "MM") for c, states in GEOS.items() for st in states for ind in INDUSTRIES]
+    aes = [
+        {
+            "id": f"ae-{i:03d}",
+            "name": f"Account Exec{i}",
+            "role": "ae",
+            "team": ("ent-na", "ent-emea", "ent-apac")[i % 3],
+        }
+        for i in range(60)
+    ]
+    sdrs = [
+        {
+            "id": f"sdr-{i:02d}",
+            "name": f"Sales Dev{i}",
+            "role": "sdr",
+            "team": "sdr",
+            "max_open": 400 if i % 7 == 0 else None,
+        }
+        for i in range(30)
+    ]
+    combos = [
+        (s, c, st, ind)
+        for s in ("ENT", "MM")
+        for c, states in GEOS.items()
+        for st in states
+        for ind in INDUSTRIES
+    ]
     catch_all = [(s, c) for s in ("ENT", "MM") for c in [*GEOS, *OTHER_COUNTRIES]]
-    territory = [{"segment": s, "country": c, "state": st, "industry": ind, **target(i)} for i, (s, c, st, ind) in enumerate(combos[: rows - len(catch_all)])]
+    territory = [
+        {"segment": s, "country": c, "state": st, "industry": ind, **target(i)}
+        for i, (s, c, st, ind) in enumerate(combos[: rows - len(catch_all)])
+    ]
     territory += [{"segment": s, "country": c, **target(i)} for i, (s, c) in enumerate(catch_all)]
-    return WorkspaceSpec.model_validate({
-        "workspace": {"name": "Bench Co"},
-        "people": aes + sdrs,
-        "teams": [{"id": t, "name": t} for t in ("ent-na", "ent-emea", "ent-apac", "sdr")],
-        "routing": {
-            "queues": [{"id": "inbound-triage"}],
-            "pools": [{"id": "inbound-sdr", "members": [p["id"] for p in sdrs], "weights": {p["id"]: 1 + i % 3 for i, p in enumerate(sdrs)}}],
-            "territories": [{"id": "main", "rows": territory}],
-            "flows": [{"name": "inbound", "nodes": [
-                "override",
-                "match_account",
-                {"branch": {"name": "mid-market or larger?", "if": {"field": "employees", "gte": 200}, "then": [{"territory": "main"}]}},
-                {"round_robin": "inbound-sdr"},
-                {"fallback": {"queue": "inbound-triage"}},
-            ]}],
-        },
-    })
+    return WorkspaceSpec.model_validate(
+        {
+            "workspace": {"name": "Bench Co"},
+            "people": aes + sdrs,
+            "teams": [{"id": t, "name": t} for t in ("ent-na", "ent-emea", "ent-apac", "sdr")],
+            "routing": {
+                "queues": [{"id": "inbound-triage"}],
+                "pools": [
+                    {
+                        "id": "inbound-sdr",
+                        "members": [p["id"] for p in sdrs],
+                        "weights": {p["id"]: 1 + i % 3 for i, p in enumerate(sdrs)},
+                    }
+                ],
+                "territories": [{"id": "main", "rows": territory}],
+                "flows": [
+                    {
+                        "name": "inbound",
+                        "nodes": [
+                            "override",
+                            "match_account",
+                            {
+                                "branch": {
+                                    "name": "mid-market or larger?",
+                                    "if": {"field": "employees", "gte": 200},
+                                    "then": [{"territory": "main"}],
+                                }
+                            },
+                            {"round_robin": "inbound-sdr"},
+                            {"fallback": {"queue": "inbound-triage"}},
+                        ],
+                    }
+                ],
+            },
+        }
+    )
 
 
 def target(i: int) -> dict:
-    return {"team": ("ent-na", "ent-emea", "ent-apac")[i % 3]} if i % 10 == 0 else {"owner": f"ae-{i % 60:03d}"}
+    return (
+        {"team": ("ent-na", "ent-emea", "ent-apac")[i % 3]}
+        if i % 10 == 0
+        else {"owner": f"ae-{i % 60:03d}"}
+    )
 
 
 def accounts(rng: random.Random, n: int) -> list[dict]:
@@ -106,10 +337,20 @@ def accounts(rng: random.Random, n: int) -> list[dict]:
         employees = size(rng)
         country, state = place(rng)
         named = i % 5 == 0
-        out.append({"id": i, "name": f"{rng.choice(WORDS)} {rng.choice(WORDS)} {i} {rng.choice(SUFFIXES)}".strip(),
-                    "domains": [f"{'www.' if i % 4 == 0 else ''}account{i}.com"], "owner_id": f"ae-{i % 60:03d}" if named or i % 3 == 0 else None,
-                    "named": named, "segment": segment(employees), "employees": employees, "country": country, "state": state,
-                    "industry": rng.choice(INDUSTRIES)})
+        out.append(
+            {
+                "id": i,
+                "name": f"{rng.choice(WORDS)} {rng.choice(WORDS)} {i} {rng.choice(SUFFIXES)}".strip(),
+                "domains": [f"{'www.' if i % 4 == 0 else ''}account{i}.com"],
+                "owner_id": f"ae-{i % 60:03d}" if named or i % 3 == 0 else None,
+                "named": named,
+                "segment": segment(employees),
+                "employees": employees,
+                "country": country,
+                "state": state,
+                "industry": rng.choice(INDUSTRIES),
+            }
+        )
     return out
 
 
@@ -119,24 +360,47 @@ def leads(rng: random.Random, n: int, accounts: list[dict]) -> list[dict]:
         r = rng.random()
         account = rng.choice(accounts)
         if r < 0.30:  # someone at a known account, sometimes from a subdomain
-            email, company = f"lead{i}@{'eu.' if i % 6 == 0 else ''}account{account['id']}.com", account["name"]
+            email, company = (
+                f"lead{i}@{'eu.' if i % 6 == 0 else ''}account{account['id']}.com",
+                account["name"],
+            )
         elif r < 0.42:  # free mail; half of them give a known company name
-            email, company = f"lead{i}@{rng.choice(FREE_MAIL)}", account["name"].upper() if rng.random() < 0.5 else f"Startup {i}"
+            email, company = (
+                f"lead{i}@{rng.choice(FREE_MAIL)}",
+                account["name"].upper() if rng.random() < 0.5 else f"Startup {i}",
+            )
         else:
             email, company = f"lead{i}@prospect{rng.randrange(50_000)}.io", f"Prospect {i}"
         employees = size(rng)
         country, state = place(rng)
-        out.append({"email": email, "company": company, "employees": employees, "segment": segment(employees), "country": country,
-                    "state": state, "industry": rng.choice(INDUSTRIES) if rng.random() < 0.85 else None, "source": "website",
-                    "lead_type": "demo-request", "override_owner": i % 50 == 0, "owner_id": "ae-007" if i % 50 == 0 else None})
+        out.append(
+            {
+                "email": email,
+                "company": company,
+                "employees": employees,
+                "segment": segment(employees),
+                "country": country,
+                "state": state,
+                "industry": rng.choice(INDUSTRIES) if rng.random() < 0.85 else None,
+                "source": "website",
+                "lead_type": "demo-request",
+                "override_owner": i % 50 == 0,
+                "owner_id": "ae-007" if i % 50 == 0 else None,
+            }
+        )
     return out
 
 
 def fresh_ports(spec, config, account_rows) -> InMemoryRoutingPorts:
-    away = {f"sdr-{i:02d}": [(START - timedelta(days=2), START + timedelta(days=5))] for i in (3, 11, 22)}
+    away = {
+        f"sdr-{i:02d}": [(START - timedelta(days=2), START + timedelta(days=5))]
+        for i in (3, 11, 22)
+    }
     registrable_domain.cache_clear()
     company_key.cache_clear()
-    ports = InMemoryRoutingPorts.for_workspace(spec, config, accounts=account_rows, out_of_office=away)
+    ports = InMemoryRoutingPorts.for_workspace(
+        spec, config, accounts=account_rows, out_of_office=away
+    )
     registrable_domain.cache_clear()  # indexing accounts warmed the caches with their domains and names
     company_key.cache_clear()
     return ports
@@ -185,9 +449,11 @@ def main() -> None:
     rows = leads(rng, args.leads, account_rows)
     instants = [START + timedelta(seconds=i) for i in range(len(rows))]
     domains = {registrable_domain(d): a["id"] for a in account_rows for d in a["domains"]}
-    print(f"workspace: {len(config.tables['main'].rows):,} territory rows, {args.accounts:,} accounts "
-          f"({sum(a['named'] for a in account_rows):,} named), pool of {len(config.pools['inbound-sdr'].members)}; "
-          f"compile_routing (incl. ambiguity check) {compile_s:.2f} s")
+    print(
+        f"workspace: {len(config.tables['main'].rows):,} territory rows, {args.accounts:,} accounts "
+        f"({sum(a['named'] for a in account_rows):,} named), pool of {len(config.pools['inbound-sdr'].members)}; "
+        f"compile_routing (incl. ambiguity check) {compile_s:.2f} s"
+    )
     rates, baselines, latencies, by_outcome = [], [], [], {}
     for _ in range(args.runs):
         ports = fresh_ports(spec, config, account_rows)
@@ -197,13 +463,24 @@ def main() -> None:
         for kind, values in outcomes.items():
             by_outcome.setdefault(kind, []).extend(values)
         baselines.append(len(rows) / run_baseline(domains, rows))
-    print(f"runs: {args.runs} x {len(rows):,} leads; decided by (per run, p50 latency): " + ", ".join(
-        f"{kind} {len(v) // args.runs:,} ({percentile(v, 50) * 1e6:.0f} µs)" for kind, v in sorted(by_outcome.items(), key=lambda kv: -len(kv[1]))))
-    print(f"baseline (RecordFacts + email domain + 1 dict lookup) {median(baselines):10,.0f} leads/s")
-    print(f"routing decisions                                  {median(rates):10,.0f} decisions/s   "
-          f"({median(rates) / median(baselines):.2f}x baseline)   goal >= 10,000/s: {'met' if median(rates) >= 10_000 else 'MISSED'}")
-    print(f"per-decision latency  p50 {percentile(latencies, 50) * 1e6:.1f} µs   p99 {percentile(latencies, 99) * 1e6:.1f} µs   "
-          f"max {max(latencies) * 1e3:.2f} ms")
+    print(
+        f"runs: {args.runs} x {len(rows):,} leads; decided by (per run, p50 latency): "
+        + ", ".join(
+            f"{kind} {len(v) // args.runs:,} ({percentile(v, 50) * 1e6:.0f} µs)"
+            for kind, v in sorted(by_outcome.items(), key=lambda kv: -len(kv[1]))
+        )
+    )
+    print(
+        f"baseline (RecordFacts + email domain + 1 dict lookup) {median(baselines):10,.0f} leads/s"
+    )
+    print(
+        f"routing decisions                                  {median(rates):10,.0f} decisions/s   "
+        f"({median(rates) / median(baselines):.2f}x baseline)   goal >= 10,000/s: {'met' if median(rates) >= 10_000 else 'MISSED'}"
+    )
+    print(
+        f"per-decision latency  p50 {percentile(latencies, 50) * 1e6:.1f} µs   p99 {percentile(latencies, 99) * 1e6:.1f} µs   "
+        f"max {max(latencies) * 1e3:.2f} ms"
+    )
     if args.profile:
         profile(spec, config, account_rows, rows, instants)
 

@@ -31,7 +31,11 @@ class Fakes:
 """
 
     def alerts_yaml(self, body: str = "", routes: str | None = None) -> str:
-        routes = routes if routes is not None else "  routes:\n    - kinds: ['*']\n      channels: [slack, email]\n"
+        routes = (
+            routes
+            if routes is not None
+            else "  routes:\n    - kinds: ['*']\n      channels: [slack, email]\n"
+        )
         return "\nalerts:\n" + self.channels() + routes + body
 
 

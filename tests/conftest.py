@@ -6,9 +6,9 @@ import os
 import shutil
 import socket
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -19,8 +19,10 @@ from baton.store.db import Database, sqlite_url
 from baton.store.tables import metadata
 from baton.testing import FakeClock
 
-PG_ADMIN_URL = os.environ.get("BATON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-NOW = datetime(2026, 11, 2, 15, 0, tzinfo=timezone.utc)  # a Monday, 10:00 in New York
+PG_ADMIN_URL = os.environ.get(
+    "BATON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+NOW = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)  # a Monday, 10:00 in New York
 
 
 def postgres_reason() -> str | None:
@@ -92,7 +94,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def baton(database_url, tmp_path, clock) -> Iterator[Baton]:
-    settings = Settings(workspace=tmp_path, database_url=database_url, public_url="http://baton.test")
+    settings = Settings(
+        workspace=tmp_path, database_url=database_url, public_url="http://baton.test"
+    )
     app = open_baton(settings, clock=clock)
     yield app
     app.close()

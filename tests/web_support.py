@@ -27,7 +27,14 @@ USERS = {
     "sam": (Role.REP, "sam-ortiz"),
     "emma": (Role.REP, "emma-schulz"),
 }
-TEAMS = {"maria-chen": "sdr-americas", "sam-ortiz": "sdr-americas", "priya-nair": "sdr-americas", "lukas-weber": "ae-emea", "emma-schulz": "ae-emea", "vp-sales": None}
+TEAMS = {
+    "maria-chen": "sdr-americas",
+    "sam-ortiz": "sdr-americas",
+    "priya-nair": "sdr-americas",
+    "lukas-weber": "ae-emea",
+    "emma-schulz": "ae-emea",
+    "vp-sales": None,
+}
 OWNERS = ["sam-ortiz", "priya-nair", "emma-schulz", "maria-chen", None]
 SOURCES = ["web", "event", "partner"]
 TYPES = ["demo-request", "content-download", "webinar"]
@@ -43,8 +50,16 @@ def make_users(baton) -> None:
     """The USERS, stored directly with one shared hash (``create_user`` has its own tests)."""
     with baton.db.write() as conn:
         for name, (role, person) in USERS.items():
-            conn.execute(insert(users).values(username=name, password_hash=_password_hash(), role=role.value, person_id=person,
-                                              created_at=baton.clock.now(), disabled=False))
+            conn.execute(
+                insert(users).values(
+                    username=name,
+                    password_hash=_password_hash(),
+                    role=role.value,
+                    person_id=person,
+                    created_at=baton.clock.now(),
+                    disabled=False,
+                )
+            )
         conn.commit()
 
 
@@ -54,7 +69,11 @@ def csrf_of(html: str) -> str:
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD):
     token = csrf_of(client.get("/signin").text)
-    return client.post("/signin", data={"username": username, "password": password, "csrf_token": token}, follow_redirects=False)
+    return client.post(
+        "/signin",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
 
 
 def client_for(baton, username: str | None = None) -> TestClient:
@@ -88,14 +107,40 @@ def seed_leads(baton, count: int = 80, seed: int = 7) -> list[SeededLead]:
             received = now - timedelta(minutes=rng.randrange(0, 75 * 24 * 60))
             owner = rng.choice(OWNERS)
             values = {
-                "email": f"lead{i}@example{i % 9}.com", "first_name": f"First{i}", "last_name": f"Last{i}", "company": f"Company {i % 13}",
-                "source": rng.choice(SOURCES), "campaign": f"camp-{i % 4}", "lead_type": rng.choice(TYPES), "status": rng.choice(STATUSES),
-                "owner_id": owner, "queue": None if owner else "sdr-queue", "received_at": received, "engaged_at": received,
-                "assigned_at": received + timedelta(minutes=3) if owner else None, "is_test": False, "override_owner": False,
-                "source_system": "", "extra": {}, "created_at": received, "updated_at": received,
+                "email": f"lead{i}@example{i % 9}.com",
+                "first_name": f"First{i}",
+                "last_name": f"Last{i}",
+                "company": f"Company {i % 13}",
+                "source": rng.choice(SOURCES),
+                "campaign": f"camp-{i % 4}",
+                "lead_type": rng.choice(TYPES),
+                "status": rng.choice(STATUSES),
+                "owner_id": owner,
+                "queue": None if owner else "sdr-queue",
+                "received_at": received,
+                "engaged_at": received,
+                "assigned_at": received + timedelta(minutes=3) if owner else None,
+                "is_test": False,
+                "override_owner": False,
+                "source_system": "",
+                "extra": {},
+                "created_at": received,
+                "updated_at": received,
             }
-            lead_id = conn.execute(insert(leads).values(**values).returning(leads.c.id)).scalar_one()
-            out.append(SeededLead(lead_id, owner, values["status"], values["source"], values["lead_type"], values["campaign"], received))
+            lead_id = conn.execute(
+                insert(leads).values(**values).returning(leads.c.id)
+            ).scalar_one()
+            out.append(
+                SeededLead(
+                    lead_id,
+                    owner,
+                    values["status"],
+                    values["source"],
+                    values["lead_type"],
+                    values["campaign"],
+                    received,
+                )
+            )
         conn.commit()
     return out
 

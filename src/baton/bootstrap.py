@@ -24,6 +24,7 @@ class Baton:
         """The dashboard's DuckDB mirror of this database (made on first use; DuckDB is imported only then)."""
         if self._mirror is None:
             from baton.reports.mirror import Mirror
+
             self._mirror = Mirror(self.db.dialect)
         return self._mirror
 

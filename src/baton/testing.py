@@ -69,7 +69,12 @@ def _pool_config(pool_id: str, value: Any) -> PoolConfig:
         value = {"members": value}
     weights = value.get("weights", {})
     members = tuple(m if isinstance(m, tuple) else (m, weights.get(m, 1)) for m in value["members"])
-    return PoolConfig(pool_id, members, value.get("skip_outside_hours", False), value.get("respect_capacity", True))
+    return PoolConfig(
+        pool_id,
+        members,
+        value.get("skip_outside_hours", False),
+        value.get("respect_capacity", True),
+    )
 
 
 class InMemoryRoutingPorts(PeopleView):
@@ -92,25 +97,38 @@ class InMemoryRoutingPorts(PeopleView):
     ``route(flow, facts, now)`` routes and notes, as the intake does.
     """
 
-    def __init__(self, *, accounts: Iterable[Mapping[str, Any]] = (), people: Mapping[str, Any] | None = None,
-                 pools: RoutingConfig | Mapping[str, Any] | None = None, calendars: Mapping[str, BusinessCalendar] | None = None,
-                 out_of_office: Mapping[str, Iterable[tuple[datetime, datetime]]] | None = None,
-                 open_leads: Mapping[str, int] | None = None, assignments: Iterable[tuple[str, datetime]] = (),
-                 pool_state: Mapping[str, tuple[MemberState, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        accounts: Iterable[Mapping[str, Any]] = (),
+        people: Mapping[str, Any] | None = None,
+        pools: RoutingConfig | Mapping[str, Any] | None = None,
+        calendars: Mapping[str, BusinessCalendar] | None = None,
+        out_of_office: Mapping[str, Iterable[tuple[datetime, datetime]]] | None = None,
+        open_leads: Mapping[str, int] | None = None,
+        assignments: Iterable[tuple[str, datetime]] = (),
+        pool_state: Mapping[str, tuple[MemberState, ...]] | None = None,
+    ) -> None:
         self.people = {pid: self._person(pid, value) for pid, value in (people or {}).items()}
         raw_pools = pools.pools if isinstance(pools, RoutingConfig) else (pools or {})
         self.pool_configs = {pid: _pool_config(pid, value) for pid, value in raw_pools.items()}
         self.calendars = dict(calendars or {})
         self.ooo = {pid: list(periods) for pid, periods in (out_of_office or {}).items()}
         self.open_leads: Counter[str] = Counter(open_leads or {})
-        self.assigned_per_day: Counter[tuple[str, str]] = Counter(self._day_key(pid, at) for pid, at in assignments)
-        self.stored = dict(pool_state or {})  # pool states "in the database", before sync with the config
+        self.assigned_per_day: Counter[tuple[str, str]] = Counter(
+            self._day_key(pid, at) for pid, at in assignments
+        )
+        self.stored = dict(
+            pool_state or {}
+        )  # pool states "in the database", before sync with the config
         self.pools: dict[str, tuple[MemberState, ...]] = {}
         self.accounts: dict[int, dict[str, Any]] = {a["id"]: dict(a) for a in accounts}
         self._reindex()
 
     @classmethod
-    def for_workspace(cls, spec: WorkspaceSpec, config: RoutingConfig, **data: Any) -> InMemoryRoutingPorts:
+    def for_workspace(
+        cls, spec: WorkspaceSpec, config: RoutingConfig, **data: Any
+    ) -> InMemoryRoutingPorts:
         """Ports whose people, calendars and pools come from a workspace and its compiled routing."""
         people = {p.id: p for p in spec.people}
         calendars = {name: build_calendar(name, cal) for name, cal in spec.calendars.items()}
@@ -151,14 +169,20 @@ class InMemoryRoutingPorts(PeopleView):
             if account_id is not None:
                 a = self.accounts[account_id]
                 fields = {f: a.get(f) for f in ACCOUNT_FIELDS}
-                return AccountMatch(account_id, a["name"], a.get("owner_id"), bool(a.get("named")), how, key, fields)
+                return AccountMatch(
+                    account_id, a["name"], a.get("owner_id"), bool(a.get("named")), how, key, fields
+                )
         return None
 
     def _lookup(self, how: str, facts: RecordFacts) -> tuple[str | None, int | None]:
         if how == "company_name":
             key = company_key(facts.get("company"))
             return key, self._by_name.get(key) if key else None
-        domain = facts.email_domain if how == "email_domain" else registrable_domain(facts.get("website"))
+        domain = (
+            facts.email_domain
+            if how == "email_domain"
+            else registrable_domain(facts.get("website"))
+        )
         if not domain or is_free_mail(domain):
             return domain, None
         return domain, self._by_domain.get(domain)
@@ -169,7 +193,9 @@ class InMemoryRoutingPorts(PeopleView):
     # -- pools
     def pool_members(self, pool_id: str) -> tuple[MemberState, ...]:
         if pool_id not in self.pools:
-            self.pools[pool_id] = sync_members(self.stored.get(pool_id, ()), list(self.pool_configs[pool_id].members))
+            self.pools[pool_id] = sync_members(
+                self.stored.get(pool_id, ()), list(self.pool_configs[pool_id].members)
+            )
         return self.pools[pool_id]
 
     def configure_pool(self, pool_id: str, members: Any) -> None:
@@ -178,7 +204,9 @@ class InMemoryRoutingPorts(PeopleView):
         if pool_id in self.pools:
             self.stored[pool_id] = self.pools.pop(pool_id)
 
-    def unavailable(self, pool_id: str, members: tuple[MemberState, ...], now: datetime) -> dict[str, str]:
+    def unavailable(
+        self, pool_id: str, members: tuple[MemberState, ...], now: datetime
+    ) -> dict[str, str]:
         pool = self.pool_configs[pool_id]
         out = {}
         for m in members:
@@ -187,15 +215,25 @@ class InMemoryRoutingPorts(PeopleView):
                 out[m.person_id] = reason
         return out
 
-    def _why_not(self, pid: str, check_hours: bool, check_capacity: bool, now: datetime) -> str | None:
+    def _why_not(
+        self, pid: str, check_hours: bool, check_capacity: bool, now: datetime
+    ) -> str | None:
         person = self.people.get(pid)
         if person is None:
             return "inactive"
         return unavailable_reason(
-            active=person.active, timezone=person.timezone, away_until=self._away_until(pid, now) if pid in self.ooo else None,
-            calendar=self.calendars.get(person.calendar or ""), max_open=person.max_open, max_per_day=person.max_per_day,
-            open_count=lambda: self.open_leads[pid], today_count=lambda: self.assigned_per_day[self._day_key(pid, now)],
-            now=now, check_hours=check_hours, check_capacity=check_capacity)
+            active=person.active,
+            timezone=person.timezone,
+            away_until=self._away_until(pid, now) if pid in self.ooo else None,
+            calendar=self.calendars.get(person.calendar or ""),
+            max_open=person.max_open,
+            max_per_day=person.max_per_day,
+            open_count=lambda: self.open_leads[pid],
+            today_count=lambda: self.assigned_per_day[self._day_key(pid, now)],
+            now=now,
+            check_hours=check_hours,
+            check_capacity=check_capacity,
+        )
 
     def _day_key(self, pid: str, at: datetime) -> tuple[str, str]:
         person = self.people.get(pid)

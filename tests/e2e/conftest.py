@@ -7,9 +7,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
@@ -26,10 +26,14 @@ class Run:
     err: str
 
 
-def run_baton(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Run:
+def run_baton(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> Run:
     full_env = {**os.environ, "BATON_AUTHOR": "e2e", **(env or {})}
     full_env.pop("BATON_WORKSPACE", None)
-    proc = subprocess.run([*BATON, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [*BATON, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout
+    )
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -56,7 +60,12 @@ def start_server(workspace: Path, env: dict[str, str] | None = None) -> Server:
     port = free_port()
     full_env = {**os.environ, **(env or {})}
     log = (workspace / "serve.log").open("w")
-    proc = subprocess.Popen([*BATON, "-w", str(workspace), "serve", "--port", str(port)], env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [*BATON, "-w", str(workspace), "serve", "--port", str(port)],
+        env=full_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

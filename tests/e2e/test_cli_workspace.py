@@ -32,15 +32,31 @@ def test_init_check_apply_activate_versions_diff(tmp_path, db_env):
 def test_check_prints_every_error_with_file_and_line_and_exits_nonzero(tmp_path):
     ws = copy_template(tmp_path / "broken")
     yaml = ws / "baton.yaml"
-    text = yaml.read_text().replace("timezone: America/New_York\n\n# The agreed", "timezone: America/NewYork\n\n# The agreed")
-    text = text.replace("manager: maria-chen\n    calendar: americas", "manager: maria-chn\n    calendar: americas")
+    text = yaml.read_text().replace(
+        "timezone: America/New_York\n\n# The agreed", "timezone: America/NewYork\n\n# The agreed"
+    )
+    text = text.replace(
+        "manager: maria-chen\n    calendar: americas", "manager: maria-chn\n    calendar: americas"
+    )
     yaml.write_text(text + "routng: {}\n")
     result = run_baton("-w", str(ws), "check", cwd=tmp_path)
     assert result.code == 1
     lines = result.err.strip().splitlines()
-    assert any(line.startswith("baton.yaml:10: workspace.timezone: 'America/NewYork' is not a known IANA time zone (did you mean 'America/New_York'?)") for line in lines)
-    assert any("teams[0].manager: 'maria-chn' is not a known person (did you mean 'maria-chen'?)" in line for line in lines)
-    assert any("routng: unknown key 'routng' (did you mean 'routing'?)" in line or "routng: unknown key 'routng'" in line for line in lines)
+    assert any(
+        line.startswith(
+            "baton.yaml:10: workspace.timezone: 'America/NewYork' is not a known IANA time zone (did you mean 'America/New_York'?)"
+        )
+        for line in lines
+    )
+    assert any(
+        "teams[0].manager: 'maria-chn' is not a known person (did you mean 'maria-chen'?)" in line
+        for line in lines
+    )
+    assert any(
+        "routng: unknown key 'routng' (did you mean 'routing'?)" in line
+        or "routng: unknown key 'routng'" in line
+        for line in lines
+    )
     assert lines[-1] == f"Error: 3 errors in {ws / 'baton.yaml'}"
 
 
@@ -56,24 +72,83 @@ def test_token_import_and_pto(tmp_path, db_env):
     ws = copy_template(tmp_path / "w")
     run_baton("-w", str(ws), "apply", cwd=tmp_path, env=db_env)
     run_baton("-w", str(ws), "activate", "1", cwd=tmp_path, env=db_env)
-    token = run_baton("-w", str(ws), "token", "create", "--scope", "ingest", "--scope", "read", "--name", "forms", cwd=tmp_path, env=db_env)
+    token = run_baton(
+        "-w",
+        str(ws),
+        "token",
+        "create",
+        "--scope",
+        "ingest",
+        "--scope",
+        "read",
+        "--name",
+        "forms",
+        cwd=tmp_path,
+        env=db_env,
+    )
     assert token.code == 0 and token.out.startswith("bt_")
     listing = run_baton("-w", str(ws), "token", "list", cwd=tmp_path, env=db_env)
-    assert "forms" in listing.out and "ingest,read" in listing.out and token.out.strip() not in listing.out
-    bad_scope = run_baton("-w", str(ws), "token", "create", "--scope", "root", "--name", "x", cwd=tmp_path, env=db_env)
+    assert (
+        "forms" in listing.out
+        and "ingest,read" in listing.out
+        and token.out.strip() not in listing.out
+    )
+    bad_scope = run_baton(
+        "-w", str(ws), "token", "create", "--scope", "root", "--name", "x", cwd=tmp_path, env=db_env
+    )
     assert bad_scope.code == 2 and "root" in bad_scope.err
     csv = tmp_path / "leads.csv"
-    csv.write_text("Email,Company,Created\nana@initech.com,Initech,11/02/2026 09:15 AM\nbroken,Hooli,11/02/2026\n")
-    imported = run_baton("-w", str(ws), "import", "leads", str(csv), "--map", "Email=email", "--map", "Company=company", "--map", "Created=received_at", cwd=tmp_path, env=db_env)
+    csv.write_text(
+        "Email,Company,Created\nana@initech.com,Initech,11/02/2026 09:15 AM\nbroken,Hooli,11/02/2026\n"
+    )
+    imported = run_baton(
+        "-w",
+        str(ws),
+        "import",
+        "leads",
+        str(csv),
+        "--map",
+        "Email=email",
+        "--map",
+        "Company=company",
+        "--map",
+        "Created=received_at",
+        cwd=tmp_path,
+        env=db_env,
+    )
     assert imported.code == 1
     assert "2 rows: 1 inserted, 0 duplicates, 1 rejected" in imported.out
     assert "leads.csv:3: email: 'broken' is not an email address" in imported.err
     assert (tmp_path / "leads.rejects.csv").exists()
-    bad_map = run_baton("-w", str(ws), "import", "leads", str(csv), "--map", "Email", cwd=tmp_path, env=db_env)
+    bad_map = run_baton(
+        "-w", str(ws), "import", "leads", str(csv), "--map", "Email", cwd=tmp_path, env=db_env
+    )
     assert bad_map.code == 2 and "CSV_COLUMN=field" in bad_map.err
-    pto = run_baton("-w", str(ws), "pto", "sam-ortiz", "--from", "2026-12-22", "--to", "2027-01-04", cwd=tmp_path, env=db_env)
+    pto = run_baton(
+        "-w",
+        str(ws),
+        "pto",
+        "sam-ortiz",
+        "--from",
+        "2026-12-22",
+        "--to",
+        "2027-01-04",
+        cwd=tmp_path,
+        env=db_env,
+    )
     assert pto.code == 0 and "2026-12-22 05:00" in pto.out
-    backwards = run_baton("-w", str(ws), "pto", "sam-ortiz", "--from", "2026-12-22", "--to", "2026-12-01", cwd=tmp_path, env=db_env)
+    backwards = run_baton(
+        "-w",
+        str(ws),
+        "pto",
+        "sam-ortiz",
+        "--from",
+        "2026-12-22",
+        "--to",
+        "2026-12-01",
+        cwd=tmp_path,
+        env=db_env,
+    )
     assert backwards.code == 2 and "--to must be after --from" in backwards.err
 
 
@@ -82,18 +157,26 @@ def test_check_warns_about_stored_lead_types_without_an_sla_rule(tmp_path):
     run_baton("-w", str(ws), "apply", cwd=tmp_path)
     run_baton("-w", str(ws), "activate", "1", cwd=tmp_path)
     csv = tmp_path / "leads.csv"
-    csv.write_text("email,lead_type\na@x-example.com,partner-referral\nb@y-example.com,demo-request\n")
+    csv.write_text(
+        "email,lead_type\na@x-example.com,partner-referral\nb@y-example.com,demo-request\n"
+    )
     assert run_baton("-w", str(ws), "import", "leads", str(csv), cwd=tmp_path).code == 0
     result = run_baton("-w", str(ws), "check", cwd=tmp_path)
     assert result.code == 0
-    assert "warning: lead type 'partner-referral' (seen in stored leads) has no SLA rule" in result.err
+    assert (
+        "warning: lead type 'partner-referral' (seen in stored leads) has no SLA rule" in result.err
+    )
     assert "demo-request" not in result.err
 
 
 def test_check_refuses_overlapping_sla_rules_without_priority(tmp_path):
     ws = copy_template(tmp_path / "w")
     yaml = ws / "baton.yaml"
-    yaml.write_text(yaml.read_text().replace("      lead_types: [content]\n", "      lead_types: [content, demo-request]\n"))
+    yaml.write_text(
+        yaml.read_text().replace(
+            "      lead_types: [content]\n", "      lead_types: [content, demo-request]\n"
+        )
+    )
     result = run_baton("-w", str(ws), "check", cwd=tmp_path)
     assert result.code == 1
     assert "rules hand-raiser and content can both match the same lead" in result.err

@@ -17,13 +17,26 @@ import pytest
 from tests.e2e.conftest import BATON, run_baton, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboard"
 PASSWORD = "demo-admin-password"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: install it with `apt-get install -y chromium` (.ci/run does)")
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra: pip install -e '.[test]'")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="no /usr/bin/chromium: install it with `apt-get install -y chromium` (.ci/run does)",
+)
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is in the test extra: pip install -e '.[test]'"
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +45,15 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("dashboard")
     demo = root / "demo"
     assert run_baton("demo", str(demo), "--no-serve", cwd=root, timeout=300).code == 0
-    created = subprocess.run([*BATON, "-w", str(demo), "user", "create", "ada", "--role", "admin", "--password-stdin"],
-                             input=PASSWORD + "\n", check=False, capture_output=True, text=True, cwd=root, timeout=60)
+    created = subprocess.run(
+        [*BATON, "-w", str(demo), "user", "create", "ada", "--role", "admin", "--password-stdin"],
+        input=PASSWORD + "\n",
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=60,
+    )
     assert created.returncode == 0, created.stderr
     assert run_baton("-w", str(demo), "test", str(demo / "scenarios.csv"), cwd=root).code == 0
     server = start_server(demo)
@@ -42,12 +62,19 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_context(tmp_path_factory, demo_server):  # the server outlives the browser: no open connections at its shutdown
+def browser_context(
+    tmp_path_factory, demo_server
+):  # the server outlives the browser: no open connections at its shutdown
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh user-data-dir
     with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(str(profile), executable_path=str(CHROMIUM), args=ARGS, headless=True,
-                                                       viewport={"width": 1280, "height": 900})
+        context = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            args=ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 900},
+        )
         context.set_default_timeout(15_000)
         yield context
         context.close()
@@ -59,7 +86,10 @@ def page(browser_context, demo_server):
     """A tab, signed in; fails the test on any console error or uncaught exception."""
     tab = browser_context.new_page()
     problems: list[str] = []
-    tab.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    tab.on(
+        "console",
+        lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type == "error" else None,
+    )
     tab.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
     tab.base = demo_server
     if "/signin" in tab.goto(f"{demo_server}/people").url:
@@ -81,10 +111,14 @@ def total(tab) -> int:
 
 
 def wait_for_chart(tab) -> None:
-    tab.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector('canvas[data-chart]'))")
+    tab.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.querySelector('canvas[data-chart]'))"
+    )
 
 
-def test_signing_in_opens_the_page_asked_for_and_people_shows_load_and_capacity(browser_context, demo_server):
+def test_signing_in_opens_the_page_asked_for_and_people_shows_load_and_capacity(
+    browser_context, demo_server
+):
     tab = browser_context.new_page()
     errors: list[str] = []
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -96,7 +130,9 @@ def test_signing_in_opens_the_page_asked_for_and_people_shows_load_and_capacity(
     tab.click("form.stack button[type=submit]")
     tab.wait_for_url(re.compile(r"/people$"))
     wait_for_chart(tab)
-    assert tab.locator("tr[id^=person-]").count() >= 20 and "Ava Thompson" in tab.inner_text("table.people")
+    assert tab.locator("tr[id^=person-]").count() >= 20 and "Ava Thompson" in tab.inner_text(
+        "table.people"
+    )
     shot(tab, "people")
     tab.close()
     assert errors == []
@@ -106,12 +142,18 @@ def test_the_lead_list_follows_the_date_filter(page):
     page.goto(f"{page.base}/leads")
     last_30 = total(page)
     assert last_30 > 0 and "Last 30 days" in page.inner_text(".period")
-    page.select_option("select[name=range]", "7d")  # a preset applies at once (htmx swaps the page body)
+    page.select_option(
+        "select[name=range]", "7d"
+    )  # a preset applies at once (htmx swaps the page body)
     page.wait_for_url(re.compile(r"range=7d"))
-    page.wait_for_function("() => document.querySelector('.period').textContent.startsWith('Last 7 days')")
+    page.wait_for_function(
+        "() => document.querySelector('.period').textContent.startsWith('Last 7 days')"
+    )
     assert 0 < total(page) < last_30
     today = date.fromisoformat(page.input_value("input[name=to]"))
-    page.fill("input[name=from]", (today - timedelta(days=2)).isoformat())  # typing a date switches to a custom range
+    page.fill(
+        "input[name=from]", (today - timedelta(days=2)).isoformat()
+    )  # typing a date switches to a custom range
     page.click("form.filters button[type=submit]")
     page.wait_for_url(re.compile(r"range=custom"))
     assert page.input_value("select[name=range]") == "custom" and total(page) <= last_30
@@ -149,14 +191,19 @@ def test_an_admin_sets_a_pto_period_from_the_people_page(page):
     row.locator("details.pto button[type=submit]").click()
     page.wait_for_selector(".notice")
     assert "Ava Thompson is out of office" in page.inner_text(".notice")
-    assert f"{first.isoformat()} → back {(first + timedelta(days=7)).isoformat()}" in page.inner_text("#person-ava-thompson")
+    assert (
+        f"{first.isoformat()} → back {(first + timedelta(days=7)).isoformat()}"
+        in page.inner_text("#person-ava-thompson")
+    )
     wait_for_chart(page)  # the chart is drawn again after the swap
     shot(page, "people-pto")
 
 
 def test_workspace_shows_versions_and_scenario_results(page):
     page.goto(f"{page.base}/workspace")
-    assert "active" in page.inner_text("#version-1") and "19 passed, 0 failed" in page.inner_text("#version-1")
+    assert "active" in page.inner_text("#version-1") and "19 passed, 0 failed" in page.inner_text(
+        "#version-1"
+    )
     assert "Silent mode" in page.inner_text("#silent")
     shot(page, "workspace")
 
@@ -175,20 +222,33 @@ BIGGEST_LINKED_BAR = """(id) => {
 }"""
 
 
-@pytest.mark.parametrize("path, chart, counts", [("/", "speed-over-time", False), ("/sla", "sla-response", True), ("/speed", "speed-by-source", False),
-                                                 ("/routing", "node-hits", True)])
-def test_report_pages_follow_the_date_filter_and_a_bar_drills_into_a_lead(page, path, chart, counts):
+@pytest.mark.parametrize(
+    "path, chart, counts",
+    [
+        ("/", "speed-over-time", False),
+        ("/sla", "sla-response", True),
+        ("/speed", "speed-by-source", False),
+        ("/routing", "node-hits", True),
+    ],
+)
+def test_report_pages_follow_the_date_filter_and_a_bar_drills_into_a_lead(
+    page, path, chart, counts
+):
     page.goto(f"{page.base}{path}")
     wait_for_chart(page)
     shot(page, {"/": "overview"}.get(path, path.strip("/")))
     page.select_option("select[name=range]", "7d")
     page.wait_for_url(re.compile(r"range=7d"))
-    page.wait_for_function("() => document.querySelector('.period').textContent.startsWith('Last 7 days')")
+    page.wait_for_function(
+        "() => document.querySelector('.period').textContent.startsWith('Last 7 days')"
+    )
     wait_for_chart(page)
     bar = page.evaluate(BIGGEST_LINKED_BAR, chart)
     page.mouse.click(bar["x"], bar["y"])
     page.wait_for_url(re.compile(r"/leads\?"))
-    assert total(page) == bar["value"] if counts else total(page) > 0  # SLA bars count charges; speed bars are minutes
+    assert (
+        total(page) == bar["value"] if counts else total(page) > 0
+    )  # SLA bars count charges; speed bars are minutes
     page.click("table.leads tbody tr:first-child td:first-child a")
     page.wait_for_url(re.compile(r"/leads/\d+"))
     assert "Speed to lead" in page.inner_text("main")

@@ -13,10 +13,25 @@ def test_serve_accepts_a_lead_and_reads_it_back(tmp_path, db_env, server_factory
     ws = copy_template(tmp_path / "w")
     run_baton("-w", str(ws), "apply", cwd=tmp_path, env=db_env)
     run_baton("-w", str(ws), "activate", "1", cwd=tmp_path, env=db_env)
-    token = run_baton("-w", str(ws), "token", "create", "--scope", "admin", "--name", "e2e", cwd=tmp_path, env=db_env).out.strip()
+    token = run_baton(
+        "-w",
+        str(ws),
+        "token",
+        "create",
+        "--scope",
+        "admin",
+        "--name",
+        "e2e",
+        cwd=tmp_path,
+        env=db_env,
+    ).out.strip()
     server = server_factory(ws, db_env)
     auth = {"Authorization": f"Bearer {token}"}
-    created = httpx.post(f"{server.url}/v1/leads", json={"email": "ana@initech.com", "company": "Initech"}, headers=auth)
+    created = httpx.post(
+        f"{server.url}/v1/leads",
+        json={"email": "ana@initech.com", "company": "Initech"},
+        headers=auth,
+    )
     assert created.status_code == 201, created.text
     lead = httpx.get(f"{server.url}/v1/leads/{created.json()['id']}", headers=auth).json()
     assert lead["email"] == "ana@initech.com" and lead["timestamps"]["received_at"].endswith("Z")

@@ -29,7 +29,9 @@ def live(baton, workspace_dir):
 
 def make_token(baton, *scopes: str) -> str:
     with baton.db.write() as conn:
-        token = create_token(conn, "t-" + "-".join(scopes), list(scopes), "tester", baton.clock.now())
+        token = create_token(
+            conn, "t-" + "-".join(scopes), list(scopes), "tester", baton.clock.now()
+        )
         conn.commit()
     return token
 

@@ -42,36 +42,77 @@ def test_revoked_token_stops_working(api, live):
 
 def test_people_come_from_the_active_workspace(api):
     people = {p["id"]: p for p in api.get("/v1/people").json()}
-    assert people["sam-ortiz"]["team_id"] == "sdr-americas" and people["sam-ortiz"]["managed_by"] == "workspace"
+    assert (
+        people["sam-ortiz"]["team_id"] == "sdr-americas"
+        and people["sam-ortiz"]["managed_by"] == "workspace"
+    )
     assert people["sam-ortiz"]["max_open"] == 40
 
 
 def test_create_person_is_idempotent_by_id(api):
-    body = {"id": "new-rep", "name": "New Rep", "role": "sdr", "email": "new@acme.example", "team_id": "sdr-americas", "manager_id": "maria-chen"}
+    body = {
+        "id": "new-rep",
+        "name": "New Rep",
+        "role": "sdr",
+        "email": "new@acme.example",
+        "team_id": "sdr-americas",
+        "manager_id": "maria-chen",
+    }
     assert api.post("/v1/people", json=body).status_code == 201
     assert api.post("/v1/people", json=body).status_code == 200
-    bad = api.post("/v1/people", json={**body, "id": "x2", "team_id": "nope", "timezone": "Mars/Base"})
+    bad = api.post(
+        "/v1/people", json={**body, "id": "x2", "team_id": "nope", "timezone": "Mars/Base"}
+    )
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["detail"]} == {"timezone"}
     unknown_team = api.post("/v1/people", json={**body, "id": "x3", "team_id": "nope"})
-    assert unknown_team.status_code == 422 and unknown_team.json()["detail"][0]["field"] == "team_id"
+    assert (
+        unknown_team.status_code == 422 and unknown_team.json()["detail"][0]["field"] == "team_id"
+    )
 
 
 def test_patch_person_active_flag_and_out_of_office(api):
-    response = api.patch("/v1/people/sam-ortiz", json={
-        "active": False,
-        "out_of_office": [{"starts_at": "2026-12-22T00:00:00-05:00", "ends_at": "2027-01-04T00:00:00-05:00", "reason": "holidays"}],
-    })
+    response = api.patch(
+        "/v1/people/sam-ortiz",
+        json={
+            "active": False,
+            "out_of_office": [
+                {
+                    "starts_at": "2026-12-22T00:00:00-05:00",
+                    "ends_at": "2027-01-04T00:00:00-05:00",
+                    "reason": "holidays",
+                }
+            ],
+        },
+    )
     assert response.status_code == 200, response.text
     person = api.get("/v1/people/sam-ortiz").json()
     assert person["active"] is False
-    assert person["out_of_office"] == [{"starts_at": "2026-12-22T05:00:00Z", "ends_at": "2027-01-04T05:00:00Z", "reason": "holidays"}]
-    kinds = [e["kind"] for e in api.get("/v1/events", params={"entity": "person", "entity_id": "sam-ortiz"}).json()["items"]]
+    assert person["out_of_office"] == [
+        {
+            "starts_at": "2026-12-22T05:00:00Z",
+            "ends_at": "2027-01-04T05:00:00Z",
+            "reason": "holidays",
+        }
+    ]
+    kinds = [
+        e["kind"]
+        for e in api.get(
+            "/v1/events", params={"entity": "person", "entity_id": "sam-ortiz"}
+        ).json()["items"]
+    ]
     assert kinds[-2:] == ["person.updated", "person.out_of_office_set"]
 
 
 def test_out_of_office_must_end_after_it_starts(api):
-    response = api.patch("/v1/people/sam-ortiz", json={"out_of_office": [{"starts_at": "2026-12-22T00:00:00Z", "ends_at": "2026-12-21T00:00:00Z"}]})
+    response = api.patch(
+        "/v1/people/sam-ortiz",
+        json={
+            "out_of_office": [
+                {"starts_at": "2026-12-22T00:00:00Z", "ends_at": "2026-12-21T00:00:00Z"}
+            ]
+        },
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["message"] == "ends_at must be after starts_at"
 
@@ -86,10 +127,15 @@ def test_events_filter_and_cursor(api):
         api.post("/v1/leads", json={"email": f"p{i}@x.com"})
     page = api.get("/v1/events", params={"kind": "lead.created", "limit": 3}).json()
     assert len(page["items"]) == 3 and page["next_after_id"] == page["items"][-1]["id"]
-    rest = api.get("/v1/events", params={"kind": "lead.created", "after_id": page["next_after_id"]}).json()
+    rest = api.get(
+        "/v1/events", params={"kind": "lead.created", "after_id": page["next_after_id"]}
+    ).json()
     assert len(rest["items"]) == 2 and rest["next_after_id"] is None
     every = api.get("/v1/events", params={"kind": "lead.*"}).json()["items"]
-    assert sorted({e["kind"] for e in every}) == ["lead.created", "lead.routed"]  # the template routes every lead
+    assert sorted({e["kind"] for e in every}) == [
+        "lead.created",
+        "lead.routed",
+    ]  # the template routes every lead
     assert len(every) == 10 and all(e["actor"] == "token:t-admin" for e in every)
     assert api.get("/v1/events", params={"since": "2026-11-02T10:00:00"}).status_code == 422
 
@@ -103,7 +149,9 @@ def test_versions_are_listed(api):
 
 def test_openapi_documents_the_bodies(api):
     spec = api.get("/openapi.json").json()
-    body = spec["paths"]["/v1/leads"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    body = spec["paths"]["/v1/leads"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]
     assert body["oneOf"][0] == {"$ref": "#/components/schemas/LeadIn"}
     assert "engaged_at" in spec["components"]["schemas"]["LeadIn"]["properties"]
     assert api.get("/docs").status_code == 200

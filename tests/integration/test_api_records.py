@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-LEAD = {"email": "jo@initech.com", "first_name": "Jo", "company": "Initech", "source": "website", "lead_type": "demo-request"}
+LEAD = {
+    "email": "jo@initech.com",
+    "first_name": "Jo",
+    "company": "Initech",
+    "source": "website",
+    "lead_type": "demo-request",
+}
 
 
 def test_post_lead_then_read_it_back_with_every_timestamp(api, clock):
@@ -16,13 +22,25 @@ def test_post_lead_then_read_it_back_with_every_timestamp(api, clock):
     assert again == lead
     assert lead["email_domain"] == "initech.com"
     assert lead["status"] == "new"
-    assert lead["owner"]["id"] in ("sam-ortiz", "priya-nair")  # the template's round robin assigned it
+    assert lead["owner"]["id"] in (
+        "sam-ortiz",
+        "priya-nair",
+    )  # the template's round robin assigned it
     assert lead["timestamps"]["assigned_at"] == "2026-11-02T15:00:00Z"
     assert lead["timestamps"]["engaged_at"] == "2026-11-02T14:59:30Z"
     assert lead["timestamps"]["received_at"] == "2026-11-02T15:00:00Z"
     assert set(lead["timestamps"]) == {  # every timestamp the engine keeps
-        "engaged_at", "received_at", "assigned_at", "notified_at", "first_touch_at", "mql_at", "sal_at", "sql_at",
-        "recycled_at", "disqualified_at", "converted_at",
+        "engaged_at",
+        "received_at",
+        "assigned_at",
+        "notified_at",
+        "first_touch_at",
+        "mql_at",
+        "sal_at",
+        "sql_at",
+        "recycled_at",
+        "disqualified_at",
+        "converted_at",
     }
 
 
@@ -32,12 +50,19 @@ def test_engaged_at_defaults_to_receipt_time(api):
 
 
 def test_same_external_id_is_not_a_duplicate(api):
-    first = api.post("/v1/leads", json={**LEAD, "external_id": "00Q1", "source_system": "salesforce"})
-    second = api.post("/v1/leads", json={**LEAD, "external_id": "00Q1", "source_system": "salesforce", "company": "Changed"})
+    first = api.post(
+        "/v1/leads", json={**LEAD, "external_id": "00Q1", "source_system": "salesforce"}
+    )
+    second = api.post(
+        "/v1/leads",
+        json={**LEAD, "external_id": "00Q1", "source_system": "salesforce", "company": "Changed"},
+    )
     assert (first.status_code, second.status_code) == (201, 200)
     assert second.json()["id"] == first.json()["id"]
     assert second.json()["company"] == "Initech"  # updates are explicit: PATCH
-    other_system = api.post("/v1/leads", json={**LEAD, "external_id": "00Q1", "source_system": "hubspot"})
+    other_system = api.post(
+        "/v1/leads", json={**LEAD, "external_id": "00Q1", "source_system": "hubspot"}
+    )
     assert other_system.status_code == 201
 
 
@@ -52,7 +77,10 @@ def test_idempotency_key_replays_the_first_answer(api):
 
 
 def test_strict_validation_lists_each_bad_field(api):
-    response = api.post("/v1/leads", json={"email": "not-an-email", "employees": False, "is_test": "yes", "colour": "blue"})
+    response = api.post(
+        "/v1/leads",
+        json={"email": "not-an-email", "employees": False, "is_test": "yes", "colour": "blue"},
+    )
     assert response.status_code == 422
     fields = {e["field"]: e["message"] for e in response.json()["detail"]}
     assert fields["email"] == "'not-an-email' is not an email address"
@@ -100,19 +128,37 @@ def test_oversized_batch_is_refused_with_the_limit(api):
 
 
 def test_invalid_json_says_where(api):
-    response = api.post("/v1/leads", content=b'{"email": "a@b.com",}', headers={"content-type": "application/json"})
+    response = api.post(
+        "/v1/leads", content=b'{"email": "a@b.com",}', headers={"content-type": "application/json"}
+    )
     assert response.status_code == 400
     assert "not valid JSON at line 1 column" in response.json()["detail"]
 
 
 def test_backfilled_lead_keeps_its_crm_owner_and_times(api):
-    lead = api.post("/v1/leads", json={**LEAD, "owner_id": "sam-ortiz", "received_at": "2026-10-01T12:00:00Z", "assigned_at": "2026-10-01T12:03:00Z"}).json()
+    lead = api.post(
+        "/v1/leads",
+        json={
+            **LEAD,
+            "owner_id": "sam-ortiz",
+            "received_at": "2026-10-01T12:00:00Z",
+            "assigned_at": "2026-10-01T12:03:00Z",
+        },
+    ).json()
     assert lead["owner"]["id"] == "sam-ortiz" and lead["owner"]["name"] == "Sam Ortiz"
     assert lead["timestamps"]["assigned_at"] == "2026-10-01T12:03:00Z"
 
 
 def test_account_domains_and_first_claim_wins(api):
-    first = api.post("/v1/accounts", json={"name": "Initech", "domains": ["https://www.Initech.com/", "initech.io"], "owner_id": "emma-schulz", "named": True})
+    first = api.post(
+        "/v1/accounts",
+        json={
+            "name": "Initech",
+            "domains": ["https://www.Initech.com/", "initech.io"],
+            "owner_id": "emma-schulz",
+            "named": True,
+        },
+    )
     assert first.status_code == 201, first.text
     assert first.json()["domains"] == ["initech.io", "www.initech.com"]
     second = api.post("/v1/accounts", json={"name": "Initech dup", "domains": ["initech.io"]})
@@ -122,18 +168,51 @@ def test_account_domains_and_first_claim_wins(api):
 
 def test_activity_references_a_lead_by_its_crm_id(api):
     api.post("/v1/leads", json={**LEAD, "external_id": "00Q9", "source_system": "sf"})
-    ok = api.post("/v1/activities", json={"kind": "call", "person_id": "sam-ortiz", "occurred_at": "2026-11-02T15:10:00Z", "lead_external_id": "00Q9", "source_system": "sf"})
+    ok = api.post(
+        "/v1/activities",
+        json={
+            "kind": "call",
+            "person_id": "sam-ortiz",
+            "occurred_at": "2026-11-02T15:10:00Z",
+            "lead_external_id": "00Q9",
+            "source_system": "sf",
+        },
+    )
     assert ok.status_code == 201, ok.text
-    missing = api.post("/v1/activities", json={"kind": "call", "occurred_at": "2026-11-02T15:10:00Z", "lead_external_id": "nope", "source_system": "sf"})
+    missing = api.post(
+        "/v1/activities",
+        json={
+            "kind": "call",
+            "occurred_at": "2026-11-02T15:10:00Z",
+            "lead_external_id": "nope",
+            "source_system": "sf",
+        },
+    )
     assert missing.status_code == 422
     assert missing.json()["detail"][0]["field"] == "lead_external_id"
-    nowhere = api.post("/v1/activities", json={"kind": "call", "occurred_at": "2026-11-02T15:10:00Z"})
-    assert "must be on a lead, an account or an opportunity" in nowhere.json()["detail"][0]["message"]
+    nowhere = api.post(
+        "/v1/activities", json={"kind": "call", "occurred_at": "2026-11-02T15:10:00Z"}
+    )
+    assert (
+        "must be on a lead, an account or an opportunity" in nowhere.json()["detail"][0]["message"]
+    )
 
 
 def test_opportunity_on_an_account(api):
-    account = api.post("/v1/accounts", json={"name": "Globex", "external_id": "A1", "source_system": "sf"}).json()
-    opp = api.post("/v1/opportunities", json={"name": "Globex expansion", "stage": "Discovery", "account_external_id": "A1", "source_system": "sf", "amount": 12000, "currency": "USD"})
+    account = api.post(
+        "/v1/accounts", json={"name": "Globex", "external_id": "A1", "source_system": "sf"}
+    ).json()
+    opp = api.post(
+        "/v1/opportunities",
+        json={
+            "name": "Globex expansion",
+            "stage": "Discovery",
+            "account_external_id": "A1",
+            "source_system": "sf",
+            "amount": 12000,
+            "currency": "USD",
+        },
+    )
     assert opp.status_code == 201, opp.text
     assert opp.json()["account_id"] == account["id"]
     assert api.get(f"/v1/opportunities/{opp.json()['id']}").json()["amount"] == 12000
@@ -142,13 +221,21 @@ def test_opportunity_on_an_account(api):
 def test_patch_is_explicit_and_logged(api, clock):
     lead = api.post("/v1/leads", json=LEAD).json()
     clock.advance(timedelta(minutes=5))
-    response = api.patch(f"/v1/leads/{lead['id']}", json={"owner_id": "emma-schulz", "company": "Initech Ltd"})
+    response = api.patch(
+        f"/v1/leads/{lead['id']}", json={"owner_id": "emma-schulz", "company": "Initech Ltd"}
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["changed"]["company"] == ["Initech", "Initech Ltd"]
     assert body["lead"]["timestamps"]["assigned_at"] == "2026-11-02T15:05:00Z"
-    events = api.get("/v1/events", params={"entity": "lead", "entity_id": str(lead["id"])}).json()["items"]
-    assert [e["kind"] for e in events if e["kind"].startswith("lead.")] == ["lead.created", "lead.routed", "lead.updated"]
+    events = api.get("/v1/events", params={"entity": "lead", "entity_id": str(lead["id"])}).json()[
+        "items"
+    ]
+    assert [e["kind"] for e in events if e["kind"].startswith("lead.")] == [
+        "lead.created",
+        "lead.routed",
+        "lead.updated",
+    ]
     assert api.patch(f"/v1/leads/{lead['id']}", json={"owner_id": "ghost"}).status_code == 422
     assert api.patch("/v1/leads/999999", json={"company": "x"}).status_code == 404
     assert api.patch(f"/v1/leads/{lead['id']}", json={"employees": "12"}).status_code == 422

@@ -15,6 +15,7 @@ from tests.unit.test_alerts_render import ALERT, SAM
 
 MESSAGE = Renderer(public_url="https://baton.acme.example").render(ALERT, SAM)
 
+
 @pytest.fixture
 def fakes(monkeypatch):
     yield from start_fakes(monkeypatch)
@@ -23,13 +24,21 @@ def fakes(monkeypatch):
 def test_slack_posts_a_dm_with_blocks_and_the_alert_key_in_metadata(fakes):
     sent = SlackNotifier(SLACK_TOKEN, base_url=fakes.slack.base_url).send(MESSAGE, "U01SAMOR")
     (posted,) = fakes.slack.messages
-    assert posted["user_or_channel"] == "U01SAMOR" and sent.provider_message_id == f"{posted['channel']}:{posted['ts']}"
+    assert (
+        posted["user_or_channel"] == "U01SAMOR"
+        and sent.provider_message_id == f"{posted['channel']}:{posted['ts']}"
+    )
     assert posted["blocks"][0]["type"] == "header" and "Dana Diaz" in posted["text"]
-    assert posted["metadata"] == {"event_type": "baton_alert", "event_payload": {"key": ALERT["idempotency_key"]}}
+    assert posted["metadata"] == {
+        "event_type": "baton_alert",
+        "event_payload": {"key": ALERT["idempotency_key"]},
+    }
 
 
 def test_slack_to_a_shared_channel_names_the_person(fakes):
-    SlackNotifier(SLACK_TOKEN, channel="C0SALES", base_url=fakes.slack.base_url).send(MESSAGE, "C0SALES")
+    SlackNotifier(SLACK_TOKEN, channel="C0SALES", base_url=fakes.slack.base_url).send(
+        MESSAGE, "C0SALES"
+    )
     (posted,) = fakes.slack.messages
     assert posted["channel"] == "C0SALES" and posted["text"].startswith("<@U01SAMOR> ")
     assert posted["blocks"][0]["text"]["text"] == "For <@U01SAMOR>"
@@ -65,36 +74,56 @@ def test_slack_bad_token_is_an_error_naming_it(fakes):
 
 
 def test_email_arrives_with_recipient_content_and_threading_headers(fakes):
-    notifier = EmailNotifier("127.0.0.1", fakes.smtp.port, sender="Baton <baton@acme.example>", security="none")
+    notifier = EmailNotifier(
+        "127.0.0.1", fakes.smtp.port, sender="Baton <baton@acme.example>", security="none"
+    )
     sent = notifier.send(MESSAGE, "sam@acme.example")
-    later = Renderer().render({**ALERT, "idempotency_key": "sla:1:escalation:2:sam", "kind": "sla.escalation"}, SAM)
+    later = Renderer().render(
+        {**ALERT, "idempotency_key": "sla:1:escalation:2:sam", "kind": "sla.escalation"}, SAM
+    )
     notifier.send(later, "sam@acme.example")
     first, second = (m["message"] for m in fakes.smtp.messages)
-    assert fakes.smtp.messages[0]["to"] == ["sam@acme.example"] and fakes.smtp.messages[0]["from"] == "baton@acme.example"
+    assert (
+        fakes.smtp.messages[0]["to"] == ["sam@acme.example"]
+        and fakes.smtp.messages[0]["from"] == "baton@acme.example"
+    )
     assert first["Subject"] == ALERT["subject"] and "Dana Diaz" in first.get_content()
-    assert first["Message-ID"] == sent.provider_message_id == message_id(ALERT["idempotency_key"], "acme.example")
+    assert (
+        first["Message-ID"]
+        == sent.provider_message_id
+        == message_id(ALERT["idempotency_key"], "acme.example")
+    )
     assert first["Message-ID"] != second["Message-ID"]
-    assert first["References"] == second["References"] == first["In-Reply-To"]  # one thread per lead and person
+    assert (
+        first["References"] == second["References"] == first["In-Reply-To"]
+    )  # one thread per lead and person
 
 
 def test_email_refused_by_the_server_is_an_error_with_the_smtp_reply(fakes):
     fakes.smtp.reject = lambda rcpts: "550 mailbox unavailable"
     with pytest.raises(DeliveryError, match="550"):
-        EmailNotifier("127.0.0.1", fakes.smtp.port, sender="baton@acme.example", security="none").send(MESSAGE, "sam@acme.example")
+        EmailNotifier(
+            "127.0.0.1", fakes.smtp.port, sender="baton@acme.example", security="none"
+        ).send(MESSAGE, "sam@acme.example")
 
 
 def test_email_to_a_closed_port_is_an_error():
     from baton.notify.fakes import free_port
 
     with pytest.raises(DeliveryError, match="email"):
-        EmailNotifier("127.0.0.1", free_port(), sender="baton@acme.example", security="none", timeout=2).send(MESSAGE, "a@b.example")
+        EmailNotifier(
+            "127.0.0.1", free_port(), sender="baton@acme.example", security="none", timeout=2
+        ).send(MESSAGE, "a@b.example")
 
 
 def test_webhook_is_signed_so_the_receiver_verifies_it(fakes):
     WebhookNotifier(fakes.hook.url, WEBHOOK_SECRET).send(MESSAGE, fakes.hook.url)
     (got,) = fakes.hook.received
     assert got["verified"] and got["key"] == ALERT["idempotency_key"]
-    assert got["payload"]["kind"] == "sla.miss" and got["payload"]["content"]["lead"]["name"] == "Dana Diaz"
+    assert (
+        got["payload"]["kind"] == "sla.miss"
+        and got["payload"]["content"]["lead"]["name"] == "Dana Diaz"
+    )
     assert got["payload"]["schema"] == "baton.alert/v1"
 
 

@@ -18,19 +18,27 @@ from baton.workspace.loader import load_workspace
 WORKERS, PER_WORKER = 4, 500
 SDRS = ["ana", "bo", "cy", "dee", "eli"]
 
-WORKSPACE = """\
+WORKSPACE = (
+    """\
 workspace: {name: Concurrency, timezone: UTC}
 people:
-""" + "".join(f"  - {{id: {p}, name: {p.title()} Rep, role: sdr, email: {p}@x.example}}\n" for p in SDRS) + """\
+"""
+    + "".join(
+        f"  - {{id: {p}, name: {p.title()} Rep, role: sdr, email: {p}@x.example}}\n" for p in SDRS
+    )
+    + """\
 routing:
   queues: [{id: triage}]
-  pools: [{id: sdrs, members: [""" + ", ".join(SDRS) + """]}]
+  pools: [{id: sdrs, members: ["""
+    + ", ".join(SDRS)
+    + """]}]
   flows:
     - name: all
       nodes:
         - round_robin: sdrs
         - fallback: {queue: triage}
 """
+)
 
 WORKER = textwrap.dedent("""
     import sys
@@ -52,8 +60,14 @@ def test_four_processes_share_one_pool_fairly(baton, tmp_path):
     (tmp_path / "baton.yaml").write_text(WORKSPACE)
     applied = apply_workspace(baton.db, load_workspace(tmp_path), "t", baton.clock.now())
     activate_version(baton.db, applied.number, "t", baton.clock.now())
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, baton.db.url, str(w), str(PER_WORKER)], stderr=subprocess.PIPE, text=True)
-             for w in range(WORKERS)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, baton.db.url, str(w), str(PER_WORKER)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(WORKERS)
+    ]
     for p in procs:
         _, err = p.communicate(timeout=600)
         assert p.returncode == 0, err

@@ -8,20 +8,23 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from baton.services.events import EventFilter, list_events
 from baton.services.alerts.silent import SilentModeError, set_silent, silent_status
+from baton.services.events import EventFilter, list_events
 from baton.services.versions.versions import list_versions
 from baton.store.tables import workspace_versions
 from tests.alerts_support import go_live, start_fakes, write_workspace
 
 SILENT = "  test_recipient: maria-chen\n  calendar: americas\n"
 
+
 @pytest.fixture
 def fakes(monkeypatch):
     yield from start_fakes(monkeypatch)
 
 
-def test_silent_on_then_off_is_two_recorded_versions_and_the_silent_time_is_tracked(baton, tmp_path, fakes):
+def test_silent_on_then_off_is_two_recorded_versions_and_the_silent_time_is_tracked(
+    baton, tmp_path, fakes
+):
     ws = write_workspace(tmp_path / "ws", fakes.alerts_yaml(SILENT))
     go_live(baton, ws)
     version, _ = set_silent(baton.db, ws, True, "rita", baton.clock.now())  # Monday 10:00 New York
@@ -32,7 +35,9 @@ def test_silent_on_then_off_is_two_recorded_versions_and_the_silent_time_is_trac
     assert status.silent and status.since == baton.clock.now() - timedelta(days=1, hours=2)
     assert status.wall == timedelta(days=1, hours=2)
     assert status.business == timedelta(hours=6.5 + 3)  # Mon 10-12 and 13-17:30, Tue 9-12
-    assert round(status.as_dict()["business_days"], 2) == round(9.5 / 7.5, 2)  # the americas day is 7.5 h
+    assert round(status.as_dict()["business_days"], 2) == round(
+        9.5 / 7.5, 2
+    )  # the americas day is 7.5 h
     with pytest.raises(SilentModeError, match="1.3 business days in silent mode so far"):
         set_silent(baton.db, ws, False, "rita", baton.clock.now())
     baton.clock.advance(timedelta(days=1))  # Wednesday 12:00: 17 h, 2.3 business days
@@ -42,13 +47,19 @@ def test_silent_on_then_off_is_two_recorded_versions_and_the_silent_time_is_trac
         versions = list_versions(conn)
         events = list_events(conn, EventFilter(kind="alerts.*"))
         after = silent_status(conn, baton.clock.now() + timedelta(days=5))
-    assert [v["author"] for v in versions[-2:]] == ["rita", "rita"] and "silent" in versions[-1]["diff"]
+    assert [v["author"] for v in versions[-2:]] == ["rita", "rita"] and "silent" in versions[-1][
+        "diff"
+    ]
     assert [e["kind"] for e in events] == ["alerts.silent_on", "alerts.silent_off"]
     assert events[1]["payload"]["silent_seconds"] == timedelta(days=2, hours=2).total_seconds()
-    assert not after.silent and after.wall == timedelta(days=2, hours=2)  # the clock stopped when it was turned off
+    assert not after.silent and after.wall == timedelta(
+        days=2, hours=2
+    )  # the clock stopped when it was turned off
 
 
-def test_turning_silent_mode_off_early_needs_force_and_is_recorded_as_forced(baton, tmp_path, fakes):
+def test_turning_silent_mode_off_early_needs_force_and_is_recorded_as_forced(
+    baton, tmp_path, fakes
+):
     ws = write_workspace(tmp_path / "ws", fakes.alerts_yaml(SILENT + "  silent: true\n"))
     go_live(baton, ws)
     set_silent(baton.db, ws, False, "rita", baton.clock.now(), force=True)

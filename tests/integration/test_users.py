@@ -6,8 +6,8 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
-from baton.services.people import users as users_service
 from baton.services.events import EventFilter, list_events
+from baton.services.people import users as users_service
 from baton.services.people.users import (
     Role,
     UserError,
@@ -24,7 +24,9 @@ PASSWORD = "a long enough password"
 
 def test_a_user_is_stored_with_an_argon2id_hash_and_signs_in_with_it(live):
     with live.db.write() as conn:
-        created = create_user(conn, "maria", PASSWORD, Role.MANAGER, "maria-chen", "cli:rita", live.clock.now())
+        created = create_user(
+            conn, "maria", PASSWORD, Role.MANAGER, "maria-chen", "cli:rita", live.clock.now()
+        )
         conn.commit()
     assert authenticate(live.db, "maria", PASSWORD) == created
     assert authenticate(live.db, "maria", "a wrong password!") is None
@@ -34,15 +36,21 @@ def test_a_user_is_stored_with_an_argon2id_hash_and_signs_in_with_it(live):
         assert stored.startswith("$argon2id$") and PASSWORD not in stored
         assert "password_hash" not in list_users(conn)[0]
         (event,) = list_events(conn, EventFilter(kind="user.created"))
-    assert event["payload"] == {"role": "manager", "person_id": "maria-chen"} and event["actor"] == "cli:rita"
+    assert (
+        event["payload"] == {"role": "manager", "person_id": "maria-chen"}
+        and event["actor"] == "cli:rita"
+    )
 
 
-@pytest.mark.parametrize("username, password, role, person, message", [
-    ("sam", PASSWORD, Role.REP, None, "a rep sees the leads of a person: pass --person ID"),
-    ("sam", PASSWORD, Role.MANAGER, "nobody", "there is no person 'nobody'"),
-    ("sam", "short", Role.ADMIN, None, "at least 10 characters"),
-    ("two words", PASSWORD, Role.ADMIN, None, "without spaces"),
-])
+@pytest.mark.parametrize(
+    "username, password, role, person, message",
+    [
+        ("sam", PASSWORD, Role.REP, None, "a rep sees the leads of a person: pass --person ID"),
+        ("sam", PASSWORD, Role.MANAGER, "nobody", "there is no person 'nobody'"),
+        ("sam", "short", Role.ADMIN, None, "at least 10 characters"),
+        ("two words", PASSWORD, Role.ADMIN, None, "without spaces"),
+    ],
+)
 def test_bad_users_are_refused_with_the_reason(live, username, password, role, person, message):
     with live.db.write() as conn, pytest.raises(UserError, match=message):
         create_user(conn, username, password, role, person, "t", live.clock.now())
@@ -58,7 +66,9 @@ def test_user_names_are_unique(live):
 def test_a_disabled_user_cannot_sign_in_and_their_id_no_longer_resolves(live):
     with live.db.write() as conn:
         user = create_user(conn, "sam", PASSWORD, Role.REP, "sam-ortiz", "t", live.clock.now())
-        assert disable_user(conn, "sam", "t", live.clock.now()) and not disable_user(conn, "sam", "t", live.clock.now())
+        assert disable_user(conn, "sam", "t", live.clock.now()) and not disable_user(
+            conn, "sam", "t", live.clock.now()
+        )
         conn.commit()
     with live.db.read() as conn:
         assert get_user(conn, user.id) is None

@@ -24,16 +24,26 @@ def test_apply_records_a_draft_and_identical_apply_records_nothing(baton, worksp
     assert not again.created and again.number == 1
     with baton.db.read() as conn:
         (row,) = list_versions(conn)
-    assert row["state"] == "draft" and row["author"] == "ana" and row["content_hash"] == ws.content_hash
+    assert (
+        row["state"] == "draft"
+        and row["author"] == "ana"
+        and row["content_hash"] == ws.content_hash
+    )
 
 
 def test_activate_keeps_the_previous_version_and_syncs_people(baton, workspace_dir):
     v1 = apply_workspace(baton.db, load_workspace(workspace_dir), "ana", baton.clock.now()).number
     activate_version(baton.db, v1, "ana", baton.clock.now())
     csv = workspace_dir / "people.csv"
-    csv.write_text(csv.read_text().replace("sam-ortiz,Sam Ortiz", "sam-ortiz,Samuel Ortiz").replace("priya-nair", "priya-n"))
+    csv.write_text(
+        csv.read_text()
+        .replace("sam-ortiz,Sam Ortiz", "sam-ortiz,Samuel Ortiz")
+        .replace("priya-nair", "priya-n")
+    )
     yaml = workspace_dir / "baton.yaml"
-    yaml.write_text(yaml.read_text().replace("priya-nair", "priya-n"))  # she is in the round-robin pool too
+    yaml.write_text(
+        yaml.read_text().replace("priya-nair", "priya-n")
+    )  # she is in the round-robin pool too
     v2 = apply_workspace(baton.db, load_workspace(workspace_dir), "bo", baton.clock.now())
     assert '~ people[sam-ortiz].name: "Sam Ortiz" → "Samuel Ortiz"' in v2.diff
     changes = activate_version(baton.db, v2.number, "bo", baton.clock.now())

@@ -25,21 +25,36 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_see_no_data(web):
     anonymous = client_for(web)
     for path in ("/", "/leads", "/leads/1", "/people", "/workspace", "/leads?range=7d"):
         response = anonymous.get(path, follow_redirects=False)
-        assert response.status_code == 303 and response.headers["location"].startswith("/signin?next=")
+        assert response.status_code == 303 and response.headers["location"].startswith(
+            "/signin?next="
+        )
     page = anonymous.get("/people")
     assert page.status_code == 200 and "Sign in" in page.text and "Sam Ortiz" not in page.text
 
 
 def test_htmx_requests_of_anonymous_visitors_get_a_client_redirect(web):
-    response = client_for(web).get("/leads?range=7d", headers={"HX-Request": "true"}, follow_redirects=False)
-    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/signin?next=%2Fleads%3Frange%3D7d"
+    response = client_for(web).get(
+        "/leads?range=7d", headers={"HX-Request": "true"}, follow_redirects=False
+    )
+    assert (
+        response.status_code == 200
+        and response.headers["HX-Redirect"] == "/signin?next=%2Fleads%3Frange%3D7d"
+    )
 
 
 def test_sign_in_goes_to_the_page_asked_for_and_sets_a_safe_cookie(web):
     client = client_for(web)
     token = csrf_of(client.get("/signin?next=/workspace").text)
-    response = client.post("/signin", data={"username": "admin", "password": "correct horse battery", "csrf_token": token, "next": "/workspace"},
-                           follow_redirects=False)
+    response = client.post(
+        "/signin",
+        data={
+            "username": "admin",
+            "password": "correct horse battery",
+            "csrf_token": token,
+            "next": "/workspace",
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/workspace"
     cookie = response.headers["set-cookie"].lower()
     assert "baton_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
@@ -50,8 +65,16 @@ def test_sign_in_never_redirects_off_site(web):
     client = client_for(web)
     token = csrf_of(client.get("/signin").text)
     for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
-        response = client.post("/signin", data={"username": "admin", "password": "correct horse battery", "csrf_token": token, "next": target},
-                               follow_redirects=False)
+        response = client.post(
+            "/signin",
+            data={
+                "username": "admin",
+                "password": "correct horse battery",
+                "csrf_token": token,
+                "next": target,
+            },
+            follow_redirects=False,
+        )
         assert response.headers["location"] == "/"
         client.cookies.clear()
         token = csrf_of(client.get("/signin").text)
@@ -86,19 +109,38 @@ def test_posts_without_the_csrf_token_are_refused(web):
     client = client_for(web, "admin")
     form = {"starts": "2026-12-22", "ends": "2027-01-04", "reason": "PTO"}
     assert client.post("/people/sam-ortiz/out-of-office", data=form).status_code == 403
-    assert client.post("/people/sam-ortiz/out-of-office", data=form | {"csrf_token": "forged"}).status_code == 403
-    assert client.post("/people/sam-ortiz/out-of-office", data=form, headers={"X-CSRF-Token": "forged"}).status_code == 403
+    assert (
+        client.post(
+            "/people/sam-ortiz/out-of-office", data=form | {"csrf_token": "forged"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            "/people/sam-ortiz/out-of-office", data=form, headers={"X-CSRF-Token": "forged"}
+        ).status_code
+        == 403
+    )
     assert client.post("/signout", data={}).status_code == 403
     assert "CSRF" in client.post("/signout", data={}).text
     anonymous = client_for(web)
     anonymous.get("/signin")
-    assert anonymous.post("/signin", data={"username": "admin", "password": "correct horse battery"}).status_code == 403
+    assert (
+        anonymous.post(
+            "/signin", data={"username": "admin", "password": "correct horse battery"}
+        ).status_code
+        == 403
+    )
 
 
 def test_htmx_posts_carry_the_token_in_a_header(web):
     client = client_for(web, "admin")
     form = {"starts": "2026-12-22", "ends": "2027-01-04", "reason": "PTO"}
-    response = client.post("/people/sam-ortiz/out-of-office", data=form, headers={"X-CSRF-Token": client.csrf, "HX-Request": "true"})
+    response = client.post(
+        "/people/sam-ortiz/out-of-office",
+        data=form,
+        headers={"X-CSRF-Token": client.csrf, "HX-Request": "true"},
+    )
     assert response.status_code == 200 and "Sam Ortiz is out of office" in response.text
     assert "<html" not in response.text  # the main block only, swapped in place
 
@@ -108,8 +150,14 @@ def test_admin_sees_every_lead_managers_their_teams_reps_their_own(web, seeded):
     in_window = [lead for lead in seeded if since <= lead.received_at < until]
     expected = {
         "admin": {lead.id for lead in in_window},
-        "maria": {lead.id for lead in in_window if lead.owner_id and TEAMS[lead.owner_id] == "sdr-americas"},
-        "lukas": {lead.id for lead in in_window if lead.owner_id and TEAMS[lead.owner_id] == "ae-emea"},
+        "maria": {
+            lead.id
+            for lead in in_window
+            if lead.owner_id and TEAMS[lead.owner_id] == "sdr-americas"
+        },
+        "lukas": {
+            lead.id for lead in in_window if lead.owner_id and TEAMS[lead.owner_id] == "ae-emea"
+        },
         "sam": {lead.id for lead in in_window if lead.owner_id == "sam-ortiz"},
     }
     for user, ids in expected.items():
@@ -152,9 +200,25 @@ def test_reps_cannot_open_the_workspace_page_and_do_not_see_it_in_the_menu(web):
 
 
 def test_the_menu_lists_the_pages_in_order_and_only_those_the_role_may_open(web):
-    menu = lambda user: re.findall(r'<a href="(/[a-z]*)\?[^"]*"[^>]*>([^<]+)</a>', client_for(web, user).get("/people").text)
-    assert [title for _, title in menu("admin")] == ["Overview", "SLA", "Speed to lead", "Routing", "Leads", "People", "Workspace"]
-    assert menu("sam") == [("/", "Overview"), ("/sla", "SLA"), ("/speed", "Speed to lead"), ("/leads", "Leads"), ("/people", "People")]
+    menu = lambda user: re.findall(
+        r'<a href="(/[a-z]*)\?[^"]*"[^>]*>([^<]+)</a>', client_for(web, user).get("/people").text
+    )
+    assert [title for _, title in menu("admin")] == [
+        "Overview",
+        "SLA",
+        "Speed to lead",
+        "Routing",
+        "Leads",
+        "People",
+        "Workspace",
+    ]
+    assert menu("sam") == [
+        ("/", "Overview"),
+        ("/sla", "SLA"),
+        ("/speed", "Speed to lead"),
+        ("/leads", "Leads"),
+        ("/people", "People"),
+    ]
 
 
 def test_session_key_is_generated_once_with_owner_only_permissions(tmp_path):

@@ -19,7 +19,14 @@ def number_after(page: str, heading: str) -> int:
 
 def test_routing_page_counts_and_drill_downs(api, live, clock):
     make_users(live)
-    api.patch("/v1/people/priya-nair", json={"out_of_office": [{"starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-11-02T15:00:30Z"}]})
+    api.patch(
+        "/v1/people/priya-nair",
+        json={
+            "out_of_office": [
+                {"starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-11-02T15:00:30Z"}
+            ]
+        },
+    )
     for i in range(6):
         api.post("/v1/leads", json={"email": f"n{i}@na{i}.com", "region": "NA"})
     for i in range(2):
@@ -38,10 +45,15 @@ def test_routing_page_counts_and_drill_downs(api, live, clock):
     assert number_after(page, "Flagged as misrouted") == 1
     assert "should have gone to EMEA" in page
     assert total_of(client.get("/leads", params={"fallback": "yes"}).text) == 1
-    api.post("/v1/leads", json={"email": "crm@history.com", "owner_id": "emma-schulz"})  # arrived assigned: not routed
+    api.post(
+        "/v1/leads", json={"email": "crm@history.com", "owner_id": "emma-schulz"}
+    )  # arrived assigned: not routed
     assert total_of(client.get("/leads", params={"routed": "yes"}).text) == 9
     assert total_of(client.get("/leads", params={"node": "round robin sdr-americas"}).text) == 6
-    assert total_of(client.get("/leads", params={"pool": "sdr-americas", "owner": "sam-ortiz"}).text) == owners["sam-ortiz"]
+    assert (
+        total_of(client.get("/leads", params={"pool": "sdr-americas", "owner": "sam-ortiz"}).text)
+        == owners["sam-ortiz"]
+    )
     assert owners["sam-ortiz"] == 6  # priya was away for the first leads: Sam took them all
     assert "Imbalance 100.0 %" in page  # and the page says so
     assert total_of(client.get("/leads", params={"queue": "inbound-triage"}).text) == 1

@@ -17,12 +17,20 @@ from baton.domain.alerts import (
 )
 from baton.domain.calendar import BusinessCalendar, HolidaySet
 
-POLICY = RetryPolicy(first_delay=timedelta(seconds=30), max_delay=timedelta(minutes=30), give_up_after=timedelta(hours=24))
+POLICY = RetryPolicy(
+    first_delay=timedelta(seconds=30),
+    max_delay=timedelta(minutes=30),
+    give_up_after=timedelta(hours=24),
+)
 NOW = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 
 
 def test_first_matching_route_wins_and_wildcards_match_kinds():
-    routes = [Route(("sla.miss",), ("slack",)), Route(("sla.*",), ("email",)), Route(("*",), ("hook",))]
+    routes = [
+        Route(("sla.miss",), ("slack",)),
+        Route(("sla.*",), ("email",)),
+        Route(("*",), ("hook",)),
+    ]
     assert route_for("sla.miss", routes).channels == ("slack",)
     assert route_for("sla.notice", routes).channels == ("email",)
     assert route_for("handoff.ready", routes).channels == ("hook",)
@@ -67,19 +75,29 @@ def test_a_burst_counts_alerts_already_sent_in_the_window():
 
 
 def test_weekly_slot_is_the_local_time_on_the_weekday_of_this_iso_week():
-    period, slot = weekly_slot(datetime(2026, 11, 4, 12, tzinfo=UTC), "mon", "09:00", "America/New_York")
+    period, slot = weekly_slot(
+        datetime(2026, 11, 4, 12, tzinfo=UTC), "mon", "09:00", "America/New_York"
+    )
     assert period == "2026-W45"
     assert slot == datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # 09:00 EST
 
 
 def test_weekly_slot_on_a_holiday_moves_to_the_next_business_opening():
     holiday = date(2026, 12, 28)
-    cal = BusinessCalendar("Europe/Berlin", {d: [(time(9), time(17))] for d in range(5)}, HolidaySet(dates=frozenset({holiday})))
-    _, slot = weekly_slot(datetime(2026, 12, 29, 12, tzinfo=UTC), "mon", "09:00", "Europe/Berlin", cal)
+    cal = BusinessCalendar(
+        "Europe/Berlin",
+        {d: [(time(9), time(17))] for d in range(5)},
+        HolidaySet(dates=frozenset({holiday})),
+    )
+    _, slot = weekly_slot(
+        datetime(2026, 12, 29, 12, tzinfo=UTC), "mon", "09:00", "Europe/Berlin", cal
+    )
     assert slot == datetime(2026, 12, 29, 8, 0, tzinfo=UTC)  # Tuesday 09:00 CET
 
 
 def test_weekly_slot_keeps_local_time_across_dst():
-    _, before = weekly_slot(datetime(2026, 10, 21, tzinfo=UTC), "mon", "09:00", "Europe/Berlin")  # Mon 19 Oct, CEST
+    _, before = weekly_slot(
+        datetime(2026, 10, 21, tzinfo=UTC), "mon", "09:00", "Europe/Berlin"
+    )  # Mon 19 Oct, CEST
     _, after = weekly_slot(datetime(2026, 11, 4, tzinfo=UTC), "mon", "09:00", "Europe/Berlin")
     assert (before.hour, after.hour) == (7, 8)

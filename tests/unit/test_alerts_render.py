@@ -5,11 +5,29 @@ from __future__ import annotations
 from baton.notify.render import Renderer, duration
 
 ALERT = {
-    "id": 9, "kind": "sla.miss", "idempotency_key": "sla:1:miss:sam", "role": "owner", "lead_id": 42, "entity": "lead", "entity_id": "42",
-    "recipient_id": "sam", "subject": "SLA missed (demo, 30 min) — Dana Diaz (Globex)",
-    "content": {"lead": {"id": 42, "name": "Dana Diaz", "company": "Globex", "lead_type": "demo_request", "email": "dana@globex.example"},
-                "owner": {"id": "sam", "name": "Sam Ortiz"}, "rule": "demo", "threshold": "30 min", "elapsed_business": "41 min",
-                "links": {"baton": "/leads/42", "crm": "https://crm.example/lead/00Q1"}},
+    "id": 9,
+    "kind": "sla.miss",
+    "idempotency_key": "sla:1:miss:sam",
+    "role": "owner",
+    "lead_id": 42,
+    "entity": "lead",
+    "entity_id": "42",
+    "recipient_id": "sam",
+    "subject": "SLA missed (demo, 30 min) — Dana Diaz (Globex)",
+    "content": {
+        "lead": {
+            "id": 42,
+            "name": "Dana Diaz",
+            "company": "Globex",
+            "lead_type": "demo_request",
+            "email": "dana@globex.example",
+        },
+        "owner": {"id": "sam", "name": "Sam Ortiz"},
+        "rule": "demo",
+        "threshold": "30 min",
+        "elapsed_business": "41 min",
+        "links": {"baton": "/leads/42", "crm": "https://crm.example/lead/00Q1"},
+    },
 }
 SAM = {"id": "sam", "name": "Sam Ortiz", "email": "sam@acme.example", "slack_id": "U01SAMOR"}
 REV = {"id": "rev", "name": "Rita Revops", "email": "rita@acme.example", "slack_id": "U01RITA"}
@@ -28,7 +46,15 @@ def test_slack_blocks_put_the_key_facts_before_the_text_and_link_to_baton_and_th
 
 def test_email_body_names_lead_type_company_owner_rule_elapsed_and_link():
     message = Renderer(public_url="https://baton.acme.example").render(ALERT, SAM)
-    for fact in ("Dana Diaz", "Globex", "demo_request", "Sam Ortiz", '"demo"', "41 min", "https://baton.acme.example/leads/42"):
+    for fact in (
+        "Dana Diaz",
+        "Globex",
+        "demo_request",
+        "Sam Ortiz",
+        '"demo"',
+        "41 min",
+        "https://baton.acme.example/leads/42",
+    ):
         assert fact in message.text
     assert message.subject == ALERT["subject"]
 
@@ -37,29 +63,68 @@ def test_silent_mode_shows_the_intended_recipient_even_with_a_custom_template():
     renderer = Renderer({"sla.miss": {"slack": "short", "email": "short", "subject": "x"}})
     message = renderer.render(ALERT, REV, {**SAM, "role": "owner"})
     assert message.subject.startswith("[silent]")
-    assert "meant for Sam Ortiz (owner)" in message.text and "meant for Sam Ortiz" in message.slack_text
+    assert (
+        "meant for Sam Ortiz (owner)" in message.text
+        and "meant for Sam Ortiz" in message.slack_text
+    )
     assert "meant for Sam Ortiz" in message.blocks[0]["elements"][0]["text"]
-    assert message.payload["intended_recipient"]["id"] == "sam" and message.payload["recipient"]["id"] == "rev"
+    assert (
+        message.payload["intended_recipient"]["id"] == "sam"
+        and message.payload["recipient"]["id"] == "rev"
+    )
 
 
 def test_slack_text_escapes_control_characters_from_lead_data():
-    alert = {**ALERT, "content": {**ALERT["content"], "lead": {**ALERT["content"]["lead"], "name": "<!channel> & co"}}}
+    alert = {
+        **ALERT,
+        "content": {
+            **ALERT["content"],
+            "lead": {**ALERT["content"]["lead"], "name": "<!channel> & co"},
+        },
+    }
     message = Renderer().render(alert, SAM)
-    assert "<!channel>" not in message.slack_text and "&lt;!channel&gt; &amp; co" in message.slack_text
+    assert (
+        "<!channel>" not in message.slack_text and "&lt;!channel&gt; &amp; co" in message.slack_text
+    )
 
 
 def test_a_burst_digest_lists_its_alerts():
-    digest = {**ALERT, "kind": "digest.burst", "subject": "12 alerts", "content": {
-        "title": "12 × sla.miss", "items": [{"id": i, "subject": f"lead {i}", "link": f"http://b/leads/{i}"} for i in range(12)]}}
+    digest = {
+        **ALERT,
+        "kind": "digest.burst",
+        "subject": "12 alerts",
+        "content": {
+            "title": "12 × sla.miss",
+            "items": [
+                {"id": i, "subject": f"lead {i}", "link": f"http://b/leads/{i}"} for i in range(12)
+            ],
+        },
+    }
     message = Renderer().render(digest, SAM)
     assert message.text.count("- lead ") == 12 and "12 alerts" in message.slack_text
 
 
 def test_durations_read_as_people_write_them():
-    assert [duration(v) for v in (45, 600, 3900, 90000, "2 h")] == ["45 s", "10 min", "1 h 05 min", "1 d 1 h", "2 h"]
+    assert [duration(v) for v in (45, 600, 3900, 90000, "2 h")] == [
+        "45 s",
+        "10 min",
+        "1 h 05 min",
+        "1 d 1 h",
+        "2 h",
+    ]
 
 
 def test_an_alert_with_little_content_still_renders_for_every_default_template():
-    for kind in ("sla.notice", "sla.miss", "sla.escalation", "digest.burst", "digest.weekly", "handoff.ready"):
-        message = Renderer().render({"id": 1, "kind": kind, "idempotency_key": "k", "recipient_id": "sam", "content": {}}, SAM)
+    for kind in (
+        "sla.notice",
+        "sla.miss",
+        "sla.escalation",
+        "digest.burst",
+        "digest.weekly",
+        "handoff.ready",
+    ):
+        message = Renderer().render(
+            {"id": 1, "kind": kind, "idempotency_key": "k", "recipient_id": "sam", "content": {}},
+            SAM,
+        )
         assert message.subject == kind and message.text.strip()

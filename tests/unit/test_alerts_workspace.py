@@ -43,7 +43,9 @@ def workspace(tmp_path, monkeypatch):
         monkeypatch.setenv(k, v)
 
     def write(alerts: str):
-        (tmp_path / "baton.yaml").write_text((tmp_path / "baton.yaml").read_text().split("\nalerts:\n")[0] + alerts)
+        (tmp_path / "baton.yaml").write_text(
+            (tmp_path / "baton.yaml").read_text().split("\nalerts:\n")[0] + alerts
+        )
         return tmp_path
 
     return write
@@ -56,7 +58,11 @@ def problems(root) -> list[str]:
 
 
 def line_of(root, needle: str) -> int:
-    return next(i for i, line in enumerate((root / "baton.yaml").read_text().splitlines(), 1) if needle in line)
+    return next(
+        i
+        for i, line in enumerate((root / "baton.yaml").read_text().splitlines(), 1)
+        if needle in line
+    )
 
 
 def test_a_complete_alerts_section_is_valid(workspace):
@@ -77,7 +83,10 @@ def test_an_unknown_channel_in_a_route_suggests_the_near_name(workspace):
     root = workspace(GOOD.replace("channels: [slack, email]", "channels: [slak, email]"))
     (msg,) = problems(root)
     assert f"baton.yaml:{line_of(root, 'slak')}" in msg
-    assert "unknown channel 'slak' (did you mean 'slack'?)" in msg and "one of: slack, email, hook" in msg
+    assert (
+        "unknown channel 'slak' (did you mean 'slack'?)" in msg
+        and "one of: slack, email, hook" in msg
+    )
 
 
 def test_a_template_that_does_not_compile_is_reported_with_its_line(workspace):
@@ -95,14 +104,21 @@ def test_a_template_with_a_syntax_error_is_reported(workspace):
 def test_silent_mode_needs_a_known_test_recipient(workspace):
     msgs = problems(workspace(GOOD.replace("  test_recipient: maria-chen\n", "")))
     assert any("silent mode needs a test_recipient" in m for m in msgs)
-    (msg,) = problems(workspace(GOOD.replace("test_recipient: maria-chen", "test_recipient: maria-chn")))
+    (msg,) = problems(
+        workspace(GOOD.replace("test_recipient: maria-chen", "test_recipient: maria-chn"))
+    )
     assert "unknown person 'maria-chn' (did you mean 'maria-chen'?)" in msg
 
 
 def test_each_channel_type_lists_what_it_requires(workspace):
-    text = GOOD.replace('hook: {type: webhook, url: "https://hooks.acme.example/baton", secret_env: T_HOOK}', "hook: {type: webhook}")
+    text = GOOD.replace(
+        'hook: {type: webhook, url: "https://hooks.acme.example/baton", secret_env: T_HOOK}',
+        "hook: {type: webhook}",
+    )
     msgs = problems(workspace(text))
-    assert any("alerts.channels.hook.url" in m and "required for a webhook channel" in m for m in msgs)
+    assert any(
+        "alerts.channels.hook.url" in m and "required for a webhook channel" in m for m in msgs
+    )
     assert any("alerts.channels.hook.secret_env" in m for m in msgs)
 
 
@@ -112,12 +128,18 @@ def test_a_secret_written_in_place_of_a_variable_name_is_refused(workspace):
 
 
 def test_an_unknown_channel_type_lists_the_types(workspace):
-    (msg,) = problems(workspace(GOOD.replace("{type: slack, token_env: T_SLACK}", "{type: teams, token_env: T_SLACK}")))
+    (msg,) = problems(
+        workspace(
+            GOOD.replace("{type: slack, token_env: T_SLACK}", "{type: teams, token_env: T_SLACK}")
+        )
+    )
     assert "alerts.channels.slack.type" in msg and "slack" in msg and "webhook" in msg
 
 
 def test_digest_recipients_channels_and_calendar_must_exist(workspace):
-    text = GOOD.replace('"team:sdr-americas"', '"team:sdr-amercas"').replace("calendar: americas", "calendar: asia")
+    text = GOOD.replace('"team:sdr-americas"', '"team:sdr-amercas"').replace(
+        "calendar: americas", "calendar: asia"
+    )
     msgs = problems(workspace(text))
     assert any("unknown team 'sdr-amercas' (did you mean 'sdr-americas'?)" in m for m in msgs)
     assert any("unknown calendar 'asia'" in m for m in msgs)
@@ -128,12 +150,22 @@ def test_a_bad_duration_names_the_field(workspace):
     assert "alerts.bursts.window" in msg and "is not a duration" in msg
 
 
-def test_the_commented_alerts_example_in_the_init_template_is_valid_once_uncommented(tmp_path, monkeypatch):
+def test_the_commented_alerts_example_in_the_init_template_is_valid_once_uncommented(
+    tmp_path, monkeypatch
+):
     for name in ("BATON_SLACK_TOKEN", "BATON_SMTP_USER", "BATON_SMTP_PASSWORD"):
         monkeypatch.setenv(name, "x")
     write_template(tmp_path)
     text = (tmp_path / "baton.yaml").read_text()
-    example = "alerts:\n" + "\n".join(line[2:] for line in text.split("# alerts:\n")[1].splitlines()) + "\n"
+    example = (
+        "alerts:\n"
+        + "\n".join(line[2:] for line in text.split("# alerts:\n")[1].splitlines())
+        + "\n"
+    )
     (tmp_path / "baton.yaml").write_text(text + "\n" + example)
     alerts = load_workspace(tmp_path).spec.alerts
-    assert alerts.silent and alerts.test_recipient == "maria-chen" and alerts.routes[0].channels == ["slack", "email"]
+    assert (
+        alerts.silent
+        and alerts.test_recipient == "maria-chen"
+        and alerts.routes[0].channels == ["slack", "email"]
+    )

@@ -38,13 +38,17 @@ def office() -> BusinessCalendar:
     return BusinessCalendar(
         "America/New_York",
         {d: [(time(9), time(12)), (time(13), time(18))] for d in WEEKDAYS},
-        HolidaySet(countries=(("US", None),), dates=frozenset({date(2026, 12, 24)}),
-                   special_days={date(2026, 12, 31): ((time(9), time(13)),)}),
+        HolidaySet(
+            countries=(("US", None),),
+            dates=frozenset({date(2026, 12, 24)}),
+            special_days={date(2026, 12, 31): ((time(9), time(13)),)},
+        ),
         name="us-east",
     )
 
 
 # --- nights, weekends, lunch --------------------------------------------------
+
 
 def test_lead_on_friday_1755_with_30_minute_sla_is_due_monday_0925(office):
     assert office.add(ny(2026, 2, 6, 17, 55), minutes(30)) == ny(2026, 2, 9, 9, 25)
@@ -81,6 +85,7 @@ def test_next_open_of_an_open_instant_is_itself_in_utc(office):
 
 # --- the closing-time convention and zero durations -----------------------------
 
+
 def test_deadline_exactly_at_closing_time_stays_at_closing_time(office):
     assert office.add(ny(2026, 2, 10, 17, 0), hours(1)) == ny(2026, 2, 10, 18, 0)
     assert office.add(ny(2026, 2, 10, 11, 0), hours(1)) == ny(2026, 2, 10, 12, 0)
@@ -103,6 +108,7 @@ def test_negative_duration_is_refused(office):
 
 
 # --- holidays ---------------------------------------------------------------------
+
 
 def test_lead_on_thanksgiving_is_due_the_friday_after(office):
     assert not office.is_open(ny(2026, 11, 26, 10, 0))
@@ -130,36 +136,51 @@ def test_half_day_on_new_years_eve_closes_at_1300(office):
 
 
 def test_special_hours_override_a_country_holiday():
-    cal = BusinessCalendar("America/New_York", {d: [(time(9), time(17))] for d in WEEKDAYS},
-                           HolidaySet(countries=(("US", None),),
-                                      special_days={date(2026, 11, 26): ((time(10), time(12)),)}))
+    cal = BusinessCalendar(
+        "America/New_York",
+        {d: [(time(9), time(17))] for d in WEEKDAYS},
+        HolidaySet(
+            countries=(("US", None),), special_days={date(2026, 11, 26): ((time(10), time(12)),)}
+        ),
+    )
     assert cal.between(ny(2026, 11, 26, 0), ny(2026, 11, 27, 0)) == hours(2)
     assert cal.add(ny(2026, 11, 26, 8), minutes(30)) == ny(2026, 11, 26, 10, 30)
 
 
 def test_special_day_with_no_windows_closes_a_working_day():
-    cal = BusinessCalendar("UTC", {d: [(time(9), time(17))] for d in WEEKDAYS},
-                           HolidaySet(special_days={date(2026, 3, 3): ()}))
-    assert cal.between(datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC)) == timedelta(0)
+    cal = BusinessCalendar(
+        "UTC",
+        {d: [(time(9), time(17))] for d in WEEKDAYS},
+        HolidaySet(special_days={date(2026, 3, 3): ()}),
+    )
+    assert cal.between(
+        datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC)
+    ) == timedelta(0)
 
 
 def test_corpus_christi_closes_bavaria_but_not_berlin():
     weekdays = {d: [(time(9), time(17))] for d in WEEKDAYS}
     bavaria = BusinessCalendar("Europe/Berlin", weekdays, HolidaySet(countries=(("DE", "BY"),)))
-    berlin_office = BusinessCalendar("Europe/Berlin", weekdays, HolidaySet(countries=(("DE", "BE"),)))
+    berlin_office = BusinessCalendar(
+        "Europe/Berlin", weekdays, HolidaySet(countries=(("DE", "BE"),))
+    )
     corpus_christi = berlin(2026, 6, 4, 10)
     assert not bavaria.is_open(corpus_christi)
     assert berlin_office.is_open(corpus_christi)
 
 
 def test_holidays_of_two_countries_both_close():
-    cal = BusinessCalendar("Europe/Berlin", {d: [(time(9), time(17))] for d in WEEKDAYS},
-                           HolidaySet(countries=(("US", None), ("DE", "BY"))))
+    cal = BusinessCalendar(
+        "Europe/Berlin",
+        {d: [(time(9), time(17))] for d in WEEKDAYS},
+        HolidaySet(countries=(("US", None), ("DE", "BY"))),
+    )
     assert not cal.is_open(berlin(2026, 11, 26, 10))  # US Thanksgiving
     assert not cal.is_open(berlin(2026, 1, 6, 10))  # Epiphany in Bavaria
 
 
 # --- windows past midnight and midnight boundaries -------------------------------
+
 
 def night_desk() -> BusinessCalendar:
     return BusinessCalendar("Europe/Berlin", {d: [(time(22), time(2))] for d in WEEKDAYS})
@@ -176,16 +197,23 @@ def test_friday_night_window_runs_into_saturday_then_waits_for_monday_night():
 
 
 def test_holiday_closes_windows_opening_on_it_not_last_nights_tail():
-    desk = BusinessCalendar("Europe/Berlin", {d: [(time(22), time(2))] for d in WEEKDAYS},
-                            HolidaySet(dates=frozenset({date(2026, 2, 10)})))
+    desk = BusinessCalendar(
+        "Europe/Berlin",
+        {d: [(time(22), time(2))] for d in WEEKDAYS},
+        HolidaySet(dates=frozenset({date(2026, 2, 10)})),
+    )
     assert desk.is_open(berlin(2026, 2, 10, 1, 0))  # Monday's window, after midnight
     assert not desk.is_open(berlin(2026, 2, 10, 23, 0))
 
 
 def test_past_midnight_window_merges_with_next_days_early_window():
     cal = BusinessCalendar("UTC", {0: [(time(20), time(3))], 1: [(time(1), time(5))]})
-    intervals = list(cal.open_intervals(datetime(2026, 2, 9, tzinfo=UTC), datetime(2026, 2, 11, tzinfo=UTC)))
-    assert intervals == [(datetime(2026, 2, 9, 20, tzinfo=UTC), datetime(2026, 2, 10, 5, tzinfo=UTC))]
+    intervals = list(
+        cal.open_intervals(datetime(2026, 2, 9, tzinfo=UTC), datetime(2026, 2, 11, tzinfo=UTC))
+    )
+    assert intervals == [
+        (datetime(2026, 2, 9, 20, tzinfo=UTC), datetime(2026, 2, 10, 5, tzinfo=UTC))
+    ]
 
 
 def test_window_ending_at_midnight_written_as_time_zero():
@@ -209,6 +237,7 @@ def test_round_the_clock_calendar_is_plain_elapsed_time():
 
 
 # --- daylight saving time --------------------------------------------------------
+
 
 def test_new_york_spring_forward_night_window_is_one_real_hour():
     cal = every_day("America/New_York", (time(1), time(3)))
@@ -254,6 +283,7 @@ def test_business_week_across_us_spring_forward_keeps_local_hours():
 
 # --- time zones -------------------------------------------------------------------
 
+
 def test_rep_in_another_time_zone_gets_their_own_deadline_for_the_same_instant():
     weekdays = {d: [(time(9), time(17))] for d in WEEKDAYS}
     new_york = BusinessCalendar("America/New_York", weekdays)
@@ -274,10 +304,13 @@ def test_input_zone_does_not_matter_only_the_instant(office):
 
 def test_kolkata_half_hour_offset():
     cal = BusinessCalendar("Asia/Kolkata", {d: [(time(9, 30), time(18))] for d in WEEKDAYS})
-    assert cal.next_open(datetime(2026, 2, 10, 0, 0, tzinfo=UTC)) == datetime(2026, 2, 10, 4, 0, tzinfo=UTC)
+    assert cal.next_open(datetime(2026, 2, 10, 0, 0, tzinfo=UTC)) == datetime(
+        2026, 2, 10, 4, 0, tzinfo=UTC
+    )
 
 
 # --- between and open_intervals -------------------------------------------------
+
 
 def test_between_is_negative_when_end_is_before_start(office):
     a, b = ny(2026, 2, 9, 10), ny(2026, 2, 10, 10)
@@ -288,12 +321,17 @@ def test_between_is_negative_when_end_is_before_start(office):
 def test_microseconds_are_preserved(office):
     start = ny(2026, 2, 10, 17, 59, 59, 500_000)
     assert office.add(start, timedelta(seconds=1)) == ny(2026, 2, 11, 9, 0, 0, 500_000)
-    assert office.between(start, ny(2026, 2, 11, 9, 0, 0, 500_001)) == timedelta(seconds=1, microseconds=1)
+    assert office.between(start, ny(2026, 2, 11, 9, 0, 0, 500_001)) == timedelta(
+        seconds=1, microseconds=1
+    )
 
 
 def test_open_intervals_are_clipped_and_in_utc(office):
     intervals = list(office.open_intervals(ny(2026, 2, 6, 17), ny(2026, 2, 9, 10)))
-    assert intervals == [(ny(2026, 2, 6, 17), ny(2026, 2, 6, 18)), (ny(2026, 2, 9, 9), ny(2026, 2, 9, 10))]
+    assert intervals == [
+        (ny(2026, 2, 6, 17), ny(2026, 2, 6, 18)),
+        (ny(2026, 2, 9, 9), ny(2026, 2, 9, 10)),
+    ]
     assert all(s.tzinfo is UTC and e.tzinfo is UTC for s, e in intervals)
 
 
@@ -306,11 +344,15 @@ def test_long_sla_over_a_year_matches_between(office):
 
 # --- errors for people ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("call", ["is_open", "next_open", "add", "between", "open_intervals"])
 def test_naive_datetime_is_rejected(office, call):
     naive = datetime(2026, 2, 10, 10, 0)
-    args = {"add": (naive, hours(1)), "between": (naive, ny(2026, 2, 11)),
-            "open_intervals": (ny(2026, 2, 9), naive)}.get(call, (naive,))
+    args = {
+        "add": (naive, hours(1)),
+        "between": (naive, ny(2026, 2, 11)),
+        "open_intervals": (ny(2026, 2, 9), naive),
+    }.get(call, (naive,))
     with pytest.raises(ValueError, match="timezone-aware"):
         getattr(office, call)(*args)
 
@@ -337,8 +379,10 @@ def test_weekday_out_of_range_is_rejected():
 
 def test_unknown_holiday_country_message_names_it_and_gives_examples():
     message = check_holiday_country("XX", None)
-    assert message == ("unknown holiday country 'XX' — expected an ISO 3166 code supported by "
-                       "the holidays package, e.g. US, DE, GB")
+    assert message == (
+        "unknown holiday country 'XX' — expected an ISO 3166 code supported by "
+        "the holidays package, e.g. US, DE, GB"
+    )
     with pytest.raises(ValueError, match="unknown holiday country 'XX'"):
         HolidaySet(countries=(("XX", None),))
 
@@ -364,4 +408,6 @@ def test_calendar_with_no_windows_never_opens():
         never.next_open(datetime(2026, 1, 1, tzinfo=UTC))
     with pytest.raises(ValueError, match="no open time"):
         never.add(datetime(2026, 1, 1, tzinfo=UTC), hours(1))
-    assert never.between(datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)) == timedelta(0)
+    assert never.between(
+        datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
+    ) == timedelta(0)

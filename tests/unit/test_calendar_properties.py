@@ -26,10 +26,14 @@ COUNTRIES = [(), (("US", None),), (("DE", "BY"),), (("AU", "NSW"),), (("US", Non
 # Starts cluster around DST changes in the zones above, a year end and a
 # boundary of the calendar's internal chunks, where mistakes would hide.
 ANCHORS = [
-    datetime(2026, 3, 8, 7, tzinfo=UTC), datetime(2026, 11, 1, 6, tzinfo=UTC),  # New York
-    datetime(2026, 3, 29, 1, tzinfo=UTC), datetime(2026, 10, 25, 1, tzinfo=UTC),  # Berlin
-    datetime(2026, 4, 4, 16, tzinfo=UTC), datetime(2026, 10, 3, 16, tzinfo=UTC),  # Sydney
-    datetime(2026, 12, 31, 12, tzinfo=UTC), datetime(2026, 6, 10, 12, tzinfo=UTC),
+    datetime(2026, 3, 8, 7, tzinfo=UTC),
+    datetime(2026, 11, 1, 6, tzinfo=UTC),  # New York
+    datetime(2026, 3, 29, 1, tzinfo=UTC),
+    datetime(2026, 10, 25, 1, tzinfo=UTC),  # Berlin
+    datetime(2026, 4, 4, 16, tzinfo=UTC),
+    datetime(2026, 10, 3, 16, tzinfo=UTC),  # Sydney
+    datetime(2026, 12, 31, 12, tzinfo=UTC),
+    datetime(2026, 6, 10, 12, tzinfo=UTC),
     datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=57 * calendar_module._CHUNK_US),
 ]
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -46,11 +50,14 @@ class Spec:
     special: dict[date, tuple[tuple[time, time], ...]]
 
     def calendar(self) -> BusinessCalendar:
-        return BusinessCalendar(self.zone, self.weekly,
-                                HolidaySet(self.countries, self.closed, self.special))
+        return BusinessCalendar(
+            self.zone, self.weekly, HolidaySet(self.countries, self.closed, self.special)
+        )
 
     def weekly_open_minutes(self) -> int:
-        return sum((_minute(c) - _minute(o)) % 1440 or 1440 for ws in self.weekly.values() for o, c in ws)
+        return sum(
+            (_minute(c) - _minute(o)) % 1440 or 1440 for ws in self.weekly.values() for o, c in ws
+        )
 
 
 def _minute(t: time) -> int:
@@ -71,7 +78,9 @@ class MinuteWalk:
             if day in spec.special:
                 windows = spec.special[day]
             elif day in spec.closed or any(
-                    day in holidays.country_holidays(c, subdiv=s, years=day.year) for c, s in spec.countries):
+                day in holidays.country_holidays(c, subdiv=s, years=day.year)
+                for c, s in spec.countries
+            ):
                 windows = ()
             else:
                 windows = spec.weekly.get(day.weekday(), ())
@@ -126,8 +135,9 @@ def day_windows(draw) -> list[tuple[time, time]]:
     return [(_time(o), _time(c)) for o, c in windows]
 
 
-near_anchor_dates = st.builds(lambda a, k: a.date() + timedelta(days=k),
-                              st.sampled_from(ANCHORS), st.integers(-3, 8))
+near_anchor_dates = st.builds(
+    lambda a, k: a.date() + timedelta(days=k), st.sampled_from(ANCHORS), st.integers(-3, 8)
+)
 
 
 @st.composite
@@ -136,12 +146,19 @@ def specs(draw) -> Spec:
     assume(any(weekly.values()))
     special = draw(st.dictionaries(near_anchor_dates, day_windows().map(tuple), max_size=3))
     closed = draw(st.frozensets(near_anchor_dates, max_size=4)) - special.keys()
-    return Spec(draw(st.sampled_from(ZONES)), weekly, draw(st.sampled_from(COUNTRIES)), closed, special)
+    return Spec(
+        draw(st.sampled_from(ZONES)), weekly, draw(st.sampled_from(COUNTRIES)), closed, special
+    )
 
 
-minute_instants = st.builds(lambda a, m: a + m * MINUTE, st.sampled_from(ANCHORS), st.integers(-4 * 1440, 4 * 1440))
-any_instants = st.builds(lambda a, us: a + timedelta(microseconds=us), st.sampled_from(ANCHORS),
-                         st.integers(-4 * 86_400 * 10**6, 4 * 86_400 * 10**6))
+minute_instants = st.builds(
+    lambda a, m: a + m * MINUTE, st.sampled_from(ANCHORS), st.integers(-4 * 1440, 4 * 1440)
+)
+any_instants = st.builds(
+    lambda a, us: a + timedelta(microseconds=us),
+    st.sampled_from(ANCHORS),
+    st.integers(-4 * 86_400 * 10**6, 4 * 86_400 * 10**6),
+)
 micro_durations = st.integers(0, 3 * 86_400 * 10**6).map(lambda us: timedelta(microseconds=us))
 
 
@@ -152,6 +169,7 @@ def minute_duration(spec: Spec, data: st.DataObject) -> timedelta:
 
 
 # --- against the reference -------------------------------------------------------
+
 
 @FAST
 @given(spec=specs(), start=minute_instants, data=st.data())
@@ -187,6 +205,7 @@ def test_between_on_microsecond_integers_is_between(spec, a, span):
 
 
 # --- algebra, at microsecond resolution ---------------------------------------------
+
 
 @FAST
 @given(spec=specs(), a=any_instants, d=micro_durations)

@@ -47,7 +47,14 @@ def test_demo_workspace_loads_without_errors_or_warnings(tmp_path):
     assert 23 <= len(spec.people) <= 27
     assert 3 <= len(spec.teams) <= 4
     assert sorted(spec.calendars) == ["americas", "apac", "emea"]
-    assert {d.term for d in spec.definitions} >= {"MQL", "SAL", "SQL", "Hand-raiser", "SLA hit", "Ownership timeout"}
+    assert {d.term for d in spec.definitions} >= {
+        "MQL",
+        "SAL",
+        "SQL",
+        "Hand-raiser",
+        "SLA hit",
+        "Ownership timeout",
+    }
     assert all(d.approved for d in spec.definitions)
 
 
@@ -57,7 +64,11 @@ def test_demo_people_are_the_people_in_the_written_workspace(tmp_path):
     assert set(people) == set(PEOPLE)
     assert [p.id for p in people.values() if not p.active] == ["ethan-walsh"]
     assert [p.id for p in people.values() if p.manager is None] == ["jordan-blake"]
-    assert all(p.max_open and p.max_per_day for p in people.values() if p.role in ("sdr", "ae", "am", "csm"))
+    assert all(
+        p.max_open and p.max_per_day
+        for p in people.values()
+        if p.role in ("sdr", "ae", "am", "csm")
+    )
 
 
 def test_same_seed_gives_the_same_records_and_another_seed_does_not(data):
@@ -68,7 +79,12 @@ def test_same_seed_gives_the_same_records_and_another_seed_does_not(data):
 
 
 def test_every_payload_validates_strictly_against_its_model(data):
-    for model, items in ((AccountIn, data.accounts), (LeadIn, data.leads), (OpportunityIn, data.opportunities), (ActivityIn, data.activities)):
+    for model, items in (
+        (AccountIn, data.accounts),
+        (LeadIn, data.leads),
+        (OpportunityIn, data.opportunities),
+        (ActivityIn, data.activities),
+    ):
         for item in items:
             model.model_validate_json(json.dumps(item), strict=True)
             assert item["source_system"] == "demo-crm" and item["external_id"]
@@ -83,7 +99,11 @@ def test_counts_are_those_of_a_mid_sized_b2b_company(data):
     assert 5 <= sum(1 for a in data.accounts if a.get("parent_external_id")) <= 20
     assert 3 <= sum(1 for lead in data.leads if lead.get("is_test")) <= 40
     assert 3 <= sum(1 for lead in data.leads if lead.get("override_owner")) <= 60
-    assert sum(1 for lead in data.leads if lead["status"] == "new") > sum(1 for lead in data.leads if lead["status"] == "mql") > 100
+    assert (
+        sum(1 for lead in data.leads if lead["status"] == "new")
+        > sum(1 for lead in data.leads if lead["status"] == "mql")
+        > 100
+    )
     touched = {a["lead_external_id"] for a in data.activities if "lead_external_id" in a}
     assert 0.6 <= len(touched) / len(data.leads) <= 0.8
     assert any("account_external_id" in a for a in data.activities)
@@ -105,7 +125,11 @@ def test_leads_arrive_within_the_window_and_engage_just_before(data):
 
 
 def test_leads_arrive_mostly_on_weekdays_in_office_hours(data):
-    zones = {"NA": ZoneInfo("America/Chicago"), "EMEA": ZoneInfo("Europe/Berlin"), "APAC": ZoneInfo("Australia/Sydney")}
+    zones = {
+        "NA": ZoneInfo("America/Chicago"),
+        "EMEA": ZoneInfo("Europe/Berlin"),
+        "APAC": ZoneInfo("Australia/Sydney"),
+    }
     local = [at(lead["received_at"]).astimezone(zones[lead["region"]]) for lead in data.leads]
     assert sum(t.weekday() < 5 for t in local) / len(local) > 0.85
     assert sum(7 <= t.hour < 19 for t in local) / len(local) > 0.6
@@ -126,7 +150,10 @@ def test_every_reference_points_at_something_that_exists(data, leads_by_id):
         assert account.get("parent_external_id") in seen_accounts | {None}  # parents come first
         seen_accounts.add(account["external_id"])
         if account.get("named"):
-            assert PEOPLE[account["owner_id"]].role in ("ae", "am") and PEOPLE[account["owner_id"]].active
+            assert (
+                PEOPLE[account["owner_id"]].role in ("ae", "am")
+                and PEOPLE[account["owner_id"]].active
+            )
     for opportunity in data.opportunities:
         assert opportunity["account_external_id"] in seen_accounts
         assert PEOPLE[opportunity["owner_id"]].role == "ae"

@@ -18,7 +18,9 @@ ARRIVE = ("arrive",)
 class Pool:
     """A pool driven like production: the config says who is in it, a calendar says who is away."""
 
-    def __init__(self, members: list[tuple[str, int]], step: timedelta = timedelta(minutes=1)) -> None:
+    def __init__(
+        self, members: list[tuple[str, int]], step: timedelta = timedelta(minutes=1)
+    ) -> None:
         self.wanted = list(members)
         self.states = sync_members((), self.wanted)
         self.away: set[str] = set()
@@ -36,7 +38,9 @@ class Pool:
 
     def arrive(self) -> Pick:
         self.now += self.step
-        result = pick(self.states, {pid: "out of office" for pid in self.away if pid in self.ids}, self.now)
+        result = pick(
+            self.states, {pid: "out of office" for pid in self.away if pid in self.ids}, self.now
+        )
         self.states = result.new_states
         return result
 
@@ -89,17 +93,35 @@ def abc(weights=(1, 1, 1)) -> Pool:
 
 index = st.integers(0, 9)
 EQUAL_OPS = st.one_of(
-    st.just(ARRIVE), st.just(ARRIVE), st.just(ARRIVE),
-    st.tuples(st.just("pto_on"), index), st.tuples(st.just("pto_off"), index),
-    st.just(("hire",)), st.tuples(st.just("leave"), index),
+    st.just(ARRIVE),
+    st.just(ARRIVE),
+    st.just(ARRIVE),
+    st.tuples(st.just("pto_on"), index),
+    st.tuples(st.just("pto_off"), index),
+    st.just(("hire",)),
+    st.tuples(st.just("leave"), index),
 )
-WEIGHTED_OPS = st.one_of(EQUAL_OPS, st.tuples(st.just("hire"), st.integers(1, 3)), st.tuples(st.just("weight"), index, st.integers(1, 3)))
+WEIGHTED_OPS = st.one_of(
+    EQUAL_OPS,
+    st.tuples(st.just("hire"), st.integers(1, 3)),
+    st.tuples(st.just("weight"), index, st.integers(1, 3)),
+)
 
-NEWCOMER_BESIDE_SOMEONE_AWAY = [ARRIVE] * 3 + [("pto_on", 0)] + [ARRIVE] * 10 + [("hire",)] + [ARRIVE] * 3
-BACK_WHILE_EVERYONE_ELSE_AWAY = [("pto_on", 0)] + [ARRIVE] * 10 + [("pto_on", 1), ("pto_off", 0)] + [ARRIVE] * 3 + [("pto_off", 1)] + [ARRIVE] * 3
+NEWCOMER_BESIDE_SOMEONE_AWAY = (
+    [ARRIVE] * 3 + [("pto_on", 0)] + [ARRIVE] * 10 + [("hire",)] + [ARRIVE] * 3
+)
+BACK_WHILE_EVERYONE_ELSE_AWAY = (
+    [("pto_on", 0)]
+    + [ARRIVE] * 10
+    + [("pto_on", 1), ("pto_off", 0)]
+    + [ARRIVE] * 3
+    + [("pto_off", 1)]
+    + [ARRIVE] * 3
+)
 
 
 # -- properties over random sequences
+
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(WEIGHTED_OPS, max_size=60), st.integers(1, 5))
@@ -149,13 +171,23 @@ def test_with_equal_weights_nobody_gets_two_leads_in_a_row_while_someone_else_wa
         eligible = {m.person_id for m in pool.eligible}
         chosen = pool.arrive().member
         others = (eligible & previous[1]) - {chosen}
-        assert not (chosen is not None and chosen == previous[0] and others), (chosen, others, pool.states)
+        assert not (chosen is not None and chosen == previous[0] and others), (
+            chosen,
+            others,
+            pool.states,
+        )
         previous = (chosen, eligible)
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.permutations([1, 2, 3]), st.integers(1, 240), st.sampled_from([timedelta(0), timedelta(seconds=7)]))
-def test_weights_1_2_3_give_each_member_within_one_lead_of_their_share_at_every_count(weights, n, step):
+@given(
+    st.permutations([1, 2, 3]),
+    st.integers(1, 240),
+    st.sampled_from([timedelta(0), timedelta(seconds=7)]),
+)
+def test_weights_1_2_3_give_each_member_within_one_lead_of_their_share_at_every_count(
+    weights, n, step
+):
     pool = Pool([("ana", weights[0]), ("ben", weights[1]), ("cho", weights[2])], step=step)
     counts: Counter[str] = Counter()
     for i in range(1, n + 1):
@@ -165,6 +197,7 @@ def test_weights_1_2_3_give_each_member_within_one_lead_of_their_share_at_every_
 
 
 # -- the playbook's Round Robin QA list
+
 
 def test_sequential_leads_distribute_evenly_across_the_pool():
     pool = abc()
@@ -183,7 +216,9 @@ def test_excluded_members_do_not_receive_leads_and_the_reason_is_kept():
     pool.away.add("ben")
     results = [pool.arrive() for _ in range(10)]
     assert {r.member for r in results} == {"ana", "cho"}
-    assert results[0].skipped[0].person_id == "ben" and results[0].skipped[0].reason == "out of office"
+    assert (
+        results[0].skipped[0].person_id == "ben" and results[0].skipped[0].reason == "out of office"
+    )
 
 
 def test_out_of_office_member_back_gets_one_lead_at_most_before_the_others_get_theirs():
@@ -238,6 +273,7 @@ def test_an_empty_pool_chooses_nobody():
 
 
 # -- regressions for the domain bugs the properties found (they fail today)
+
 
 def test_a_member_hired_while_a_colleague_is_away_does_not_get_a_flood():
     pool = abc()

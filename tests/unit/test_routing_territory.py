@@ -24,6 +24,7 @@ BOUNDS = (0, 1, 50, 199, 200, 999, 1000, 5000)
 
 # -- the reference: scan every row
 
+
 def admits(row: TerritoryRow, get) -> bool:
     for d, accepted in row.criteria.items():
         value = get(d)
@@ -57,13 +58,18 @@ def overlap(a: TerritoryRow, b: TerritoryRow) -> bool:
 
 
 def scan_pairs(rows: list[TerritoryRow]) -> list[tuple[int, int]]:
-    return sorted((min(a.line, b.line), max(a.line, b.line)) for a, b in combinations(rows, 2)
-                  if a.specificity == b.specificity and overlap(a, b))
+    return sorted(
+        (min(a.line, b.line), max(a.line, b.line))
+        for a, b in combinations(rows, 2)
+        if a.specificity == b.specificity and overlap(a, b)
+    )
 
 
 # -- strategies
 
-cells = st.frozensets(st.sampled_from(VALUES), min_size=1, max_size=2)  # multi-value cells such as "A|B"
+cells = st.frozensets(
+    st.sampled_from(VALUES), min_size=1, max_size=2
+)  # multi-value cells such as "A|B"
 employee_ranges = st.one_of(
     st.none(),
     st.sampled_from(BOUNDS).map(lambda n: (n, None)),  # N+
@@ -84,9 +90,19 @@ def rows(draw, max_size=14) -> list[TerritoryRow]:
     return out
 
 
-text_values = st.one_of(st.none(), st.just(""), st.sampled_from(VALUES), st.sampled_from(VALUES).map(lambda v: f" {v.lower()} "), st.just("Z"))
-employee_values = st.one_of(st.none(), st.sampled_from(BOUNDS), st.integers(-1, 6000), st.just("1000"))
-records = st.fixed_dictionaries({**{d: text_values for d in SET_DIMENSIONS}, "employees": employee_values})
+text_values = st.one_of(
+    st.none(),
+    st.just(""),
+    st.sampled_from(VALUES),
+    st.sampled_from(VALUES).map(lambda v: f" {v.lower()} "),
+    st.just("Z"),
+)
+employee_values = st.one_of(
+    st.none(), st.sampled_from(BOUNDS), st.integers(-1, 6000), st.just("1000")
+)
+records = st.fixed_dictionaries(
+    {**{d: text_values for d in SET_DIMENSIONS}, "employees": employee_values}
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -112,20 +128,30 @@ def test_a_table_without_ambiguity_has_one_most_specific_row_per_record(table_ro
     table = TerritoryTable(table_rows)
     for lead in leads:
         matching = [r for r in table_rows if admits(r, lead.get)]
-        best = [r for r in matching if r.specificity == max((m.specificity for m in matching), default=-1)]
+        best = [
+            r
+            for r in matching
+            if r.specificity == max((m.specificity for m in matching), default=-1)
+        ]
         assert len(best) <= 1
         assert table.lookup(lead.get) == (best[0] if best else None)
 
 
 # -- rows written as in baton.yaml: the size ranges N+, A-B, <N and N
 
+
 def compiled_table(rows_yaml: list[dict]) -> TerritoryTable:
-    spec = WorkspaceSpec.model_validate({
-        "workspace": {"name": "Acme"},
-        "teams": [{"id": t, "name": t} for t in sorted({r["team"] for r in rows_yaml})],
-        "people": [{"id": f"rep-{t}", "name": "Rep", "role": "ae", "team": t} for t in sorted({r["team"] for r in rows_yaml})],
-        "routing": {"territories": [{"id": "main", "rows": rows_yaml}]},
-    })
+    spec = WorkspaceSpec.model_validate(
+        {
+            "workspace": {"name": "Acme"},
+            "teams": [{"id": t, "name": t} for t in sorted({r["team"] for r in rows_yaml})],
+            "people": [
+                {"id": f"rep-{t}", "name": "Rep", "role": "ae", "team": t}
+                for t in sorted({r["team"] for r in rows_yaml})
+            ],
+            "routing": {"territories": [{"id": "main", "rows": rows_yaml}]},
+        }
+    )
     config, issues = compile_routing(spec)
     assert issues == []
     return config.tables["main"]
@@ -160,7 +186,14 @@ SIZE_TIERS = [
 
 def test_size_tiers_split_at_the_thresholds():
     table = compiled_table(SIZE_TIERS)
-    assert [route(table, employees=n) for n in (0, 199, 200, 999, 1000, 250_000)] == ["smb", "smb", "mid", "mid", "ent", "ent"]
+    assert [route(table, employees=n) for n in (0, 199, 200, 999, 1000, 250_000)] == [
+        "smb",
+        "smb",
+        "mid",
+        "mid",
+        "ent",
+        "ent",
+    ]
 
 
 def test_a_single_size_means_exactly_that_size():
@@ -169,7 +202,9 @@ def test_a_single_size_means_exactly_that_size():
 
 
 def test_a_lead_without_a_size_only_matches_rows_without_one():
-    table = compiled_table([{"employees": "1000+", "team": "ent"}, {"region": "EMEA", "country": "GB", "team": "uk"}])
+    table = compiled_table(
+        [{"employees": "1000+", "team": "ent"}, {"region": "EMEA", "country": "GB", "team": "uk"}]
+    )
     assert route(table) is None
     assert route(table, employees=None, region="EMEA", country="GB") == "uk"
     assert route(table, employees=5000) == "ent"
@@ -183,11 +218,13 @@ def test_a_record_that_matches_no_row_gets_none():
 
 
 def test_the_most_specific_row_wins_over_a_broader_one():
-    table = compiled_table([
-        {"country": "US", "team": "us"},
-        {"country": "US", "state": "CA|WA|OR", "team": "us-west"},
-        {"country": "US", "state": "CA", "industry": "Software", "team": "bay-software"},
-    ])
+    table = compiled_table(
+        [
+            {"country": "US", "team": "us"},
+            {"country": "US", "state": "CA|WA|OR", "team": "us-west"},
+            {"country": "US", "state": "CA", "industry": "Software", "team": "bay-software"},
+        ]
+    )
     assert route(table, country="US", state="NY") == "us"
     assert route(table, country="US", state="wa") == "us-west"
     assert route(table, country="US", state="CA", industry="software") == "bay-software"
@@ -195,12 +232,22 @@ def test_the_most_specific_row_wins_over_a_broader_one():
 
 
 def test_a_multi_value_cell_admits_each_value():
-    table = compiled_table([{"country": "US|CA", "team": "na"}, {"country": "GB | IE", "team": "uki"}])
-    assert [route(table, country=c) for c in ("US", "CA", "GB", "IE", "FR")] == ["na", "na", "uki", "uki", None]
+    table = compiled_table(
+        [{"country": "US|CA", "team": "na"}, {"country": "GB | IE", "team": "uki"}]
+    )
+    assert [route(table, country=c) for c in ("US", "CA", "GB", "IE", "FR")] == [
+        "na",
+        "na",
+        "uki",
+        "uki",
+        None,
+    ]
 
 
 def test_the_trace_describes_the_row_in_words():
-    table = compiled_table([{"name": "West ENT", "state": "CA|WA", "employees": "1000+", "team": "ent"}])
+    table = compiled_table(
+        [{"name": "West ENT", "state": "CA|WA", "employees": "1000+", "team": "ent"}]
+    )
     row = table.lookup({"state": "CA", "employees": 1000}.get)
     assert row.describe() == "row 1 (West ENT) [state=CA|WA, employees ≥ 1,000] → team ent"
     assert set(row.criteria) | {"employees"} <= set(DIMENSIONS)

@@ -44,7 +44,9 @@ from baton.domain.sla import (
 )
 
 NY = ZoneInfo("America/New_York")
-CALENDAR = BusinessCalendar("America/New_York", {d: [(time(9), time(17))] for d in range(5)}, name="ny-9-17")
+CALENDAR = BusinessCalendar(
+    "America/New_York", {d: [(time(9), time(17))] for d in range(5)}, name="ny-9-17"
+)
 POLICIES = {
     "hand-raiser": SlaPolicy("hand-raiser", timedelta(minutes=30)),
     "non-hand-raiser": SlaPolicy("non-hand-raiser", timedelta(hours=4)),
@@ -64,19 +66,74 @@ ARRIVALS = {"inside": ny(4, 14, 10), "outside": ny(4, 14, 19, 30), "weekend": ny
 
 # Hand-stated: 50 % notice, 80 % notice, miss (= tier 1), tier 2, tier 3.
 DEADLINES = {
-    ("hand-raiser", "inside"): (ny(4, 14, 10, 15), ny(4, 14, 10, 24), ny(4, 14, 10, 30), ny(4, 14, 12, 30), ny(4, 15, 10, 30)),
-    ("hand-raiser", "outside"): (ny(4, 15, 9, 15), ny(4, 15, 9, 24), ny(4, 15, 9, 30), ny(4, 15, 11, 30), ny(4, 16, 9, 30)),
-    ("hand-raiser", "weekend"): (ny(4, 20, 9, 15), ny(4, 20, 9, 24), ny(4, 20, 9, 30), ny(4, 20, 11, 30), ny(4, 21, 9, 30)),
-    ("non-hand-raiser", "inside"): (ny(4, 14, 12), ny(4, 14, 13, 12), ny(4, 14, 14), ny(4, 14, 16), ny(4, 15, 14)),
-    ("non-hand-raiser", "outside"): (ny(4, 15, 11), ny(4, 15, 12, 12), ny(4, 15, 13), ny(4, 15, 15), ny(4, 16, 13)),
-    ("non-hand-raiser", "weekend"): (ny(4, 20, 11), ny(4, 20, 12, 12), ny(4, 20, 13), ny(4, 20, 15), ny(4, 21, 13)),
-    ("event", "inside"): (ny(4, 15, 14), ny(4, 16, 13, 12), ny(4, 17, 10), ny(4, 17, 12), ny(4, 20, 10)),
-    ("event", "outside"): (ny(4, 16, 13), ny(4, 17, 12, 12), ny(4, 17, 17), ny(4, 20, 11), ny(4, 20, 17)),
-    ("event", "weekend"): (ny(4, 21, 13), ny(4, 22, 12, 12), ny(4, 22, 17), ny(4, 23, 11), ny(4, 23, 17)),
+    ("hand-raiser", "inside"): (
+        ny(4, 14, 10, 15),
+        ny(4, 14, 10, 24),
+        ny(4, 14, 10, 30),
+        ny(4, 14, 12, 30),
+        ny(4, 15, 10, 30),
+    ),
+    ("hand-raiser", "outside"): (
+        ny(4, 15, 9, 15),
+        ny(4, 15, 9, 24),
+        ny(4, 15, 9, 30),
+        ny(4, 15, 11, 30),
+        ny(4, 16, 9, 30),
+    ),
+    ("hand-raiser", "weekend"): (
+        ny(4, 20, 9, 15),
+        ny(4, 20, 9, 24),
+        ny(4, 20, 9, 30),
+        ny(4, 20, 11, 30),
+        ny(4, 21, 9, 30),
+    ),
+    ("non-hand-raiser", "inside"): (
+        ny(4, 14, 12),
+        ny(4, 14, 13, 12),
+        ny(4, 14, 14),
+        ny(4, 14, 16),
+        ny(4, 15, 14),
+    ),
+    ("non-hand-raiser", "outside"): (
+        ny(4, 15, 11),
+        ny(4, 15, 12, 12),
+        ny(4, 15, 13),
+        ny(4, 15, 15),
+        ny(4, 16, 13),
+    ),
+    ("non-hand-raiser", "weekend"): (
+        ny(4, 20, 11),
+        ny(4, 20, 12, 12),
+        ny(4, 20, 13),
+        ny(4, 20, 15),
+        ny(4, 21, 13),
+    ),
+    ("event", "inside"): (
+        ny(4, 15, 14),
+        ny(4, 16, 13, 12),
+        ny(4, 17, 10),
+        ny(4, 17, 12),
+        ny(4, 20, 10),
+    ),
+    ("event", "outside"): (
+        ny(4, 16, 13),
+        ny(4, 17, 12, 12),
+        ny(4, 17, 17),
+        ny(4, 20, 11),
+        ny(4, 20, 17),
+    ),
+    ("event", "weekend"): (
+        ny(4, 21, 13),
+        ny(4, 22, 12, 12),
+        ny(4, 22, 17),
+        ny(4, 23, 11),
+        ny(4, 23, 17),
+    ),
 }
 
 
 # --- an independent reference of the 09:00–17:00 weekday calendar -------------
+
 
 def _local(t: datetime) -> datetime:
     return t.astimezone(NY).replace(tzinfo=None)  # April 2026: no DST change in play
@@ -107,7 +164,13 @@ def ref_between(a: datetime, b: datetime) -> timedelta:
 
 
 def ref_deadlines(start: datetime, threshold: timedelta) -> dict[str, datetime]:
-    offsets = (threshold / 2, threshold * 4 / 5, threshold, threshold + TIER_2_AFTER, threshold + TIER_3_AFTER)
+    offsets = (
+        threshold / 2,
+        threshold * 4 / 5,
+        threshold,
+        threshold + TIER_2_AFTER,
+        threshold + TIER_3_AFTER,
+    )
     return with_tier_1(dict(zip(KEYS, (ref_add(start, o) for o in offsets))))
 
 
@@ -116,6 +179,7 @@ def with_tier_1(deadlines: dict[str, datetime]) -> dict[str, datetime]:
 
 
 # --- the rows --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Row:
@@ -148,8 +212,13 @@ class Row:
     def moment(self) -> datetime | None:
         """When the touch (or the disqualification) happens, on the final owner's deadlines."""
         d = self.final_deadlines
-        return {"hit": d["miss"], "miss-tier-1": d["escalation:2"], "miss-tier-2": d["escalation:3"],
-                "miss-tier-3": d["escalation:3"] + timedelta(minutes=1), None: None}[self.response]
+        return {
+            "hit": d["miss"],
+            "miss-tier-1": d["escalation:2"],
+            "miss-tier-2": d["escalation:3"],
+            "miss-tier-3": d["escalation:3"] + timedelta(minutes=1),
+            None: None,
+        }[self.response]
 
 
 def rows() -> list[Row]:
@@ -158,12 +227,17 @@ def rows() -> list[Row]:
         responses = ("hit", "miss-tier-1", "miss-tier-2", "miss-tier-3")
         result.append(Row(lead_type, arrival, "ghosted", None, None))
         result += [Row(lead_type, arrival, "disqualified", r, None) for r in responses]
-        result += [Row(lead_type, arrival, edge, r, k)
-                   for edge, r, k in product(("none", "reassigned"), responses, ("call", "email", "linkedin"))]
+        result += [
+            Row(lead_type, arrival, edge, r, k)
+            for edge, r, k in product(
+                ("none", "reassigned"), responses, ("call", "email", "linkedin")
+            )
+        ]
     return result
 
 
 # --- expectations, from the table and the reference only -------------------------
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -185,7 +259,9 @@ def expected(row: Row) -> Expected:
     if row.edge == "ghosted" or row.kind == "linkedin":  # nothing stops the clock: all tiers fire
         end = final["escalation:3"]
         alerts |= {(owner, k, t) for k, t in final.items() if t <= end}
-        return Expected(VerdictState.MISS, final["miss"], None, TIER_3_AFTER, frozenset(alerts), end)
+        return Expected(
+            VerdictState.MISS, final["miss"], None, TIER_3_AFTER, frozenset(alerts), end
+        )
     end = row.moment
     alerts |= {(owner, k, t) for k, t in final.items() if t < end}  # a touch at a due time stops it
     if row.edge == "disqualified":
@@ -193,10 +269,13 @@ def expected(row: Row) -> Expected:
     if row.response == "hit":
         return Expected(VerdictState.HIT, final["miss"], threshold, None, frozenset(alerts), end)
     late = ref_between(final["miss"], end)
-    return Expected(VerdictState.MISS, final["miss"], threshold + late, late, frozenset(alerts), end)
+    return Expected(
+        VerdictState.MISS, final["miss"], threshold + late, late, frozenset(alerts), end
+    )
 
 
 # --- the harness: a scheduler that knows the history as of each instant ----------
+
 
 def clock_at(row: Row, t: datetime) -> ClockInput:
     clock = ClockInput(ARRIVALS[row.arrival], "rep-a")
@@ -224,7 +303,9 @@ ROWS = rows()
 
 
 def _row_id(row: Row) -> str:
-    return "-".join(part for part in (row.lead_type, row.arrival, row.edge, row.response, row.kind) if part)
+    return "-".join(
+        part for part in (row.lead_type, row.arrival, row.edge, row.response, row.kind) if part
+    )
 
 
 @pytest.mark.parametrize("row", ROWS, ids=_row_id)
@@ -232,10 +313,16 @@ def test_playbook_case(row: Row):
     want = expected(row)
     got = verdict(row.policy, CALENDAR, clock_at(row, want.end), want.end)
     assert (got.state, got.due_at, got.response_business, got.miss_duration) == (
-        want.state, want.due_at, want.response_business, want.miss_duration)
+        want.state,
+        want.due_at,
+        want.response_business,
+        want.miss_duration,
+    )
     assert fired_alerts(row, want.end) == want.alerts
     if row.reassigned_at is not None:
-        _, charge = reassign(row.policy, CALENDAR, clock_at(row, ARRIVALS[row.arrival]), "rep-b", row.reassigned_at)
+        _, charge = reassign(
+            row.policy, CALENDAR, clock_at(row, ARRIVALS[row.arrival]), "rep-b", row.reassigned_at
+        )
         assert (charge.owner_id, charge.outcome) == ("rep-a", Outcome.RELEASED)
 
 

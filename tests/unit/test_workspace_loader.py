@@ -65,7 +65,10 @@ def test_missing_file(tmp_path):
 def test_unknown_key_suggests_the_close_one(tmp_path):
     write(tmp_path, "workspace:\n  nmae: Acme\n")
     msgs = problems(tmp_path)
-    assert "baton.yaml:2: workspace.nmae: unknown key 'nmae' (did you mean 'name'?) — expected one of: name, timezone" in msgs
+    assert (
+        "baton.yaml:2: workspace.nmae: unknown key 'nmae' (did you mean 'name'?) — expected one of: name, timezone"
+        in msgs
+    )
     assert any(m.startswith("baton.yaml:1: workspace.name: required but missing") for m in msgs)
 
 
@@ -85,7 +88,10 @@ def test_unknown_time_zone_with_suggestion_and_example(tmp_path):
 
 
 def test_wrong_types_are_each_reported_with_their_line(tmp_path):
-    write(tmp_path, MINIMAL + """\
+    write(
+        tmp_path,
+        MINIMAL
+        + """\
 people:
   - id: ana
     name: Ana
@@ -93,28 +99,45 @@ people:
     role: ae
     active: "yes"
     max_open: false
-""")
+""",
+    )
     msgs = problems(tmp_path)
-    assert any(m.startswith("baton.yaml:9: people[0].active: Input should be a valid boolean") and "expected true or false" in m for m in msgs)
-    assert any(m.startswith("baton.yaml:10: people[0].max_open: Input should be a valid integer (got False)") for m in msgs)
+    assert any(
+        m.startswith("baton.yaml:9: people[0].active: Input should be a valid boolean")
+        and "expected true or false" in m
+        for m in msgs
+    )
+    assert any(
+        m.startswith(
+            "baton.yaml:10: people[0].max_open: Input should be a valid integer (got False)"
+        )
+        for m in msgs
+    )
 
 
 def test_country_no_stays_the_string_no(tmp_path):
     """YAML 1.2: Norway is not False (PyYAML would corrupt it)."""
-    write(tmp_path, MINIMAL + """\
+    write(
+        tmp_path,
+        MINIMAL
+        + """\
 calendars:
   oslo:
     timezone: Europe/Oslo
     week: {mon-fri: ["08:00-16:00"]}
     holidays:
       - country: NO
-""")
+""",
+    )
     ws = load_workspace(tmp_path)
     assert ws.spec.calendars["oslo"].holidays[0].country == "NO"
 
 
 def test_unknown_holiday_country_and_subdivision(tmp_path):
-    write(tmp_path, MINIMAL + """\
+    write(
+        tmp_path,
+        MINIMAL
+        + """\
 calendars:
   x:
     timezone: UTC
@@ -123,125 +146,195 @@ calendars:
       - country: XX
       - country: US
         subdivision: ZZ
-""")
+""",
+    )
     msgs = problems(tmp_path)
-    assert any(m.startswith("baton.yaml:9: calendars.x.holidays[0].country: unknown holiday country 'XX'") for m in msgs)
-    assert any(m.startswith("baton.yaml:11: calendars.x.holidays[1].subdivision:") and "ZZ" in m for m in msgs)
+    assert any(
+        m.startswith("baton.yaml:9: calendars.x.holidays[0].country: unknown holiday country 'XX'")
+        for m in msgs
+    )
+    assert any(
+        m.startswith("baton.yaml:11: calendars.x.holidays[1].subdivision:") and "ZZ" in m
+        for m in msgs
+    )
 
 
 def test_bad_windows_and_weekdays(tmp_path):
-    write(tmp_path, MINIMAL + """\
+    write(
+        tmp_path,
+        MINIMAL
+        + """\
 calendars:
   x:
     timezone: UTC
     week:
       mon-fri: ["9-17"]
       funday: ["09:00-10:00"]
-""")
+""",
+    )
     msgs = problems(tmp_path)
-    assert any("calendars.x.week.mon-fri[0]: '9-17' is not a time window" in m and "e.g. 09:00-17:00" in m for m in msgs)
+    assert any(
+        "calendars.x.week.mon-fri[0]: '9-17' is not a time window" in m and "e.g. 09:00-17:00" in m
+        for m in msgs
+    )
     assert any("'funday' is not a weekday" in m for m in msgs)
 
 
 def test_overlapping_windows_are_refused(tmp_path):
-    write(tmp_path, MINIMAL + """\
+    write(
+        tmp_path,
+        MINIMAL
+        + """\
 calendars:
   x:
     timezone: UTC
     week:
       mon: ["09:00-12:00", "11:00-13:00"]
-""")
+""",
+    )
     (msg,) = problems(tmp_path)
     assert msg.startswith("baton.yaml:7: calendars.x.week:") and "overlap" in msg
 
 
 def test_bad_date_is_reported_with_its_line(tmp_path):
-    write(tmp_path, MINIMAL + """\
+    write(
+        tmp_path,
+        MINIMAL
+        + """\
 calendars:
   x:
     timezone: UTC
     week: {mon: ["09:00-17:00"]}
     custom_days:
       - date: 2026-02-30
-""")
+""",
+    )
     (msg,) = problems(tmp_path)
-    assert msg.startswith("baton.yaml:9: calendars.x.custom_days[0].date:") and "e.g. 2026-12-24" in msg
+    assert (
+        msg.startswith("baton.yaml:9: calendars.x.custom_days[0].date:")
+        and "e.g. 2026-12-24" in msg
+    )
 
 
 def test_duplicate_person_ids_point_at_both(tmp_path):
-    write(tmp_path, MINIMAL + """\
+    write(
+        tmp_path,
+        MINIMAL
+        + """\
 people:
   - {id: ana, name: Ana, role: ae, email: a@x.com}
   - {id: ana, name: Ana Two, role: sdr, email: b@x.com}
-""")
+""",
+    )
     (msg,) = problems(tmp_path)
-    assert msg == "baton.yaml:6: people[1].id: duplicate person id 'ana' (first defined at baton.yaml:5) — expected a unique person id"
+    assert (
+        msg
+        == "baton.yaml:6: people[1].id: duplicate person id 'ana' (first defined at baton.yaml:5) — expected a unique person id"
+    )
 
 
 def test_manager_that_does_not_exist(tmp_path):
-    write(tmp_path, MINIMAL + """\
+    write(
+        tmp_path,
+        MINIMAL
+        + """\
 people:
   - {id: ana, name: Ana, role: ae, email: a@x.com, manager: bobb}
   - {id: bob, name: Bob, role: manager, email: b@x.com}
-""")
+""",
+    )
     (msg,) = problems(tmp_path)
-    assert "baton.yaml:5: people[0].manager: 'bobb' is not a known person (did you mean 'bob'?)" in msg
+    assert (
+        "baton.yaml:5: people[0].manager: 'bobb' is not a known person (did you mean 'bob'?)" in msg
+    )
 
 
 def test_manager_cycle(tmp_path):
-    write(tmp_path, MINIMAL + """\
+    write(
+        tmp_path,
+        MINIMAL
+        + """\
 people:
   - {id: a, name: A, role: manager, email: a@x.com, manager: b}
   - {id: b, name: B, role: manager, email: b@x.com, manager: a}
-""")
+""",
+    )
     (msg,) = problems(tmp_path)
     assert "manager chain loops" in msg
 
 
 def test_unknown_team_and_calendar(tmp_path):
-    write(tmp_path, MINIMAL + """\
+    write(
+        tmp_path,
+        MINIMAL
+        + """\
 teams:
   - {id: sdr, name: SDR, calendar: emea}
 people:
   - {id: ana, name: Ana, role: ae, email: a@x.com, team: sdrs}
-""")
+""",
+    )
     msgs = problems(tmp_path)
     assert any("teams[0].calendar: 'emea' is not a known calendar" in m for m in msgs)
-    assert any("people[0].team: 'sdrs' is not a known team (did you mean 'sdr'?)" in m for m in msgs)
+    assert any(
+        "people[0].team: 'sdrs' is not a known team (did you mean 'sdr'?)" in m for m in msgs
+    )
 
 
 def test_all_errors_are_reported_not_just_the_first(tmp_path):
-    write(tmp_path, """\
+    write(
+        tmp_path,
+        """\
 workspace:
   name: Acme
   timezone: Mars/Olympus
 people:
   - {id: ana, name: Ana, role: wizard, email: a@x.com, manager: nobody}
 routng: {}
-""")
+""",
+    )
     msgs = problems(tmp_path)
     assert len(msgs) == 4
     assert [m.split(":")[1] for m in msgs] == ["3", "5", "5", "6"]
 
 
 def test_people_from_csv_errors_point_into_the_csv(tmp_path):
-    write(tmp_path, MINIMAL + "people:\n  - file: people.csv\n", """\
+    write(
+        tmp_path,
+        MINIMAL + "people:\n  - file: people.csv\n",
+        """\
         id,name,email,role,manager,teem
         ana,Ana,ana@x.com,ae,,
         cy,Cy,notanemail,sdr,ana,
         dee,Dee,dee@x.com,sdr,anna,
-        """)
+        """,
+    )
     msgs = problems(tmp_path)
-    assert any(m.startswith("people.csv:1: teem: unknown column 'teem' (did you mean 'team'?)") for m in msgs)
-    assert any(m.startswith("people.csv:3: people[1].email: 'notanemail' is not an email address") for m in msgs)
-    assert any(m.startswith("people.csv:4: people[2].manager: 'anna' is not a known person (did you mean 'ana'?)") for m in msgs)
+    assert any(
+        m.startswith("people.csv:1: teem: unknown column 'teem' (did you mean 'team'?)")
+        for m in msgs
+    )
+    assert any(
+        m.startswith("people.csv:3: people[1].email: 'notanemail' is not an email address")
+        for m in msgs
+    )
+    assert any(
+        m.startswith(
+            "people.csv:4: people[2].manager: 'anna' is not a known person (did you mean 'ana'?)"
+        )
+        for m in msgs
+    )
 
 
 def test_people_csv_reads_booleans_and_counts(tmp_path):
-    write(tmp_path, MINIMAL + "people:\n  file: people.csv\n", """\
+    write(
+        tmp_path,
+        MINIMAL + "people:\n  file: people.csv\n",
+        """\
         id,name,email,role,active,max_open,max_per_day
         ana,Ana,ana@x.com,ae,no,40,
-        """)
+        """,
+    )
     (ana,) = load_workspace(tmp_path).spec.people
     assert ana.active is False and ana.max_open == 40 and ana.max_per_day is None
 
@@ -263,7 +356,9 @@ def test_person_without_any_address_is_a_warning_not_an_error(tmp_path):
     write(tmp_path, MINIMAL + "people:\n  - {id: ana, name: Ana, role: ae}\n")
     ws = load_workspace(tmp_path)
     (warning,) = ws.warnings
-    assert str(warning).startswith("warning: baton.yaml:5: people[0]:") and "no alert can reach them" in str(warning)
+    assert str(warning).startswith(
+        "warning: baton.yaml:5: people[0]:"
+    ) and "no alert can reach them" in str(warning)
 
 
 def test_content_hash_ignores_formatting_and_order_of_keys(tmp_path):

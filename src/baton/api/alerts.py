@@ -9,32 +9,56 @@ from pydantic import AwareDatetime
 
 from baton.api.deps import Admin, BatonDep, Read, actor_of
 from baton.services.alerts.outbox import STATES, AlertFilter, alert_detail, list_alerts, requeue
-from baton.services.jsonable import jsonable
 from baton.services.alerts.silent import silent_status
+from baton.services.jsonable import jsonable
 
 router = APIRouter(prefix="/v1/alerts", tags=["Alerts"])
 
 
-@router.get("", summary="List alerts: pending, sent (when, channel, provider id), failed, dead-lettered")
+@router.get(
+    "", summary="List alerts: pending, sent (when, channel, provider id), failed, dead-lettered"
+)
 def read_alerts(
     baton: BatonDep,
     token: Read,
     state: Annotated[str | None, Query(description="one of " + ", ".join(STATES))] = None,
-    kind: Annotated[str | None, Query(description="e.g. sla.miss, or sla.* for every SLA alert")] = None,
+    kind: Annotated[
+        str | None, Query(description="e.g. sla.miss, or sla.* for every SLA alert")
+    ] = None,
     recipient: Annotated[str | None, Query(description="a person id")] = None,
     lead_id: int | None = None,
-    since: Annotated[AwareDatetime | None, Query(description="created at or after this instant")] = None,
+    since: Annotated[
+        AwareDatetime | None, Query(description="created at or after this instant")
+    ] = None,
     after_id: Annotated[int | None, Query(description="cursor: the last id you have")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     if state is not None and state not in STATES:
-        raise HTTPException(422, [{"loc": ["query", "state"], "field": "state", "message": f"expected one of {', '.join(STATES)}", "type": "enum"}])
+        raise HTTPException(
+            422,
+            [
+                {
+                    "loc": ["query", "state"],
+                    "field": "state",
+                    "message": f"expected one of {', '.join(STATES)}",
+                    "type": "enum",
+                }
+            ],
+        )
     with baton.db.read() as conn:
-        items = list_alerts(conn, AlertFilter(state, kind, recipient, lead_id, since, after_id, limit))
-    return {"items": jsonable(items), "next_after_id": items[-1]["id"] if len(items) == limit else None}
+        items = list_alerts(
+            conn, AlertFilter(state, kind, recipient, lead_id, since, after_id, limit)
+        )
+    return {
+        "items": jsonable(items),
+        "next_after_id": items[-1]["id"] if len(items) == limit else None,
+    }
 
 
-@router.get("/silent", summary="Silent mode: on or off, since when, time spent in it (wall clock and business time)")
+@router.get(
+    "/silent",
+    summary="Silent mode: on or off, since when, time spent in it (wall clock and business time)",
+)
 def read_silent(baton: BatonDep, token: Read) -> dict[str, Any]:
     with baton.db.read() as conn:
         return jsonable(silent_status(conn, baton.clock.now()).as_dict())

@@ -45,14 +45,22 @@ def create_app(baton: Baton, *, worker: Worker | None = None) -> FastAPI:
     app.include_router(alerts.router)
     app.include_router(reports.router)
     install_openapi(app)
-    install_web(app, baton)  # the dashboard at / (session cookie); the API above keeps bearer tokens
+    install_web(
+        app, baton
+    )  # the dashboard at / (session cookie); the API above keeps bearer tokens
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = []
         for err in exc.errors():
-            errors.append({"loc": list(err["loc"]), "field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
-                           "message": err["msg"], "type": err["type"]})
+            errors.append(
+                {
+                    "loc": list(err["loc"]),
+                    "field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
+                    "message": err["msg"],
+                    "type": err["type"],
+                }
+            )
         return JSONResponse({"detail": errors}, status_code=422)
 
     return app

@@ -18,8 +18,14 @@ async def json_body(request: Request) -> Any:
     try:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        raise HTTPException(400, f"body is not valid JSON{where}: {getattr(exc, 'msg', str(exc))}") from exc
+        where = (
+            f" at line {exc.lineno} column {exc.colno}"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        raise HTTPException(
+            400, f"body is not valid JSON{where}: {getattr(exc, 'msg', str(exc))}"
+        ) from exc
 
 
 def split_batch(body: Any) -> tuple[list[Any], bool]:
@@ -27,10 +33,33 @@ def split_batch(body: Any) -> tuple[list[Any], bool]:
     if isinstance(body, dict) and set(body) == {"items"}:
         items = body["items"]
         if not isinstance(items, list):
-            raise HTTPException(422, [{"loc": ["items"], "field": "items", "message": "items must be a list of objects", "type": "list_type"}])
+            raise HTTPException(
+                422,
+                [
+                    {
+                        "loc": ["items"],
+                        "field": "items",
+                        "message": "items must be a list of objects",
+                        "type": "list_type",
+                    }
+                ],
+            )
         if len(items) > MAX_BATCH:
-            raise HTTPException(413, f"{len(items)} items in one batch; at most {MAX_BATCH} per request — split the batch")
+            raise HTTPException(
+                413,
+                f"{len(items)} items in one batch; at most {MAX_BATCH} per request — split the batch",
+            )
         return items, True
     if isinstance(body, dict):
         return [body], False
-    raise HTTPException(422, [{"loc": [], "field": "(body)", "message": 'expected a JSON object, or {"items": [...]} for a batch', "type": "type_error"}])
+    raise HTTPException(
+        422,
+        [
+            {
+                "loc": [],
+                "field": "(body)",
+                "message": 'expected a JSON object, or {"items": [...]} for a batch',
+                "type": "type_error",
+            }
+        ],
+    )

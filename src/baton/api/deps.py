@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Callable
+from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
@@ -24,13 +25,22 @@ def require(scope: str) -> Callable[..., TokenInfo]:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise HTTPException(401, "missing bearer token: send 'Authorization: Bearer TOKEN' (create one with `baton token create`)", headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401,
+                "missing bearer token: send 'Authorization: Bearer TOKEN' (create one with `baton token create`)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         with baton.db.read() as conn:
             info = verify_token(conn, token.strip())
         if info is None:
-            raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"}
+            )
         if not info.allows(scope):
-            raise HTTPException(403, f"token '{info.name}' lacks the '{scope}' scope (it has: {', '.join(sorted(info.scopes))})")
+            raise HTTPException(
+                403,
+                f"token '{info.name}' lacks the '{scope}' scope (it has: {', '.join(sorted(info.scopes))})",
+            )
         return info
 
     return check

@@ -18,7 +18,9 @@ router = APIRouter(prefix="/v1", tags=["Events"])
 def read_events(
     baton: BatonDep,
     token: Read,
-    kind: Annotated[str | None, Query(description="e.g. lead.created, or lead.* for every lead event")] = None,
+    kind: Annotated[
+        str | None, Query(description="e.g. lead.created, or lead.* for every lead event")
+    ] = None,
     entity: str | None = None,
     entity_id: str | None = None,
     actor: str | None = None,
@@ -30,4 +32,7 @@ def read_events(
     f = EventFilter(kind, entity, entity_id, actor, since, until, after_id, limit)
     with baton.db.read() as conn:
         items = list_events(conn, f)
-    return {"items": jsonable(items), "next_after_id": items[-1]["id"] if len(items) == limit else None}
+    return {
+        "items": jsonable(items),
+        "next_after_id": items[-1]["id"] if len(items) == limit else None,
+    }

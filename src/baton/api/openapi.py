@@ -20,8 +20,12 @@ def batch_body(model: type[BaseModel], batch: bool = True) -> dict[str, Any]:
     one = {"$ref": REF.format(model=model.__name__)}
     schema: dict[str, Any] = one
     if batch:
-        many = {"type": "object", "required": ["items"], "additionalProperties": False,
-                "properties": {"items": {"type": "array", "items": one, "maxItems": MAX_BATCH}}}
+        many = {
+            "type": "object",
+            "required": ["items"],
+            "additionalProperties": False,
+            "properties": {"items": {"type": "array", "items": one, "maxItems": MAX_BATCH}},
+        }
         schema = {"oneOf": [one, many]}
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
@@ -30,7 +34,9 @@ def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        spec = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
         schemas = spec.setdefault("components", {}).setdefault("schemas", {})
         for name, model in _documented.items():
             body = model.model_json_schema(ref_template=REF)

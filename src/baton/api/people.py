@@ -15,8 +15,8 @@ from baton.api.deps import Admin, BatonDep, Read, actor_of
 from baton.api.openapi import batch_body
 from baton.services.jsonable import jsonable
 from baton.services.outcomes import Rejected, errors_from_validation
-from baton.services.records.payloads import PersonIn, PersonPatch
 from baton.services.people.directory import create_person, patch_person, person_view
+from baton.services.records.payloads import PersonIn, PersonPatch
 from baton.store.tables import people
 
 router = APIRouter(prefix="/v1/people", tags=["People"])
@@ -24,14 +24,26 @@ router = APIRouter(prefix="/v1/people", tags=["People"])
 
 def _validate(model: type[BaseModel], body: Any) -> Any:
     if not isinstance(body, dict):
-        raise HTTPException(422, [{"loc": [], "field": "(body)", "message": "expected a JSON object", "type": "type_error"}])
+        raise HTTPException(
+            422,
+            [
+                {
+                    "loc": [],
+                    "field": "(body)",
+                    "message": "expected a JSON object",
+                    "type": "type_error",
+                }
+            ],
+        )
     try:
         return model.model_validate_json(json.dumps(body), strict=True)
     except ValidationError as exc:
         raise HTTPException(422, [e.as_dict() for e in errors_from_validation(exc)]) from exc
 
 
-@router.post("", summary="Add a person", status_code=201, openapi_extra=batch_body(PersonIn, batch=False))
+@router.post(
+    "", summary="Add a person", status_code=201, openapi_extra=batch_body(PersonIn, batch=False)
+)
 async def add_person(request: Request, baton: BatonDep, token: Admin) -> JSONResponse:
     item = _validate(PersonIn, await json_body(request))
     with baton.db.write() as conn:
@@ -45,7 +57,9 @@ async def add_person(request: Request, baton: BatonDep, token: Admin) -> JSONRes
 
 
 @router.get("", summary="List people")
-def list_people(baton: BatonDep, token: Read, active: bool | None = None, team: str | None = None) -> list[dict[str, Any]]:
+def list_people(
+    baton: BatonDep, token: Read, active: bool | None = None, team: str | None = None
+) -> list[dict[str, Any]]:
     query = select(people).order_by(people.c.id)
     if active is not None:
         query = query.where(people.c.active == active)
@@ -64,8 +78,14 @@ def read_person(person_id: str, baton: BatonDep, token: Read) -> dict[str, Any]:
     return jsonable(view)
 
 
-@router.patch("/{person_id}", summary="Change a person: active flag, out-of-office periods, …", openapi_extra=batch_body(PersonPatch, batch=False))
-async def change_person(person_id: str, request: Request, baton: BatonDep, token: Admin) -> dict[str, Any]:
+@router.patch(
+    "/{person_id}",
+    summary="Change a person: active flag, out-of-office periods, …",
+    openapi_extra=batch_body(PersonPatch, batch=False),
+)
+async def change_person(
+    person_id: str, request: Request, baton: BatonDep, token: Admin
+) -> dict[str, Any]:
     patch = _validate(PersonPatch, await json_body(request))
     with baton.db.write() as conn:
         try:

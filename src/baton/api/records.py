@@ -12,17 +12,26 @@ from pydantic import BaseModel, ValidationError
 from baton.api.body import json_body, split_batch
 from baton.api.deps import BatonDep, Ingest, Read, actor_of
 from baton.api.openapi import batch_body
+from baton.services.outcomes import Rejected, errors_from_validation
 from baton.services.records.idempotency import IdempotencyConflict
 from baton.services.records.intake import Submission, SubmissionResult, submit
-from baton.services.outcomes import Rejected, errors_from_validation
-from baton.services.records.payloads import AccountPatch, LeadPatch, OpportunityPatch
 from baton.services.records.kinds import KINDS, RecordKind
+from baton.services.records.payloads import AccountPatch, LeadPatch, OpportunityPatch
 from baton.services.records.updates import patch_record
 from baton.services.records.views import record_view
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
-PATHS = {"lead": "leads", "account": "accounts", "opportunity": "opportunities", "activity": "activities"}
-PATCHES: dict[str, type[BaseModel]] = {"lead": LeadPatch, "account": AccountPatch, "opportunity": OpportunityPatch}
+PATHS = {
+    "lead": "leads",
+    "account": "accounts",
+    "opportunity": "opportunities",
+    "activity": "activities",
+}
+PATCHES: dict[str, type[BaseModel]] = {
+    "lead": LeadPatch,
+    "account": AccountPatch,
+    "opportunity": OpportunityPatch,
+}
 
 
 def build_router() -> APIRouter:
@@ -35,9 +44,20 @@ def build_router() -> APIRouter:
 def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
     tag = path.capitalize()
 
-    @router.post(f"/{path}", tags=[tag], summary=f"Send one {kind.entity} or a batch", openapi_extra=batch_body(kind.payload), status_code=201,
-                 responses={200: {"description": "already stored (same external_id or Idempotency-Key)"}, 422: {"description": "invalid"}})
-    async def create(request: Request, baton: BatonDep, token: Ingest, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    @router.post(
+        f"/{path}",
+        tags=[tag],
+        summary=f"Send one {kind.entity} or a batch",
+        openapi_extra=batch_body(kind.payload),
+        status_code=201,
+        responses={
+            200: {"description": "already stored (same external_id or Idempotency-Key)"},
+            422: {"description": "invalid"},
+        },
+    )
+    async def create(
+        request: Request, baton: BatonDep, token: Ingest, idempotency_key: IdempotencyKey = None
+    ) -> JSONResponse:
         items, is_batch = split_batch(await json_body(request))
         sub = Submission(kind, items, actor_of(token), idempotency_key=idempotency_key)
         try:
@@ -58,8 +78,15 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
     if patch_model is None:
         return
 
-    @router.patch(f"/{path}/{{record_id}}", tags=[tag], summary=f"Change fields of one {kind.entity}", openapi_extra=batch_body(patch_model, batch=False))
-    async def change(record_id: int, request: Request, baton: BatonDep, token: Ingest) -> dict[str, Any]:
+    @router.patch(
+        f"/{path}/{{record_id}}",
+        tags=[tag],
+        summary=f"Change fields of one {kind.entity}",
+        openapi_extra=batch_body(patch_model, batch=False),
+    )
+    async def change(
+        record_id: int, request: Request, baton: BatonDep, token: Ingest
+    ) -> dict[str, Any]:
         body = await json_body(request)
         try:
             patch = patch_model.model_validate_json(request_json(body), strict=True)
@@ -67,7 +94,9 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
             raise HTTPException(422, [e.as_dict() for e in errors_from_validation(exc)]) from exc
         with baton.db.write() as conn:
             try:
-                changed = patch_record(conn, kind, record_id, patch, actor_of(token), baton.clock.now())
+                changed = patch_record(
+                    conn, kind, record_id, patch, actor_of(token), baton.clock.now()
+                )
             except LookupError:
                 raise HTTPException(404, f"no {kind.entity} {record_id}") from None
             except Rejected as exc:
@@ -79,7 +108,17 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
 
 def request_json(body: Any) -> str:
     if not isinstance(body, dict):
-        raise HTTPException(422, [{"loc": [], "field": "(body)", "message": "expected a JSON object", "type": "type_error"}])
+        raise HTTPException(
+            422,
+            [
+                {
+                    "loc": [],
+                    "field": "(body)",
+                    "message": "expected a JSON object",
+                    "type": "type_error",
+                }
+            ],
+        )
     return json.dumps(body)
 
 
@@ -110,5 +149,7 @@ def _batch_response(result: SubmissionResult) -> JSONResponse:
         items = [r.as_dict() for r in result.results]
         created = result.count("created")
         status = 201 if created else (200 if result.count("existing") else 422)
-    counts = {s: sum(1 for i in items if i["status"] == s) for s in ("created", "existing", "rejected")}
+    counts = {
+        s: sum(1 for i in items if i["status"] == s) for s in ("created", "existing", "rejected")
+    }
     return JSONResponse({**counts, "items": items}, status_code=status)

@@ -9,10 +9,10 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from baton.api.deps import Admin, BatonDep, Ingest, Read, actor_of
-from baton.services.routing.departure import DepartureError, reroute_departed
+from baton.reports.routing import routing_report
 from baton.services.jsonable import jsonable
 from baton.services.outcomes import Rejected
-from baton.reports.routing import routing_report
+from baton.services.routing.departure import DepartureError, reroute_departed
 from baton.services.routing.traces import flag_misroute, lead_trace
 
 router = APIRouter(prefix="/v1", tags=["Routing"])
@@ -21,8 +21,14 @@ router = APIRouter(prefix="/v1", tags=["Routing"])
 class MisrouteIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    reason: str = Field(min_length=3, max_length=500, description="what was wrong, e.g. 'account is in EMEA, not NA'")
-    reported_by: str | None = Field(None, max_length=200, description="who flags it (a person id or name)")
+    reason: str = Field(
+        min_length=3,
+        max_length=500,
+        description="what was wrong, e.g. 'account is in EMEA, not NA'",
+    )
+    reported_by: str | None = Field(
+        None, max_length=200, description="who flags it (a person id or name)"
+    )
     expected_owner: str | None = Field(None, description="who should have got it, if known")
 
 
@@ -31,15 +37,27 @@ def trace(lead_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
     with baton.db.read() as conn:
         decisions = lead_trace(conn, lead_id)
     if not decisions:
-        raise HTTPException(404, f"no routing decision for lead {lead_id} (it does not exist, or arrived before routing was configured)")
+        raise HTTPException(
+            404,
+            f"no routing decision for lead {lead_id} (it does not exist, or arrived before routing was configured)",
+        )
     return {"lead_id": lead_id, "decisions": jsonable(decisions)}
 
 
-@router.post("/leads/{lead_id}/misroute", status_code=201, summary="Flag a lead as misrouted, with a reason")
+@router.post(
+    "/leads/{lead_id}/misroute", status_code=201, summary="Flag a lead as misrouted, with a reason"
+)
 def misroute(lead_id: int, body: MisrouteIn, baton: BatonDep, token: Ingest) -> dict[str, Any]:
     with baton.db.write() as conn:
         try:
-            misroute_id = flag_misroute(conn, lead_id, body.reason, body.reported_by or actor_of(token), body.expected_owner, baton.clock.now())
+            misroute_id = flag_misroute(
+                conn,
+                lead_id,
+                body.reason,
+                body.reported_by or actor_of(token),
+                body.expected_owner,
+                baton.clock.now(),
+            )
         except LookupError:
             raise HTTPException(404, f"no lead {lead_id}") from None
         except Rejected as exc:
@@ -48,21 +66,43 @@ def misroute(lead_id: int, body: MisrouteIn, baton: BatonDep, token: Ingest) -> 
     return {"id": misroute_id, "lead_id": lead_id}
 
 
-@router.get("/reports/routing", summary="Distribution per member, pool, team, flow and node; fallback share; imbalance; misroutes")
-def report(baton: BatonDep, token: Read,
-           since: Annotated[AwareDatetime | None, Query(description="default: 30 days before until")] = None,
-           until: Annotated[AwareDatetime | None, Query(description="default: no upper bound")] = None) -> dict[str, Any]:
+@router.get(
+    "/reports/routing",
+    summary="Distribution per member, pool, team, flow and node; fallback share; imbalance; misroutes",
+)
+def report(
+    baton: BatonDep,
+    token: Read,
+    since: Annotated[
+        AwareDatetime | None, Query(description="default: 30 days before until")
+    ] = None,
+    until: Annotated[AwareDatetime | None, Query(description="default: no upper bound")] = None,
+) -> dict[str, Any]:
     since = since or (until or baton.clock.now()) - timedelta(days=30)
     with baton.db.read() as conn:
         return jsonable(routing_report(conn, since, until))
 
 
-@router.post("/people/{person_id}/reroute", summary="Re-route a departed person's open leads and named accounts (dry run unless apply=true)")
+@router.post(
+    "/people/{person_id}/reroute",
+    summary="Re-route a departed person's open leads and named accounts (dry run unless apply=true)",
+)
 def reroute(person_id: str, baton: BatonDep, token: Admin, apply: bool = False) -> dict[str, Any]:
     try:
-        plan = reroute_departed(baton.db, person_id, actor_of(token), baton.clock.now(), apply=apply)
+        plan = reroute_departed(
+            baton.db, person_id, actor_of(token), baton.clock.now(), apply=apply
+        )
     except DepartureError as exc:
         raise HTTPException(409, str(exc)) from exc
-    moves = [{"kind": m.kind, "id": m.record_id, "label": m.label, "owner_id": m.decision.owner_id, "queue": m.decision.queue,
-              "path": [s.words for s in m.decision.steps]} for m in plan.moves]
+    moves = [
+        {
+            "kind": m.kind,
+            "id": m.record_id,
+            "label": m.label,
+            "owner_id": m.decision.owner_id,
+            "queue": m.decision.queue,
+            "path": [s.words for s in m.decision.steps],
+        }
+        for m in plan.moves
+    ]
     return {"applied": apply, **plan.summary(), "moves": moves}

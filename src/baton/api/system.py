@@ -33,7 +33,9 @@ def versions(baton: BatonDep, token: Read) -> list[dict[str, Any]]:
         return jsonable(list_versions(conn))
 
 
-@router.get("/v1/versions/{number}", tags=["Workspace"], summary="One version with its diff and document")
+@router.get(
+    "/v1/versions/{number}", tags=["Workspace"], summary="One version with its diff and document"
+)
 def version(number: int, baton: BatonDep, token: Read) -> dict[str, Any]:
     with baton.db.read() as conn:
         try:

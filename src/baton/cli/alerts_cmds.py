@@ -21,20 +21,43 @@ pass_ctx = click.make_pass_decorator(CliContext)
 @click.option("--recipient", help="Only alerts for this person id.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
 @click.pass_context
-def alerts(click_ctx: click.Context, state: str | None, kind: str | None, recipient: str | None, limit: int) -> None:
+def alerts(
+    click_ctx: click.Context, state: str | None, kind: str | None, recipient: str | None, limit: int
+) -> None:
     """List alerts, newest first: state, channel, provider id, last error."""
     if click_ctx.invoked_subcommand:
         return
     baton = click_ctx.find_object(CliContext).open()
     with baton.db.read() as conn:
-        rows = list_alerts(conn, AlertFilter(state, kind, recipient, limit=limit, newest_first=True))
-    table = Table("id", "kind", "to", "state", "attempts", "sent (UTC)", "channel", "provider id", "next try / last error")
+        rows = list_alerts(
+            conn, AlertFilter(state, kind, recipient, limit=limit, newest_first=True)
+        )
+    table = Table(
+        "id",
+        "kind",
+        "to",
+        "state",
+        "attempts",
+        "sent (UTC)",
+        "channel",
+        "provider id",
+        "next try / last error",
+    )
     for r in rows:
         note = r["last_error"] or ""
         if r["state"] == "failed" and r["next_attempt_at"]:
             note = f"{r['next_attempt_at']:%H:%M:%S} · {note}"
-        table.add_row(str(r["id"]), r["kind"], f"{r['recipient_id']} ({r['role']})", r["state"], str(r["attempts"]),
-                      f"{r['sent_at']:%Y-%m-%d %H:%M:%S}" if r["sent_at"] else "", r["channel"] or "", r["provider_message_id"] or "", note[:80])
+        table.add_row(
+            str(r["id"]),
+            r["kind"],
+            f"{r['recipient_id']} ({r['role']})",
+            r["state"],
+            str(r["attempts"]),
+            f"{r['sent_at']:%Y-%m-%d %H:%M:%S}" if r["sent_at"] else "",
+            r["channel"] or "",
+            r["provider_message_id"] or "",
+            note[:80],
+        )
     Console(width=200).print(table)
 
 
@@ -68,11 +91,18 @@ def retry(ctx: CliContext, alert_id: int) -> None:
 
 @alerts.command()
 @click.argument("switch", type=click.Choice(["on", "off"]), required=False)
-@click.option("--force", is_flag=True, help="Turn silent mode off before the minimum silent period is over.")
+@click.option(
+    "--force", is_flag=True, help="Turn silent mode off before the minimum silent period is over."
+)
 @pass_ctx
 def silent(ctx: CliContext, switch: str | None, force: bool) -> None:
     """Show silent mode, or switch it ON/OFF (edits baton.yaml and activates it as a new version)."""
-    from baton.services.alerts.silent import SilentModeError, business_days, set_silent, silent_status
+    from baton.services.alerts.silent import (
+        SilentModeError,
+        business_days,
+        set_silent,
+        silent_status,
+    )
     from baton.workspace.problems import WorkspaceError
 
     baton = ctx.open()
@@ -80,13 +110,21 @@ def silent(ctx: CliContext, switch: str | None, force: bool) -> None:
     if switch is None:
         with baton.db.read() as conn:
             status = silent_status(conn, now)
-        state = f"on since {status.since:%Y-%m-%d %H:%M} UTC, alerts go to {status.test_recipient}" if status.silent else "off"
+        state = (
+            f"on since {status.since:%Y-%m-%d %H:%M} UTC, alerts go to {status.test_recipient}"
+            if status.silent
+            else "off"
+        )
         click.echo(f"silent mode: {state}")
-        click.echo(f"time in silent mode: {status.wall.total_seconds() / 86400:.1f} days, "
-                   f"{business_days(status):.1f} business days ({status.calendar or 'wall clock'})")
+        click.echo(
+            f"time in silent mode: {status.wall.total_seconds() / 86400:.1f} days, "
+            f"{business_days(status):.1f} business days ({status.calendar or 'wall clock'})"
+        )
         return
     try:
-        version, before = set_silent(baton.db, ctx.workspace, switch == "on", author_name(), now, force=force)
+        version, before = set_silent(
+            baton.db, ctx.workspace, switch == "on", author_name(), now, force=force
+        )
     except SilentModeError as exc:
         raise click.ClickException(str(exc)) from exc
     except WorkspaceError as exc:
@@ -95,7 +133,9 @@ def silent(ctx: CliContext, switch: str | None, force: bool) -> None:
         raise click.ClickException("baton.yaml was left unchanged") from None
     click.echo(f"silent mode {switch}: version {version} is active")
     if switch == "off":
-        click.echo(f"it was on for {before.wall.total_seconds() / 86400:.1f} days ({business_days(before):.1f} business days)")
+        click.echo(
+            f"it was on for {before.wall.total_seconds() / 86400:.1f} days ({business_days(before):.1f} business days)"
+        )
 
 
 @alerts.command()

@@ -9,16 +9,22 @@ import click
 from rich.progress import Progress
 
 from baton.cli.main import CliContext, author_name
-from baton.services.records.csvdates import parse_crm_datetime
-from baton.services.records.importer import ImportOptions, import_csv
 from baton.services.people.directory import add_out_of_office, person_view, set_out_of_office
 from baton.services.people.tokens import SCOPES, create_token, list_tokens, revoke_token
+from baton.services.records.csvdates import parse_crm_datetime
+from baton.services.records.importer import ImportOptions, import_csv
 from baton.services.versions.versions import active_version
 from baton.workspace.loader import load_workspace
 from baton.workspace.problems import WorkspaceError
 
 pass_ctx = click.make_pass_decorator(CliContext)
-KIND_NAMES = {"leads": "lead", "accounts": "account", "people": "person", "activities": "activity", "opportunities": "opportunity"}
+KIND_NAMES = {
+    "leads": "lead",
+    "accounts": "account",
+    "people": "person",
+    "activities": "activity",
+    "opportunities": "opportunity",
+}
 
 
 def workspace_zone(ctx: CliContext, baton) -> ZoneInfo:
@@ -38,7 +44,10 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         column, sep, name = pair.partition("=")
         if not sep or not column or not name:
-            raise click.BadParameter(f"'{pair}' is not CSV_COLUMN=field (e.g. --map 'Email Address=email')", param_hint="--map")
+            raise click.BadParameter(
+                f"'{pair}' is not CSV_COLUMN=field (e.g. --map 'Email Address=email')",
+                param_hint="--map",
+            )
         out[column.strip()] = name.strip()
     return out
 
@@ -46,27 +55,69 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.command("import")
 @click.argument("kind", type=click.Choice(sorted(KIND_NAMES)))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--map", "maps", multiple=True, metavar="COLUMN=field", help="Map a CSV column to a Baton field (repeatable).")
-@click.option("--day-first", is_flag=True, help="Read 03/04/2026 as 3 April (default: March 4, as US CRM exports write it).")
-@click.option("--source-system", default=None, help="Set source_system on rows that do not carry one, e.g. salesforce.")
-@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to write rejected rows (default FILE.rejects.csv).")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COLUMN=field",
+    help="Map a CSV column to a Baton field (repeatable).",
+)
+@click.option(
+    "--day-first",
+    is_flag=True,
+    help="Read 03/04/2026 as 3 April (default: March 4, as US CRM exports write it).",
+)
+@click.option(
+    "--source-system",
+    default=None,
+    help="Set source_system on rows that do not carry one, e.g. salesforce.",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write rejected rows (default FILE.rejects.csv).",
+)
 @pass_ctx
-def import_(ctx: CliContext, kind: str, file: Path, maps: tuple[str, ...], day_first: bool, source_system: str | None, rejects: Path | None) -> None:
+def import_(
+    ctx: CliContext,
+    kind: str,
+    file: Path,
+    maps: tuple[str, ...],
+    day_first: bool,
+    source_system: str | None,
+    rejects: Path | None,
+) -> None:
     """Import a CSV export of KIND from FILE. Naive dates are read in the workspace time zone."""
     baton = ctx.open()
-    opts = ImportOptions(KIND_NAMES[kind], _mapping(maps), workspace_zone(ctx, baton), day_first, source_system, f"cli:{author_name()}")
+    opts = ImportOptions(
+        KIND_NAMES[kind],
+        _mapping(maps),
+        workspace_zone(ctx, baton),
+        day_first,
+        source_system,
+        f"cli:{author_name()}",
+    )
     total = max(sum(1 for _ in file.open(encoding="utf-8-sig")) - 1, 0)
     with Progress(transient=True) as progress:
         task = progress.add_task(f"importing {kind}", total=total)
-        summary = import_csv(baton.db, file, opts, baton.clock.now(), lambda n: progress.advance(task, n))
-    click.echo(f"{summary.rows} rows: {summary.inserted} inserted, {summary.duplicates} duplicates, {len(summary.rejected)} rejected")
+        summary = import_csv(
+            baton.db, file, opts, baton.clock.now(), lambda n: progress.advance(task, n)
+        )
+    click.echo(
+        f"{summary.rows} rows: {summary.inserted} inserted, {summary.duplicates} duplicates, {len(summary.rejected)} rejected"
+    )
     for line, warning in summary.warnings[:20]:
         click.echo(f"  warning line {line}: {warning}")
     if summary.rejected:
         target = rejects or file.with_suffix(".rejects.csv")
         summary.write_rejects(target)
         for line, _, errors in summary.rejected[:10]:
-            click.echo(f"  {file.name}:{line}: " + "; ".join(f"{e.as_dict()['field']}: {e.message}" for e in errors), err=True)
+            click.echo(
+                f"  {file.name}:{line}: "
+                + "; ".join(f"{e.as_dict()['field']}: {e.message}" for e in errors),
+                err=True,
+            )
         click.echo(f"rejected rows written to {target}", err=True)
         raise SystemExit(1)
 
@@ -77,7 +128,9 @@ def token() -> None:
 
 
 @token.command("create")
-@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(SCOPES), help="Repeatable.")
+@click.option(
+    "--scope", "scopes", multiple=True, required=True, type=click.Choice(SCOPES), help="Repeatable."
+)
 @click.option("--name", required=True, help="What uses it, e.g. website-form.")
 @pass_ctx
 def token_create(ctx: CliContext, scopes: tuple[str, ...], name: str) -> None:
@@ -114,17 +167,30 @@ def token_revoke(ctx: CliContext, token_id: int) -> None:
 
 @click.command()
 @click.argument("person_id")
-@click.option("--from", "starts", required=True, help="Start, e.g. 2026-12-22 or 2026-12-22T09:00 (workspace time zone unless an offset is given).")
+@click.option(
+    "--from",
+    "starts",
+    required=True,
+    help="Start, e.g. 2026-12-22 or 2026-12-22T09:00 (workspace time zone unless an offset is given).",
+)
 @click.option("--to", "ends", required=True, help="End (exclusive), e.g. 2027-01-04.")
 @click.option("--reason", default="PTO")
-@click.option("--replace", is_flag=True, help="Replace the person's existing periods instead of adding one.")
+@click.option(
+    "--replace", is_flag=True, help="Replace the person's existing periods instead of adding one."
+)
 @pass_ctx
-def pto(ctx: CliContext, person_id: str, starts: str, ends: str, reason: str, replace: bool) -> None:
+def pto(
+    ctx: CliContext, person_id: str, starts: str, ends: str, reason: str, replace: bool
+) -> None:
     """Set an out-of-office period for PERSON_ID (routing skips them meanwhile)."""
     baton = ctx.open()
     zone = workspace_zone(ctx, baton)
     try:
-        period = {"starts_at": parse_crm_datetime(starts, zone), "ends_at": parse_crm_datetime(ends, zone), "reason": reason}
+        period = {
+            "starts_at": parse_crm_datetime(starts, zone),
+            "ends_at": parse_crm_datetime(ends, zone),
+            "reason": reason,
+        }
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
     if period["ends_at"] <= period["starts_at"]:
@@ -135,9 +201,19 @@ def pto(ctx: CliContext, person_id: str, starts: str, ends: str, reason: str, re
         if replace:
             set_out_of_office(conn, person_id, [period], f"cli:{author_name()}", baton.clock.now())
         else:
-            add_out_of_office(conn, person_id, period["starts_at"], period["ends_at"], reason, f"cli:{author_name()}", baton.clock.now())
+            add_out_of_office(
+                conn,
+                person_id,
+                period["starts_at"],
+                period["ends_at"],
+                reason,
+                f"cli:{author_name()}",
+                baton.clock.now(),
+            )
         conn.commit()
-    click.echo(f"{person_id} out of office {period['starts_at']:%Y-%m-%d %H:%M} → {period['ends_at']:%Y-%m-%d %H:%M} UTC ({reason})")
+    click.echo(
+        f"{person_id} out of office {period['starts_at']:%Y-%m-%d %H:%M} → {period['ends_at']:%Y-%m-%d %H:%M} UTC ({reason})"
+    )
 
 
 COMMANDS = [import_, token, pto]

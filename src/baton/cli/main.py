@@ -34,8 +34,15 @@ def author_name() -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), envvar="BATON_WORKSPACE", default=".", show_default=True,
-              help="The workspace folder (holds baton.yaml and, by default, .baton/baton.db).")
+@click.option(
+    "-w",
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="BATON_WORKSPACE",
+    default=".",
+    show_default=True,
+    help="The workspace folder (holds baton.yaml and, by default, .baton/baton.db).",
+)
 @click.version_option(__version__, prog_name="baton")
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path) -> None:
@@ -44,9 +51,25 @@ def cli(ctx: click.Context, workspace: Path) -> None:
 
 
 def _register() -> None:
-    from baton.cli import alerts_cmds, data_cmds, report_cmds, routing_cmds, run_cmds, user_cmds, workspace_cmds
+    from baton.cli import (
+        alerts_cmds,
+        data_cmds,
+        report_cmds,
+        routing_cmds,
+        run_cmds,
+        user_cmds,
+        workspace_cmds,
+    )
 
-    for module in (workspace_cmds, data_cmds, routing_cmds, report_cmds, run_cmds, alerts_cmds, user_cmds):
+    for module in (
+        workspace_cmds,
+        data_cmds,
+        routing_cmds,
+        report_cmds,
+        run_cmds,
+        alerts_cmds,
+        user_cmds,
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -15,31 +15,43 @@ import click
 from baton.cli.data_cmds import workspace_zone
 from baton.cli.main import CliContext, author_name
 from baton.cli.routing_cmds import report
-from baton.services.records.csvdates import parse_crm_datetime
-from baton.services.jsonable import jsonable
-from baton.services.sla.outages import declare_outage, list_outages
 from baton.reports.scope import ReportScope, scope_of
 from baton.reports.sla import open_clocks, sla_report
 from baton.reports.speed import MEASURES, RATINGS, speed_report
+from baton.services.jsonable import jsonable
+from baton.services.records.csvdates import parse_crm_datetime
+from baton.services.sla.outages import declare_outage, list_outages
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
 
 def _scope_options(f: Callable) -> Callable:
-    for option in reversed([
-        click.option("--since", default=None, help="Start (default: 30 days before --until), e.g. 2026-11-01; workspace time zone unless an offset is given."),
-        click.option("--until", default=None, help="End, exclusive (default: now)."),
-        click.option("--source", default=None, help="Only leads from this source, e.g. website."),
-        click.option("--lead-type", default=None, help="Only this lead type, e.g. demo-request."),
-        click.option("--owner", default=None, help="Only this owner (a person id)."),
-        click.option("--team", default=None, help="Only owners in this team (a team id)."),
-        click.option("--json", "as_json", is_flag=True, help="Print the report as JSON."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--since",
+                default=None,
+                help="Start (default: 30 days before --until), e.g. 2026-11-01; workspace time zone unless an offset is given.",
+            ),
+            click.option("--until", default=None, help="End, exclusive (default: now)."),
+            click.option(
+                "--source", default=None, help="Only leads from this source, e.g. website."
+            ),
+            click.option(
+                "--lead-type", default=None, help="Only this lead type, e.g. demo-request."
+            ),
+            click.option("--owner", default=None, help="Only this owner (a person id)."),
+            click.option("--team", default=None, help="Only owners in this team (a team id)."),
+            click.option("--json", "as_json", is_flag=True, help="Print the report as JSON."),
+        ]
+    ):
         f = option(f)
     return f
 
 
-def _scope(zone: ZoneInfo, now: datetime, since: str | None, until: str | None, **filters: str | None) -> ReportScope:
+def _scope(
+    zone: ZoneInfo, now: datetime, since: str | None, until: str | None, **filters: str | None
+) -> ReportScope:
     try:
         start = parse_crm_datetime(since, zone) if since else None
         end = parse_crm_datetime(until, zone) if until else None
@@ -56,14 +68,27 @@ def duration(seconds: float | None) -> str:
     days, rest = divmod(s, 86_400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    text = f"{days}d {hours}h" if days else f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+    text = (
+        f"{days}d {hours}h"
+        if days
+        else f"{hours}h {minutes:02d}m"
+        if hours
+        else f"{minutes}m {secs:02d}s"
+        if minutes
+        else f"{secs}s"
+    )
     return sign + text
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> None:
     widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows)]
     for line in [headers, *rows]:
-        click.echo("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
+        click.echo(
+            "  ".join(
+                str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                for i, (c, w) in enumerate(zip(line, widths))
+            )
+        )
 
 
 def _print(data: dict[str, Any]) -> None:
@@ -72,49 +97,145 @@ def _print(data: dict[str, Any]) -> None:
 
 @report.command("speed-to-lead")
 @_scope_options
-@click.option("--by", "by", type=click.Choice(["day", "week", "source", "lead_type", "owner", "team"]), default="week", show_default=True)
-@click.option("--business", is_flag=True, help="Show business time of the owner's calendar instead of wall-clock time.")
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["day", "week", "source", "lead_type", "owner", "team"]),
+    default="week",
+    show_default=True,
+)
+@click.option(
+    "--business",
+    is_flag=True,
+    help="Show business time of the owner's calendar instead of wall-clock time.",
+)
 @pass_ctx
-def report_speed(ctx: CliContext, since, until, source, lead_type, owner, team, as_json: bool, by: str, business: bool) -> None:
+def report_speed(
+    ctx: CliContext,
+    since,
+    until,
+    source,
+    lead_type,
+    owner,
+    team,
+    as_json: bool,
+    by: str,
+    business: bool,
+) -> None:
     """Systems delay (engaged → assigned), human delay (assigned → first touch) and total: mean, median, p90."""
     baton = ctx.open()
-    scope = _scope(workspace_zone(ctx, baton), baton.clock.now(), since, until, source=source, lead_type=lead_type, owner=owner, team=team)
+    scope = _scope(
+        workspace_zone(ctx, baton),
+        baton.clock.now(),
+        since,
+        until,
+        source=source,
+        lead_type=lead_type,
+        owner=owner,
+        team=team,
+    )
     with baton.db.read() as conn:
         data = speed_report(conn, scope)
     if as_json:
         return _print(data)
     kind = "business" if business else "wall"
-    click.echo(f"Speed to lead {scope.since:%Y-%m-%d %H:%M} → {scope.until:%Y-%m-%d %H:%M} UTC, days and weeks in {data['timezone']}; "
-               f"{'business time' if business else 'wall-clock time'}")
-    click.echo(f"{data['leads']} leads, {data['excluded']} left out of averages by {len(data['outages'])} outage(s), {data['anomalies']} anomalies")
-    headers = [by, "leads", "excl."] + [f"{m.split('_')[0]} {s}" for m in MEASURES for s in ("mean", "median", "p90")]
-    line = lambda g: [g.get("key", "all"), g["leads"], g["excluded"]] + [duration(g[m][kind][f"{s}_seconds"]) for m in MEASURES for s in ("mean", "median", "p90")]
+    click.echo(
+        f"Speed to lead {scope.since:%Y-%m-%d %H:%M} → {scope.until:%Y-%m-%d %H:%M} UTC, days and weeks in {data['timezone']}; "
+        f"{'business time' if business else 'wall-clock time'}"
+    )
+    click.echo(
+        f"{data['leads']} leads, {data['excluded']} left out of averages by {len(data['outages'])} outage(s), {data['anomalies']} anomalies"
+    )
+    headers = [by, "leads", "excl."] + [
+        f"{m.split('_')[0]} {s}" for m in MEASURES for s in ("mean", "median", "p90")
+    ]
+    line = lambda g: (
+        [g.get("key", "all"), g["leads"], g["excluded"]]
+        + [
+            duration(g[m][kind][f"{s}_seconds"])
+            for m in MEASURES
+            for s in ("mean", "median", "p90")
+        ]
+    )
     _table(headers, [line(data)] + [line(g) for g in data[f"by_{by}"]])
     ratings = data["systems_rating"]
-    click.echo("systems-delay ratings: " + ", ".join(f"{r.value.replace('_', ' ')} {ratings[r.value]}" for r in RATINGS)
-               + (f"; the mean rates {data['rating_of_mean'].replace('_', ' ')}" if data["rating_of_mean"] else ""))
+    click.echo(
+        "systems-delay ratings: "
+        + ", ".join(f"{r.value.replace('_', ' ')} {ratings[r.value]}" for r in RATINGS)
+        + (
+            f"; the mean rates {data['rating_of_mean'].replace('_', ' ')}"
+            if data["rating_of_mean"]
+            else ""
+        )
+    )
 
 
 @report.command("sla")
 @_scope_options
-@click.option("--by", "by", type=click.Choice(["rule", "owner", "team", "week"]), default="rule", show_default=True)
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["rule", "owner", "team", "week"]),
+    default="rule",
+    show_default=True,
+)
 @pass_ctx
-def report_sla(ctx: CliContext, since, until, source, lead_type, owner, team, as_json: bool, by: str) -> None:
+def report_sla(
+    ctx: CliContext, since, until, source, lead_type, owner, team, as_json: bool, by: str
+) -> None:
     """SLA hit/miss and compliance, response times and miss durations (business time), open clocks."""
     baton = ctx.open()
     now = baton.clock.now()
-    scope = _scope(workspace_zone(ctx, baton), now, since, until, source=source, lead_type=lead_type, owner=owner, team=team)
+    scope = _scope(
+        workspace_zone(ctx, baton),
+        now,
+        since,
+        until,
+        source=source,
+        lead_type=lead_type,
+        owner=owner,
+        team=team,
+    )
     with baton.db.read() as conn:
         data = sla_report(conn, scope, now)
     if as_json:
         return _print(data)
-    click.echo(f"SLA {scope.since:%Y-%m-%d %H:%M} → {scope.until:%Y-%m-%d %H:%M} UTC: {data['clocks']} charges; "
-               f"compliance {_percent(data['compliance'])} ({data['hit']} hit, {data['miss']} miss); {data['open']} open "
-               f"({data['overdue']} overdue); {data['excluded']} excluded, {data['released']} released (not counted)")
-    headers = [by, "charges", "hit", "miss", "compliance", "open", "overdue", "excl.", "released", "resp. mean", "resp. median", "miss mean"]
-    rows = [[g["key"], g["clocks"], g["hit"], g["miss"], _percent(g["compliance"]), g["open"], g["overdue"], g["excluded"], g["released"],
-             duration(g["response_business"]["mean_seconds"]), duration(g["response_business"]["median_seconds"]),
-             duration(g["miss_business"]["mean_seconds"])] for g in data[f"by_{by}"]]
+    click.echo(
+        f"SLA {scope.since:%Y-%m-%d %H:%M} → {scope.until:%Y-%m-%d %H:%M} UTC: {data['clocks']} charges; "
+        f"compliance {_percent(data['compliance'])} ({data['hit']} hit, {data['miss']} miss); {data['open']} open "
+        f"({data['overdue']} overdue); {data['excluded']} excluded, {data['released']} released (not counted)"
+    )
+    headers = [
+        by,
+        "charges",
+        "hit",
+        "miss",
+        "compliance",
+        "open",
+        "overdue",
+        "excl.",
+        "released",
+        "resp. mean",
+        "resp. median",
+        "miss mean",
+    ]
+    rows = [
+        [
+            g["key"],
+            g["clocks"],
+            g["hit"],
+            g["miss"],
+            _percent(g["compliance"]),
+            g["open"],
+            g["overdue"],
+            g["excluded"],
+            g["released"],
+            duration(g["response_business"]["mean_seconds"]),
+            duration(g["response_business"]["median_seconds"]),
+            duration(g["miss_business"]["mean_seconds"]),
+        ]
+        for g in data[f"by_{by}"]
+    ]
     _table(headers, rows)
 
 
@@ -133,7 +254,9 @@ def sla() -> None:
 @click.option("--team", default=None, help="Only clocks of owners in this team.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def sla_status(ctx: CliContext, limit: int, owner: str | None, team: str | None, as_json: bool) -> None:
+def sla_status(
+    ctx: CliContext, limit: int, owner: str | None, team: str | None, as_json: bool
+) -> None:
     """Open clocks nearest to breach: overdue (missed, still untouched) first, then by deadline."""
     baton = ctx.open()
     now = baton.clock.now()
@@ -145,9 +268,21 @@ def sla_status(ctx: CliContext, limit: int, owner: str | None, team: str | None,
         click.echo("no open SLA clocks")
         return
     zone = workspace_zone(ctx, baton)
-    _table(["lead", "company", "owner", "rule", f"due ({zone.key})", "left (business)", "state"],
-           [[f"{c['lead_id']} {c['lead']}", c["company"] or "", c["owner_id"], c["rule"], f"{c['due_at'].astimezone(zone):%a %Y-%m-%d %H:%M}",
-             duration(c["time_left_business_seconds"]), c["state"].upper() if c["state"] == "overdue" else c["state"]] for c in clocks])
+    _table(
+        ["lead", "company", "owner", "rule", f"due ({zone.key})", "left (business)", "state"],
+        [
+            [
+                f"{c['lead_id']} {c['lead']}",
+                c["company"] or "",
+                c["owner_id"],
+                c["rule"],
+                f"{c['due_at'].astimezone(zone):%a %Y-%m-%d %H:%M}",
+                duration(c["time_left_business_seconds"]),
+                c["state"].upper() if c["state"] == "overdue" else c["state"],
+            ]
+            for c in clocks
+        ],
+    )
 
 
 @click.group()
@@ -156,7 +291,12 @@ def outage() -> None:
 
 
 @outage.command("add")
-@click.option("--from", "starts", required=True, help="Start, e.g. '2026-11-02 14:00' (workspace time zone unless an offset is given).")
+@click.option(
+    "--from",
+    "starts",
+    required=True,
+    help="Start, e.g. '2026-11-02 14:00' (workspace time zone unless an offset is given).",
+)
 @click.option("--to", "ends", required=True, help="End (exclusive), e.g. '2026-11-02 16:30'.")
 @click.option("--reason", required=True, help="What was down, e.g. 'web form webhook failing'.")
 @pass_ctx
@@ -167,11 +307,15 @@ def outage_add(ctx: CliContext, starts: str, ends: str, reason: str) -> None:
     try:
         starts_at, ends_at = parse_crm_datetime(starts, zone), parse_crm_datetime(ends, zone)
         with baton.db.write() as conn:
-            row = declare_outage(conn, starts_at, ends_at, reason, f"cli:{author_name()}", baton.clock.now())
+            row = declare_outage(
+                conn, starts_at, ends_at, reason, f"cli:{author_name()}", baton.clock.now()
+            )
             conn.commit()
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--from/--to/--reason") from exc
-    click.echo(f"outage {row['id']}: {_local(row['starts_at'], zone)} → {_local(row['ends_at'], zone)} {zone.key} ({row['reason']})")
+    click.echo(
+        f"outage {row['id']}: {_local(row['starts_at'], zone)} → {_local(row['ends_at'], zone)} {zone.key} ({row['reason']})"
+    )
 
 
 @outage.command("list")
@@ -188,12 +332,26 @@ def outage_list(ctx: CliContext, as_json: bool) -> None:
         click.echo("no outages declared")
         return
     zone = workspace_zone(ctx, baton)
-    _table(["id", f"from ({zone.key})", "to", "reason", "declared by"],
-           [[r["id"], _local(r["starts_at"], zone), _local(r["ends_at"], zone), r["reason"], r["created_by"]] for r in rows])
+    _table(
+        ["id", f"from ({zone.key})", "to", "reason", "declared by"],
+        [
+            [
+                r["id"],
+                _local(r["starts_at"], zone),
+                _local(r["ends_at"], zone),
+                r["reason"],
+                r["created_by"],
+            ]
+            for r in rows
+        ],
+    )
 
 
 def _local(t: datetime, zone: ZoneInfo) -> str:
     return f"{t.astimezone(zone):%Y-%m-%d %H:%M}"
 
 
-COMMANDS = [sla, outage]  # `report sla` and `report speed-to-lead` join the report group of routing_cmds
+COMMANDS = [
+    sla,
+    outage,
+]  # `report sla` and `report speed-to-lead` join the report group of routing_cmds

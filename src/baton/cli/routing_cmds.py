@@ -12,13 +12,13 @@ import click
 from baton.cli.data_cmds import workspace_zone
 from baton.cli.main import CliContext, author_name
 from baton.domain.routing.explain import outcome_words
+from baton.reports.routing import routing_report
+from baton.services.jsonable import jsonable
 from baton.services.records.csvdates import parse_crm_datetime
+from baton.services.records.importer import ImportOptions, row_to_payload
+from baton.services.records.kinds import LEAD
 from baton.services.routing.departure import DepartureError, reroute_departed
 from baton.services.routing.dryrun import NoRouting, dry_route, open_dry_run
-from baton.services.records.importer import ImportOptions, row_to_payload
-from baton.services.jsonable import jsonable
-from baton.services.records.kinds import LEAD
-from baton.reports.routing import routing_report
 from baton.services.routing.scenarios import run_scenarios
 from baton.services.routing.traces import lead_trace
 
@@ -28,12 +28,39 @@ pass_ctx = click.make_pass_decorator(CliContext)
 @click.command()
 @click.argument("lead_id", type=int, required=False)
 @click.option("--explain", "show", is_flag=True, help="Print the path the lead took, in words.")
-@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Route every row of a CSV of leads.")
-@click.option("--dry-run", is_flag=True, help="With --file: decide without writing anything (required with --file).")
-@click.option("--version", type=int, default=None, help="Route against this version (draft included); default: the active one.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="With --file: write owner, queue and path per row to this CSV.")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Route every row of a CSV of leads.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="With --file: decide without writing anything (required with --file).",
+)
+@click.option(
+    "--version",
+    type=int,
+    default=None,
+    help="Route against this version (draft included); default: the active one.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --file: write owner, queue and path per row to this CSV.",
+)
 @pass_ctx
-def route(ctx: CliContext, lead_id: int | None, show: bool, file: Path | None, dry_run: bool, version: int | None, out: Path | None) -> None:
+def route(
+    ctx: CliContext,
+    lead_id: int | None,
+    show: bool,
+    file: Path | None,
+    dry_run: bool,
+    version: int | None,
+    out: Path | None,
+) -> None:
     """Explain how LEAD_ID was routed, or dry-run a file of leads against a version."""
     baton = ctx.open()
     if file is None:
@@ -44,7 +71,9 @@ def route(ctx: CliContext, lead_id: int | None, show: bool, file: Path | None, d
         if not decisions:
             raise click.ClickException(f"no routing decision for lead {lead_id}")
         for d in decisions if show else decisions[-1:]:
-            click.echo(f"{d['decided_at']:%Y-%m-%d %H:%M:%S} UTC, version {d['version']}, {d['trigger']}")
+            click.echo(
+                f"{d['decided_at']:%Y-%m-%d %H:%M:%S} UTC, version {d['version']}, {d['trigger']}"
+            )
             lines = d["explanation"] if show else d["explanation"][-1:]
             click.echo("\n".join(lines))
         return
@@ -53,7 +82,9 @@ def route(ctx: CliContext, lead_id: int | None, show: bool, file: Path | None, d
     _dry_run_file(ctx, baton, file, version, out)
 
 
-def _dry_run_file(ctx: CliContext, baton, file: Path, version: int | None, out: Path | None) -> None:
+def _dry_run_file(
+    ctx: CliContext, baton, file: Path, version: int | None, out: Path | None
+) -> None:
     zone = workspace_zone(ctx, baton)
     rows_out = []
     with baton.db.read() as conn:
@@ -64,18 +95,41 @@ def _dry_run_file(ctx: CliContext, baton, file: Path, version: int | None, out: 
         reader = csv.DictReader(file.open(encoding="utf-8-sig", newline=""))
         for row in reader:
             item = row_to_payload(row, LEAD.payload, ImportOptions("lead", {}, zone))
-            result = dry_route(conn, live, ports, reader.line_num, item, baton.clock.now()) if isinstance(item, dict) else None
+            result = (
+                dry_route(conn, live, ports, reader.line_num, item, baton.clock.now())
+                if isinstance(item, dict)
+                else None
+            )
             errors = item if isinstance(item, list) else result.errors
             if errors:
                 text = "; ".join(f"{e.as_dict()['field']}: {e.message}" for e in errors)
                 click.echo(f"{file.name}:{reader.line_num}: rejected — {text}", err=True)
-                rows_out.append({"line": reader.line_num, "owner": "", "queue": "", "node": "", "path": f"rejected: {text}"})
+                rows_out.append(
+                    {
+                        "line": reader.line_num,
+                        "owner": "",
+                        "queue": "",
+                        "node": "",
+                        "path": f"rejected: {text}",
+                    }
+                )
                 continue
             d = result.decision
-            click.echo(f"{file.name}:{reader.line_num}: → {outcome_words(d.owner_id, d.queue)} via {d.node}")
-            rows_out.append({"line": reader.line_num, "owner": d.owner_id or "", "queue": d.queue or "", "node": d.node or "",
-                             "path": " | ".join(s.words for s in d.steps)})
-    click.echo(f"{len(rows_out)} rows routed against version {live.version} (dry run: nothing written)")
+            click.echo(
+                f"{file.name}:{reader.line_num}: → {outcome_words(d.owner_id, d.queue)} via {d.node}"
+            )
+            rows_out.append(
+                {
+                    "line": reader.line_num,
+                    "owner": d.owner_id or "",
+                    "queue": d.queue or "",
+                    "node": d.node or "",
+                    "path": " | ".join(s.words for s in d.steps),
+                }
+            )
+    click.echo(
+        f"{len(rows_out)} rows routed against version {live.version} (dry run: nothing written)"
+    )
     if out:
         with out.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=["line", "owner", "queue", "node", "path"])
@@ -86,13 +140,17 @@ def _dry_run_file(ctx: CliContext, baton, file: Path, version: int | None, out: 
 
 @click.command("test")
 @click.argument("scenarios", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--version", type=int, default=None, help="Test this version (default: the active one).")
+@click.option(
+    "--version", type=int, default=None, help="Test this version (default: the active one)."
+)
 @pass_ctx
 def test_(ctx: CliContext, scenarios: Path, version: int | None) -> None:
     """Run routing scenarios (CSV or YAML: a record + expected_owner/queue/team/pool/node per row)."""
     baton = ctx.open()
     try:
-        tested, results = run_scenarios(baton.db, scenarios, version, workspace_zone(ctx, baton), baton.clock.now())
+        tested, results = run_scenarios(
+            baton.db, scenarios, version, workspace_zone(ctx, baton), baton.clock.now()
+        )
     except (NoRouting, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     for r in results:
@@ -116,13 +174,20 @@ def reroute(ctx: CliContext, person_id: str, apply: bool) -> None:
     """Re-route a departed person's open leads and named accounts through the live flow."""
     baton = ctx.open()
     try:
-        plan = reroute_departed(baton.db, person_id, f"cli:{author_name()}", baton.clock.now(), apply=apply)
+        plan = reroute_departed(
+            baton.db, person_id, f"cli:{author_name()}", baton.clock.now(), apply=apply
+        )
     except DepartureError as exc:
         raise click.ClickException(str(exc)) from exc
     for m in plan.moves:
-        click.echo(f"{m.kind} {m.record_id} ({m.label}) → {outcome_words(m.decision.owner_id, m.decision.queue)} via {m.decision.node}")
+        click.echo(
+            f"{m.kind} {m.record_id} ({m.label}) → {outcome_words(m.decision.owner_id, m.decision.queue)} via {m.decision.node}"
+        )
     s = plan.summary()
-    click.echo(f"{s['leads']} leads and {s['accounts']} accounts of {person_id}: " + ", ".join(f"{n} to {k}" for k, n in s["to"].items()))
+    click.echo(
+        f"{s['leads']} leads and {s['accounts']} accounts of {person_id}: "
+        + ", ".join(f"{n} to {k}" for k, n in s["to"].items())
+    )
     click.echo("applied" if apply else "dry run: nothing changed; run again with --apply to do it")
 
 
@@ -141,13 +206,19 @@ def report_routing(ctx: CliContext, since: str | None, until: str | None, as_jso
     baton = ctx.open()
     zone = workspace_zone(ctx, baton)
     end = parse_crm_datetime(until, zone) if until else None
-    start = parse_crm_datetime(since, zone) if since else (end or baton.clock.now()) - timedelta(days=30)
+    start = (
+        parse_crm_datetime(since, zone)
+        if since
+        else (end or baton.clock.now()) - timedelta(days=30)
+    )
     with baton.db.read() as conn:
         data = routing_report(conn, start, end)
     if as_json:
         click.echo(json.dumps(jsonable(data), indent=2))
         return
-    click.echo(f"{data['routed']} leads routed {start:%Y-%m-%d} → {f'{end:%Y-%m-%d}' if end else 'now'}; fallback {data['fallback']['leads']} ({data['fallback']['share']:.1%})")
+    click.echo(
+        f"{data['routed']} leads routed {start:%Y-%m-%d} → {f'{end:%Y-%m-%d}' if end else 'now'}; fallback {data['fallback']['leads']} ({data['fallback']['share']:.1%})"
+    )
     for pool in data["pools"]:
         flag = "  ⚠ imbalance over 20%" if pool["flagged"] else ""
         click.echo(f"pool {pool['pool']}: imbalance {pool['imbalance']:.1%}{flag}")
@@ -155,7 +226,10 @@ def report_routing(ctx: CliContext, since: str | None, until: str | None, as_jso
             click.echo(f"    {m['person_id']:<20} weight {m['weight']}  {m['leads']:>5} leads")
     click.echo("by node: " + ", ".join(f"{k} {v}" for k, v in data["by_node"].items()))
     if data["inactive_owners"]:
-        click.echo("⚠ inactive people who received leads: " + ", ".join(f"{i['person_id']} ({i['leads']})" for i in data["inactive_owners"]))
+        click.echo(
+            "⚠ inactive people who received leads: "
+            + ", ".join(f"{i['person_id']} ({i['leads']})" for i in data["inactive_owners"])
+        )
     m = data["misroutes"]
     click.echo(f"misroutes: {m['count']} ({m['rate']:.1%}){'  ⚠ over 5%' if m['flagged'] else ''}")
 

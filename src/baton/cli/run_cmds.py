@@ -34,7 +34,9 @@ def run_server(baton: Baton, host: str, port: int, *, with_worker: bool = True) 
 def serve(ctx: CliContext, host: str, port: int, no_worker: bool) -> None:
     """Serve the API (docs at /docs) and run the background worker, in one process."""
     baton = ctx.open()
-    click.echo(f"Baton serving {ctx.workspace.resolve()} on http://{host}:{port} (database: {baton.db.dialect})")
+    click.echo(
+        f"Baton serving {ctx.workspace.resolve()} on http://{host}:{port} (database: {baton.db.dialect})"
+    )
     run_server(baton, host, port, with_worker=not no_worker)
 
 
@@ -60,13 +62,17 @@ def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
             tasks: dict[str, int] = {}
 
             def report(entity: str, done: int, total: int) -> None:
-                tasks.setdefault(entity, progress.add_task(f"loading {entity} records", total=total))
+                tasks.setdefault(
+                    entity, progress.add_task(f"loading {entity} records", total=total)
+                )
                 progress.update(tasks[entity], completed=done)
 
             counts = load_demo(baton, directory, baton.clock.now(), report)
         click.echo("loaded " + ", ".join(f"{n:,} {k} records" for k, n in counts.items()))
     with baton.db.write() as conn:
-        token = create_token(conn, f"demo-admin-{int(time.time())}", ["admin"], "demo", baton.clock.now())
+        token = create_token(
+            conn, f"demo-admin-{int(time.time())}", ["admin"], "demo", baton.clock.now()
+        )
         conn.commit()
     sign_in = _demo_users(baton, directory)
     click.echo(f"ready in {time.monotonic() - started:.1f} s")
@@ -80,7 +86,11 @@ def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
     run_server(baton, host, port)
 
 
-DEMO_USERS = (("admin", "admin", None), ("maria", "manager", "maria-chen"), ("ava", "rep", "ava-thompson"))
+DEMO_USERS = (
+    ("admin", "admin", None),
+    ("maria", "manager", "maria-chen"),
+    ("ava", "rep", "ava-thompson"),
+)
 
 
 def _demo_users(baton: Baton, directory: Path) -> str:

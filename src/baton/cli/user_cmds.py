@@ -27,24 +27,48 @@ def user() -> None:
 @user.command("create")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--person", "person_id", help="The person this user is (required for manager and rep), e.g. maria-chen.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input instead of prompting.")
+@click.option(
+    "--person",
+    "person_id",
+    help="The person this user is (required for manager and rep), e.g. maria-chen.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of prompting.",
+)
 @pass_ctx
-def user_create(ctx: CliContext, username: str, role: str, person_id: str | None, password_stdin: bool) -> None:
+def user_create(
+    ctx: CliContext, username: str, role: str, person_id: str | None, password_stdin: bool
+) -> None:
     """Create USERNAME; the password is prompted for (or read with --password-stdin) and only its hash is kept."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt(f"password (at least {MIN_PASSWORD_LENGTH} characters)", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(
+            f"password (at least {MIN_PASSWORD_LENGTH} characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
     baton = ctx.open()
     with baton.db.write() as conn:
         try:
-            created = create_user(conn, username, password, Role(role), person_id, f"cli:{author_name()}", baton.clock.now())
+            created = create_user(
+                conn,
+                username,
+                password,
+                Role(role),
+                person_id,
+                f"cli:{author_name()}",
+                baton.clock.now(),
+            )
         except UserError as exc:
             raise click.ClickException(str(exc)) from exc
         conn.commit()
     who = f" as {created.person_id}" if created.person_id else ""
-    click.echo(f"user {created.username} created ({created.role.value}{who}); sign in at {baton.settings.public_url}/signin")
+    click.echo(
+        f"user {created.username} created ({created.role.value}{who}); sign in at {baton.settings.public_url}/signin"
+    )
 
 
 @user.command("list")
@@ -55,7 +79,9 @@ def user_list(ctx: CliContext) -> None:
         rows = list_users(conn)
     for u in rows:
         state = "disabled" if u["disabled"] else "active"
-        click.echo(f"{u['username']:<24} {u['role']:<8} {u['person_id'] or '-':<24} {state:<9} created {u['created_at']:%Y-%m-%d}")
+        click.echo(
+            f"{u['username']:<24} {u['role']:<8} {u['person_id'] or '-':<24} {state:<9} created {u['created_at']:%Y-%m-%d}"
+        )
 
 
 @user.command("disable")

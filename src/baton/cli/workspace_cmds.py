@@ -32,7 +32,9 @@ def load_or_fail(root: Path) -> Workspace:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         errors = len(exc.errors)
-        raise click.ClickException(f"{errors} error{'s' if errors != 1 else ''} in {root / 'baton.yaml'}") from None
+        raise click.ClickException(
+            f"{errors} error{'s' if errors != 1 else ''} in {root / 'baton.yaml'}"
+        ) from None
     for warning in ws.warnings:
         click.echo(str(warning), err=True)
     return ws
@@ -46,7 +48,9 @@ def init(directory: Path) -> None:
         written = write_template(directory)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Created {', '.join(str(p) for p in written)}.\nNext: cd {directory} && baton check && baton apply")
+    click.echo(
+        f"Created {', '.join(str(p) for p in written)}.\nNext: cd {directory} && baton check && baton apply"
+    )
 
 
 @click.command()
@@ -58,13 +62,18 @@ def check(ctx: CliContext) -> None:
         if "stored leads" in issue.message:
             click.echo(f"warning: {issue.message} — add a rule, e.g. {issue.example}", err=True)
     s = ws.spec
-    click.echo(f"ok: {ctx.workspace / 'baton.yaml'} — {len(s.people)} people, {len(s.teams)} teams, {len(s.calendars)} calendars, {len(s.definitions)} definitions")
+    click.echo(
+        f"ok: {ctx.workspace / 'baton.yaml'} — {len(s.people)} people, {len(s.teams)} teams, {len(s.calendars)} calendars, {len(s.definitions)} definitions"
+    )
 
 
 def _stored_lead_types(ctx: CliContext) -> set[str]:
     """Lead types in the database, when there is one (check never creates a database)."""
     settings = ctx.settings()
-    if settings.database_url.startswith("sqlite:///") and not Path(settings.database_url.removeprefix("sqlite:///")).exists():
+    if (
+        settings.database_url.startswith("sqlite:///")
+        and not Path(settings.database_url.removeprefix("sqlite:///")).exists()
+    ):
         return set()
     from sqlalchemy import select
 
@@ -76,7 +85,10 @@ def _stored_lead_types(ctx: CliContext) -> set[str]:
         with db.read() as conn:
             return {t for (t,) in conn.execute(select(leads.c.lead_type).distinct()) if t}
     except Exception as exc:  # a check must still report the file's own problems
-        click.echo(f"note: could not read stored lead types ({type(exc).__name__}); SLA coverage checked against routing only", err=True)
+        click.echo(
+            f"note: could not read stored lead types ({type(exc).__name__}); SLA coverage checked against routing only",
+            err=True,
+        )
         return set()
     finally:
         db.dispose()
@@ -122,10 +134,19 @@ def versions(ctx: CliContext) -> None:
     baton = ctx.open()
     with baton.db.read() as conn:
         rows = list_versions(conn)
-    table = Table("version", "state", "author", "created (UTC)", "activated (UTC)", "changes", "hash")
+    table = Table(
+        "version", "state", "author", "created (UTC)", "activated (UTC)", "changes", "hash"
+    )
     for r in rows:
-        table.add_row(str(r["number"]), r["state"], r["author"], f"{r['created_at']:%Y-%m-%d %H:%M}",
-                      f"{r['activated_at']:%Y-%m-%d %H:%M}" if r["activated_at"] else "", str(len(r["diff"].splitlines())), r["content_hash"][:12])
+        table.add_row(
+            str(r["number"]),
+            r["state"],
+            r["author"],
+            f"{r['created_at']:%Y-%m-%d %H:%M}",
+            f"{r['activated_at']:%Y-%m-%d %H:%M}" if r["activated_at"] else "",
+            str(len(r["diff"].splitlines())),
+            r["content_hash"][:12],
+        )
     Console().print(table)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import func, select
 
@@ -32,17 +32,29 @@ def demo_loaded(baton: Baton) -> bool:
         return conn.execute(select(func.count()).select_from(leads)).scalar_one() > 0
 
 
-def load_demo(baton: Baton, directory: Path, now: datetime, progress: Callable[[str, int, int], None] = lambda *a: None) -> dict[str, int]:
+def load_demo(
+    baton: Baton,
+    directory: Path,
+    now: datetime,
+    progress: Callable[[str, int, int], None] = lambda *a: None,
+) -> dict[str, int]:
     """Apply and activate the demo workspace, then send its records through the normal intake."""
     ws = load_workspace(directory)
     applied = apply_workspace(baton.db, ws, ACTOR, now)
     activate_version(baton.db, applied.number, ACTOR, now)
     data = demo_records(now)
     counts = {}
-    for entity, items in (("account", data.accounts), ("lead", data.leads), ("opportunity", data.opportunities), ("activity", data.activities)):
+    for entity, items in (
+        ("account", data.accounts),
+        ("lead", data.leads),
+        ("opportunity", data.opportunities),
+        ("activity", data.activities),
+    ):
         created = 0
         for start in range(0, len(items), MAX_BATCH):
-            result = submit(baton.db, Submission(KINDS[entity], items[start : start + MAX_BATCH], ACTOR), now)
+            result = submit(
+                baton.db, Submission(KINDS[entity], items[start : start + MAX_BATCH], ACTOR), now
+            )
             rejected = [r for r in result.results if r.status == "rejected"]
             if rejected:
                 raise RuntimeError(f"demo {entity} rejected: {rejected[0].as_dict()}")

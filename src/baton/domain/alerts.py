@@ -64,8 +64,14 @@ class Verdict:
     next_attempt_at: datetime | None
 
 
-def after_failure(now: datetime, created_at: datetime, attempt: int, policy: RetryPolicy,
-                  rng: random.Random, retry_after: float | None = None) -> Verdict:
+def after_failure(
+    now: datetime,
+    created_at: datetime,
+    attempt: int,
+    policy: RetryPolicy,
+    rng: random.Random,
+    retry_after: float | None = None,
+) -> Verdict:
     """What a failed attempt leads to: another try later, or the dead-letter state.
 
     A provider's ``Retry-After`` is honoured as a floor. An alert gives up when
@@ -80,13 +86,17 @@ def after_failure(now: datetime, created_at: datetime, attempt: int, policy: Ret
     return Verdict("failed", at)
 
 
-def burst_groups(pending: dict[tuple[str, str], int], recent: dict[tuple[str, str], int], limit: int) -> list[tuple[str, str]]:
+def burst_groups(
+    pending: dict[tuple[str, str], int], recent: dict[tuple[str, str], int], limit: int
+) -> list[tuple[str, str]]:
     """(recipient, kind) groups whose pending alerts plus those already sent in the
     window exceed ``limit``: their pending alerts go out as one digest."""
     return sorted(g for g, n in pending.items() if n > 0 and n + recent.get(g, 0) > limit)
 
 
-def weekly_slot(now: datetime, weekday: str, at: str, zone: str, calendar: BusinessCalendar | None = None) -> tuple[str, datetime]:
+def weekly_slot(
+    now: datetime, weekday: str, at: str, zone: str, calendar: BusinessCalendar | None = None
+) -> tuple[str, datetime]:
     """This ISO week's period name and the instant the digest is due.
 
     The slot is ``weekday`` at ``at`` local time in ``zone``; with a calendar, a

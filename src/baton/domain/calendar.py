@@ -63,13 +63,17 @@ def check_holiday_country(country: str, subdivision: str | None = None) -> str |
     except NotImplementedError:
         pass
     if country not in holidays_lib.list_supported_countries():
-        return (f"unknown holiday country {country!r} — expected an ISO 3166 code "
-                "supported by the holidays package, e.g. US, DE, GB")
+        return (
+            f"unknown holiday country {country!r} — expected an ISO 3166 code "
+            "supported by the holidays package, e.g. US, DE, GB"
+        )
     known = holidays_lib.country_holidays(country).subdivisions
     if not known:
         return f"holiday country {country!r} has no subdivisions — leave the subdivision out"
-    return (f"unknown subdivision {subdivision!r} of holiday country {country!r} — "
-            f"expected one of {', '.join(known[:8])}{', …' if len(known) > 8 else ''}")
+    return (
+        f"unknown subdivision {subdivision!r} of holiday country {country!r} — "
+        f"expected one of {', '.join(known[:8])}{', …' if len(known) > 8 else ''}"
+    )
 
 
 @lru_cache(maxsize=512)
@@ -81,8 +85,11 @@ def _normalize_windows(windows: Iterable[Window], where: str) -> DayWindows:
     """Validate one day's windows: local times, no overlap (past-midnight ends count)."""
     result, spans = [], []
     for window in windows:
-        if not (isinstance(window, tuple | list) and len(window) == 2
-                and all(isinstance(t, time) for t in window)):
+        if not (
+            isinstance(window, tuple | list)
+            and len(window) == 2
+            and all(isinstance(t, time) for t in window)
+        ):
             raise ValueError(f"{where}: a window is two datetime.time values, got {window!r}")
         opens, closes = window
         if opens.tzinfo or closes.tzinfo:
@@ -94,7 +101,9 @@ def _normalize_windows(windows: Iterable[Window], where: str) -> DayWindows:
     spans.sort(key=lambda span: span[0])
     for (_, end, first), (start, _, second) in pairwise(spans):
         if start < end:
-            raise ValueError(f"{where}: windows {first[0]}–{first[1]} and {second[0]}–{second[1]} overlap")
+            raise ValueError(
+                f"{where}: windows {first[0]}–{first[1]} and {second[0]}–{second[1]} overlap"
+            )
     return tuple(sorted(result, key=lambda w: _seconds(w[0])))
 
 
@@ -119,18 +128,23 @@ class HolidaySet:
     def __post_init__(self) -> None:
         object.__setattr__(self, "countries", tuple((c, s) for c, s in self.countries))
         object.__setattr__(self, "dates", frozenset(self.dates))
-        special = {day: _normalize_windows(w, day.isoformat()) for day, w in self.special_days.items()}
+        special = {
+            day: _normalize_windows(w, day.isoformat()) for day, w in self.special_days.items()
+        }
         object.__setattr__(self, "special_days", special)
         problems = [msg for c, s in self.countries if (msg := check_holiday_country(c, s))]
-        problems += [f"{day.isoformat()} is both a closed date and a special day"
-                     for day in sorted(self.dates & special.keys())]
+        problems += [
+            f"{day.isoformat()} is both a closed date and a special day"
+            for day in sorted(self.dates & special.keys())
+        ]
         if problems:
             raise ValueError("; ".join(problems))
 
     def closes(self, day: date) -> bool:
         """Whether ``day`` is a custom closed date or a country holiday."""
         return day in self.dates or any(
-            day in _country_closed_dates(country, sub, day.year) for country, sub in self.countries)
+            day in _country_closed_dates(country, sub, day.year) for country, sub in self.countries
+        )
 
 
 class _Chunk:
@@ -177,15 +191,22 @@ def _zone(name: str | ZoneInfo) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(f"unknown time zone {name!r} — expected an IANA name such as "
-                         "'America/New_York' or 'Europe/Berlin'") from None
+        raise ValueError(
+            f"unknown time zone {name!r} — expected an IANA name such as "
+            "'America/New_York' or 'Europe/Berlin'"
+        ) from None
 
 
 class BusinessCalendar:
     """Opening hours in one time zone, with holidays; see the module docstring."""
 
-    def __init__(self, timezone: str | ZoneInfo, weekly: Mapping[int, Iterable[Window]],
-                 holidays: HolidaySet | None = None, name: str = "") -> None:
+    def __init__(
+        self,
+        timezone: str | ZoneInfo,
+        weekly: Mapping[int, Iterable[Window]],
+        holidays: HolidaySet | None = None,
+        name: str = "",
+    ) -> None:
         self.timezone = _zone(timezone)
         self.name = name
         self.holidays = holidays if holidays is not None else HolidaySet()
@@ -193,7 +214,8 @@ class BusinessCalendar:
             if weekday not in range(7):
                 raise ValueError(f"weekday keys are 0 (Monday) to 6 (Sunday), got {weekday!r}")
         self.weekly: dict[int, DayWindows] = {
-            day: _normalize_windows(windows, _WEEKDAYS[day]) for day, windows in weekly.items()}
+            day: _normalize_windows(windows, _WEEKDAYS[day]) for day, windows in weekly.items()
+        }
         self._chunks: dict[int, _Chunk] = {}
 
     def __repr__(self) -> str:
@@ -280,7 +302,9 @@ class BusinessCalendar:
         pending: tuple[int, int] | None = None
         for k in range(ua // _CHUNK_US, (ub - 1) // _CHUNK_US + 1) if ub > ua else ():
             chunk = self._chunk(k)
-            for i in range(max(bisect_right(chunk.starts, ua) - 1, 0), bisect_left(chunk.starts, ub)):
+            for i in range(
+                max(bisect_right(chunk.starts, ua) - 1, 0), bisect_left(chunk.starts, ub)
+            ):
                 s, e = max(chunk.starts[i], ua), min(chunk.ends[i], ub)
                 if s >= e:
                     continue
@@ -298,7 +322,9 @@ class BusinessCalendar:
         if chunk is None:
             if len(self._chunks) >= _MAX_CACHED_CHUNKS:
                 self._chunks.clear()
-            chunk = self._chunks[k] = _Chunk(self._build_intervals(k * _CHUNK_US, (k + 1) * _CHUNK_US))
+            chunk = self._chunks[k] = _Chunk(
+                self._build_intervals(k * _CHUNK_US, (k + 1) * _CHUNK_US)
+            )
         return chunk
 
     def _build_intervals(self, lo: int, hi: int) -> list[tuple[int, int]]:

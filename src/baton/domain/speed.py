@@ -21,8 +21,16 @@ from itertools import pairwise
 from baton.domain.calendar import BusinessCalendar
 
 __all__ = [
-    "Anomaly", "OutageWindow", "Rating", "RatingBands", "SpeedToLead", "Summary",
-    "excluded_by_outage", "measure", "rate", "summarize",
+    "Anomaly",
+    "OutageWindow",
+    "Rating",
+    "RatingBands",
+    "SpeedToLead",
+    "Summary",
+    "excluded_by_outage",
+    "measure",
+    "rate",
+    "summarize",
 ]
 
 _ZERO = timedelta(0)
@@ -52,8 +60,13 @@ class SpeedToLead:
     anomalies: tuple[Anomaly, ...] = ()
 
 
-def _span(name: str, start: datetime | None, end: datetime | None,
-          calendar: BusinessCalendar, anomalies: list[Anomaly]) -> tuple[timedelta | None, timedelta | None]:
+def _span(
+    name: str,
+    start: datetime | None,
+    end: datetime | None,
+    calendar: BusinessCalendar,
+    anomalies: list[Anomaly],
+) -> tuple[timedelta | None, timedelta | None]:
     if start is None or end is None:
         return None, None
     wall = end - start
@@ -63,14 +76,20 @@ def _span(name: str, start: datetime | None, end: datetime | None,
     return wall, calendar.between(start, end)
 
 
-def measure(engaged_at: datetime | None, assigned_at: datetime | None,
-            first_touch_at: datetime | None, calendar: BusinessCalendar) -> SpeedToLead:
+def measure(
+    engaged_at: datetime | None,
+    assigned_at: datetime | None,
+    first_touch_at: datetime | None,
+    calendar: BusinessCalendar,
+) -> SpeedToLead:
     """Systems delay (engaged → assigned), human delay (assigned → first touch), total."""
     anomalies: list[Anomaly] = []
     systems = _span("systems_delay", engaged_at, assigned_at, calendar, anomalies)
     human = _span("human_delay", assigned_at, first_touch_at, calendar, anomalies)
     total = _span("total", engaged_at, first_touch_at, calendar, anomalies)
-    return SpeedToLead(systems[0], human[0], total[0], systems[1], human[1], total[1], tuple(anomalies))
+    return SpeedToLead(
+        systems[0], human[0], total[0], systems[1], human[1], total[1], tuple(anomalies)
+    )
 
 
 class Rating(StrEnum):
@@ -100,7 +119,8 @@ class RatingBands:
             raise ValueError(
                 "rating bands must be non-negative and increase: best_possible < best_in_class "
                 "< yellow < red < critical, e.g. 3, 5, 10, 15, 30 minutes; got "
-                + ", ".join(str(b) for b in bounds))
+                + ", ".join(str(b) for b in bounds)
+            )
 
 
 def rate(systems_delay: timedelta, bands: RatingBands = RatingBands()) -> Rating:
@@ -128,12 +148,15 @@ class OutageWindow:
 
     def __post_init__(self) -> None:
         if self.ends_at <= self.starts_at:
-            raise ValueError(f"outage {self.reason!r} must end after it starts "
-                             f"(starts {self.starts_at.isoformat()}, ends {self.ends_at.isoformat()})")
+            raise ValueError(
+                f"outage {self.reason!r} must end after it starts "
+                f"(starts {self.starts_at.isoformat()}, ends {self.ends_at.isoformat()})"
+            )
 
 
-def excluded_by_outage(engaged_at: datetime, assigned_at: datetime | None,
-                       outages: Iterable[OutageWindow]) -> bool:
+def excluded_by_outage(
+    engaged_at: datetime, assigned_at: datetime | None, outages: Iterable[OutageWindow]
+) -> bool:
     """Whether the systems-delay interval ``[engaged_at, assigned_at]`` meets an outage.
 
     Such a lead stays in the records but is left out of averages. A lead not

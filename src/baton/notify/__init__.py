@@ -32,7 +32,9 @@ class Message:
 @dataclass(frozen=True)
 class Sent:
     provider_message_id: str
-    found: bool = False  # True: an earlier, unrecorded attempt had delivered it; nothing was re-sent
+    found: bool = (
+        False  # True: an earlier, unrecorded attempt had delivered it; nothing was re-sent
+    )
 
 
 class DeliveryError(Exception):

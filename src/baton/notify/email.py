@@ -25,8 +25,17 @@ def message_id(key: str, domain: str) -> str:
 
 
 class EmailNotifier:
-    def __init__(self, host: str, port: int, *, sender: str, security: str = "starttls",
-                 username: str | None = None, password: str | None = None, timeout: float = 10) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        sender: str,
+        security: str = "starttls",
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 10,
+    ) -> None:
         self.host, self.port, self.sender, self.security = host, port, sender, security
         self.username, self.password, self.timeout = username, password, timeout
         self.domain = sender.rsplit("@", 1)[-1].rstrip(">").strip() or "baton"
@@ -44,7 +53,9 @@ class EmailNotifier:
         mail["To"] = formataddr((name or "", address))
         mail["Date"] = formatdate(localtime=False)
         mail["Message-ID"] = message_id(message.key, self.domain)
-        thread = f"<thread.{hashlib.sha256(message.thread.encode()).hexdigest()[:32]}@{self.domain}>"
+        thread = (
+            f"<thread.{hashlib.sha256(message.thread.encode()).hexdigest()[:32]}@{self.domain}>"
+        )
         mail["In-Reply-To"] = thread
         mail["References"] = thread
         mail["X-Baton-Alert-Key"] = message.key
@@ -56,8 +67,12 @@ class EmailNotifier:
         mail = self.build(message, address)
         try:
             self._session().send_message(mail)
-        except smtplib.SMTPResponseException as exc:  # the server answered: the session stays usable
-            raise DeliveryError(f"email: SMTP {exc.smtp_code} {exc.smtp_error.decode(errors='replace')[:200]}") from exc
+        except (
+            smtplib.SMTPResponseException
+        ) as exc:  # the server answered: the session stays usable
+            raise DeliveryError(
+                f"email: SMTP {exc.smtp_code} {exc.smtp_error.decode(errors='replace')[:200]}"
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise DeliveryError(f"email: {type(exc).__name__}: {exc}") from exc
@@ -89,7 +104,9 @@ class EmailNotifier:
 
     def _connect(self) -> smtplib.SMTP:
         if self.security == "tls":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=ssl.create_default_context())
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+            )
         else:
             smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             if self.security == "starttls":

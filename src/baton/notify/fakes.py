@@ -37,7 +37,9 @@ class Script:
     queue: list[tuple[int, dict[str, str], bytes]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def push(self, status: int, body: Any, headers: dict[str, str] | None = None, times: int = 1) -> None:
+    def push(
+        self, status: int, body: Any, headers: dict[str, str] | None = None, times: int = 1
+    ) -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         with self.lock:
             self.queue += [(status, headers or {}, data)] * times
@@ -70,7 +72,9 @@ class _Server:
                 scripted = outer.script.pop()
                 if scripted is not None:
                     outer.note(self.path, body)
-                status, headers, data = scripted or outer.handle(self.command, self.path, dict(self.headers), body)
+                status, headers, data = scripted or outer.handle(
+                    self.command, self.path, dict(self.headers), body
+                )
                 self.send_response(status)
                 for k, v in {"Content-Type": "application/json", **headers}.items():
                     self.send_header(k, v)
@@ -83,9 +87,13 @@ class _Server:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
-    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def handle(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         raise NotImplementedError
 
     def note(self, path: str, body: bytes) -> None:
@@ -122,27 +130,44 @@ class FakeSlack(_Server):
 
     def keys(self) -> Counter:
         """How many times each alert key was posted."""
-        return Counter(((m.get("metadata") or {}).get("event_payload") or {}).get("key") for m in self.messages)
+        return Counter(
+            ((m.get("metadata") or {}).get("event_payload") or {}).get("key") for m in self.messages
+        )
 
     def handle(self, method, path, headers, body):
         url = urlsplit(path)
         api = url.path.rsplit("/", 1)[-1]
         args = dict(parse_qsl(url.query))
         if body:
-            args.update(json.loads(body) if "json" in headers.get("Content-Type", headers.get("content-type", "")) else dict(parse_qsl(body.decode())))
+            args.update(
+                json.loads(body)
+                if "json" in headers.get("Content-Type", headers.get("content-type", ""))
+                else dict(parse_qsl(body.decode()))
+            )
         with self.lock:
             self.calls.append({"method": api, "args": args, "at": time.time()})
         auth = headers.get("Authorization") or headers.get("authorization") or ""
         if auth != f"Bearer {self.token}":
             return 200, {}, json.dumps({"ok": False, "error": "invalid_auth"}).encode()
-        answer = {"chat.postMessage": self._post, "conversations.open": self._open, "conversations.history": self._history}.get(api)
+        answer = {
+            "chat.postMessage": self._post,
+            "conversations.open": self._open,
+            "conversations.history": self._history,
+        }.get(api)
         if answer is None:
             return 200, {}, json.dumps({"ok": False, "error": "unknown_method"}).encode()
         return 200, {}, json.dumps(answer(args)).encode()
 
     def note(self, path: str, body: bytes) -> None:
         with self.lock:
-            self.calls.append({"method": urlsplit(path).path.rsplit("/", 1)[-1], "args": {}, "at": time.time(), "scripted": True})
+            self.calls.append(
+                {
+                    "method": urlsplit(path).path.rsplit("/", 1)[-1],
+                    "args": {},
+                    "at": time.time(),
+                    "scripted": True,
+                }
+            )
 
     def _post(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = args.get("channel", "")
@@ -157,10 +182,21 @@ class FakeSlack(_Server):
             blocks = json.loads(blocks)
         with self.lock:
             self._ts += 1
-            message = {"channel": channel, "ts": f"{self._ts:.6f}", "text": args.get("text"), "blocks": blocks, "metadata": metadata,
-                       "user_or_channel": args.get("channel")}
+            message = {
+                "channel": channel,
+                "ts": f"{self._ts:.6f}",
+                "text": args.get("text"),
+                "blocks": blocks,
+                "metadata": metadata,
+                "user_or_channel": args.get("channel"),
+            }
             self.messages.append(message)
-        return {"ok": True, "channel": channel, "ts": message["ts"], "message": {"text": message["text"]}}
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": message["ts"],
+            "message": {"text": message["text"]},
+        }
 
     def _open(self, args: dict[str, Any]) -> dict[str, Any]:
         user = str(args.get("users", "")).split(",")[0]
@@ -169,13 +205,23 @@ class FakeSlack(_Server):
     def _history(self, args: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
             found = [m for m in self.messages if m["channel"] == args.get("channel")]
-        return {"ok": True, "messages": [{"ts": m["ts"], "text": m["text"], "metadata": m["metadata"]} for m in reversed(found)]}
+        return {
+            "ok": True,
+            "messages": [
+                {"ts": m["ts"], "text": m["text"], "metadata": m["metadata"]}
+                for m in reversed(found)
+            ],
+        }
 
     def rate_limit(self, retry_after: int = 1, times: int = 1) -> None:
-        self.script.push(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}, times)
+        self.script.push(
+            429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}, times
+        )
 
     def fail(self, status: int = 500, times: int = 1) -> None:
-        self.script.push(status, b"<html>internal error</html>", {"Content-Type": "text/html"}, times)
+        self.script.push(
+            status, b"<html>internal error</html>", {"Content-Type": "text/html"}, times
+        )
 
 
 class FakeWebhook(_Server):
@@ -195,13 +241,32 @@ class FakeWebhook(_Server):
 
     def handle(self, method, path, headers, body):
         h = {k.lower(): v for k, v in headers.items()}
-        ok = verify(self.secret, h.get(TIMESTAMP_HEADER.lower(), ""), h.get(SIGNATURE_HEADER.lower(), ""), body, time.time())
+        ok = verify(
+            self.secret,
+            h.get(TIMESTAMP_HEADER.lower(), ""),
+            h.get(SIGNATURE_HEADER.lower(), ""),
+            body,
+            time.time(),
+        )
         with self.lock:
-            self.received.append({"path": path, "verified": ok, "key": h.get(KEY_HEADER.lower()), "payload": json.loads(body or b"null"), "headers": h})
+            self.received.append(
+                {
+                    "path": path,
+                    "verified": ok,
+                    "key": h.get(KEY_HEADER.lower()),
+                    "payload": json.loads(body or b"null"),
+                    "headers": h,
+                }
+            )
         return (204 if ok else 401), {}, b""
 
     def fail(self, status: int = 500, times: int = 1, retry_after: int | None = None) -> None:
-        self.script.push(status, {"error": "unavailable"}, {"Retry-After": str(retry_after)} if retry_after else {}, times)
+        self.script.push(
+            status,
+            {"error": "unavailable"},
+            {"Retry-After": str(retry_after)} if retry_after else {},
+            times,
+        )
 
 
 class SmtpSink:
@@ -211,7 +276,9 @@ class SmtpSink:
         self.port = free_port()
         self.messages: list[dict[str, Any]] = []
         self.lock = threading.Lock()
-        self.reject: Callable[[list[str]], str | None] = lambda rcpts: None  # return an SMTP reply to refuse a message
+        self.reject: Callable[[list[str]], str | None] = lambda rcpts: (
+            None
+        )  # return an SMTP reply to refuse a message
 
     def start(self) -> SmtpSink:
         from aiosmtpd.controller import Controller
@@ -225,7 +292,13 @@ class SmtpSink:
                     return refusal
                 parsed = message_from_bytes(envelope.content, policy=policy.default)
                 with sink.lock:
-                    sink.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": parsed})
+                    sink.messages.append(
+                        {
+                            "from": envelope.mail_from,
+                            "to": list(envelope.rcpt_tos),
+                            "message": parsed,
+                        }
+                    )
                 return "250 OK"
 
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
@@ -248,7 +321,9 @@ class SmtpSink:
 class FakeNotifier:
     """An in-memory ``Notifier``: keeps what it was given; ``failures`` makes sends fail first."""
 
-    def __init__(self, field_name: str = "email", failures: list[DeliveryError] | None = None) -> None:
+    def __init__(
+        self, field_name: str = "email", failures: list[DeliveryError] | None = None
+    ) -> None:
         self.field_name = field_name
         self.sent: list[tuple[Message, str]] = []
         self.failures = list(failures or [])
@@ -266,21 +341,60 @@ class FakeNotifier:
         pass
 
 
-def insert_alert(conn: Any, now: Any, recipient: str, *, key: str | None = None, kind: str = "sla.miss", role: str = "owner",
-                 lead_name: str = "Dana Diaz", lead_id: int | None = None, created_at: Any = None) -> int:
+def insert_alert(
+    conn: Any,
+    now: Any,
+    recipient: str,
+    *,
+    key: str | None = None,
+    kind: str = "sla.miss",
+    role: str = "owner",
+    lead_name: str = "Dana Diaz",
+    lead_id: int | None = None,
+    created_at: Any = None,
+) -> int:
     """Write one pending alert to the outbox the way the SLA engine does (the caller commits)."""
     from sqlalchemy import insert
 
     from baton.store.tables import alerts
 
-    content = {"lead": {"id": lead_id, "name": lead_name, "email": "dana@globex.example", "company": "Globex", "lead_type": "demo_request",
-                        "source": "web", "crm_id": None},
-               "owner": {"id": recipient, "name": recipient}, "rule": "demo-requests", "threshold": "30 min",
-               "elapsed_business": "31 min", "due_at": now.isoformat(), "fraction": None, "tier": None,
-               "links": {"baton": f"/leads/{lead_id}" if lead_id else None, "crm": None}}
+    content = {
+        "lead": {
+            "id": lead_id,
+            "name": lead_name,
+            "email": "dana@globex.example",
+            "company": "Globex",
+            "lead_type": "demo_request",
+            "source": "web",
+            "crm_id": None,
+        },
+        "owner": {"id": recipient, "name": recipient},
+        "rule": "demo-requests",
+        "threshold": "30 min",
+        "elapsed_business": "31 min",
+        "due_at": now.isoformat(),
+        "fraction": None,
+        "tier": None,
+        "links": {"baton": f"/leads/{lead_id}" if lead_id else None, "crm": None},
+    }
     key = key or f"test:{recipient}:{kind}:{now.timestamp()}:{id(content)}"
-    return conn.execute(insert(alerts).values(
-        idempotency_key=key, kind=kind, entity="lead", entity_id=str(lead_id or 0), lead_id=lead_id, recipient_id=recipient, role=role,
-        subject=f"SLA missed (demo-requests, 30 min) — {lead_name} (Globex)", content=content, state="pending",
-        due_at=now, created_at=created_at or now, attempts=0, next_attempt_at=None,
-    ).returning(alerts.c.id)).scalar_one()
+    return conn.execute(
+        insert(alerts)
+        .values(
+            idempotency_key=key,
+            kind=kind,
+            entity="lead",
+            entity_id=str(lead_id or 0),
+            lead_id=lead_id,
+            recipient_id=recipient,
+            role=role,
+            subject=f"SLA missed (demo-requests, 30 min) — {lead_name} (Globex)",
+            content=content,
+            state="pending",
+            due_at=now,
+            created_at=created_at or now,
+            attempts=0,
+            next_attempt_at=None,
+        )
+        .returning(alerts.c.id)
+    ).scalar_one()

@@ -22,8 +22,14 @@ from baton.notify import Message
 
 TEMPLATES = Path(__file__).parent / "templates"
 PARTS = ("subject", "slack", "email")
-FACTS = (("Lead", "lead.name"), ("Company", "lead.company"), ("Lead type", "lead.lead_type"),
-         ("Owner", "owner.name"), ("Rule", "rule"), ("Elapsed", "elapsed"))
+FACTS = (
+    ("Lead", "lead.name"),
+    ("Company", "lead.company"),
+    ("Lead type", "lead.lead_type"),
+    ("Owner", "owner.name"),
+    ("Rule", "rule"),
+    ("Elapsed", "elapsed"),
+)
 
 
 def duration(value: Any) -> str:
@@ -50,8 +56,14 @@ def _slack_escape(value: Any) -> Any:
 
 
 def _environment(slack: bool) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), undefined=ChainableUndefined, trim_blocks=True,
-                               lstrip_blocks=True, keep_trailing_newline=False, finalize=_slack_escape if slack else None)
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        finalize=_slack_escape if slack else None,
+    )
     env.filters["duration"] = duration
     return env
 
@@ -83,10 +95,17 @@ class Renderer:
                 self._cache[key] = env.from_string(source)
             else:
                 name = f"{kind}.{part}.j2"
-                self._cache[key] = env.get_template(name if (TEMPLATES / name).exists() else f"default.{part}.j2")
+                self._cache[key] = env.get_template(
+                    name if (TEMPLATES / name).exists() else f"default.{part}.j2"
+                )
         return self._cache[key]
 
-    def context(self, alert: Mapping[str, Any], recipient: Mapping[str, Any], intended: Mapping[str, Any] | None) -> dict[str, Any]:
+    def context(
+        self,
+        alert: Mapping[str, Any],
+        recipient: Mapping[str, Any],
+        intended: Mapping[str, Any] | None,
+    ) -> dict[str, Any]:
         content = dict(alert.get("content") or {})
         links = dict(content.get("links") or {})
         base = links.get("baton")
@@ -96,11 +115,35 @@ class Renderer:
             base = self.public_url.rstrip("/") + base
         links["baton"] = base
         elapsed = duration(content.get("elapsed_business"))
-        meta = {k: alert.get(k) for k in ("id", "kind", "role", "subject", "due_at", "created_at", "lead_id", "recipient_id")}
-        return {**content, "links": links, "elapsed": elapsed, "alert": meta, "recipient": dict(recipient),
-                "intended": dict(intended) if intended else None, "silent": intended is not None}
+        meta = {
+            k: alert.get(k)
+            for k in (
+                "id",
+                "kind",
+                "role",
+                "subject",
+                "due_at",
+                "created_at",
+                "lead_id",
+                "recipient_id",
+            )
+        }
+        return {
+            **content,
+            "links": links,
+            "elapsed": elapsed,
+            "alert": meta,
+            "recipient": dict(recipient),
+            "intended": dict(intended) if intended else None,
+            "silent": intended is not None,
+        }
 
-    def render(self, alert: Mapping[str, Any], recipient: Mapping[str, Any], intended: Mapping[str, Any] | None = None) -> Message:
+    def render(
+        self,
+        alert: Mapping[str, Any],
+        recipient: Mapping[str, Any],
+        intended: Mapping[str, Any] | None = None,
+    ) -> Message:
         """The message for every channel type at once (they share subject, key and payload)."""
         ctx = self.context(alert, recipient, intended)
         kind = alert["kind"]
@@ -112,12 +155,33 @@ class Renderer:
         if notice:
             subject = f"[silent] {subject}"
             email = f"{notice}\n\n{email}"
-        payload = {"schema": "baton.alert/v1", "id": alert.get("id"), "idempotency_key": alert["idempotency_key"], "kind": kind,
-                   "role": alert.get("role"), "subject": subject, "recipient": _person(recipient), "intended_recipient": _person(intended),
-                   "silent": intended is not None, "lead_id": alert.get("lead_id"), "content": alert.get("content") or {},
-                   "links": ctx["links"], "due_at": alert.get("due_at"), "created_at": alert.get("created_at")}
-        return Message(key=alert["idempotency_key"], kind=kind, subject=subject, text=email,
-                       slack_text=(f"{notice}\n{slack}" if notice else slack), thread=thread, mention=recipient.get("slack_id"), blocks=slack_blocks(subject, slack, ctx, notice), payload=payload)
+        payload = {
+            "schema": "baton.alert/v1",
+            "id": alert.get("id"),
+            "idempotency_key": alert["idempotency_key"],
+            "kind": kind,
+            "role": alert.get("role"),
+            "subject": subject,
+            "recipient": _person(recipient),
+            "intended_recipient": _person(intended),
+            "silent": intended is not None,
+            "lead_id": alert.get("lead_id"),
+            "content": alert.get("content") or {},
+            "links": ctx["links"],
+            "due_at": alert.get("due_at"),
+            "created_at": alert.get("created_at"),
+        }
+        return Message(
+            key=alert["idempotency_key"],
+            kind=kind,
+            subject=subject,
+            text=email,
+            slack_text=(f"{notice}\n{slack}" if notice else slack),
+            thread=thread,
+            mention=recipient.get("slack_id"),
+            blocks=slack_blocks(subject, slack, ctx, notice),
+            payload=payload,
+        )
 
 
 def _person(person: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -139,21 +203,40 @@ def _lookup(ctx: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-def slack_blocks(subject: str, text: str, ctx: Mapping[str, Any], notice: str) -> list[dict[str, Any]]:
+def slack_blocks(
+    subject: str, text: str, ctx: Mapping[str, Any], notice: str
+) -> list[dict[str, Any]]:
     """Header, then the key facts as fields, then the text, then the links."""
     blocks: list[dict[str, Any]] = []
     if notice:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f":mute: {_slack_escape(notice)}"}]})
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": f":mute: {_slack_escape(notice)}"}],
+            }
+        )
     blocks.append({"type": "header", "text": {"type": "plain_text", "text": subject[:150]}})
-    fields = [{"type": "mrkdwn", "text": f"*{label}*\n{_slack_escape(str(value))}"}
-              for label, path in FACTS if (value := _lookup(ctx, path)) not in (None, "")]
+    fields = [
+        {"type": "mrkdwn", "text": f"*{label}*\n{_slack_escape(str(value))}"}
+        for label, path in FACTS
+        if (value := _lookup(ctx, path)) not in (None, "")
+    ]
     if fields:
         blocks.append({"type": "section", "fields": fields[:10]})
     if text:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}})
-    links = [f"<{url}|{label}>" for label, url in (("Open in Baton", ctx["links"].get("baton")), ("Open in CRM", ctx["links"].get("crm"))) if url]
+    links = [
+        f"<{url}|{label}>"
+        for label, url in (
+            ("Open in Baton", ctx["links"].get("baton")),
+            ("Open in CRM", ctx["links"].get("crm")),
+        )
+        if url
+    ]
     if links:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "  ·  ".join(links)}]})
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "  ·  ".join(links)}]}
+        )
     return blocks
 
 

@@ -22,9 +22,21 @@ DEFAULT_BASE_URL = "https://slack.com/api/"
 
 
 class SlackNotifier:
-    def __init__(self, token: str, *, channel: str | None = None, base_url: str | None = None, timeout: float = 10) -> None:
+    def __init__(
+        self,
+        token: str,
+        *,
+        channel: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 10,
+    ) -> None:
         self.channel = channel
-        self.client = WebClient(token=token, base_url=base_url or DEFAULT_BASE_URL, timeout=int(max(1, timeout)), retry_handlers=[])
+        self.client = WebClient(
+            token=token,
+            base_url=base_url or DEFAULT_BASE_URL,
+            timeout=int(max(1, timeout)),
+            retry_handlers=[],
+        )
 
     def address_of(self, person: dict[str, Any], *, silent: bool = False) -> str | None:
         return self.channel or person.get("slack_id")
@@ -37,10 +49,19 @@ class SlackNotifier:
         text, blocks = message.slack_text or message.text, message.blocks
         if self.channel and message.mention:  # a shared channel: say whose alert it is
             text = f"<@{message.mention}> {text}"
-            blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": f"For <@{message.mention}>"}}, *blocks]
+            blocks = [
+                {
+                    "type": "section",
+                    "text": {"type": "mrkdwn", "text": f"For <@{message.mention}>"},
+                },
+                *blocks,
+            ]
         try:
             response = self.client.chat_postMessage(
-                channel=address, text=text, blocks=blocks or None, unfurl_links=False,
+                channel=address,
+                text=text,
+                blocks=blocks or None,
+                unfurl_links=False,
                 metadata={"event_type": EVENT_TYPE, "event_payload": {"key": message.key}},
             )
         except SlackApiError as exc:
@@ -55,16 +76,24 @@ class SlackNotifier:
             channel = address
             if address[:1] in ("U", "W"):  # a DM: history is read on the IM channel
                 channel = self.client.conversations_open(users=address)["channel"]["id"]
-            history = self.client.conversations_history(channel=channel, limit=200, include_all_metadata=True)
+            history = self.client.conversations_history(
+                channel=channel, limit=200, include_all_metadata=True
+            )
         except SlackApiError as exc:
             if exc.response.status_code == 429:
-                raise DeliveryError("slack: rate limited while checking for an earlier post", retry_after=_retry_after(exc)) from exc
+                raise DeliveryError(
+                    "slack: rate limited while checking for an earlier post",
+                    retry_after=_retry_after(exc),
+                ) from exc
             return None  # e.g. missing_scope (im:history): cannot tell, so send (the documented at-least-once window)
         except Exception as exc:
             raise DeliveryError(f"slack: {type(exc).__name__}: {exc}") from exc
         for item in history.get("messages", []):
             meta = item.get("metadata") or {}
-            if meta.get("event_type") == EVENT_TYPE and (meta.get("event_payload") or {}).get("key") == key:
+            if (
+                meta.get("event_type") == EVENT_TYPE
+                and (meta.get("event_payload") or {}).get("key") == key
+            ):
                 return f"{channel}:{item['ts']}"
         return None
 

@@ -32,7 +32,14 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return f"v1={digest}"
 
 
-def verify(secret: str, timestamp: str, signature: str, body: bytes, now: float, tolerance: float = TOLERANCE_SECONDS) -> bool:
+def verify(
+    secret: str,
+    timestamp: str,
+    signature: str,
+    body: bytes,
+    now: float,
+    tolerance: float = TOLERANCE_SECONDS,
+) -> bool:
     """True when ``signature`` is ours for this body and the timestamp is recent."""
     try:
         fresh = abs(now - int(timestamp)) <= tolerance
@@ -42,7 +49,9 @@ def verify(secret: str, timestamp: str, signature: str, body: bytes, now: float,
 
 
 class WebhookNotifier:
-    def __init__(self, url: str, secret: str, *, silent_url: str | None = None, timeout: float = 10) -> None:
+    def __init__(
+        self, url: str, secret: str, *, silent_url: str | None = None, timeout: float = 10
+    ) -> None:
         self.url, self.secret, self.silent_url = url, secret, silent_url
         self.client = httpx.Client(timeout=timeout, headers={"User-Agent": f"Baton/{__version__}"})
 
@@ -50,17 +59,26 @@ class WebhookNotifier:
         return self.silent_url if silent else self.url
 
     def send(self, message: Message, address: str, *, recovering: bool = False) -> Sent:
-        body = json.dumps(message.payload, separators=(",", ":"), sort_keys=True, default=str).encode()
+        body = json.dumps(
+            message.payload, separators=(",", ":"), sort_keys=True, default=str
+        ).encode()
         timestamp = str(int(time.time()))
-        headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: timestamp,
-                   SIGNATURE_HEADER: sign(self.secret, timestamp, body), KEY_HEADER: message.key}
+        headers = {
+            "Content-Type": "application/json",
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: sign(self.secret, timestamp, body),
+            KEY_HEADER: message.key,
+        }
         try:
             response = self.client.post(address, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise DeliveryError(f"webhook: {type(exc).__name__}: {exc}") from exc
         if response.is_success:
             return Sent(response.headers.get("x-request-id") or message.key)
-        raise DeliveryError(f"webhook: HTTP {response.status_code} {response.text[:200]}", retry_after=_retry_after(response))
+        raise DeliveryError(
+            f"webhook: HTTP {response.status_code} {response.text[:200]}",
+            retry_after=_retry_after(response),
+        )
 
     def close(self) -> None:
         self.client.close()

@@ -5,7 +5,7 @@ local wall time whose date is the local day."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,7 @@ def week_label(monday: date) -> str:
 def _utc_offset_us(column: Any, zone: ZoneInfo, since: datetime, until: datetime):
     """The zone's UTC offset at ``column`` (µs): a CASE over the offset changes (DST) between ``since`` and ``until``."""
     us = lambda offset: offset // timedelta(microseconds=1)  # noqa: E731
-    t = since.astimezone(timezone.utc) - timedelta(days=1)
+    t = since.astimezone(UTC) - timedelta(days=1)
     first = current = t.astimezone(zone).utcoffset()
     whens = []
     while t < until:
@@ -44,5 +44,7 @@ def _change(zone: ZoneInfo, before: datetime, after: datetime) -> datetime:
     target = after.astimezone(zone).utcoffset()
     while after - before > timedelta(seconds=1):
         middle = (before + (after - before) / 2).replace(microsecond=0)
-        before, after = (before, middle) if middle.astimezone(zone).utcoffset() == target else (middle, after)
+        before, after = (
+            (before, middle) if middle.astimezone(zone).utcoffset() == target else (middle, after)
+        )
     return after

@@ -38,12 +38,24 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import ARRAY, Boolean, Connection, Engine, String, create_engine, func, literal_column, or_, select, type_coerce
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    Connection,
+    Engine,
+    String,
+    create_engine,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import NullType
 
@@ -55,31 +67,107 @@ ID_MARGIN = 1_000  # PostgreSQL: ids handed out to transactions that commit late
 ID_CHUNK = 10_000  # ids per IN (…) when reading changed rows (SQLite allows 32,766 parameters)
 PRUNE_AT = 100_000  # rows remembered as copied before those out of both windows are forgotten
 BATCH = 50_000
-TS, TEXT, INT, REAL, BOOL = pa.timestamp("us", tz="UTC"), pa.string(), pa.int64(), pa.float64(), pa.bool_()
+TS, TEXT, INT, REAL, BOOL = (
+    pa.timestamp("us", tz="UTC"),
+    pa.string(),
+    pa.int64(),
+    pa.float64(),
+    pa.bool_(),
+)
 DELAYS = ("sys_us", "sys_b_us", "human_us", "human_b_us", "total_us", "total_b_us")
 # per lead, from its routing decisions and misroutes (``_insert``, ``_follow_leads``): what the routing counts read without a join
-ROUTING = {"routed": Boolean(), "via_fallback": Boolean(), "misrouted": Boolean(), "pools": ARRAY(String())}
+ROUTING = {
+    "routed": Boolean(),
+    "via_fallback": Boolean(),
+    "misrouted": Boolean(),
+    "pools": ARRAY(String()),
+}
 # on each mirrored SLA clock, its lead's type ("" for none; NULL while the lead is not in the mirror): the SLA by lead type without a join
 CLOCK_LEAD_TYPE = "lead_type"
-_ROUTING_DDL = ", ".join(f"{name} {'VARCHAR[]' if isinstance(kind, ARRAY) else 'BOOLEAN'}" for name, kind in ROUTING.items())
+_ROUTING_DDL = ", ".join(
+    f"{name} {'VARCHAR[]' if isinstance(kind, ARRAY) else 'BOOLEAN'}"
+    for name, kind in ROUTING.items()
+)
 _CLOCK_LEAD_TYPE = "CASE WHEN l.id IS NULL THEN NULL ELSE coalesce(l.lead_type, '') END"  # of a clock joined to its lead ``l``
 
 # table -> (columns copied with their arrow types, the column that dates a change)
 COPIED: dict[str, tuple[dict[str, Any], str | None]] = {
-    "leads": ({"id": INT, "source": TEXT, "campaign": TEXT, "lead_type": TEXT, "status": TEXT, "owner_id": TEXT, "queue": TEXT,
-               "received_at": TS, "engaged_at": TS, "assigned_at": TS, "first_touch_at": TS, "updated_at": TS}, "updated_at"),
-    "sla_clocks": ({"id": INT, "lead_id": INT, "rule": TEXT, "version": INT, "owner_id": TEXT, "calendar": TEXT, "state": TEXT,
-                    "started_at": TS, "due_at": TS, "stopped_at": TS, "closed_at": TS, "pauses": TEXT, "excluded_reason": TEXT,
-                    "elapsed_before_seconds": REAL, "response_business_seconds": REAL, "miss_business_seconds": REAL,
-                    "updated_at": TS}, "updated_at"),
-    "routing_decisions": ({"id": INT, "lead_id": INT, "flow": TEXT, "node": TEXT, "pool_id": TEXT, "owner_id": TEXT, "queue": TEXT,
-                           "via_fallback": BOOL, "decided_at": TS}, "decided_at"),
-    "misroutes": ({"id": INT, "lead_id": INT, "decision_id": INT, "reason": TEXT, "reported_by": TEXT, "expected_owner": TEXT,
-                   "created_at": TS}, "created_at"),
+    "leads": (
+        {
+            "id": INT,
+            "source": TEXT,
+            "campaign": TEXT,
+            "lead_type": TEXT,
+            "status": TEXT,
+            "owner_id": TEXT,
+            "queue": TEXT,
+            "received_at": TS,
+            "engaged_at": TS,
+            "assigned_at": TS,
+            "first_touch_at": TS,
+            "updated_at": TS,
+        },
+        "updated_at",
+    ),
+    "sla_clocks": (
+        {
+            "id": INT,
+            "lead_id": INT,
+            "rule": TEXT,
+            "version": INT,
+            "owner_id": TEXT,
+            "calendar": TEXT,
+            "state": TEXT,
+            "started_at": TS,
+            "due_at": TS,
+            "stopped_at": TS,
+            "closed_at": TS,
+            "pauses": TEXT,
+            "excluded_reason": TEXT,
+            "elapsed_before_seconds": REAL,
+            "response_business_seconds": REAL,
+            "miss_business_seconds": REAL,
+            "updated_at": TS,
+        },
+        "updated_at",
+    ),
+    "routing_decisions": (
+        {
+            "id": INT,
+            "lead_id": INT,
+            "flow": TEXT,
+            "node": TEXT,
+            "pool_id": TEXT,
+            "owner_id": TEXT,
+            "queue": TEXT,
+            "via_fallback": BOOL,
+            "decided_at": TS,
+        },
+        "decided_at",
+    ),
+    "misroutes": (
+        {
+            "id": INT,
+            "lead_id": INT,
+            "decision_id": INT,
+            "reason": TEXT,
+            "reported_by": TEXT,
+            "expected_owner": TEXT,
+            "created_at": TS,
+        },
+        "created_at",
+    ),
     "people": ({"id": TEXT, "name": TEXT, "team_id": TEXT, "active": BOOL}, None),
     "teams": ({"id": TEXT, "name": TEXT, "manager_id": TEXT}, None),
 }
-SOURCES = {"leads": leads, "sla_clocks": sla_clocks, "routing_decisions": routing_decisions, "misroutes": misroutes, "people": people, "teams": teams}
+SOURCES = {
+    "leads": leads,
+    "sla_clocks": sla_clocks,
+    "routing_decisions": routing_decisions,
+    "misroutes": misroutes,
+    "people": people,
+    "teams": teams,
+}
 DUCK_TYPES = {TS: "TIMESTAMP", TEXT: "VARCHAR", INT: "BIGINT", REAL: "DOUBLE", BOOL: "BOOLEAN"}
 
 
@@ -91,18 +179,28 @@ class Mirror:
         self._lock = threading.Lock()
         self._floors: dict[str, datetime] = {}  # table -> rows stamped from then on are read again
         self._ids: dict[str, int] = {}  # table -> the highest id copied
-        self._id_margin = 0 if dialect == "sqlite" else ID_MARGIN  # SQLite commits one writer at a time, in id order
+        self._id_margin = (
+            0 if dialect == "sqlite" else ID_MARGIN
+        )  # SQLite commits one writer at a time, in id order
         self._owners: OwnerCalendars | None = None
-        self._recent: dict[str, dict[Any, Any]] = {}  # table -> id -> stamp of the rows copied inside the margin
+        self._recent: dict[
+            str, dict[Any, Any]
+        ] = {}  # table -> id -> stamp of the rows copied inside the margin
         self._small: dict[str, list[Any]] = {}  # people and teams as last copied
-        self._touched: list[pa.Array] = []  # this refresh: ids of the leads given a decision or a misroute
+        self._touched: list[
+            pa.Array
+        ] = []  # this refresh: ids of the leads given a decision or a misroute
         self._copied: list[pa.Array] = []  # this refresh: ids of the leads copied
         with self.engine.begin() as duck:
             duck.exec_driver_sql("SET TimeZone = 'UTC'")
             for table, (columns, _) in COPIED.items():
                 ddl = ", ".join(f"{name} {DUCK_TYPES[kind]}" for name, kind in columns.items())
-                extra = {"leads": "".join(f", {d} BIGINT" for d in DELAYS) + ", anomalies INTEGER, " + _ROUTING_DDL,
-                         "sla_clocks": f", {CLOCK_LEAD_TYPE} VARCHAR"}.get(table, "")
+                extra = {
+                    "leads": "".join(f", {d} BIGINT" for d in DELAYS)
+                    + ", anomalies INTEGER, "
+                    + _ROUTING_DDL,
+                    "sla_clocks": f", {CLOCK_LEAD_TYPE} VARCHAR",
+                }.get(table, "")
                 duck.exec_driver_sql(f"CREATE TABLE {table} ({ddl}{extra}, PRIMARY KEY (id))")
 
     def close(self) -> None:
@@ -111,16 +209,19 @@ class Mirror:
     @contextmanager
     def session(self, conn: Connection, now: datetime) -> Iterator[Connection]:
         """The mirror brought up to date from ``conn`` (a read transaction on the main database) as of ``now``, as a connection."""
-        with self._lock:
-            with self.engine.connect() as duck:
-                saved = self._bookkeeping()
-                try:
-                    self.refresh(conn, duck, now)
-                except BaseException:  # DuckDB rolls the copy back: so must what says what was copied
-                    self._ids, self._floors, self._small, self._owners = saved
-                    self._recent, self._touched, self._copied = {}, [], []  # the next refresh copies its whole window again
-                    raise
-                yield duck
+        with self._lock, self.engine.connect() as duck:
+            saved = self._bookkeeping()
+            try:
+                self.refresh(conn, duck, now)
+            except BaseException:  # DuckDB rolls the copy back: so must what says what was copied
+                self._ids, self._floors, self._small, self._owners = saved
+                self._recent, self._touched, self._copied = (
+                    {},
+                    [],
+                    [],
+                )  # the next refresh copies its whole window again
+                raise
+            yield duck
 
     def _bookkeeping(self) -> tuple[Any, ...]:
         """What ``refresh`` changes besides DuckDB's tables, as it was before (less ``_recent``: forgotten on failure)."""
@@ -138,7 +239,12 @@ class Mirror:
                 duck.exec_driver_sql(f"DELETE FROM {table}")
                 self._insert(duck, table, rows)
                 self._small[table] = rows
-        for table in ("routing_decisions", "misroutes", "leads", "sla_clocks"):  # a lead after its decisions and misroutes
+        for table in (
+            "routing_decisions",
+            "misroutes",
+            "leads",
+            "sla_clocks",
+        ):  # a lead after its decisions and misroutes
             self._copy_changed(conn, duck, table, now)
         if remeasure:
             query = select(*_columns("leads")).where(leads.c.owner_id.in_(sorted(remeasure)))
@@ -155,10 +261,20 @@ class Mirror:
         if table not in self._ids:
             rows = conn.execute(select(*_columns(table)).execution_options(yield_per=BATCH))
         else:  # ids and stamps first (from the indexes): usually nothing has changed
-            window = or_(source.c.id > self._ids[table] - self._id_margin, source.c[stamp] >= self._floors[table])
-            seen = conn.execute(select(source.c.id, type_coerce(source.c[stamp], NullType())).where(window)).all()
+            window = or_(
+                source.c.id > self._ids[table] - self._id_margin,
+                source.c[stamp] >= self._floors[table],
+            )
+            seen = conn.execute(
+                select(source.c.id, type_coerce(source.c[stamp], NullType())).where(window)
+            ).all()
             changed = [i for i, s in seen if recent.get(i) != s]
-            rows = (conn.execute(select(*_columns(table)).where(source.c.id.in_(changed[k:k + ID_CHUNK]))) for k in range(0, len(changed), ID_CHUNK))
+            rows = (
+                conn.execute(
+                    select(*_columns(table)).where(source.c.id.in_(changed[k : k + ID_CHUNK]))
+                )
+                for k in range(0, len(changed), ID_CHUNK)
+            )
         for batch in rows.partitions(BATCH) if table not in self._ids else (r.all() for r in rows):
             if not batch:
                 continue
@@ -166,9 +282,15 @@ class Mirror:
             self._ids[table] = max(self._ids.get(table, 0), max(r.id for r in batch))
             recent.update((r.id, getattr(r, stamp)) for r in batch)
         self._ids.setdefault(table, 0)
-        self._floors[table] = now - MARGIN  # a write stamped before this has committed by the next refresh
+        self._floors[table] = (
+            now - MARGIN
+        )  # a write stamped before this has committed by the next refresh
         if len(recent) > PRUNE_AT:  # forget what falls out of both windows
-            self._recent[table] = {k: v for k, v in recent.items() if k > self._ids[table] - self._id_margin or _utc(v) >= self._floors[table]}
+            self._recent[table] = {
+                k: v
+                for k, v in recent.items()
+                if k > self._ids[table] - self._id_margin or _utc(v) >= self._floors[table]
+            }
 
     def _insert(self, duck: Connection, table: str, batch: list[Any]) -> None:
         columns = COPIED[table][0]
@@ -178,8 +300,12 @@ class Mirror:
             self._copied.append(data["id"])
         elif table in ("routing_decisions", "misroutes"):
             self._touched.append(data["lead_id"])
-        source = {"leads": _with_routing("incoming", "t.*"),  # a lead's decisions and misroutes are copied before it, its clocks after
-                  "sla_clocks": f"SELECT t.*, {_CLOCK_LEAD_TYPE} FROM incoming t LEFT JOIN leads l ON l.id = t.lead_id"}.get(table, "SELECT * FROM incoming")
+        source = {
+            "leads": _with_routing(
+                "incoming", "t.*"
+            ),  # a lead's decisions and misroutes are copied before it, its clocks after
+            "sla_clocks": f"SELECT t.*, {_CLOCK_LEAD_TYPE} FROM incoming t LEFT JOIN leads l ON l.id = t.lead_id",
+        }.get(table, "SELECT * FROM incoming")
         with _registered(duck, "incoming", data) as raw:
             raw.execute(f"INSERT OR REPLACE INTO {table} {source}")
 
@@ -192,17 +318,23 @@ class Mirror:
         if len(copied):
             touched = touched.filter(pc.invert(pc.is_in(touched, value_set=copied)))
             with _registered(duck, "copied", {"id": copied}) as raw:
-                raw.execute(f"UPDATE sla_clocks SET {CLOCK_LEAD_TYPE} = {_CLOCK_LEAD_TYPE} FROM leads l WHERE sla_clocks.lead_id = l.id"
-                            f" AND l.id IN (SELECT id FROM copied) AND sla_clocks.{CLOCK_LEAD_TYPE} IS DISTINCT FROM {_CLOCK_LEAD_TYPE}")
+                raw.execute(
+                    f"UPDATE sla_clocks SET {CLOCK_LEAD_TYPE} = {_CLOCK_LEAD_TYPE} FROM leads l WHERE sla_clocks.lead_id = l.id"
+                    f" AND l.id IN (SELECT id FROM copied) AND sla_clocks.{CLOCK_LEAD_TYPE} IS DISTINCT FROM {_CLOCK_LEAD_TYPE}"
+                )
         if len(touched):
             with _registered(duck, "touched", {"id": touched}) as raw:
-                raw.execute(f"UPDATE leads SET {', '.join(f'{c} = s.{c}' for c in ROUTING)} FROM ({_with_routing('touched', 't.id')}) s WHERE leads.id = s.id")
+                raw.execute(
+                    f"UPDATE leads SET {', '.join(f'{c} = s.{c}' for c in ROUTING)} FROM ({_with_routing('touched', 't.id')}) s WHERE leads.id = s.id"
+                )
 
     def _delays(self, data: dict[str, pa.Array]) -> dict[str, pa.Array]:
         """Each lead's six delays (µs; NULL where an end is missing, 0 when it came before its start) and its
         anomaly count, as ``domain.speed.measure`` gives them, on microsecond integers."""
         assert self._owners is not None
-        engaged, assigned, touched = (data[c].cast(INT).to_pylist() for c in ("engaged_at", "assigned_at", "first_touch_at"))
+        engaged, assigned, touched = (
+            data[c].cast(INT).to_pylist() for c in ("engaged_at", "assigned_at", "first_touch_at")
+        )
         out: list[list[int | None]] = [[] for _ in DELAYS]
         anomalies = []
         calendar_of = self._owners.calendar
@@ -220,7 +352,9 @@ class Mirror:
                     out[2 * i].append(end - start)
                     out[2 * i + 1].append(calendar.between_us(start, end))
             anomalies.append(odd)
-        return {name: pa.array(v, INT) for name, v in zip(DELAYS, out)} | {"anomalies": pa.array(anomalies, pa.int32())}
+        return {name: pa.array(v, INT) for name, v in zip(DELAYS, out)} | {
+            "anomalies": pa.array(anomalies, pa.int32())
+        }
 
 
 @contextmanager
@@ -252,14 +386,16 @@ def _with_routing(ids: str, columns: str) -> str:
 def mirrored(name: str, table: str = "leads") -> Any:
     """A column the mirror adds to ``leads`` (``DELAYS``, ``anomalies``, ``ROUTING``) or ``sla_clocks`` (``CLOCK_LEAD_TYPE``),
     for a query over the mirror."""
-    return literal_column(f"{table}.{name}", ROUTING.get(name, String() if table == "sla_clocks" else None))
+    return literal_column(
+        f"{table}.{name}", ROUTING.get(name, String() if table == "sla_clocks" else None)
+    )
 
 
 def _utc(value: Any) -> datetime:
     """A stamp as the driver gives it (SQLite: naive UTC text) as an aware UTC datetime."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _arrow(values: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
@@ -283,7 +419,9 @@ def _columns(table: str) -> list[Any]:
 def run(duck: Connection, query: Any) -> list[Any]:
     """Rows of a SELECT over the mirror, its values written into the SQL: DuckDB plans constants better than
     parameters (half the time of a year's report). Values arrive as DuckDB gives them (dates, numbers, text)."""
-    return duck.exec_driver_sql(str(query.compile(duck, compile_kwargs={"literal_binds": True}))).all()
+    return duck.exec_driver_sql(
+        str(query.compile(duck, compile_kwargs={"literal_binds": True}))
+    ).all()
 
 
 def blank_as(column: Any, none: str) -> Any:

@@ -43,15 +43,24 @@ class ReportScope:
         for name in ("since", "until"):
             value = getattr(self, name)
             if value.tzinfo is None or value.utcoffset() is None:
-                raise ValueError(f"{name} must carry a time zone, e.g. 2026-11-01T00:00:00Z; got {value.isoformat()}")
+                raise ValueError(
+                    f"{name} must carry a time zone, e.g. 2026-11-01T00:00:00Z; got {value.isoformat()}"
+                )
         if self.since >= self.until:
-            raise ValueError(f"since ({self.since.isoformat()}) must be before until ({self.until.isoformat()})")
+            raise ValueError(
+                f"since ({self.since.isoformat()}) must be before until ({self.until.isoformat()})"
+            )
 
     def filters(self) -> dict[str, str]:
         return {k: v for k in FILTERS if (v := getattr(self, k)) is not None}
 
 
-def scope_of(now: datetime, since: datetime | None = None, until: datetime | None = None, **filters: str | None) -> ReportScope:
+def scope_of(
+    now: datetime,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    **filters: str | None,
+) -> ReportScope:
     """The scope with defaults filled in: until now, since 30 days before until."""
     until = until or now
     return ReportScope(since or until - timedelta(days=DEFAULT_DAYS), until, **filters)
@@ -63,10 +72,19 @@ def lead_conditions(scope: ReportScope, owner_column: Any = leads.c.owner_id) ->
     ``owner_column`` is whose owner and team are meant: the lead's for speed to
     lead, the charged owner's (``sla_clocks.owner_id``) for the SLA.
     """
-    conditions = [column == value for column, value in ((leads.c.source, scope.source), (leads.c.lead_type, scope.lead_type),
-                                                         (owner_column, scope.owner)) if value is not None]
+    conditions = [
+        column == value
+        for column, value in (
+            (leads.c.source, scope.source),
+            (leads.c.lead_type, scope.lead_type),
+            (owner_column, scope.owner),
+        )
+        if value is not None
+    ]
     if scope.team is not None:
-        conditions.append(owner_column.in_(select(people.c.id).where(people.c.team_id == scope.team)))
+        conditions.append(
+            owner_column.in_(select(people.c.id).where(people.c.team_id == scope.team))
+        )
     if scope.lead_ids is not None:
         conditions.append(leads.c.id.in_(scope.lead_ids))
     return conditions
@@ -102,19 +120,30 @@ def summary_seconds(values: Sequence[timedelta]) -> dict[str, Any]:
     """``domain.speed.summarize`` in seconds: count, mean, median, p90 (None when empty)."""
     s = summarize(values)
     seconds = lambda d: d.total_seconds() if d is not None else None
-    return {"count": s.count, "mean_seconds": seconds(s.mean), "median_seconds": seconds(s.median), "p90_seconds": seconds(s.p90)}
+    return {
+        "count": s.count,
+        "mean_seconds": seconds(s.mean),
+        "median_seconds": seconds(s.median),
+        "p90_seconds": seconds(s.p90),
+    }
 
 
 def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def summary_of_aggregates(count: int, total_us: int | None, median_us: float | None, p90_us: int | None) -> dict[str, Any]:
+def summary_of_aggregates(
+    count: int, total_us: int | None, median_us: float | None, p90_us: int | None
+) -> dict[str, Any]:
     """``summary_seconds`` from what a database computes over integer microseconds: the count, the sum, the
     interpolated median (``quantile_cont(0.5)``: the mean of the two middle values) and the nearest-rank
     p90 (``quantile_disc(0.9)``). Rounded to the microsecond exactly as ``summarize`` rounds timedeltas."""
     if not count:
         return summary_seconds([])
     seconds = lambda us: timedelta(microseconds=us).total_seconds()  # noqa: E731  (a float .5 rounds half to even, as timedelta / 2 does)
-    return {"count": count, "mean_seconds": (timedelta(microseconds=total_us) / count).total_seconds(),
-            "median_seconds": seconds(median_us), "p90_seconds": seconds(p90_us)}
+    return {
+        "count": count,
+        "mean_seconds": (timedelta(microseconds=total_us) / count).total_seconds(),
+        "median_seconds": seconds(median_us),
+        "p90_seconds": seconds(p90_us),
+    }

@@ -52,12 +52,22 @@ APPROACHING = 0.8  # share of the threshold used from which a response was "appr
 class _Tally:
     states: Counter = field(default_factory=Counter)
     open: int = 0  # still running: pending, or missed and still untouched (escalations running)
-    overdue: int = 0  # open and past the deadline, whether or not the worker has recorded the miss yet
+    overdue: int = (
+        0  # open and past the deadline, whether or not the worker has recorded the miss yet
+    )
     responses: list[timedelta] = field(default_factory=list)
     misses: list[timedelta] = field(default_factory=list)
     bands: Counter = field(default_factory=Counter)
 
-    def add(self, state: str, response: timedelta | None, miss: timedelta | None, is_open: bool, overdue: bool, band: str | None) -> None:
+    def add(
+        self,
+        state: str,
+        response: timedelta | None,
+        miss: timedelta | None,
+        is_open: bool,
+        overdue: bool,
+        band: str | None,
+    ) -> None:
         self.states[state] += 1
         if band is not None:
             self.bands[band] += 1
@@ -70,14 +80,24 @@ class _Tally:
 
     def as_dict(self) -> dict[str, Any]:
         return counts_row(self.states, self.open, self.overdue, self.bands) | {
-            "response_business": summary_seconds(self.responses), "miss_business": summary_seconds(self.misses)}
+            "response_business": summary_seconds(self.responses),
+            "miss_business": summary_seconds(self.misses),
+        }
 
 
-def counts_row(states: Mapping[str, int], open_clocks: int, overdue: int, bands: Mapping[str, int]) -> dict[str, Any]:
+def counts_row(
+    states: Mapping[str, int], open_clocks: int, overdue: int, bands: Mapping[str, int]
+) -> dict[str, Any]:
     """A group's counts: charges per state, open, overdue, compliance = hit / (hit + miss), response bands."""
     hit, miss = states.get("hit", 0), states.get("miss", 0)
-    return {"clocks": sum(states.values()), **{s: states.get(s, 0) for s in STATES}, "open": open_clocks, "overdue": overdue,
-            "compliance": share(hit, hit + miss), "response_bands": {b: bands.get(b, 0) for b in BANDS}}
+    return {
+        "clocks": sum(states.values()),
+        **{s: states.get(s, 0) for s in STATES},
+        "open": open_clocks,
+        "overdue": overdue,
+        "compliance": share(hit, hit + miss),
+        "response_bands": {b: bands.get(b, 0) for b in BANDS},
+    }
 
 
 def sla_report(conn: Connection, scope: ReportScope, now: datetime) -> dict[str, Any]:
@@ -87,24 +107,64 @@ def sla_report(conn: Connection, scope: ReportScope, now: datetime) -> dict[str,
     team_of = teams_of_people(conn)
     live = load_sla(conn)
     threshold = threshold_seconds(conn)
-    query = (select(c.rule, c.version, c.owner_id, c.state, c.started_at, c.due_at, c.stopped_at, c.closed_at, c.calendar, c.pauses,
-                    c.excluded_reason, c.elapsed_before_seconds, c.response_business_seconds, c.miss_business_seconds, leads.c.lead_type)
-             .join(leads, leads.c.id == c.lead_id)
-             .where(c.started_at >= scope.since, c.started_at < scope.until, *lead_conditions(scope, c.owner_id)))
+    query = (
+        select(
+            c.rule,
+            c.version,
+            c.owner_id,
+            c.state,
+            c.started_at,
+            c.due_at,
+            c.stopped_at,
+            c.closed_at,
+            c.calendar,
+            c.pauses,
+            c.excluded_reason,
+            c.elapsed_before_seconds,
+            c.response_business_seconds,
+            c.miss_business_seconds,
+            leads.c.lead_type,
+        )
+        .join(leads, leads.c.id == c.lead_id)
+        .where(
+            c.started_at >= scope.since,
+            c.started_at < scope.until,
+            *lead_conditions(scope, c.owner_id),
+        )
+    )
     overall, groups = _Tally(), {d: defaultdict(_Tally) for d in DIMENSIONS}
     for row in conn.execute(query.execution_options(yield_per=10_000)):
         untouched_miss = row.state == "miss" and row.stopped_at is None and row.closed_at is None
         is_open = row.state == "pending" or untouched_miss
         overdue = is_open and row.due_at is not None and row.due_at <= now
         response = _seconds(row.response_business_seconds) if row.state in ("hit", "miss") else None
-        miss = _miss_so_far(live, row, now) if untouched_miss else _seconds(row.miss_business_seconds) if row.state == "miss" else None
+        miss = (
+            _miss_so_far(live, row, now)
+            if untouched_miss
+            else _seconds(row.miss_business_seconds)
+            if row.state == "miss"
+            else None
+        )
         band = _band(row, threshold(row.version, row.rule))
-        keys = (row.rule, row.lead_type or "(none)", row.owner_id, team_of.get(row.owner_id) or "(none)", labels(row.started_at)[1])
+        keys = (
+            row.rule,
+            row.lead_type or "(none)",
+            row.owner_id,
+            team_of.get(row.owner_id) or "(none)",
+            labels(row.started_at)[1],
+        )
         for tally in (overall, *(groups[d][k] for d, k in zip(DIMENSIONS, keys))):
             tally.add(row.state, response, miss, is_open, overdue, band)
     return {
-        "since": scope.since, "until": scope.until, "now": now, "filters": scope.filters(), **overall.as_dict(),
-        **{f"by_{d}": sort_rows([{"key": k, **t.as_dict()} for k, t in groups[d].items()], d) for d in DIMENSIONS},
+        "since": scope.since,
+        "until": scope.until,
+        "now": now,
+        "filters": scope.filters(),
+        **overall.as_dict(),
+        **{
+            f"by_{d}": sort_rows([{"key": k, **t.as_dict()} for k, t in groups[d].items()], d)
+            for d in DIMENSIONS
+        },
     }
 
 
@@ -139,16 +199,29 @@ def _miss_so_far(live: LiveSla | None, row: Any, now: datetime) -> timedelta | N
     rule = live.rule(row.rule) if live else None
     if rule is None:
         return _seconds(row.miss_business_seconds)
-    return verdict(rule.policy, calendar_of(live, row.calendar), clock_input(row), now).miss_duration
+    return verdict(
+        rule.policy, calendar_of(live, row.calendar), clock_input(row), now
+    ).miss_duration
 
 
 def sort_rows(rows: list[dict[str, Any]], dimension: str) -> list[dict[str, Any]]:
     """Weeks in time order; the other groups most charges first."""
-    return sorted(rows, key=(lambda r: r["key"]) if dimension == "week" else (lambda r: (-r["clocks"], r["key"])))
+    return sorted(
+        rows,
+        key=(lambda r: r["key"]) if dimension == "week" else (lambda r: (-r["clocks"], r["key"])),
+    )
 
 
-def open_clocks(conn: Connection, now: datetime, limit: int = 20, *, owner: str | None = None, team: str | None = None,
-                lead_ids: Any = None, due_after: datetime | None = None) -> list[dict[str, Any]]:
+def open_clocks(
+    conn: Connection,
+    now: datetime,
+    limit: int = 20,
+    *,
+    owner: str | None = None,
+    team: str | None = None,
+    lead_ids: Any = None,
+    due_after: datetime | None = None,
+) -> list[dict[str, Any]]:
     """Open clocks by deadline: overdue (missed, still untouched) first, then pending; paused ones have no deadline and are left out.
 
     ``lead_ids``: a SELECT of the only lead ids to list (see ``ReportScope.lead_ids``); ``due_after``: only
@@ -157,12 +230,38 @@ def open_clocks(conn: Connection, now: datetime, limit: int = 20, *, owner: str 
     """
     c = sla_clocks.c
     rows = []
-    for state in OPEN if due_after is None else ("pending",):  # one state at a time: each is one ordered walk of (state, due_at)
-        query = (select(c.id, c.lead_id, c.rule, c.version, c.owner_id, c.calendar, c.due_at, c.state, c.started_at, people.c.name.label("owner_name"),
-                        leads.c.first_name, leads.c.last_name, leads.c.email, leads.c.company, leads.c.lead_type)
-                 .join(leads, leads.c.id == c.lead_id).outerjoin(people, people.c.id == c.owner_id)
-                 .where(c.state == state, c.stopped_at.is_(None), c.closed_at.is_(None), c.due_at.is_not(None))
-                 .order_by(c.due_at, c.id).limit(limit))
+    for state in (
+        OPEN if due_after is None else ("pending",)
+    ):  # one state at a time: each is one ordered walk of (state, due_at)
+        query = (
+            select(
+                c.id,
+                c.lead_id,
+                c.rule,
+                c.version,
+                c.owner_id,
+                c.calendar,
+                c.due_at,
+                c.state,
+                c.started_at,
+                people.c.name.label("owner_name"),
+                leads.c.first_name,
+                leads.c.last_name,
+                leads.c.email,
+                leads.c.company,
+                leads.c.lead_type,
+            )
+            .join(leads, leads.c.id == c.lead_id)
+            .outerjoin(people, people.c.id == c.owner_id)
+            .where(
+                c.state == state,
+                c.stopped_at.is_(None),
+                c.closed_at.is_(None),
+                c.due_at.is_not(None),
+            )
+            .order_by(c.due_at, c.id)
+            .limit(limit)
+        )
         if owner is not None:
             query = query.where(c.owner_id == owner)
         if team is not None:
@@ -177,12 +276,26 @@ def open_clocks(conn: Connection, now: datetime, limit: int = 20, *, owner: str 
     out = []
     for r in sorted(rows, key=lambda r: (r.due_at, r.id))[:limit]:
         calendar = calendar_of(live, r.calendar) if live else ALWAYS_OPEN
-        name = " ".join(p for p in (r.first_name, r.last_name) if p) or r.email or f"lead {r.lead_id}"
+        name = (
+            " ".join(p for p in (r.first_name, r.last_name) if p) or r.email or f"lead {r.lead_id}"
+        )
         left = calendar.between(now, r.due_at).total_seconds()
         full = threshold(r.version, r.rule)
-        out.append({"lead_id": r.lead_id, "lead": name, "company": r.company, "lead_type": r.lead_type, "rule": r.rule,
-                    "owner_id": r.owner_id, "owner_name": r.owner_name or r.owner_id, "started_at": r.started_at, "due_at": r.due_at,
-                    "state": "overdue" if r.state == "miss" or r.due_at <= now else "pending",
-                    "time_left_business_seconds": left, "time_left_seconds": (r.due_at - now).total_seconds(),
-                    "used": round(1 - left / full, 4) if full else None})
+        out.append(
+            {
+                "lead_id": r.lead_id,
+                "lead": name,
+                "company": r.company,
+                "lead_type": r.lead_type,
+                "rule": r.rule,
+                "owner_id": r.owner_id,
+                "owner_name": r.owner_name or r.owner_id,
+                "started_at": r.started_at,
+                "due_at": r.due_at,
+                "state": "overdue" if r.state == "miss" or r.due_at <= now else "pending",
+                "time_left_business_seconds": left,
+                "time_left_seconds": (r.due_at - now).total_seconds(),
+                "used": round(1 - left / full, 4) if full else None,
+            }
+        )
     return out

@@ -20,37 +20,68 @@ from sqlalchemy import Connection, and_, case, func, literal, null, or_, select,
 from baton.reports.local_time import local_date, week_label
 from baton.reports.mirror import CLOCK_LEAD_TYPE, blank_as, mirrored, run
 from baton.reports.scope import ReportScope, lead_conditions, report_zone
-from baton.reports.sla import APPROACHING, BANDS, DIMENSIONS, STATES, counts_row, sort_rows, threshold_seconds
+from baton.reports.sla import (
+    APPROACHING,
+    BANDS,
+    DIMENSIONS,
+    STATES,
+    counts_row,
+    sort_rows,
+    threshold_seconds,
+)
 from baton.store.tables import leads, people, sla_clocks
 
 
-def sla_counts(conn: Connection, duck: Connection, scope: ReportScope, now: datetime, *,
-               dimensions: Sequence[str] = DIMENSIONS) -> dict[str, Any]:
+def sla_counts(
+    conn: Connection,
+    duck: Connection,
+    scope: ReportScope,
+    now: datetime,
+    *,
+    dimensions: Sequence[str] = DIMENSIONS,
+) -> dict[str, Any]:
     """``services.sla_report.sla_report`` without the duration summaries, over the mirror ``duck``."""
     base = _base(conn, duck, scope, now).subquery("base")
     keys = [base.c[f"k_{d}"] for d in dimensions]
     sets = ", ".join(["()"] + [f"({k.name})" for k in keys])
-    query = select(*[func.grouping(k) for k in keys], *keys, *_aggregates(base)).group_by(text(f"GROUPING SETS ({sets})"))
+    query = select(*[func.grouping(k) for k in keys], *keys, *_aggregates(base)).group_by(
+        text(f"GROUPING SETS ({sets})")
+    )
     groups: dict[str, list[dict[str, Any]]] = {d: [] for d in dimensions}
     overall = _counts((0,) * (len(STATES) + 2 + len(BANDS)))
     for row in run(duck, query):
-        flags, values = row[:len(keys)], row[len(keys):]
+        flags, values = row[: len(keys)], row[len(keys) :]
         d = next((i for i, f in enumerate(flags) if not f), None)
         if d is None:
-            overall = _counts(values[len(keys):])
+            overall = _counts(values[len(keys) :])
         else:
-            groups[dimensions[d]].append({"key": _label(dimensions[d], values[d]), **_counts(values[len(keys):])})
-    return {"since": scope.since, "until": scope.until, "now": now, "filters": scope.filters(), **overall,
-            **{f"by_{d}": sort_rows(groups.get(d, []), d) for d in DIMENSIONS}}
+            groups[dimensions[d]].append(
+                {"key": _label(dimensions[d], values[d]), **_counts(values[len(keys) :])}
+            )
+    return {
+        "since": scope.since,
+        "until": scope.until,
+        "now": now,
+        "filters": scope.filters(),
+        **overall,
+        **{f"by_{d}": sort_rows(groups.get(d, []), d) for d in DIMENSIONS},
+    }
 
 
 def _aggregates(base: Any) -> list[Any]:
-    return ([func.count().filter(base.c.state == s) for s in STATES] + [func.count().filter(base.c.open), func.count().filter(base.c.overdue)]
-            + [func.count().filter(base.c.band == b) for b in BANDS])
+    return (
+        [func.count().filter(base.c.state == s) for s in STATES]
+        + [func.count().filter(base.c.open), func.count().filter(base.c.overdue)]
+        + [func.count().filter(base.c.band == b) for b in BANDS]
+    )
 
 
 def _counts(values: Sequence[int]) -> dict[str, Any]:
-    states, (open_clocks, overdue), bands = values[:len(STATES)], values[len(STATES):len(STATES) + 2], values[len(STATES) + 2:]
+    states, (open_clocks, overdue), bands = (
+        values[: len(STATES)],
+        values[len(STATES) : len(STATES) + 2],
+        values[len(STATES) + 2 :],
+    )
     return counts_row(dict(zip(STATES, states)), open_clocks, overdue, dict(zip(BANDS, bands)))
 
 
@@ -65,19 +96,53 @@ def _base(conn: Connection, duck: Connection, scope: ReportScope, now: datetime)
     in_period = (c.started_at >= scope.since, c.started_at < scope.until)
     pairs = duck.execute(select(c.version, c.rule).where(*in_period).distinct()).all()
     threshold = threshold_seconds(conn)
-    limits = [(and_(c.version == v, c.rule == r), APPROACHING * t) for v, r in pairs if (t := threshold(v, r)) is not None]
+    limits = [
+        (and_(c.version == v, c.rule == r), APPROACHING * t)
+        for v, r in pairs
+        if (t := threshold(v, r)) is not None
+    ]
     untouched_miss = and_(c.state == "miss", c.stopped_at.is_(None), c.closed_at.is_(None))
     is_open = or_(c.state == "pending", untouched_miss)
-    approaching = case(*((when, c.response_business_seconds >= literal(limit)) for when, limit in limits), else_=null()) if limits else null()
-    band = case((c.state == "miss", "breached"), (and_(c.state == "hit", c.response_business_seconds.is_not(None)),
-                                                  case((approaching.is_(True), "approaching"), (approaching.is_(False), "under"), else_=null())),
-                else_=null())
-    week = func.date_trunc("week", local_date(c.started_at, report_zone(conn, scope), scope.since, scope.until))
+    approaching = (
+        case(
+            *((when, c.response_business_seconds >= literal(limit)) for when, limit in limits),
+            else_=null(),
+        )
+        if limits
+        else null()
+    )
+    band = case(
+        (c.state == "miss", "breached"),
+        (
+            and_(c.state == "hit", c.response_business_seconds.is_not(None)),
+            case(
+                (approaching.is_(True), "approaching"),
+                (approaching.is_(False), "under"),
+                else_=null(),
+            ),
+        ),
+        else_=null(),
+    )
+    week = func.date_trunc(
+        "week", local_date(c.started_at, report_zone(conn, scope), scope.since, scope.until)
+    )
     with_lead = any(v is not None for v in (scope.source, scope.lead_type, scope.lead_ids))
     charges = sla_clocks.join(leads, leads.c.id == c.lead_id) if with_lead else sla_clocks
-    lead_type = mirrored(CLOCK_LEAD_TYPE, "sla_clocks")  # NULL: its lead is not in the mirror yet, and the streaming report's join drops it
-    return (select(c.state, is_open.label("open"), and_(is_open, c.due_at.is_not(None), c.due_at <= now).label("overdue"), band.label("band"),
-                   c.rule.label("k_rule"), blank_as(lead_type, "(none)").label("k_lead_type"),
-                   c.owner_id.label("k_owner"), blank_as(people.c.team_id, "(none)").label("k_team"), week.label("k_week"))
-            .select_from(charges.outerjoin(people, people.c.id == c.owner_id))
-            .where(*in_period, lead_type.is_not(None), *lead_conditions(scope, c.owner_id)))
+    lead_type = mirrored(
+        CLOCK_LEAD_TYPE, "sla_clocks"
+    )  # NULL: its lead is not in the mirror yet, and the streaming report's join drops it
+    return (
+        select(
+            c.state,
+            is_open.label("open"),
+            and_(is_open, c.due_at.is_not(None), c.due_at <= now).label("overdue"),
+            band.label("band"),
+            c.rule.label("k_rule"),
+            blank_as(lead_type, "(none)").label("k_lead_type"),
+            c.owner_id.label("k_owner"),
+            blank_as(people.c.team_id, "(none)").label("k_team"),
+            week.label("k_week"),
+        )
+        .select_from(charges.outerjoin(people, people.c.id == c.owner_id))
+        .where(*in_period, lead_type.is_not(None), *lead_conditions(scope, c.owner_id))
+    )

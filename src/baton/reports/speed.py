@@ -42,7 +42,9 @@ from baton.services.sla.calendars import OwnerCalendars
 from baton.store.tables import leads, outages
 
 MEASURES = ("systems_delay", "human_delay", "total")
-SERIES = tuple((m, kind) for m in MEASURES for kind in ("wall", "business"))  # the six numbers of a lead
+SERIES = tuple(
+    (m, kind) for m in MEASURES for kind in ("wall", "business")
+)  # the six numbers of a lead
 DIMENSIONS = ("all", "day", "week", "source", "lead_type", "owner", "team")
 RATINGS = tuple(Rating)
 _US = timedelta(microseconds=1)
@@ -50,7 +52,9 @@ _BATCH = 10_000
 PLAYBOOK_BANDS = RatingBands()  # playbook 004: 3, 5, 10, 15, 30 minutes
 
 
-def speed_report(conn: Connection, scope: ReportScope, bands: RatingBands = PLAYBOOK_BANDS) -> dict[str, Any]:
+def speed_report(
+    conn: Connection, scope: ReportScope, bands: RatingBands = PLAYBOOK_BANDS
+) -> dict[str, Any]:
     """Leads engaged in ``[scope.since, scope.until)`` matching the scope's filters."""
     zone = report_zone(conn, scope)
     labels = day_and_week(zone)
@@ -58,48 +62,105 @@ def speed_report(conn: Connection, scope: ReportScope, bands: RatingBands = PLAY
     calendar_of_owner = OwnerCalendars.load(conn).calendar
     team_of = teams_of_people(conn)
     columns = _Columns()
-    query = (select(leads.c.engaged_at, leads.c.assigned_at, leads.c.first_touch_at, leads.c.source, leads.c.lead_type, leads.c.owner_id)
-             .where(leads.c.engaged_at >= scope.since, leads.c.engaged_at < scope.until, *lead_conditions(scope)))
+    query = select(
+        leads.c.engaged_at,
+        leads.c.assigned_at,
+        leads.c.first_touch_at,
+        leads.c.source,
+        leads.c.lead_type,
+        leads.c.owner_id,
+    ).where(
+        leads.c.engaged_at >= scope.since, leads.c.engaged_at < scope.until, *lead_conditions(scope)
+    )
     for row in conn.execute(query.execution_options(yield_per=_BATCH)):
-        keys = ("all", *labels(row.engaged_at), row.source or "(none)",
-                row.lead_type or "(none)", row.owner_id or "(unassigned)", team_of.get(row.owner_id) or "(none)")
+        keys = (
+            "all",
+            *labels(row.engaged_at),
+            row.source or "(none)",
+            row.lead_type or "(none)",
+            row.owner_id or "(unassigned)",
+            team_of.get(row.owner_id) or "(none)",
+        )
         if excluded_by_outage(row.engaged_at, row.assigned_at, windows):
             columns.add(keys, None, None)
             continue
-        delays = measure(row.engaged_at, row.assigned_at, row.first_touch_at, calendar_of_owner(row.owner_id))
-        columns.add(keys, delays, rate(delays.systems_delay, bands) if delays.systems_delay is not None else None)
+        delays = measure(
+            row.engaged_at, row.assigned_at, row.first_touch_at, calendar_of_owner(row.owner_id)
+        )
+        columns.add(
+            keys,
+            delays,
+            rate(delays.systems_delay, bands) if delays.systems_delay is not None else None,
+        )
     return assemble(scope, zone, windows, columns.groups(bands))
 
 
-def assemble(scope: ReportScope, zone: ZoneInfo, windows: list[OutageWindow], groups: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def assemble(
+    scope: ReportScope,
+    zone: ZoneInfo,
+    windows: list[OutageWindow],
+    groups: dict[str, list[dict[str, Any]]],
+) -> dict[str, Any]:
     """The report from its groups per dimension (each a list of ``group_row``; "all" holds the overall one)."""
     overall = groups.pop("all")[0]
     overall.pop("key")
     return {
-        "since": scope.since, "until": scope.until, "timezone": zone.key, "filters": scope.filters(),
-        "outages": [{"starts_at": w.starts_at, "ends_at": w.ends_at, "reason": w.reason}
-                    for w in windows if w.starts_at < scope.until],
-        **overall, **{f"by_{d}": g for d, g in groups.items()},
+        "since": scope.since,
+        "until": scope.until,
+        "timezone": zone.key,
+        "filters": scope.filters(),
+        "outages": [
+            {"starts_at": w.starts_at, "ends_at": w.ends_at, "reason": w.reason}
+            for w in windows
+            if w.starts_at < scope.until
+        ],
+        **overall,
+        **{f"by_{d}": g for d, g in groups.items()},
     }
 
 
 def sort_groups(dimension: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Days and weeks in time order; the other groups largest first."""
     ordered = dimension in ("day", "week")
-    return sorted(rows, key=(lambda g: g["key"]) if ordered else (lambda g: (-g["leads"], g["key"])))
+    return sorted(
+        rows, key=(lambda g: g["key"]) if ordered else (lambda g: (-g["leads"], g["key"]))
+    )
 
 
-def group_row(key: str, count: int, excluded: int, anomalies: int, stats: dict, ratings: dict[str, int], bands: RatingBands) -> dict[str, Any]:
+def group_row(
+    key: str,
+    count: int,
+    excluded: int,
+    anomalies: int,
+    stats: dict,
+    ratings: dict[str, int],
+    bands: RatingBands,
+) -> dict[str, Any]:
     """One group of the report: ``stats`` maps (measure, "wall" | "business") to a summary (absent: no value)."""
-    summaries = {m: {kind: stats.get((m, kind)) or summary_seconds([]) for kind in ("wall", "business")} for m in MEASURES}
+    summaries = {
+        m: {kind: stats.get((m, kind)) or summary_seconds([]) for kind in ("wall", "business")}
+        for m in MEASURES
+    }
     mean = summaries["systems_delay"]["wall"]["mean_seconds"]
-    return {"key": key, "leads": count, "excluded": excluded, "measured": count - excluded, "anomalies": anomalies, **summaries,
-            "systems_rating": ratings, "rating_of_mean": rate(timedelta(seconds=mean), bands).value if mean is not None else None}
+    return {
+        "key": key,
+        "leads": count,
+        "excluded": excluded,
+        "measured": count - excluded,
+        "anomalies": anomalies,
+        **summaries,
+        "systems_rating": ratings,
+        "rating_of_mean": rate(timedelta(seconds=mean), bands).value if mean is not None else None,
+    }
 
 
 def outages_after(conn: Connection, since: datetime) -> list[OutageWindow]:
     """Every outage that can touch a lead engaged from ``since`` on (a lead may wait past the period)."""
-    rows = conn.execute(select(outages.c.starts_at, outages.c.ends_at, outages.c.reason).where(outages.c.ends_at > since).order_by(outages.c.starts_at))
+    rows = conn.execute(
+        select(outages.c.starts_at, outages.c.ends_at, outages.c.reason)
+        .where(outages.c.ends_at > since)
+        .order_by(outages.c.starts_at)
+    )
     return [OutageWindow(r.starts_at, r.ends_at, r.reason) for r in rows]
 
 
@@ -111,15 +172,27 @@ class _Columns:
         self.names[0]["all"] = 0  # the overall group exists even for an empty period
         self.keys = [array("i") for _ in DIMENSIONS]
         self.delays = [array("q") for _ in SERIES]
-        self.rating = array("b")  # index in RATINGS; -1 when unrated (not assigned yet, or excluded)
+        self.rating = array(
+            "b"
+        )  # index in RATINGS; -1 when unrated (not assigned yet, or excluded)
         self.excluded = array("b")
         self.anomalies = array("b")
 
     def add(self, keys: tuple[str, ...], delays: SpeedToLead | None, rating: Rating | None) -> None:
         for names, column, key in zip(self.names, self.keys, keys):
             column.append(names.setdefault(key, len(names)))
-        values = () if delays is None else (delays.systems_delay, delays.systems_delay_business, delays.human_delay,
-                                            delays.human_delay_business, delays.total, delays.total_business)
+        values = (
+            ()
+            if delays is None
+            else (
+                delays.systems_delay,
+                delays.systems_delay_business,
+                delays.human_delay,
+                delays.human_delay_business,
+                delays.total,
+                delays.total_business,
+            )
+        )
         for s, column in enumerate(self.delays):
             value = values[s] if values else None
             column.append(-1 if value is None else value // _US)
@@ -137,8 +210,18 @@ class _Columns:
             for k, a in zip(keys, self.anomalies):
                 anomalies[k] += a
             ratings = Counter((k, r) for k, r in zip(keys, self.rating) if r >= 0)
-            rows = [group_row(names[k], leads_in[k], excluded[k], anomalies[k], stats[d].get(k, {}),
-                              {r.value: ratings[(k, i)] for i, r in enumerate(RATINGS)}, bands) for k in names]
+            rows = [
+                group_row(
+                    names[k],
+                    leads_in[k],
+                    excluded[k],
+                    anomalies[k],
+                    stats[d].get(k, {}),
+                    {r.value: ratings[(k, i)] for i, r in enumerate(RATINGS)},
+                    bands,
+                )
+                for k in names
+            ]
             out[dimension] = sort_groups(dimension, rows)
         return out
 

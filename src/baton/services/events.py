@@ -12,10 +12,27 @@ from baton.services.jsonable import jsonable
 from baton.store.tables import events
 
 
-def record_event(conn: Connection, *, at: datetime, actor: str, kind: str, entity: str, entity_id: object, payload: dict[str, Any]) -> None:
+def record_event(
+    conn: Connection,
+    *,
+    at: datetime,
+    actor: str,
+    kind: str,
+    entity: str,
+    entity_id: object,
+    payload: dict[str, Any],
+) -> None:
     """Append one event. Events are never updated or deleted."""
     conn.execute(
-        insert(events), {"occurred_at": at, "actor": actor, "kind": kind, "entity": entity, "entity_id": str(entity_id), "payload": jsonable(payload)}
+        insert(events),
+        {
+            "occurred_at": at,
+            "actor": actor,
+            "kind": kind,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "payload": jsonable(payload),
+        },
     )
 
 
@@ -35,7 +52,12 @@ def list_events(conn: Connection, f: EventFilter) -> list[dict[str, Any]]:
     """Events oldest first, from ``after_id`` (cursor) on."""
     query = select(events).order_by(events.c.id).limit(f.limit)
     conditions = {
-        "kind": (f.kind, lambda v: events.c.kind == v if not v.endswith(".*") else events.c.kind.startswith(v[:-1])),
+        "kind": (
+            f.kind,
+            lambda v: (
+                events.c.kind == v if not v.endswith(".*") else events.c.kind.startswith(v[:-1])
+            ),
+        ),
         "entity": (f.entity, lambda v: events.c.entity == v),
         "entity_id": (f.entity_id, lambda v: events.c.entity_id == v),
         "actor": (f.actor, lambda v: events.c.actor == v),

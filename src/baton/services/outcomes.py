@@ -18,7 +18,12 @@ class FieldError:
 
     def as_dict(self, prefix: tuple[object, ...] = ()) -> dict[str, Any]:
         loc = prefix + self.loc
-        return {"loc": list(loc), "field": dotted(loc) or "(body)", "message": self.message, "type": self.type}
+        return {
+            "loc": list(loc),
+            "field": dotted(loc) or "(body)",
+            "message": self.message,
+            "type": self.type,
+        }
 
 
 class Rejected(Exception):
@@ -41,7 +46,11 @@ def errors_from_validation(exc: ValidationError) -> list[FieldError]:
             message = "unknown field; remove it or put it under 'extra'"
         elif err["type"] == "missing":
             message = "required field is missing"
-        elif "input" in err and not isinstance(err["input"], (dict, list)) and err["type"] != "value_error":
+        elif (
+            "input" in err
+            and not isinstance(err["input"], (dict, list))
+            and err["type"] != "value_error"
+        ):
             message += f" (got {err['input']!r})"
         out.append(FieldError(tuple(err["loc"]), message, err["type"]))
     return out

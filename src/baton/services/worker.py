@@ -12,9 +12,9 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy import insert, update
 
@@ -30,7 +30,9 @@ def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
     name = name or f"{socket.gethostname()}:{os.getpid()}"
     with baton.db.write() as conn:
         values = {"beat_at": now, "pid": os.getpid(), "host": socket.gethostname()}
-        if not conn.execute(update(worker_heartbeats).where(worker_heartbeats.c.worker == name).values(**values)).rowcount:
+        if not conn.execute(
+            update(worker_heartbeats).where(worker_heartbeats.c.worker == name).values(**values)
+        ).rowcount:
             conn.execute(insert(worker_heartbeats).values(worker=name, **values))
         conn.commit()
     return 0
@@ -47,12 +49,15 @@ def default_jobs() -> list[Job]:
 def warm_analytics(baton: Baton) -> threading.Thread:
     """Copy the database into the dashboard's mirror (``baton.analytics``) in a thread of its own, at start-up,
     so the first dashboard page does not wait for it (30–50 s per million leads) and timers never do."""
+
     def warm() -> None:
         try:
             with baton.db.read() as conn, baton.analytics().session(conn, baton.clock.now()):
                 pass
         except Exception:
-            log.exception("copying the database into the dashboard's mirror failed; the first page will try again")
+            log.exception(
+                "copying the database into the dashboard's mirror failed; the first page will try again"
+            )
 
     thread = threading.Thread(target=warm, name="baton-analytics-warm", daemon=True)
     thread.start()
@@ -73,7 +78,10 @@ class Worker:
             try:
                 done += job(self.baton, self.baton.clock.now())
             except Exception:
-                log.exception("worker job %s failed; it will run again next round", getattr(job, "__name__", job))
+                log.exception(
+                    "worker job %s failed; it will run again next round",
+                    getattr(job, "__name__", job),
+                )
         return done
 
     def run_forever(self) -> None:

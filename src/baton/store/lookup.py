@@ -19,7 +19,9 @@ def _where(table: Table, keys: tuple[str, ...], columns: tuple[str, ...] | None)
     return select(*cols).where(*(table.c[k] == bindparam(f"w_{k}") for k in keys))
 
 
-def one(conn: Connection, table: Table, *, columns: tuple[str, ...] | None = None, **where: Any) -> Any | None:
+def one(
+    conn: Connection, table: Table, *, columns: tuple[str, ...] | None = None, **where: Any
+) -> Any | None:
     """The first row of ``table`` matching ``where`` (equality on each column), or None."""
     keys = tuple(sorted(where))
     return conn.execute(_where(table, keys, columns), {f"w_{k}": where[k] for k in keys}).first()
@@ -32,7 +34,9 @@ def every(conn: Connection, table: Table, **where: Any) -> list[Any]:
 
 
 def exists(conn: Connection, table: Table, **where: Any) -> bool:
-    return one(conn, table, columns=(next(iter(table.primary_key.columns)).name,), **where) is not None
+    return (
+        one(conn, table, columns=(next(iter(table.primary_key.columns)).name,), **where) is not None
+    )
 
 
 def tx_memo(conn: Connection) -> dict[str, Any]:

@@ -92,7 +92,13 @@ out_of_office = Table(
     "out_of_office",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("person_id", String(100), ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "person_id",
+        String(100),
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("starts_at", UTCDateTime, nullable=False),
     Column("ends_at", UTCDateTime, nullable=False),
     Column("reason", String(200), nullable=False, server_default=""),
@@ -125,7 +131,9 @@ account_domains = Table(
     "account_domains",
     metadata,
     Column("domain", String(253), primary_key=True),
-    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
 )
 
 leads = Table(
@@ -172,10 +180,14 @@ leads = Table(
     UniqueConstraint("source_system", "external_id"),
     Index("ix_leads_owner_received", "owner_id", "received_at"),
     Index("ix_leads_owner_status", "owner_id", "status"),  # open leads per owner (capacity)
-    Index("ix_leads_owner_assigned", "owner_id", "assigned_at"),  # leads per owner per day (daily cap)
+    Index(
+        "ix_leads_owner_assigned", "owner_id", "assigned_at"
+    ),  # leads per owner per day (daily cap)
     Index("ix_leads_received_at", "received_at"),
     Index("ix_leads_engaged_at", "engaged_at"),  # speed-to-lead reports by engagement date
-    Index("ix_leads_updated_at", "updated_at"),  # what the dashboard's mirror copies again (analytics/mirror.py)
+    Index(
+        "ix_leads_updated_at", "updated_at"
+    ),  # what the dashboard's mirror copies again (analytics/mirror.py)
 )
 
 opportunities = Table(
@@ -263,7 +275,9 @@ routing_decisions = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("lead_id", Id, ForeignKey("leads.id"), index=True),
-    Column("account_id", Id, ForeignKey("accounts.id"), index=True),  # set when an account was re-homed
+    Column(
+        "account_id", Id, ForeignKey("accounts.id"), index=True
+    ),  # set when an account was re-homed
     Column("version", Integer, nullable=False),
     Column("trigger", String(40), nullable=False),
     Column("flow", String(100), nullable=False),
@@ -327,8 +341,12 @@ sla_clocks = Table(
     Column("owner_id", String(100), nullable=False),
     Column("calendar", String(100), nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
-    Column("elapsed_before_seconds", Float, nullable=False, default=0),  # carried over from a previous owner
-    Column("pauses", JSONDoc, nullable=False, default=list),  # [[start, end|null], ...] ISO instants
+    Column(
+        "elapsed_before_seconds", Float, nullable=False, default=0
+    ),  # carried over from a previous owner
+    Column(
+        "pauses", JSONDoc, nullable=False, default=list
+    ),  # [[start, end|null], ...] ISO instants
     Column("stopped_at", UTCDateTime),
     Column("stopped_by", String(40)),  # first_touch | sal
     Column("excluded_reason", String(200)),
@@ -336,7 +354,9 @@ sla_clocks = Table(
     Column("due_at", UTCDateTime),
     Column("response_business_seconds", Float),
     Column("miss_business_seconds", Float),
-    Column("closed_at", UTCDateTime),  # when this owner's charge ended (verdict final or reassigned)
+    Column(
+        "closed_at", UTCDateTime
+    ),  # when this owner's charge ended (verdict final or reassigned)
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_sla_clocks_state_due", "state", "due_at"),
@@ -363,7 +383,9 @@ alerts = Table(
     "alerts",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("idempotency_key", String(200), nullable=False, unique=True),  # survives retries and crashes
+    Column(
+        "idempotency_key", String(200), nullable=False, unique=True
+    ),  # survives retries and crashes
     Column("kind", String(60), nullable=False),  # sla.notice | sla.miss | sla.escalation | …
     Column("entity", String(30), nullable=False),
     Column("entity_id", String(100), nullable=False),
@@ -371,7 +393,9 @@ alerts = Table(
     Column("recipient_id", String(100), nullable=False),  # a person id
     Column("role", String(20), nullable=False),  # owner | manager | executive | cc
     Column("subject", String(300), nullable=False),
-    Column("content", JSONDoc, nullable=False),  # the facts a template renders: lead, company, owner, rule, elapsed, links
+    Column(
+        "content", JSONDoc, nullable=False
+    ),  # the facts a template renders: lead, company, owner, rule, elapsed, links
     Column("state", String(20), nullable=False),  # pending | suppressed | sent | failed | dead
     Column("suppressed_reason", String(200)),
     Column("due_at", UTCDateTime, nullable=False),  # when the event happened

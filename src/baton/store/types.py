@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
-
-NAIVE_UTC = ("sqlite", "duckdb")  # dialects whose columns hold naive UTC (DuckDB: the analytics mirror's TIMESTAMP columns)
+NAIVE_UTC = (
+    "sqlite",
+    "duckdb",
+)  # dialects whose columns hold naive UTC (DuckDB: the analytics mirror's TIMESTAMP columns)
 
 
 class UTCDateTime(TypeDecorator):
@@ -30,15 +32,15 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime {value!r} cannot be stored; pass an aware datetime")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name in NAIVE_UTC else value
 
     def process_result_value(self, value: datetime | None, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 JSONDoc = JSON().with_variant(JSONB(), "postgresql")

@@ -22,6 +22,22 @@ from baton.web.pages import Page
 from baton.web.render import page, render
 
 __all__ = [
-    "SECTIONS", "Chart", "FilterError", "Filters", "FiltersDep", "Page", "Series", "Viewer", "ViewerDep", "WebError",
-    "install_web", "page", "page_guard", "parse_filters", "render", "require_csrf", "scope_leads", "scope_people",
+    "SECTIONS",
+    "Chart",
+    "FilterError",
+    "Filters",
+    "FiltersDep",
+    "Page",
+    "Series",
+    "Viewer",
+    "ViewerDep",
+    "WebError",
+    "install_web",
+    "page",
+    "page_guard",
+    "parse_filters",
+    "render",
+    "require_csrf",
+    "scope_leads",
+    "scope_people",
 ]

@@ -34,11 +34,19 @@ def install_web(app: FastAPI, baton: Baton) -> None:
     for section in SECTIONS:
         registry.add(section.PAGE)
         app.include_router(section.router)
-    app.include_router(signin.router)  # after the pages: the Overview answers / before signin's redirect to the first page
+    app.include_router(
+        signin.router
+    )  # after the pages: the Overview answers / before signin's redirect to the first page
     app.state.pages = registry
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(SessionMiddleware, secret_key=session_secret(baton.settings.workspace), session_cookie=SESSION_COOKIE,
-                       max_age=SESSION_MAX_AGE_SECONDS, same_site="lax", https_only=baton.settings.public_url.startswith("https://"))
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(baton.settings.workspace),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE_SECONDS,
+        same_site="lax",
+        https_only=baton.settings.public_url.startswith("https://"),
+    )
     app.add_exception_handler(SignInRequired, _to_signin)
     app.add_exception_handler(WebError, _error_page)
     app.add_exception_handler(FilterError, _filter_error_page)
@@ -54,9 +62,13 @@ async def _to_signin(request: Request, exc: Exception) -> Response:
 
 async def _error_page(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WebError)
-    return render(request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status)
+    return render(
+        request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
+    )
 
 
 async def _filter_error_page(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, FilterError)
-    return render(request, "filter_error.html", {"messages": exc.messages, "params": exc.params}, status=400)
+    return render(
+        request, "filter_error.html", {"messages": exc.messages, "params": exc.params}, status=400
+    )

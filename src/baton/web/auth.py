@@ -71,8 +71,15 @@ async def require_csrf(request: Request) -> None:
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
         sent = (await request.form()).get(CSRF_FIELD)
-    if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent.encode(), expected.encode()):
-        raise WebError(403, "This form has expired or did not come from Baton (missing or wrong CSRF token). Reload the page and try again.")
+    if (
+        not expected
+        or not isinstance(sent, str)
+        or not secrets.compare_digest(sent.encode(), expected.encode())
+    ):
+        raise WebError(
+            403,
+            "This form has expired or did not come from Baton (missing or wrong CSRF token). Reload the page and try again.",
+        )
 
 
 def start_session(request: Request, user: User) -> None:
@@ -93,11 +100,19 @@ def get_viewer(request: Request, baton: BatonDep) -> Viewer:
         user = get_user(conn, user_id) if isinstance(user_id, int) else None
         if user is None:
             raise SignInRequired()
-        person = conn.execute(select(people.c.name, people.c.timezone).where(people.c.id == user.person_id)).first() if user.person_id else None
+        person = (
+            conn.execute(
+                select(people.c.name, people.c.timezone).where(people.c.id == user.person_id)
+            ).first()
+            if user.person_id
+            else None
+        )
         workspace_zone = workspace_zone_name(conn)
     requested = request.query_params.get("tz") or None
     zone, problem = resolve_zone(requested, person.timezone if person else None, workspace_zone)
-    viewer = Viewer(user, person.name if person else None, zone, problem, requested if problem is None else None)
+    viewer = Viewer(
+        user, person.name if person else None, zone, problem, requested if problem is None else None
+    )
     request.state.viewer = viewer
     return viewer
 
@@ -108,9 +123,14 @@ ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 def get_filters(request: Request, viewer: ViewerDep, baton: BatonDep) -> Filters:
     """The page's filters from its URL; bad ones become a 400 page listing each problem."""
     try:
-        filters = parse_filters(request.query_params, now=baton.clock.now(), zone=viewer.zone, tz=viewer.tz)
+        filters = parse_filters(
+            request.query_params, now=baton.clock.now(), zone=viewer.zone, tz=viewer.tz
+        )
     except FilterError as exc:
-        raise FilterError([viewer.zone_problem, *exc.messages] if viewer.zone_problem else exc.messages, exc.params) from None
+        raise FilterError(
+            [viewer.zone_problem, *exc.messages] if viewer.zone_problem else exc.messages,
+            exc.params,
+        ) from None
     if viewer.zone_problem:
         raise FilterError([viewer.zone_problem], request.query_params)
     request.state.filters = filters

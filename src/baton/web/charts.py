@@ -31,7 +31,9 @@ class Series:
     links: list[str | None] | None = None
     kind: str | None = None  # draw this series as a line on a bar chart (e.g. a target)
     stack: str | None = None  # series with the same stack are stacked (chart.stacked must be True)
-    color: str | list[str] | None = None  # one colour, or one per value (e.g. rating bands); default: the palette's next
+    color: str | list[str] | None = (
+        None  # one colour, or one per value (e.g. rating bands); default: the palette's next
+    )
 
 
 @dataclass(frozen=True)
@@ -50,16 +52,25 @@ class Chart:
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):
-            raise ValueError(f"chart id {self.id!r}: lowercase letters, digits and dashes, e.g. open-by-person")
+            raise ValueError(
+                f"chart id {self.id!r}: lowercase letters, digits and dashes, e.g. open-by-person"
+            )
         if self.kind not in KINDS:
             raise ValueError(f"chart {self.id}: kind {self.kind!r} is not one of {KINDS}")
         for s in self.series:
-            if len(s.values) != len(self.labels) or (s.links is not None and len(s.links) != len(self.labels)):
-                raise ValueError(f"chart {self.id}: series {s.name!r} has {len(s.values)} values for {len(self.labels)} labels")
+            if len(s.values) != len(self.labels) or (
+                s.links is not None and len(s.links) != len(self.labels)
+            ):
+                raise ValueError(
+                    f"chart {self.id}: series {s.name!r} has {len(s.values)} values for {len(self.labels)} labels"
+                )
 
     def rows(self) -> list[tuple[str, list[tuple[Number, str | None]]]]:
         """The table view: one row per label, one (value, link) cell per series."""
-        return [(label, [(s.values[i], s.links[i] if s.links else None) for s in self.series]) for i, label in enumerate(self.labels)]
+        return [
+            (label, [(s.values[i], s.links[i] if s.links else None) for s in self.series])
+            for i, label in enumerate(self.labels)
+        ]
 
     def csv(self) -> str:
         out = io.StringIO()
@@ -74,7 +85,12 @@ class Chart:
         datasets = []
         for i, s in enumerate(self.series):
             color = s.color or PALETTE[i % len(PALETTE)]
-            ds: dict[str, Any] = {"label": s.name, "data": s.values, "backgroundColor": color, "borderColor": color}
+            ds: dict[str, Any] = {
+                "label": s.name,
+                "data": s.values,
+                "backgroundColor": color,
+                "borderColor": color,
+            }
             if s.kind:
                 ds["type"] = s.kind
             if s.stack:
@@ -82,8 +98,23 @@ class Chart:
             datasets.append(ds)
         value_axis = "x" if self.horizontal else "y"
         scales = {"x": {"stacked": self.stacked}, "y": {"stacked": self.stacked}}
-        scales[value_axis] |= {"beginAtZero": True, "title": {"display": bool(self.unit), "text": self.unit}}
-        options = {"responsive": True, "maintainAspectRatio": False, "animation": False, "scales": scales,
-                   "indexAxis": "y" if self.horizontal else "x", "plugins": {"legend": {"position": "bottom"}}} | self.options
-        return {"config": {"type": self.kind, "data": {"labels": self.labels, "datasets": datasets}, "options": options},
-                "links": [s.links or [None] * len(self.labels) for s in self.series]}
+        scales[value_axis] |= {
+            "beginAtZero": True,
+            "title": {"display": bool(self.unit), "text": self.unit},
+        }
+        options = {
+            "responsive": True,
+            "maintainAspectRatio": False,
+            "animation": False,
+            "scales": scales,
+            "indexAxis": "y" if self.horizontal else "x",
+            "plugins": {"legend": {"position": "bottom"}},
+        } | self.options
+        return {
+            "config": {
+                "type": self.kind,
+                "data": {"labels": self.labels, "datasets": datasets},
+                "options": options,
+            },
+            "links": [s.links or [None] * len(self.labels) for s in self.series],
+        }

@@ -21,10 +21,22 @@ from sqlalchemy import ColumnElement, Select, select
 
 from baton.store.tables import leads, people
 
-PRESETS = {"today": "Today", "7d": "Last 7 days", "30d": "Last 30 days", "quarter": "This quarter", "custom": "Custom range"}
+PRESETS = {
+    "today": "Today",
+    "7d": "Last 7 days",
+    "30d": "Last 30 days",
+    "quarter": "This quarter",
+    "custom": "Custom range",
+}
 DEFAULT_PRESET = "30d"
 FIELDS = ("source", "campaign", "lead_type", "owner", "team")
-FIELD_LABELS = {"source": "Source", "campaign": "Campaign", "lead_type": "Lead type", "owner": "Owner", "team": "Team"}
+FIELD_LABELS = {
+    "source": "Source",
+    "campaign": "Campaign",
+    "lead_type": "Lead type",
+    "owner": "Owner",
+    "team": "Team",
+}
 MAX_VALUE_LENGTH = 200
 
 
@@ -100,7 +112,11 @@ class Filters:
         return f"{path}?{self.query(**extra)}"
 
     def describe(self) -> str:
-        days = f"{self.start:%d %b %Y}" if self.start == self.end else f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+        days = (
+            f"{self.start:%d %b %Y}"
+            if self.start == self.end
+            else f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+        )
         return f"{PRESETS[self.preset]}: {days} ({self.zone.key})"
 
     def lead_conditions(self, date_column=leads.c.received_at) -> list[ColumnElement[bool]]:
@@ -112,7 +128,9 @@ class Filters:
         if self.owner:
             conditions.append(leads.c.owner_id == self.owner)
         if self.team:
-            conditions.append(leads.c.owner_id.in_(select(people.c.id).where(people.c.team_id == self.team)))
+            conditions.append(
+                leads.c.owner_id.in_(select(people.c.id).where(people.c.team_id == self.team))
+            )
         return conditions
 
     def apply(self, query: Select, date_column=leads.c.received_at) -> Select:
@@ -136,7 +154,9 @@ def preset_days(preset: str, today: date) -> tuple[date, date]:
 def _date(params: Mapping[str, str], name: str, errors: list[str]) -> date | None:
     raw = (params.get(name) or "").strip()
     if not raw:
-        errors.append(f"{name}: a custom range needs both dates; expected YYYY-MM-DD, e.g. 2026-11-01")
+        errors.append(
+            f"{name}: a custom range needs both dates; expected YYYY-MM-DD, e.g. 2026-11-01"
+        )
         return None
     try:
         return date.fromisoformat(raw)
@@ -145,7 +165,9 @@ def _date(params: Mapping[str, str], name: str, errors: list[str]) -> date | Non
         return None
 
 
-def parse_filters(params: Mapping[str, str], *, now: datetime, zone: ZoneInfo, tz: str | None = None) -> Filters:
+def parse_filters(
+    params: Mapping[str, str], *, now: datetime, zone: ZoneInfo, tz: str | None = None
+) -> Filters:
     """Query parameters → Filters; raises FilterError naming every bad parameter.
 
     ``zone`` is the viewer's time zone (see ``baton.web.zones``): "today" is the
@@ -161,7 +183,9 @@ def parse_filters(params: Mapping[str, str], *, now: datetime, zone: ZoneInfo, t
     elif preset == "custom":
         start, end = _date(params, "from", errors) or today, _date(params, "to", errors) or today
         if not errors and end < start:
-            errors.append(f"to ({end}) is before from ({start}); the range is from the first day to the last, both included")
+            errors.append(
+                f"to ({end}) is before from ({start}); the range is from the first day to the last, both included"
+            )
     else:
         start, end = preset_days(preset, today)
     fields: dict[str, str | None] = {}

@@ -7,14 +7,16 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from baton.services.sla.lead_view import sla_block, speed_block
 from baton.services.records.timeline import lead_timeline
 from baton.services.routing.traces import lead_trace
+from baton.services.sla.lead_view import sla_block, speed_block
 from baton.store.tables import alerts
 
 
 def lead_story(conn: Connection, lead: dict[str, Any]) -> dict[str, Any]:
-    sent = conn.execute(select(alerts).where(alerts.c.lead_id == lead["id"]).order_by(alerts.c.due_at, alerts.c.id)).all()
+    sent = conn.execute(
+        select(alerts).where(alerts.c.lead_id == lead["id"]).order_by(alerts.c.due_at, alerts.c.id)
+    ).all()
     return {
         "decisions": lead_trace(conn, lead["id"]),
         "sla": sla_block(conn, lead["id"]),

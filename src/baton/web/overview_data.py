@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from baton.reports.speed_mirror import speed_report
 from baton.reports.routing import Thresholds
-from baton.services.sla.clocks import load_sla
-from baton.services.people.users import Role, User
-from baton.store.tables import leads, people, teams
+from baton.reports.speed_mirror import speed_report
 from baton.services.people.access import scope_leads
+from baton.services.people.users import Role, User
+from baton.services.sla.clocks import load_sla
+from baton.store.tables import leads, people, teams
 from baton.web.filters import Filters
 from baton.web.reports import percent, viewer_scope
 from baton.web.routing_data import routing_view
@@ -41,31 +41,77 @@ class Flag:
     items: list[tuple[str, str | None]] = field(default_factory=list)  # (what, drill-down link)
 
 
-def overview_view(conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime) -> dict[str, Any]:
+def overview_view(
+    conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime
+) -> dict[str, Any]:
     """``conn``: the main database; ``mirror``: the analytics mirror (``baton.analytics``) the period's figures are counted in."""
-    speed = speed_report(conn, mirror, viewer_scope(user, filters), dimensions=(time_unit(filters),), business=False)
+    speed = speed_report(
+        conn, mirror, viewer_scope(user, filters), dimensions=(time_unit(filters),), business=False
+    )
     period = compliance(conn, mirror, user, filters, now, dimensions=("team",))
     routing = routing_view(conn, mirror, user, filters, now, charts=False)
-    about_to_breach = open_clock_rows(conn, user, filters, now, ABOUT_TO_BREACH_SHOWN, overdue=False)
-    flags = [] if user.role is Role.REP else health_flags(conn, mirror, user, filters, routing, period.now)
-    return {"speed": speed, "speed_chart": over_time_charts(speed, filters)[0], "compliance": period, "routing": routing,
-            "about_to_breach": about_to_breach, "flags": flags}
+    about_to_breach = open_clock_rows(
+        conn, user, filters, now, ABOUT_TO_BREACH_SHOWN, overdue=False
+    )
+    flags = (
+        []
+        if user.role is Role.REP
+        else health_flags(conn, mirror, user, filters, routing, period.now)
+    )
+    return {
+        "speed": speed,
+        "speed_chart": over_time_charts(speed, filters)[0],
+        "compliance": period,
+        "routing": routing,
+        "about_to_breach": about_to_breach,
+        "flags": flags,
+    }
 
 
-def health_flags(conn: Connection, mirror: Connection, user: User, filters: Filters, routing: dict[str, Any], sla: dict[str, Any]) -> list[Flag]:
+def health_flags(
+    conn: Connection,
+    mirror: Connection,
+    user: User,
+    filters: Filters,
+    routing: dict[str, Any],
+    sla: dict[str, Any],
+) -> list[Flag]:
     limits = Thresholds()
     routed = routing["routed"]
     pools = [(p.pool, p.imbalance) for p in routing["pools"] if p.flagged]
     return [
-        Flag("imbalance", f"Round-robin imbalance (flag over {percent(limits.imbalance)})", bool(pools),
-             f"{_count(len(routing['pools']), 'pool')} in the period" if routing["pools"] else "no round robin in the period",
-             [(f"{pool}: {percent(share)}", filters.url("/routing")) for pool, share in pools]),
-        Flag("fallback", f"Fallback share (flag over {percent(limits.fallback_share)})", routing["fallback_share"] > limits.fallback_share,
-             f"{percent(routing['fallback_share']) if routed else '—'} of {routed:,} routed leads",
-             [(f"{routing['fallback']:,} leads to the fallback", routing["links"]["fallback"])] if routing["fallback"] else []),
-        Flag("misroutes", f"Misroute rate (flag over {percent(limits.misroute_rate)})", routing["misroute_rate"] > limits.misroute_rate,
-             f"{percent(routing['misroute_rate']) if routed else '—'} of {routed:,} routed leads",
-             [(f"{routing['misrouted']:,} leads flagged as misrouted", routing["links"]["misrouted"])] if routing["misrouted"] else []),
+        Flag(
+            "imbalance",
+            f"Round-robin imbalance (flag over {percent(limits.imbalance)})",
+            bool(pools),
+            f"{_count(len(routing['pools']), 'pool')} in the period"
+            if routing["pools"]
+            else "no round robin in the period",
+            [(f"{pool}: {percent(share)}", filters.url("/routing")) for pool, share in pools],
+        ),
+        Flag(
+            "fallback",
+            f"Fallback share (flag over {percent(limits.fallback_share)})",
+            routing["fallback_share"] > limits.fallback_share,
+            f"{percent(routing['fallback_share']) if routed else '—'} of {routed:,} routed leads",
+            [(f"{routing['fallback']:,} leads to the fallback", routing["links"]["fallback"])]
+            if routing["fallback"]
+            else [],
+        ),
+        Flag(
+            "misroutes",
+            f"Misroute rate (flag over {percent(limits.misroute_rate)})",
+            routing["misroute_rate"] > limits.misroute_rate,
+            f"{percent(routing['misroute_rate']) if routed else '—'} of {routed:,} routed leads",
+            [
+                (
+                    f"{routing['misrouted']:,} leads flagged as misrouted",
+                    routing["links"]["misrouted"],
+                )
+            ]
+            if routing["misrouted"]
+            else [],
+        ),
         _inactive_owners(conn, mirror, user, filters),
         _lead_types_without_rule(conn, mirror, user, filters),
         _teams_under_target(conn, sla, filters),
@@ -76,33 +122,82 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
-def _received_by(mirror: Connection, user: User, filters: Filters, column, *where) -> dict[str, int]:
+def _received_by(
+    mirror: Connection, user: User, filters: Filters, column, *where
+) -> dict[str, int]:
     """Leads received in the period per value of ``column`` (counted in the mirror)."""
-    query = select(column, func.count()).where(*filters.lead_conditions(), column.is_not(None), *where).group_by(column)
+    query = (
+        select(column, func.count())
+        .where(*filters.lead_conditions(), column.is_not(None), *where)
+        .group_by(column)
+    )
     return dict(mirror.execute(scope_leads(query, user)).all())
 
 
 def _inactive_owners(conn: Connection, mirror: Connection, user: User, filters: Filters) -> Flag:
-    inactive = dict(conn.execute(select(people.c.id, people.c.name).where(people.c.active.is_(False))).all())
-    counts = _received_by(mirror, user, filters, leads.c.owner_id, leads.c.owner_id.in_(list(inactive))) if inactive else {}
-    return Flag("inactive", "Inactive people who received leads", bool(counts), f"{_count(len(inactive), 'person', 'people')} marked inactive",
-                [(f"{inactive[pid]}: {n:,} leads", filters.url("/leads", owner=pid)) for pid, n in sorted(counts.items())])
+    inactive = dict(
+        conn.execute(select(people.c.id, people.c.name).where(people.c.active.is_(False))).all()
+    )
+    counts = (
+        _received_by(mirror, user, filters, leads.c.owner_id, leads.c.owner_id.in_(list(inactive)))
+        if inactive
+        else {}
+    )
+    return Flag(
+        "inactive",
+        "Inactive people who received leads",
+        bool(counts),
+        f"{_count(len(inactive), 'person', 'people')} marked inactive",
+        [
+            (f"{inactive[pid]}: {n:,} leads", filters.url("/leads", owner=pid))
+            for pid, n in sorted(counts.items())
+        ],
+    )
 
 
-def _lead_types_without_rule(conn: Connection, mirror: Connection, user: User, filters: Filters) -> Flag:
+def _lead_types_without_rule(
+    conn: Connection, mirror: Connection, user: User, filters: Filters
+) -> Flag:
     """Lead types of the period's leads that no SLA rule times (``sla_compile.uncovered_lead_types``, as ``baton check`` warns)."""
     live = load_sla(conn)
-    counts = _received_by(mirror, user, filters, leads.c.lead_type) if live and live.config.rules else {}
+    counts = (
+        _received_by(mirror, user, filters, leads.c.lead_type) if live and live.config.rules else {}
+    )
     uncovered = uncovered_lead_types(live.config, counts) if counts else []
-    detail = "no SLA rules in the live version" if not (live and live.config.rules) else f"{_count(len(counts), 'lead type')} received in the period"
-    return Flag("uncovered", "Lead types without an SLA rule", bool(uncovered), detail,
-                [(f"{t}: {counts[t]:,} leads never timed", filters.url("/leads", lead_type=t)) for t in uncovered])
+    detail = (
+        "no SLA rules in the live version"
+        if not (live and live.config.rules)
+        else f"{_count(len(counts), 'lead type')} received in the period"
+    )
+    return Flag(
+        "uncovered",
+        "Lead types without an SLA rule",
+        bool(uncovered),
+        detail,
+        [
+            (f"{t}: {counts[t]:,} leads never timed", filters.url("/leads", lead_type=t))
+            for t in uncovered
+        ],
+    )
 
 
 def _teams_under_target(conn: Connection, sla: dict[str, Any], filters: Filters) -> Flag:
     names = dict(conn.execute(select(teams.c.id, teams.c.name)).all())
-    low = [t for t in sla["by_team"] if t["key"] in names and t["compliance"] is not None and t["compliance"] < COMPLIANCE_TARGET]
-    return Flag("compliance", f"Team SLA compliance (flag under {percent(COMPLIANCE_TARGET)})", bool(low),
-                f"{_count(sum(1 for t in sla['by_team'] if t['compliance'] is not None), 'team')} with verdicts in the period",
-                [(f"{names[t['key']]}: {percent(t['compliance'])} ({t['miss']:,} missed)",
-                  filters.url("/leads", date=CHARGE_DATE, sla="miss", team=t["key"])) for t in low])
+    low = [
+        t
+        for t in sla["by_team"]
+        if t["key"] in names and t["compliance"] is not None and t["compliance"] < COMPLIANCE_TARGET
+    ]
+    return Flag(
+        "compliance",
+        f"Team SLA compliance (flag under {percent(COMPLIANCE_TARGET)})",
+        bool(low),
+        f"{_count(sum(1 for t in sla['by_team'] if t['compliance'] is not None), 'team')} with verdicts in the period",
+        [
+            (
+                f"{names[t['key']]}: {percent(t['compliance'])} ({t['miss']:,} missed)",
+                filters.url("/leads", date=CHARGE_DATE, sla="miss", team=t["key"]),
+            )
+            for t in low
+        ],
+    )

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
-from baton.services.routing.ports import OPEN_STATUSES
-from baton.services.people.users import Role, User
-from baton.store.tables import leads, out_of_office, people, teams
 from baton.services.people.access import scope_leads, scope_people
+from baton.services.people.users import Role, User
+from baton.services.routing.ports import OPEN_STATUSES
+from baton.store.tables import leads, out_of_office, people, teams
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters
 
@@ -42,27 +42,79 @@ class PersonRow:
 
     @property
     def load_pct(self) -> int | None:
-        return round(100 * self.open_leads / self.max_open) if self.max_open and self.leads_visible else None
+        return (
+            round(100 * self.open_leads / self.max_open)
+            if self.max_open and self.leads_visible
+            else None
+        )
 
 
-def people_rows(conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime, workspace_zone: ZoneInfo) -> list[PersonRow]:
+def people_rows(
+    conn: Connection,
+    mirror: Connection,
+    user: User,
+    filters: Filters,
+    now: datetime,
+    workspace_zone: ZoneInfo,
+) -> list[PersonRow]:
     """Visible people (the team/owner filters apply), active first, with load and away periods (leads counted in the ``mirror``)."""
-    query = scope_people(select(people, teams.c.name.label("team_name")).select_from(people.outerjoin(teams, teams.c.id == people.c.team_id)), user)
+    query = scope_people(
+        select(people, teams.c.name.label("team_name")).select_from(
+            people.outerjoin(teams, teams.c.id == people.c.team_id)
+        ),
+        user,
+    )
     if filters.team:
         query = query.where(people.c.team_id == filters.team)
     if filters.owner:
         query = query.where(people.c.id == filters.owner)
-    rows = [PersonRow(p.id, p.name, p.role, p.team_id, p.team_name, p.active, ZoneInfo(p.timezone) if p.timezone else workspace_zone,
-                      p.max_open, p.max_per_day, user.role is not Role.REP or p.id == user.person_id)
-            for p in conn.execute(query.order_by(people.c.active.desc(), people.c.name))]
+    rows = [
+        PersonRow(
+            p.id,
+            p.name,
+            p.role,
+            p.team_id,
+            p.team_name,
+            p.active,
+            ZoneInfo(p.timezone) if p.timezone else workspace_zone,
+            p.max_open,
+            p.max_per_day,
+            user.role is not Role.REP or p.id == user.person_id,
+        )
+        for p in conn.execute(query.order_by(people.c.active.desc(), people.c.name))
+    ]
     ids = [r.id for r in rows]
-    open_counts = {r.owner_id: (r.n, r.oldest) for r in mirror.execute(scope_leads(
-        select(leads.c.owner_id, func.count().label("n"), func.min(leads.c.received_at).label("oldest"))
-        .where(leads.c.owner_id.in_(ids), leads.c.status.in_(OPEN_STATUSES)).group_by(leads.c.owner_id), user))}
-    received = dict(mirror.execute(scope_leads(
-        select(leads.c.owner_id, func.count()).where(leads.c.owner_id.in_(ids), *filters.lead_conditions()).group_by(leads.c.owner_id), user)).all())
+    open_counts = {
+        r.owner_id: (r.n, r.oldest)
+        for r in mirror.execute(
+            scope_leads(
+                select(
+                    leads.c.owner_id,
+                    func.count().label("n"),
+                    func.min(leads.c.received_at).label("oldest"),
+                )
+                .where(leads.c.owner_id.in_(ids), leads.c.status.in_(OPEN_STATUSES))
+                .group_by(leads.c.owner_id),
+                user,
+            )
+        )
+    }
+    received = dict(
+        mirror.execute(
+            scope_leads(
+                select(leads.c.owner_id, func.count())
+                .where(leads.c.owner_id.in_(ids), *filters.lead_conditions())
+                .group_by(leads.c.owner_id),
+                user,
+            )
+        ).all()
+    )
     periods: dict[str, list[Any]] = {}
-    for p in conn.execute(select(out_of_office).where(out_of_office.c.person_id.in_(ids), out_of_office.c.ends_at > now).order_by(out_of_office.c.starts_at)):
+    for p in conn.execute(
+        select(out_of_office)
+        .where(out_of_office.c.person_id.in_(ids), out_of_office.c.ends_at > now)
+        .order_by(out_of_office.c.starts_at)
+    ):
         periods.setdefault(p.person_id, []).append(p)
     today = now.astimezone(filters.zone).date()
     for r in rows:
@@ -72,7 +124,11 @@ def people_rows(conn: Connection, mirror: Connection, user: User, filters: Filte
             continue
         r.open_leads, oldest = open_counts.get(r.id, (0, None))
         if oldest is not None:
-            r.open_link = filters.without_fields().between(oldest.astimezone(filters.zone).date(), today).url("/leads", owner=r.id, status="open")
+            r.open_link = (
+                filters.without_fields()
+                .between(oldest.astimezone(filters.zone).date(), today)
+                .url("/leads", owner=r.id, status="open")
+            )
         r.received = received.get(r.id, 0)
         r.received_link = filters.url("/leads", owner=r.id) if r.received else None
     return rows
@@ -81,11 +137,17 @@ def people_rows(conn: Connection, mirror: Connection, user: User, filters: Filte
 def load_chart(rows: list[PersonRow]) -> Chart:
     shown = [r for r in rows if r.active and r.leads_visible]
     return Chart(
-        id="open-by-person", title="Current load: open leads by person", label_header="Person", unit="leads", horizontal=True,
+        id="open-by-person",
+        title="Current load: open leads by person",
+        label_header="Person",
+        unit="leads",
+        horizontal=True,
         note="Open = status new, MQL or SAL, whenever received. The line is the person's max_open (blank: no cap).",
         labels=[r.name for r in shown],
-        series=[Series("Open leads", [r.open_leads for r in shown], [r.open_link for r in shown]),
-                Series("Max open", [r.max_open for r in shown])],
+        series=[
+            Series("Open leads", [r.open_leads for r in shown], [r.open_link for r in shown]),
+            Series("Max open", [r.max_open for r in shown]),
+        ],
     )
 
 
@@ -107,23 +169,37 @@ def _day(form: Mapping[str, Any], name: str, label: str, errors: dict[str, str])
         return None
 
 
-def parse_pto_form(form: Mapping[str, Any], zone: ZoneInfo, existing: list[Any]) -> tuple[datetime, datetime, str]:
+def parse_pto_form(
+    form: Mapping[str, Any], zone: ZoneInfo, existing: list[Any]
+) -> tuple[datetime, datetime, str]:
     """(starts_at, ends_at, reason) from the form: first day out and the day back, in ``zone``;
     raises PtoFormError with a message per field."""
     errors: dict[str, str] = {}
-    first, back = _day(form, "starts", "The first day out", errors), _day(form, "ends", "The day back", errors)
+    first, back = (
+        _day(form, "starts", "The first day out", errors),
+        _day(form, "ends", "The day back", errors),
+    )
     reason = str(form.get("reason") or "").strip() or "PTO"
     if len(reason) > 200:
         errors["reason"] = "at most 200 characters"
     if first and back and back <= first:
         errors["ends"] = f"the day back ({back}) must be after the first day out ({first})"
     elif first and back and (back - first).days > MAX_PTO_DAYS:
-        errors["ends"] = f"a period is at most {MAX_PTO_DAYS} days; for a departure, mark the person inactive in baton.yaml"
+        errors["ends"] = (
+            f"a period is at most {MAX_PTO_DAYS} days; for a departure, mark the person inactive in baton.yaml"
+        )
     if errors:
         raise PtoFormError(errors)
-    starts_at, ends_at = datetime.combine(first, time(0), zone), datetime.combine(back, time(0), zone)
+    starts_at, ends_at = (
+        datetime.combine(first, time(0), zone),
+        datetime.combine(back, time(0), zone),
+    )
     for p in existing:
         if p.starts_at < ends_at and starts_at < p.ends_at:
             shown = f"{p.starts_at.astimezone(zone):%Y-%m-%d} → {(p.ends_at.astimezone(zone) - timedelta(seconds=1)):%Y-%m-%d}"
-            raise PtoFormError({"starts": f"overlaps the period already set ({shown}, {p.reason}); remove that one first"})
+            raise PtoFormError(
+                {
+                    "starts": f"overlaps the period already set ({shown}, {p.reason}); remove that one first"
+                }
+            )
     return starts_at, ends_at, reason

@@ -15,17 +15,22 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, exists, func, select, true
 
-from baton.services.records.payloads import LeadStatus
-from baton.services.routing.ports import OPEN_STATUSES
-from baton.services.people.users import User
-from baton.services.records.views import LEAD_TIMESTAMPS
-from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks, teams
 from baton.services.people.access import scope_leads, scope_people
+from baton.services.people.users import User
+from baton.services.records.payloads import LeadStatus
+from baton.services.records.views import LEAD_TIMESTAMPS
+from baton.services.routing.ports import OPEN_STATUSES
+from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks, teams
 from baton.web.filters import FilterError, Filters
 from baton.web.sla_charges import CHARGE_DATE, RESPONSE_BANDS, charge_conditions
 
 PER_PAGE = 50
-DATE_COLUMNS = {"received": leads.c.received_at, "engaged": leads.c.engaged_at, "assigned": leads.c.assigned_at, "first_touch": leads.c.first_touch_at}
+DATE_COLUMNS = {
+    "received": leads.c.received_at,
+    "engaged": leads.c.engaged_at,
+    "assigned": leads.c.assigned_at,
+    "first_touch": leads.c.first_touch_at,
+}
 SLA_STATES = ("pending", "hit", "miss", "excluded", "released")
 
 
@@ -58,10 +63,25 @@ FACETS: dict[str, Facet] = {
     "node": Facet("Routed by node", None, _decided(routing_decisions.c.node)),
     "pool": Facet("Round-robin pool", None, _decided(routing_decisions.c.pool_id)),
     "queue": Facet("Queue", None, lambda value: leads.c.queue == value),
-    "routed": Facet("Routed by Baton", ("yes",), _yes(exists().where(routing_decisions.c.lead_id == leads.c.id))),
-    "fallback": Facet("Routed to the fallback", ("yes",), _yes(exists().where(routing_decisions.c.lead_id == leads.c.id, routing_decisions.c.via_fallback.is_(True)))),
-    "misrouted": Facet("Flagged as misrouted", ("yes",), _yes(exists().where(misroutes.c.lead_id == leads.c.id))),
-    "response": Facet("SLA response", RESPONSE_BANDS, lambda value: true()),  # only with date=sla_charge: see charge_conditions
+    "routed": Facet(
+        "Routed by Baton", ("yes",), _yes(exists().where(routing_decisions.c.lead_id == leads.c.id))
+    ),
+    "fallback": Facet(
+        "Routed to the fallback",
+        ("yes",),
+        _yes(
+            exists().where(
+                routing_decisions.c.lead_id == leads.c.id,
+                routing_decisions.c.via_fallback.is_(True),
+            )
+        ),
+    ),
+    "misrouted": Facet(
+        "Flagged as misrouted", ("yes",), _yes(exists().where(misroutes.c.lead_id == leads.c.id))
+    ),
+    "response": Facet(
+        "SLA response", RESPONSE_BANDS, lambda value: true()
+    ),  # only with date=sla_charge: see charge_conditions
 }
 
 
@@ -77,7 +97,9 @@ class Facets:
         return self.values | ({"date": self.date} if self.date != "received" else {})
 
     def describe(self) -> list[str]:
-        return [f"{FACETS[k].label}: {v}" for k, v in self.values.items()] + ([f"dated by {self.date.replace('_', ' ')}"] if self.date != "received" else [])
+        return [f"{FACETS[k].label}: {v}" for k, v in self.values.items()] + (
+            [f"dated by {self.date.replace('_', ' ')}"] if self.date != "received" else []
+        )
 
 
 def parse_facets(params: Mapping[str, str]) -> Facets:
@@ -92,9 +114,13 @@ def parse_facets(params: Mapping[str, str]) -> Facets:
             values[name] = value
     date = (params.get("date") or "received").strip()
     if date not in DATE_COLUMNS and date != CHARGE_DATE:
-        errors.append(f"date: '{date[:40]}' is not one of {', '.join([*DATE_COLUMNS, CHARGE_DATE])}")
+        errors.append(
+            f"date: '{date[:40]}' is not one of {', '.join([*DATE_COLUMNS, CHARGE_DATE])}"
+        )
     if "response" in values and date != CHARGE_DATE:
-        errors.append(f"response: only with date={CHARGE_DATE} (the band of one SLA charge started in the period)")
+        errors.append(
+            f"response: only with date={CHARGE_DATE} (the band of one SLA charge started in the period)"
+        )
     if errors:
         raise FilterError(errors, params)
     return Facets(values, date)
@@ -108,19 +134,48 @@ class LeadPage:
     pages: int
 
 
-def lead_list(conn: Connection, mirror: Connection, user: User, filters: Filters, facets: Facets, page: int = 1) -> LeadPage:
+def lead_list(
+    conn: Connection,
+    mirror: Connection,
+    user: User,
+    filters: Filters,
+    facets: Facets,
+    page: int = 1,
+) -> LeadPage:
     """The leads behind a number, newest first, ``PER_PAGE`` at a time (counted in the analytics ``mirror``, read from ``conn``)."""
-    dated = charge_conditions(conn, filters, facets.values) if facets.date == CHARGE_DATE else filters.lead_conditions(DATE_COLUMNS[facets.date])
+    dated = (
+        charge_conditions(conn, filters, facets.values)
+        if facets.date == CHARGE_DATE
+        else filters.lead_conditions(DATE_COLUMNS[facets.date])
+    )
     where = [*dated, *facets.conditions()]
-    total = mirror.execute(scope_leads(select(func.count()).select_from(leads), user).where(*where)).scalar_one()
+    total = mirror.execute(
+        scope_leads(select(func.count()).select_from(leads), user).where(*where)
+    ).scalar_one()
     pages = max(1, ceil(total / PER_PAGE))
     page = min(max(page, 1), pages)
     query = (
-        select(leads.c.id, leads.c.first_name, leads.c.last_name, leads.c.email, leads.c.company, leads.c.lead_type, leads.c.source,
-               leads.c.campaign, leads.c.status, leads.c.received_at, leads.c.assigned_at, leads.c.queue, leads.c.owner_id,
-               people.c.name.label("owner_name"))
+        select(
+            leads.c.id,
+            leads.c.first_name,
+            leads.c.last_name,
+            leads.c.email,
+            leads.c.company,
+            leads.c.lead_type,
+            leads.c.source,
+            leads.c.campaign,
+            leads.c.status,
+            leads.c.received_at,
+            leads.c.assigned_at,
+            leads.c.queue,
+            leads.c.owner_id,
+            people.c.name.label("owner_name"),
+        )
         .select_from(leads.outerjoin(people, people.c.id == leads.c.owner_id))
-        .where(*where).order_by(leads.c.received_at.desc(), leads.c.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+        .where(*where)
+        .order_by(leads.c.received_at.desc(), leads.c.id.desc())
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
     )
     return LeadPage(conn.execute(scope_leads(query, user)).all(), total, page, pages)
 
@@ -134,21 +189,50 @@ def lead_detail(conn: Connection, user: User, lead_id: int) -> dict[str, Any] | 
     owner = None
     if lead["owner_id"]:
         found = conn.execute(
-            select(people.c.id, people.c.name, people.c.email, people.c.team_id, teams.c.name.label("team_name"))
-            .select_from(people.outerjoin(teams, teams.c.id == people.c.team_id)).where(people.c.id == lead["owner_id"])
+            select(
+                people.c.id,
+                people.c.name,
+                people.c.email,
+                people.c.team_id,
+                teams.c.name.label("team_name"),
+            )
+            .select_from(people.outerjoin(teams, teams.c.id == people.c.team_id))
+            .where(people.c.id == lead["owner_id"])
         ).first()
-        owner = dict(found._mapping) if found else {"id": lead["owner_id"], "name": lead["owner_id"]}
-    return {"lead": lead, "owner": owner, "timestamps": [(name, lead[name]) for name in LEAD_TIMESTAMPS]}
+        owner = (
+            dict(found._mapping) if found else {"id": lead["owner_id"], "name": lead["owner_id"]}
+        )
+    return {
+        "lead": lead,
+        "owner": owner,
+        "timestamps": [(name, lead[name]) for name in LEAD_TIMESTAMPS],
+    }
 
 
 def filter_options(conn: Connection, user: User, filters: Filters) -> dict[str, list[Any]]:
     """Choices for the filter bar: values seen in the period (scoped), visible people and teams (pages pass the mirror)."""
+
     def seen(column) -> list[str]:
-        query = select(column).distinct().where(column.is_not(None), *filters.without_fields().lead_conditions()).order_by(column).limit(200)
+        query = (
+            select(column)
+            .distinct()
+            .where(column.is_not(None), *filters.without_fields().lead_conditions())
+            .order_by(column)
+            .limit(200)
+        )
         return [v for (v,) in conn.execute(scope_leads(query, user))]
 
-    owners = conn.execute(scope_people(select(people.c.id, people.c.name).order_by(people.c.name), user)).all()
-    team_ids = {t for (t,) in conn.execute(scope_people(select(people.c.team_id).distinct(), user)) if t}
+    owners = conn.execute(
+        scope_people(select(people.c.id, people.c.name).order_by(people.c.name), user)
+    ).all()
+    team_ids = {
+        t for (t,) in conn.execute(scope_people(select(people.c.team_id).distinct(), user)) if t
+    }
     team_rows = conn.execute(select(teams.c.id, teams.c.name).order_by(teams.c.name)).all()
-    return {"source": seen(leads.c.source), "campaign": seen(leads.c.campaign), "lead_type": seen(leads.c.lead_type),
-            "owner": owners, "team": [t for t in team_rows if user.is_admin or t.id in team_ids]}
+    return {
+        "source": seen(leads.c.source),
+        "campaign": seen(leads.c.campaign),
+        "lead_type": seen(leads.c.lead_type),
+        "owner": owners,
+        "team": [t for t in team_rows if user.is_admin or t.id in team_ids],
+    }

@@ -24,17 +24,17 @@ from jinja2 import (
 )
 from jinja2_fragments import render_block
 
-from baton.web.lead_story import duration
-from baton.web.reports import percent
 from baton.web.auth import SESSION_FLASH, WebError, csrf_token
 from baton.web.charts import Chart
 from baton.web.filters import FIELD_LABELS, PRESETS
+from baton.web.lead_story import duration
+from baton.web.reports import percent
 from baton.web.zones import local
 
 SECURITY_HEADERS = {
     # Everything the pages load is served by Baton itself (vendored htmx and Chart.js).
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                               "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
@@ -58,8 +58,13 @@ def _number(value: Any) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=PackageLoader("baton.web", "templates"), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("baton.web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["local"] = _local
     env.filters["num"] = _number
     env.filters["duration"] = duration
@@ -70,26 +75,41 @@ def environment() -> Environment:
 
 def is_fragment_request(request: Request) -> bool:
     h = request.headers
-    return h.get("hx-request") == "true" and h.get("hx-history-restore-request") != "true" and h.get("hx-boosted") != "true"
+    return (
+        h.get("hx-request") == "true"
+        and h.get("hx-history-restore-request") != "true"
+        and h.get("hx-boosted") != "true"
+    )
 
 
 def base_context(request: Request) -> dict[str, Any]:
     viewer = getattr(request.state, "viewer", None)
     filters = getattr(request.state, "filters", None)
     return {
-        "request": request, "viewer": viewer, "filters": filters, "zone": viewer.zone if viewer else ZoneInfo("UTC"),
-        "nav": request.app.state.pages.nav(viewer.user) if viewer else [], "current": None, "csrf": csrf_token(request),
-        "flash": request.session.pop(SESSION_FLASH, None), "charts": {}, "csv_url": lambda chart: _csv_url(request, chart),
+        "request": request,
+        "viewer": viewer,
+        "filters": filters,
+        "zone": viewer.zone if viewer else ZoneInfo("UTC"),
+        "nav": request.app.state.pages.nav(viewer.user) if viewer else [],
+        "current": None,
+        "csrf": csrf_token(request),
+        "flash": request.session.pop(SESSION_FLASH, None),
+        "charts": {},
+        "csv_url": lambda chart: _csv_url(request, chart),
     }
 
 
 def _csv_url(request: Request, chart: Chart) -> str:
     """This page's URL (same filters) asking for ``chart`` as CSV."""
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "csv"] + [("csv", chart.id)]
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "csv"] + [
+        ("csv", chart.id)
+    ]
     return f"{request.url.path}?{urlencode(params)}"
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200) -> HTMLResponse:
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> HTMLResponse:
     """The page (or, for htmx, its ``main`` block) with the common context and security headers."""
     ctx = base_context(request) | (context or {})
     if is_fragment_request(request):
@@ -99,7 +119,9 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
 
-def page(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> Response:
+def page(
+    request: Request, template: str, context: dict[str, Any], *, status: int = 200
+) -> Response:
     """``render``, or the CSV of one chart when the URL asks ``?csv=<chart id>``."""
     wanted = request.query_params.get("csv")
     if wanted is None:
@@ -109,5 +131,11 @@ def page(request: Request, template: str, context: dict[str, Any], *, status: in
         raise WebError(404, f"There is no chart '{wanted[:60]}' on this page.")
     filters = getattr(request.state, "filters", None)
     suffix = f"-{filters.start}-{filters.end}" if filters else ""
-    return Response(charts[wanted].csv(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{wanted}{suffix}.csv"', "Cache-Control": "no-store"})
+    return Response(
+        charts[wanted].csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{wanted}{suffix}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

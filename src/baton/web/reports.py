@@ -16,16 +16,18 @@ from typing import Any
 from sqlalchemy import select
 
 from baton.reports.scope import ReportScope
+from baton.services.people.access import scope_leads
 from baton.services.people.users import User
 from baton.store.tables import leads
-from baton.services.people.access import scope_leads
 from baton.web.filters import Filters
 
 
 def visible_lead_ids(user: User, filters: Filters, fields: tuple[str, ...] = ("campaign",)) -> Any:
     """A SELECT of the ids of the leads ``user`` may see that match ``filters``' lead ``fields``
     (by default those the reports do not know); None when that is every lead."""
-    conditions = [leads.c[name] == getattr(filters, name) for name in fields if getattr(filters, name)]
+    conditions = [
+        leads.c[name] == getattr(filters, name) for name in fields if getattr(filters, name)
+    ]
     if user.is_admin and not conditions:
         return None
     return scope_leads(select(leads.c.id).where(*conditions), user)
@@ -33,13 +35,23 @@ def visible_lead_ids(user: User, filters: Filters, fields: tuple[str, ...] = ("c
 
 def viewer_scope(user: User, filters: Filters) -> ReportScope:
     """The report scope of ``filters``' period, in the viewer's zone, limited to what ``user`` may see."""
-    return ReportScope(filters.since, filters.until, source=filters.source, lead_type=filters.lead_type, owner=filters.owner,
-                       team=filters.team, zone=filters.zone, lead_ids=visible_lead_ids(user, filters))
+    return ReportScope(
+        filters.since,
+        filters.until,
+        source=filters.source,
+        lead_type=filters.lead_type,
+        owner=filters.owner,
+        team=filters.team,
+        zone=filters.zone,
+        lead_ids=visible_lead_ids(user, filters),
+    )
 
 
 def previous_period(filters: Filters) -> Filters:
     """The same filters over as many days just before the period (this period vs the previous one)."""
-    return filters.between(filters.start - timedelta(days=filters.days), filters.start - timedelta(days=1))
+    return filters.between(
+        filters.start - timedelta(days=filters.days), filters.start - timedelta(days=1)
+    )
 
 
 def week_start(label: str) -> date:

@@ -24,8 +24,10 @@ def session_secret(workspace: Path, environ: Mapping[str, str] = os.environ) -> 
     configured = environ.get("BATON_SECRET_KEY", "").strip()
     if configured:
         if len(configured) < MIN_LENGTH:
-            raise SecretKeyError(f"BATON_SECRET_KEY must have at least {MIN_LENGTH} characters; "
-                                 "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+            raise SecretKeyError(
+                f"BATON_SECRET_KEY must have at least {MIN_LENGTH} characters; "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
         return configured
     return _file_secret(workspace / SECRET_FILE)
 
@@ -39,7 +41,9 @@ def _file_secret(path: Path) -> str:
             path.chmod(0o600)  # readable by others would let them forge sessions
         value = _read_written(path)
         if len(value) < MIN_LENGTH:
-            raise SecretKeyError(f"{path} holds a key shorter than {MIN_LENGTH} characters; delete the file to generate a new one") from None
+            raise SecretKeyError(
+                f"{path} holds a key shorter than {MIN_LENGTH} characters; delete the file to generate a new one"
+            ) from None
         return value
     value = secrets.token_urlsafe(48)
     with os.fdopen(fd, "w", encoding="ascii") as f:

@@ -25,19 +25,31 @@ CHARGE_DATE = "sla_charge"
 RESPONSE_BANDS = BANDS
 
 
-def charge_conditions(conn: Connection, filters: Filters, facets: Mapping[str, str]) -> list[ColumnElement[bool]]:
+def charge_conditions(
+    conn: Connection, filters: Filters, facets: Mapping[str, str]
+) -> list[ColumnElement[bool]]:
     """WHERE conditions on ``leads``: a charge started in the period matching the owner, team, state and band."""
     c = sla_clocks.c
-    on_charge: list[Any] = [c.lead_id == leads.c.id, c.started_at >= filters.since, c.started_at < filters.until]
+    on_charge: list[Any] = [
+        c.lead_id == leads.c.id,
+        c.started_at >= filters.since,
+        c.started_at < filters.until,
+    ]
     if filters.owner:
         on_charge.append(c.owner_id == filters.owner)
     if filters.team:
-        on_charge.append(c.owner_id.in_(select(people.c.id).where(people.c.team_id == filters.team)))
+        on_charge.append(
+            c.owner_id.in_(select(people.c.id).where(people.c.team_id == filters.team))
+        )
     if facets.get("sla"):
         on_charge.append(c.state == facets["sla"])
     if facets.get("response"):
         on_charge.append(_band(conn, filters, facets["response"]))
-    on_lead = [leads.c[name] == getattr(filters, name) for name in ("source", "campaign", "lead_type") if getattr(filters, name)]
+    on_lead = [
+        leads.c[name] == getattr(filters, name)
+        for name in ("source", "campaign", "lead_type")
+        if getattr(filters, name)
+    ]
     return [*on_lead, exists().where(*on_charge)]
 
 
@@ -48,9 +60,20 @@ def _band(conn: Connection, filters: Filters, band: str) -> ColumnElement[bool]:
     if band == "breached":
         return c.state == "miss"
     threshold = threshold_seconds(conn)
-    pairs = conn.execute(select(c.version, c.rule).distinct().where(c.started_at >= filters.since, c.started_at < filters.until)).all()
+    pairs = conn.execute(
+        select(c.version, c.rule)
+        .distinct()
+        .where(c.started_at >= filters.since, c.started_at < filters.until)
+    ).all()
     limits = [(v, r, t * APPROACHING) for v, r in pairs if (t := threshold(v, r)) is not None]
     if not limits:
         return false()
-    used = (lambda limit: c.response_business_seconds >= limit) if band == "approaching" else (lambda limit: c.response_business_seconds < limit)
-    return and_(c.state == "hit", or_(*(and_(c.version == v, c.rule == r, used(limit)) for v, r, limit in limits)))
+    used = (
+        (lambda limit: c.response_business_seconds >= limit)
+        if band == "approaching"
+        else (lambda limit: c.response_business_seconds < limit)
+    )
+    return and_(
+        c.state == "hit",
+        or_(*(and_(c.version == v, c.rule == r, used(limit)) for v, r, limit in limits)),
+    )

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from baton.reports.sla_mirror import sla_counts
 from baton.reports.sla import APPROACHING, open_clocks
+from baton.reports.sla_mirror import sla_counts
 from baton.services.people.users import User
 from baton.store.tables import people, teams
 from baton.web.charts import Chart, Series
@@ -37,7 +37,14 @@ from baton.web.sla_charges import CHARGE_DATE
 COMPLIANCE_TARGET = 0.80  # playbook 002: a team under 80 % is a red flag
 OPEN_CLOCKS_SHOWN = 50
 VERDICTS = (("hit", "Hit"), ("miss", "Miss"), ("pending", "Pending"))
-COLORS = {"hit": "#10b981", "miss": "#ef4444", "pending": "#94a3b8", "under": "#10b981", "approaching": "#f59e0b", "breached": "#ef4444"}
+COLORS = {
+    "hit": "#10b981",
+    "miss": "#ef4444",
+    "pending": "#94a3b8",
+    "under": "#10b981",
+    "approaching": "#f59e0b",
+    "breached": "#ef4444",
+}
 
 
 @dataclass(frozen=True)
@@ -56,56 +63,133 @@ class Compliance:
         return round(100 * (self.now["compliance"] - self.before["compliance"]), 1)
 
     def link(self, state: str, previous: bool = False) -> str:
-        return (self.previous if previous else self.filters).url("/leads", date=CHARGE_DATE, sla=state)
+        return (self.previous if previous else self.filters).url(
+            "/leads", date=CHARGE_DATE, sla=state
+        )
 
 
-def compliance(conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime,
-               dimensions: tuple[str, ...] = ("lead_type", "owner", "team", "week")) -> Compliance:
+def compliance(
+    conn: Connection,
+    mirror: Connection,
+    user: User,
+    filters: Filters,
+    now: datetime,
+    dimensions: tuple[str, ...] = ("lead_type", "owner", "team", "week"),
+) -> Compliance:
     """The SLA counts of the period by ``dimensions`` (from the mirror), and the previous period's overall ones."""
     before = previous_period(filters)
-    return Compliance(sla_counts(conn, mirror, viewer_scope(user, filters), now, dimensions=dimensions),
-                      sla_counts(conn, mirror, viewer_scope(user, before), now, dimensions=()), filters, before)
+    return Compliance(
+        sla_counts(conn, mirror, viewer_scope(user, filters), now, dimensions=dimensions),
+        sla_counts(conn, mirror, viewer_scope(user, before), now, dimensions=()),
+        filters,
+        before,
+    )
 
 
-def sla_view(conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime) -> dict[str, Any]:
+def sla_view(
+    conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime
+) -> dict[str, Any]:
     period = compliance(conn, mirror, user, filters, now)
     report = period.now
     person = dict(conn.execute(select(people.c.id, people.c.name)).all())
     team = dict(conn.execute(select(teams.c.id, teams.c.name)).all())
     charts = [  # a group that is no lead type, person or team ("(none)", "(queue)") gets no link
         bands_chart(report, filters),
-        _by("sla-by-lead-type", "SLA by lead type", "Lead type", report["by_lead_type"], filters, str, lambda k: {"lead_type": k} if k != "(none)" else None),
-        _by("sla-by-rep", "SLA by rep", "Rep", report["by_owner"], filters, lambda k: person.get(k, k), lambda k: {"owner": k} if k in person else None),
-        _by("sla-by-team", "SLA by team", "Team", report["by_team"], filters, lambda k: team.get(k, k), lambda k: {"team": k} if k in team else None),
+        _by(
+            "sla-by-lead-type",
+            "SLA by lead type",
+            "Lead type",
+            report["by_lead_type"],
+            filters,
+            str,
+            lambda k: {"lead_type": k} if k != "(none)" else None,
+        ),
+        _by(
+            "sla-by-rep",
+            "SLA by rep",
+            "Rep",
+            report["by_owner"],
+            filters,
+            lambda k: person.get(k, k),
+            lambda k: {"owner": k} if k in person else None,
+        ),
+        _by(
+            "sla-by-team",
+            "SLA by team",
+            "Team",
+            report["by_team"],
+            filters,
+            lambda k: team.get(k, k),
+            lambda k: {"team": k} if k in team else None,
+        ),
         *weekly_charts(report, filters),
     ]
-    return {"compliance": period, "report": report, "shown": charts, "clocks": open_clock_rows(conn, user, filters, now)}
+    return {
+        "compliance": period,
+        "report": report,
+        "shown": charts,
+        "clocks": open_clock_rows(conn, user, filters, now),
+    }
 
 
 def bands_chart(report: dict[str, Any], filters: Filters) -> Chart:
     bands = report["response_bands"]
     limit = percent(APPROACHING)
-    labels = {"under": f"Under SLA (< {limit} of the threshold)", "approaching": f"Approaching (≥ {limit})", "breached": "Breached (missed)"}
+    labels = {
+        "under": f"Under SLA (< {limit} of the threshold)",
+        "approaching": f"Approaching (≥ {limit})",
+        "breached": "Breached (missed)",
+    }
     return Chart(
-        id="sla-response", title="Response times: under SLA, approaching, breached", label_header="Response", unit="charges",
+        id="sla-response",
+        title="Response times: under SLA, approaching, breached",
+        label_header="Response",
+        unit="charges",
         note=f"Hits by the share of their rule's threshold they used (business time); every miss is breached. "
-             f"{report['pending']} charges still running have no response yet (open clocks below).",
+        f"{report['pending']} charges still running have no response yet (open clocks below).",
         labels=list(labels.values()),
-        series=[Series("Charges", [bands[b] for b in labels], [filters.url("/leads", date=CHARGE_DATE, response=b) for b in labels],
-                       color=[COLORS[b] for b in labels])],
+        series=[
+            Series(
+                "Charges",
+                [bands[b] for b in labels],
+                [filters.url("/leads", date=CHARGE_DATE, response=b) for b in labels],
+                color=[COLORS[b] for b in labels],
+            )
+        ],
     )
 
 
-def _by(chart_id: str, title: str, header: str, rows: list[dict[str, Any]], filters: Filters,
-        name: Callable[[str], str], params: Callable[[str], dict[str, str] | None]) -> Chart:
+def _by(
+    chart_id: str,
+    title: str,
+    header: str,
+    rows: list[dict[str, Any]],
+    filters: Filters,
+    name: Callable[[str], str],
+    params: Callable[[str], dict[str, str] | None],
+) -> Chart:
     shown = [r for r in rows if r["hit"] + r["miss"] + r["pending"]]
-    links = lambda state: [filters.url("/leads", date=CHARGE_DATE, sla=state, **p) if (p := params(r["key"])) is not None else None
-                           for r in shown]
+    links = lambda state: [
+        filters.url("/leads", date=CHARGE_DATE, sla=state, **p)
+        if (p := params(r["key"])) is not None
+        else None
+        for r in shown
+    ]
     return Chart(
-        id=chart_id, title=title, label_header=header, unit="charges", horizontal=True, stacked=True,
+        id=chart_id,
+        title=title,
+        label_header=header,
+        unit="charges",
+        horizontal=True,
+        stacked=True,
         note="Owner charges whose clock started in the period; compliance = hit ÷ (hit + miss) in brackets.",
         labels=[f"{name(r['key'])} ({percent(r['compliance'])})" for r in shown],
-        series=[Series(label, [r[state] for r in shown], links(state), stack="charges", color=COLORS[state]) for state, label in VERDICTS],
+        series=[
+            Series(
+                label, [r[state] for r in shown], links(state), stack="charges", color=COLORS[state]
+            )
+            for state, label in VERDICTS
+        ],
     )
 
 
@@ -115,29 +199,76 @@ def weekly_charts(report: dict[str, Any], filters: Filters) -> list[Chart]:
     weeks = period_weeks(filters)
     label = [f"week of {week_start(w):%Y-%m-%d}" for w in weeks]
     count = lambda w, state: rows[w][state] if w in rows else 0
-    link = lambda w, state: clipped_week(filters, w).url("/leads", date=CHARGE_DATE, sla=state) if count(w, state) else None
-    counts = Chart(
-        id="sla-by-week", title="SLA week by week", label_header="Week", unit="charges", stacked=True,
-        note="Weeks run Monday to Sunday in your time zone; the first and last are cut to the period.", labels=label,
-        series=[Series(name, [count(w, s) for w in weeks], [link(w, s) for w in weeks], stack="charges", color=COLORS[s]) for s, name in VERDICTS],
+    link = lambda w, state: (
+        clipped_week(filters, w).url("/leads", date=CHARGE_DATE, sla=state)
+        if count(w, state)
+        else None
     )
-    share = [round(100 * rows[w]["compliance"], 1) if w in rows and rows[w]["compliance"] is not None else None for w in weeks]
+    counts = Chart(
+        id="sla-by-week",
+        title="SLA week by week",
+        label_header="Week",
+        unit="charges",
+        stacked=True,
+        note="Weeks run Monday to Sunday in your time zone; the first and last are cut to the period.",
+        labels=label,
+        series=[
+            Series(
+                name,
+                [count(w, s) for w in weeks],
+                [link(w, s) for w in weeks],
+                stack="charges",
+                color=COLORS[s],
+            )
+            for s, name in VERDICTS
+        ],
+    )
+    share = [
+        round(100 * rows[w]["compliance"], 1)
+        if w in rows and rows[w]["compliance"] is not None
+        else None
+        for w in weeks
+    ]
     trend = Chart(
-        id="sla-compliance-by-week", title="Compliance week over week", label_header="Week", unit="%", kind="line", labels=label,
+        id="sla-compliance-by-week",
+        title="Compliance week over week",
+        label_header="Week",
+        unit="%",
+        kind="line",
+        labels=label,
         note=f"Hit ÷ (hit + miss); a point opens that week's misses. The line at {percent(COMPLIANCE_TARGET)} is the target.",
-        series=[Series("Compliance", share, [link(w, "miss") for w in weeks]),
-                Series("Target", [round(100 * COMPLIANCE_TARGET)] * len(weeks), color="#94a3b8")],
+        series=[
+            Series("Compliance", share, [link(w, "miss") for w in weeks]),
+            Series("Target", [round(100 * COMPLIANCE_TARGET)] * len(weeks), color="#94a3b8"),
+        ],
         options={"scales": {"y": {"min": 0, "max": 100, "title": {"display": True, "text": "%"}}}},
     )
     return [counts, trend]
 
 
-def open_clock_rows(conn: Connection, user: User, filters: Filters, now: datetime, limit: int = OPEN_CLOCKS_SHOWN,
-                    *, overdue: bool = True) -> list[dict[str, Any]]:
+def open_clock_rows(
+    conn: Connection,
+    user: User,
+    filters: Filters,
+    now: datetime,
+    limit: int = OPEN_CLOCKS_SHOWN,
+    *,
+    overdue: bool = True,
+) -> list[dict[str, Any]]:
     """The open clocks nearest to breach (overdue first, unless ``overdue`` is False) on leads the viewer may see,
     whatever the period; the other filters apply."""
     lead_ids = visible_lead_ids(user, filters, ("source", "campaign", "lead_type"))
-    rows = open_clocks(conn, now, limit, owner=filters.owner, team=filters.team, lead_ids=lead_ids, due_after=None if overdue else now)
+    rows = open_clocks(
+        conn,
+        now,
+        limit,
+        owner=filters.owner,
+        team=filters.team,
+        lead_ids=lead_ids,
+        due_after=None if overdue else now,
+    )
     for r in rows:
-        r["approaching"] = r["state"] == "pending" and r["used"] is not None and r["used"] >= APPROACHING
+        r["approaching"] = (
+            r["state"] == "pending" and r["used"] is not None and r["used"] >= APPROACHING
+        )
     return rows

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from baton.domain.speed import Rating
-from baton.reports.speed_mirror import speed_report
 from baton.reports.speed import PLAYBOOK_BANDS
+from baton.reports.speed_mirror import speed_report
 from baton.services.people.users import User
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters
@@ -30,31 +30,78 @@ from baton.web.reports import (
 )
 
 DAILY_UP_TO_DAYS = 31  # longer periods are shown week by week
-RATING_COLORS = {Rating.BEST_POSSIBLE: "#059669", Rating.BEST_IN_CLASS: "#34d399", Rating.ACCEPTABLE: "#94a3b8", Rating.YELLOW: "#facc15",
-                 Rating.RED: "#f87171", Rating.CRITICAL: "#b91c1c"}
+RATING_COLORS = {
+    Rating.BEST_POSSIBLE: "#059669",
+    Rating.BEST_IN_CLASS: "#34d399",
+    Rating.ACCEPTABLE: "#94a3b8",
+    Rating.YELLOW: "#facc15",
+    Rating.RED: "#f87171",
+    Rating.CRITICAL: "#b91c1c",
+}
 SYSTEMS, HUMAN, P90 = "#2563eb", "#f59e0b", "#475569"
-RATING_NAMES = {Rating.BEST_POSSIBLE: "best possible", Rating.BEST_IN_CLASS: "best in class", Rating.ACCEPTABLE: "acceptable",
-                Rating.YELLOW: "yellow", Rating.RED: "red", Rating.CRITICAL: "critical"}
+RATING_NAMES = {
+    Rating.BEST_POSSIBLE: "best possible",
+    Rating.BEST_IN_CLASS: "best in class",
+    Rating.ACCEPTABLE: "acceptable",
+    Rating.YELLOW: "yellow",
+    Rating.RED: "red",
+    Rating.CRITICAL: "critical",
+}
 
 
 def minutes(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 1)
 
 
-def speed_view(conn: Connection, mirror: Connection, user: User, filters: Filters) -> dict[str, Any]:
-    report = speed_report(conn, mirror, viewer_scope(user, filters), dimensions=(time_unit(filters), "source", "lead_type"), business="overall")
-    charts = [*over_time_charts(report, filters), ratings_chart(report),
-              _by("speed-by-source", "Speed to lead by source", "Source", report["by_source"], filters, "source"),
-              _by("speed-by-lead-type", "Speed to lead by lead type", "Lead type", report["by_lead_type"], filters, "lead_type")]
-    return {"report": report, "shown": charts, "bands": rating_bands(), "leads_link": filters.url("/leads", date="engaged")}
+def speed_view(
+    conn: Connection, mirror: Connection, user: User, filters: Filters
+) -> dict[str, Any]:
+    report = speed_report(
+        conn,
+        mirror,
+        viewer_scope(user, filters),
+        dimensions=(time_unit(filters), "source", "lead_type"),
+        business="overall",
+    )
+    charts = [
+        *over_time_charts(report, filters),
+        ratings_chart(report),
+        _by(
+            "speed-by-source",
+            "Speed to lead by source",
+            "Source",
+            report["by_source"],
+            filters,
+            "source",
+        ),
+        _by(
+            "speed-by-lead-type",
+            "Speed to lead by lead type",
+            "Lead type",
+            report["by_lead_type"],
+            filters,
+            "lead_type",
+        ),
+    ]
+    return {
+        "report": report,
+        "shown": charts,
+        "bands": rating_bands(),
+        "leads_link": filters.url("/leads", date="engaged"),
+    }
 
 
 def rating_bands() -> list[tuple[str, str, str]]:
     """(rating, range, name) of each playbook band, e.g. ("yellow", "10–15 min", "yellow")."""
     b = {k: int(v.total_seconds() // 60) for k, v in vars(PLAYBOOK_BANDS).items()}
-    ranges = {Rating.BEST_POSSIBLE: f"≤ {b['best_possible']} min", Rating.BEST_IN_CLASS: f"≤ {b['best_in_class']} min",
-              Rating.ACCEPTABLE: f"{b['best_in_class']}–{b['yellow']} min", Rating.YELLOW: f"≥ {b['yellow']} min",
-              Rating.RED: f"≥ {b['red']} min", Rating.CRITICAL: f"≥ {b['critical']} min"}
+    ranges = {
+        Rating.BEST_POSSIBLE: f"≤ {b['best_possible']} min",
+        Rating.BEST_IN_CLASS: f"≤ {b['best_in_class']} min",
+        Rating.ACCEPTABLE: f"{b['best_in_class']}–{b['yellow']} min",
+        Rating.YELLOW: f"≥ {b['yellow']} min",
+        Rating.RED: f"≥ {b['red']} min",
+        Rating.CRITICAL: f"≥ {b['critical']} min",
+    }
     return [(r.value, ranges[r], RATING_NAMES[r]) for r in Rating]
 
 
@@ -63,48 +110,113 @@ def time_unit(filters: Filters) -> str:
     return "day" if filters.days <= DAILY_UP_TO_DAYS else "week"
 
 
-def _slots(report: dict[str, Any], filters: Filters) -> list[tuple[str, dict[str, Any] | None, Filters, datetime, datetime]]:
+def _slots(
+    report: dict[str, Any], filters: Filters
+) -> list[tuple[str, dict[str, Any] | None, Filters, datetime, datetime]]:
     """The periods of the time axis: every day (or week) of the period, with its group of the report (None: no lead)."""
     if time_unit(filters) == "day":
         rows = {r["key"]: r for r in report["by_day"]}
-        return [(day.isoformat(), rows.get(day.isoformat()), filters.between(day, day), *_bounds(filters, day, day)) for day in period_days(filters)]
+        return [
+            (
+                day.isoformat(),
+                rows.get(day.isoformat()),
+                filters.between(day, day),
+                *_bounds(filters, day, day),
+            )
+            for day in period_days(filters)
+        ]
     rows = {r["key"]: r for r in report["by_week"]}
     out = []
     for week in period_weeks(filters):
         inside = clipped_week(filters, week)
-        out.append((f"week of {week_start(week):%Y-%m-%d}", rows.get(week), inside, *_bounds(filters, inside.start, inside.end)))
+        out.append(
+            (
+                f"week of {week_start(week):%Y-%m-%d}",
+                rows.get(week),
+                inside,
+                *_bounds(filters, inside.start, inside.end),
+            )
+        )
     return out
 
 
 def _bounds(filters: Filters, first, last) -> tuple[datetime, datetime]:
-    return datetime.combine(first, time(0), filters.zone), datetime.combine(last + timedelta(days=1), time(0), filters.zone)
+    return datetime.combine(first, time(0), filters.zone), datetime.combine(
+        last + timedelta(days=1), time(0), filters.zone
+    )
 
 
 def over_time_charts(report: dict[str, Any], filters: Filters) -> list[Chart]:
     """Systems vs human delay stacked (medians) with the p90 of the whole, and median and p90 as lines; days with an outage marked."""
     slots = _slots(report, filters)
     outages = report["outages"]
-    labels = [label + (" · outage" if any(o["starts_at"] < end and start < o["ends_at"] for o in outages) else "")
-              for label, _, _, start, end in slots]
-    stat = lambda measure, name: [minutes(g[measure]["wall"][name]) if g else None for _, g, _, _, _ in slots]
-    links = [inside.url("/leads", date="engaged") if g and g["leads"] else None for _, g, inside, _, _ in slots]
+    labels = [
+        label
+        + (
+            " · outage"
+            if any(o["starts_at"] < end and start < o["ends_at"] for o in outages)
+            else ""
+        )
+        for label, _, _, start, end in slots
+    ]
+    stat = lambda measure, name: [
+        minutes(g[measure]["wall"][name]) if g else None for _, g, _, _, _ in slots
+    ]
+    links = [
+        inside.url("/leads", date="engaged") if g and g["leads"] else None
+        for _, g, inside, _, _ in slots
+    ]
     unit = "day" if filters.days <= DAILY_UP_TO_DAYS else "week"
     stacked = Chart(
-        id="speed-over-time", title=f"Systems delay vs human delay, by {unit}", label_header=unit.title(), unit="minutes", stacked=True,
+        id="speed-over-time",
+        title=f"Systems delay vs human delay, by {unit}",
+        label_header=unit.title(),
+        unit="minutes",
+        stacked=True,
         note="Bars: median systems delay (engaged → assigned) on top of median human delay (assigned → first touch). "
-             "Line: p90 of speed to lead (engaged → first touch). Wall-clock minutes; “outage” marks a declared outage (its leads are left out).",
+        "Line: p90 of speed to lead (engaged → first touch). Wall-clock minutes; “outage” marks a declared outage (its leads are left out).",
         labels=labels,
-        series=[Series("Systems delay (median)", stat("systems_delay", "median_seconds"), links, stack="delay", color=SYSTEMS),
-                Series("Human delay (median)", stat("human_delay", "median_seconds"), links, stack="delay", color=HUMAN),
-                Series("Speed to lead (p90)", stat("total", "p90_seconds"), links, kind="line", stack="p90", color=P90)],
+        series=[
+            Series(
+                "Systems delay (median)",
+                stat("systems_delay", "median_seconds"),
+                links,
+                stack="delay",
+                color=SYSTEMS,
+            ),
+            Series(
+                "Human delay (median)",
+                stat("human_delay", "median_seconds"),
+                links,
+                stack="delay",
+                color=HUMAN,
+            ),
+            Series(
+                "Speed to lead (p90)",
+                stat("total", "p90_seconds"),
+                links,
+                kind="line",
+                stack="p90",
+                color=P90,
+            ),
+        ],
     )
     trend = Chart(
-        id="speed-median-p90", title=f"Median and p90, by {unit}", label_header=unit.title(), unit="minutes", kind="line", labels=labels,
-        note="Speed to lead (engaged → first touch) and systems delay; a point opens the leads of its " + unit + ".",
-        series=[Series("Speed to lead (median)", stat("total", "median_seconds"), links),
-                Series("Speed to lead (p90)", stat("total", "p90_seconds"), links),
-                Series("Systems delay (median)", stat("systems_delay", "median_seconds"), links),
-                Series("Systems delay (p90)", stat("systems_delay", "p90_seconds"), links)],
+        id="speed-median-p90",
+        title=f"Median and p90, by {unit}",
+        label_header=unit.title(),
+        unit="minutes",
+        kind="line",
+        labels=labels,
+        note="Speed to lead (engaged → first touch) and systems delay; a point opens the leads of its "
+        + unit
+        + ".",
+        series=[
+            Series("Speed to lead (median)", stat("total", "median_seconds"), links),
+            Series("Speed to lead (p90)", stat("total", "p90_seconds"), links),
+            Series("Systems delay (median)", stat("systems_delay", "median_seconds"), links),
+            Series("Systems delay (p90)", stat("systems_delay", "p90_seconds"), links),
+        ],
     )
     return [stacked, trend]
 
@@ -112,21 +224,56 @@ def over_time_charts(report: dict[str, Any], filters: Filters) -> list[Chart]:
 def ratings_chart(report: dict[str, Any]) -> Chart:
     bands = rating_bands()
     return Chart(
-        id="speed-ratings", title="Leads by systems-delay rating (playbook bands)", label_header="Rating", unit="leads",
+        id="speed-ratings",
+        title="Leads by systems-delay rating (playbook bands)",
+        label_header="Rating",
+        unit="leads",
         note="Each assigned lead rated on its own wall-clock systems delay. Leads not assigned yet, or left out by an outage, are not rated.",
         labels=[f"{name} ({span})" for _, span, name in bands],
-        series=[Series("Leads", [report["systems_rating"][rating] for rating, _, _ in bands], color=[RATING_COLORS[Rating(r)] for r, _, _ in bands])],
+        series=[
+            Series(
+                "Leads",
+                [report["systems_rating"][rating] for rating, _, _ in bands],
+                color=[RATING_COLORS[Rating(r)] for r, _, _ in bands],
+            )
+        ],
     )
 
 
-def _by(chart_id: str, title: str, header: str, rows: list[dict[str, Any]], filters: Filters, field: str) -> Chart:
+def _by(
+    chart_id: str, title: str, header: str, rows: list[dict[str, Any]], filters: Filters, field: str
+) -> Chart:
     stat = lambda measure, name: [minutes(r[measure]["wall"][name]) for r in rows]
-    links = [filters.url("/leads", date="engaged", **{field: r["key"]}) if r["key"] != "(none)" else None for r in rows]
+    links = [
+        filters.url("/leads", date="engaged", **{field: r["key"]}) if r["key"] != "(none)" else None
+        for r in rows
+    ]
     return Chart(
-        id=chart_id, title=title, label_header=header, unit="minutes", horizontal=True, stacked=True,
+        id=chart_id,
+        title=title,
+        label_header=header,
+        unit="minutes",
+        horizontal=True,
+        stacked=True,
         note="Median systems delay and median human delay stacked; p90 of speed to lead beside them. Wall-clock minutes.",
         labels=[f"{r['key']} ({r['leads']} leads)" for r in rows],
-        series=[Series("Systems delay (median)", stat("systems_delay", "median_seconds"), links, stack="delay", color=SYSTEMS),
-                Series("Human delay (median)", stat("human_delay", "median_seconds"), links, stack="delay", color=HUMAN),
-                Series("Speed to lead (p90)", stat("total", "p90_seconds"), links, stack="p90", color=P90)],
+        series=[
+            Series(
+                "Systems delay (median)",
+                stat("systems_delay", "median_seconds"),
+                links,
+                stack="delay",
+                color=SYSTEMS,
+            ),
+            Series(
+                "Human delay (median)",
+                stat("human_delay", "median_seconds"),
+                links,
+                stack="delay",
+                color=HUMAN,
+            ),
+            Series(
+                "Speed to lead (p90)", stat("total", "p90_seconds"), links, stack="p90", color=P90
+            ),
+        ],
     )

@@ -17,14 +17,19 @@ from baton.store.tables import scenario_runs
 def latest_scenario_runs(conn: Connection) -> dict[int, Any]:
     """Version → its most recent scenario run (``baton test``)."""
     newest = select(func.max(scenario_runs.c.id)).group_by(scenario_runs.c.version)
-    return {r.version: r for r in conn.execute(select(scenario_runs).where(scenario_runs.c.id.in_(newest)))}
+    return {
+        r.version: r
+        for r in conn.execute(select(scenario_runs).where(scenario_runs.c.id.in_(newest)))
+    }
 
 
 def failures(run: Any) -> list[dict[str, Any]]:
     return [r for r in run.results if not r.get("passed")]
 
 
-def chosen_pair(params: Mapping[str, str], numbers: list[int]) -> tuple[int | None, int | None, str | None]:
+def chosen_pair(
+    params: Mapping[str, str], numbers: list[int]
+) -> tuple[int | None, int | None, str | None]:
     """The two versions to compare (?a=&b=; default: the two newest) and a problem, if any."""
     if not params.get("a") and not params.get("b"):
         return (numbers[-2], numbers[-1], None) if len(numbers) >= 2 else (None, None, None)
@@ -34,7 +39,11 @@ def chosen_pair(params: Mapping[str, str], numbers: list[int]) -> tuple[int | No
         return None, None, "choose two versions to compare, e.g. a=1&b=2"
     missing = [n for n in (a, b) if n not in numbers]
     if missing:
-        return None, None, f"there is no version {missing[0]}; versions are {', '.join(map(str, numbers)) or 'none yet'}"
+        return (
+            None,
+            None,
+            f"there is no version {missing[0]}; versions are {', '.join(map(str, numbers)) or 'none yet'}",
+        )
     return a, b, None
 
 
@@ -44,7 +53,13 @@ def workspace_view(conn: Connection, params: Mapping[str, str], now: datetime) -
     a, b, problem = chosen_pair(params, numbers)
     silent: SilentStatus = silent_status(conn, now)
     return {
-        "versions": versions, "runs": latest_scenario_runs(conn), "a": a, "b": b, "diff_problem": problem,
+        "versions": versions,
+        "runs": latest_scenario_runs(conn),
+        "a": a,
+        "b": b,
+        "diff_problem": problem,
         "diff": diff_versions(conn, a, b) if a is not None and b is not None else None,
-        "silent": silent, "silent_days": business_days(silent), "numbers": numbers,
+        "silent": silent,
+        "silent_days": business_days(silent),
+        "numbers": numbers,
     }

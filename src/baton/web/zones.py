@@ -12,24 +12,32 @@ from sqlalchemy import Connection, select
 from baton.store.tables import workspace_versions
 from baton.workspace.zones import check_timezone
 
-_workspace_zones: dict[tuple[int, str], str] = {}  # (version, content hash) → zone name; documents never change
+_workspace_zones: dict[
+    tuple[int, str], str
+] = {}  # (version, content hash) → zone name; documents never change
 
 
 def workspace_zone_name(conn: Connection) -> str | None:
     """The live version's ``workspace.timezone`` (read once per version)."""
     live = conn.execute(
-        select(workspace_versions.c.number, workspace_versions.c.content_hash).where(workspace_versions.c.state == "active")
+        select(workspace_versions.c.number, workspace_versions.c.content_hash).where(
+            workspace_versions.c.state == "active"
+        )
     ).first()
     if live is None:
         return None
     key = (live.number, live.content_hash)
     if key not in _workspace_zones:
-        document = conn.execute(select(workspace_versions.c.document).where(workspace_versions.c.number == live.number)).scalar_one()
+        document = conn.execute(
+            select(workspace_versions.c.document).where(workspace_versions.c.number == live.number)
+        ).scalar_one()
         _workspace_zones[key] = document["workspace"]["timezone"]
     return _workspace_zones[key]
 
 
-def resolve_zone(requested: str | None, person_zone: str | None, workspace_zone: str | None) -> tuple[ZoneInfo, str | None]:
+def resolve_zone(
+    requested: str | None, person_zone: str | None, workspace_zone: str | None
+) -> tuple[ZoneInfo, str | None]:
     """(zone, problem): an unusable ``?tz=`` falls back to the next choice and says why."""
     problem = None
     if requested:

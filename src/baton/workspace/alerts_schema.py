@@ -31,7 +31,9 @@ def _positive_span(text: str) -> str:
 
 def _env_name(text: str) -> str:
     if not ENV_RE.match(text):
-        raise ValueError(f"'{text}' is not an environment variable name (the secret itself never goes in baton.yaml)")
+        raise ValueError(
+            f"'{text}' is not an environment variable name (the secret itself never goes in baton.yaml)"
+        )
     return text
 
 
@@ -41,10 +43,33 @@ def _clock_time(text: str) -> str:
     return text.strip()
 
 
-Span = Annotated[str, AfterValidator(_positive_span), Field(description="a duration like 30s, 5m, 2h or 1d", examples=["5m"])]
-EnvName = Annotated[str, AfterValidator(_env_name), Field(description="the NAME of an environment variable that holds the secret", examples=["BATON_SLACK_TOKEN"])]
-ClockTime = Annotated[str, AfterValidator(_clock_time), Field(description="a local time of day HH:MM", examples=["09:00"])]
-ChannelName = Annotated[str, Field(max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", description="a channel name (letters, digits, '-', '_'; at most 20)", examples=["slack"])]
+Span = Annotated[
+    str,
+    AfterValidator(_positive_span),
+    Field(description="a duration like 30s, 5m, 2h or 1d", examples=["5m"]),
+]
+EnvName = Annotated[
+    str,
+    AfterValidator(_env_name),
+    Field(
+        description="the NAME of an environment variable that holds the secret",
+        examples=["BATON_SLACK_TOKEN"],
+    ),
+]
+ClockTime = Annotated[
+    str,
+    AfterValidator(_clock_time),
+    Field(description="a local time of day HH:MM", examples=["09:00"]),
+]
+ChannelName = Annotated[
+    str,
+    Field(
+        max_length=20,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        description="a channel name (letters, digits, '-', '_'; at most 20)",
+        examples=["slack"],
+    ),
+]
 
 
 class ChannelType(StrEnum):
@@ -65,20 +90,50 @@ class ChannelSpec(Section):
     type: ChannelType = Field(description="slack, email or webhook", examples=["slack"])
     # slack
     token_env: EnvName | None = None
-    channel: str | None = Field(None, description="a Slack channel id to post to instead of a DM to each person", examples=["C0123456789"])
-    base_url: str | None = Field(None, description="the Slack Web API base URL (only to point at a test server)", examples=["https://slack.com/api/"])
+    channel: str | None = Field(
+        None,
+        description="a Slack channel id to post to instead of a DM to each person",
+        examples=["C0123456789"],
+    )
+    base_url: str | None = Field(
+        None,
+        description="the Slack Web API base URL (only to point at a test server)",
+        examples=["https://slack.com/api/"],
+    )
     # email
-    host: str | None = Field(None, description="the SMTP server host", examples=["smtp.acme.example"])
-    port: StrictInt | None = Field(None, ge=1, le=65535, description="the SMTP port (587 for STARTTLS, 465 for TLS)", examples=[587])
-    security: Security = Field(Security.STARTTLS, description="starttls, tls or none", examples=["starttls"])
+    host: str | None = Field(
+        None, description="the SMTP server host", examples=["smtp.acme.example"]
+    )
+    port: StrictInt | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="the SMTP port (587 for STARTTLS, 465 for TLS)",
+        examples=[587],
+    )
+    security: Security = Field(
+        Security.STARTTLS, description="starttls, tls or none", examples=["starttls"]
+    )
     username_env: EnvName | None = None
     password_env: EnvName | None = None
-    sender: str | None = Field(None, description="the From address", examples=["Baton <baton@acme.example>"])
+    sender: str | None = Field(
+        None, description="the From address", examples=["Baton <baton@acme.example>"]
+    )
     # webhook
-    url: str | None = Field(None, description="an http(s) URL that receives a signed JSON POST", examples=["https://hooks.acme.example/baton"])
+    url: str | None = Field(
+        None,
+        description="an http(s) URL that receives a signed JSON POST",
+        examples=["https://hooks.acme.example/baton"],
+    )
     secret_env: EnvName | None = None
-    silent_url: str | None = Field(None, description="where the webhook posts while silent mode is on (left out: nothing is posted)", examples=["https://hooks.acme.example/baton-test"])
-    timeout_seconds: float = Field(10.0, gt=0, le=120, description="seconds to wait for the server", examples=[10])
+    silent_url: str | None = Field(
+        None,
+        description="where the webhook posts while silent mode is on (left out: nothing is posted)",
+        examples=["https://hooks.acme.example/baton-test"],
+    )
+    timeout_seconds: float = Field(
+        10.0, gt=0, le=120, description="seconds to wait for the server", examples=[10]
+    )
 
 
 class RouteMode(StrEnum):
@@ -87,9 +142,22 @@ class RouteMode(StrEnum):
 
 
 class RouteSpec(Section):
-    kinds: list[str] = Field(default_factory=lambda: ["*"], min_length=1, description="alert kinds, '*' as a wildcard", examples=[["sla.*"]])
-    channels: list[ChannelName] = Field(min_length=1, description="channel names in order of preference", examples=[["slack", "email"]])
-    mode: RouteMode = Field(RouteMode.FALLBACK, description="fallback (next channel only when one fails) or all (every channel)", examples=["fallback"])
+    kinds: list[str] = Field(
+        default_factory=lambda: ["*"],
+        min_length=1,
+        description="alert kinds, '*' as a wildcard",
+        examples=[["sla.*"]],
+    )
+    channels: list[ChannelName] = Field(
+        min_length=1,
+        description="channel names in order of preference",
+        examples=[["slack", "email"]],
+    )
+    mode: RouteMode = Field(
+        RouteMode.FALLBACK,
+        description="fallback (next channel only when one fails) or all (every channel)",
+        examples=["fallback"],
+    )
 
 
 class RetrySpec(Section):
@@ -99,46 +167,130 @@ class RetrySpec(Section):
 
 
 class DeliverySpec(Section):
-    concurrency: StrictInt = Field(8, ge=1, le=64, description="messages sent at the same time by one worker", examples=[8])
-    batch: StrictInt = Field(64, ge=1, le=1000, description="alerts claimed per round", examples=[64])
-    lease: Span = Field("2m", description="how long a claimed alert is reserved for a worker before another may take it", examples=["2m"])
+    concurrency: StrictInt = Field(
+        8, ge=1, le=64, description="messages sent at the same time by one worker", examples=[8]
+    )
+    batch: StrictInt = Field(
+        64, ge=1, le=1000, description="alerts claimed per round", examples=[64]
+    )
+    lease: Span = Field(
+        "2m",
+        description="how long a claimed alert is reserved for a worker before another may take it",
+        examples=["2m"],
+    )
 
 
 class BurstSpec(Section):
-    max: StrictInt = Field(10, ge=1, description="more alerts than this of one kind to one person within the window become one digest", examples=[10])
+    max: StrictInt = Field(
+        10,
+        ge=1,
+        description="more alerts than this of one kind to one person within the window become one digest",
+        examples=[10],
+    )
     window: Span = "5m"
 
 
 class DigestSpec(Section):
     name: Ident
-    kinds: list[str] = Field(min_length=1, description="alert kinds this digest collects ('*' as a wildcard); they wait for the schedule", examples=[["feedback.*"]])
-    to: list[str] = Field(min_length=1, description="person ids, team:ID or role:ROLE", examples=[["vp-sales", "team:sdr-americas"]])
-    weekday: str = Field("mon", pattern=r"^(mon|tue|wed|thu|fri|sat|sun)$", description="the day of the week: mon … sun", examples=["mon"])
+    kinds: list[str] = Field(
+        min_length=1,
+        description="alert kinds this digest collects ('*' as a wildcard); they wait for the schedule",
+        examples=[["feedback.*"]],
+    )
+    to: list[str] = Field(
+        min_length=1,
+        description="person ids, team:ID or role:ROLE",
+        examples=[["vp-sales", "team:sdr-americas"]],
+    )
+    weekday: str = Field(
+        "mon",
+        pattern=r"^(mon|tue|wed|thu|fri|sat|sun)$",
+        description="the day of the week: mon … sun",
+        examples=["mon"],
+    )
     at: ClockTime = "09:00"
-    calendar: str | None = Field(None, description="a calendar under calendars:; a closed slot moves to its next opening", examples=["americas"])
+    calendar: str | None = Field(
+        None,
+        description="a calendar under calendars:; a closed slot moves to its next opening",
+        examples=["americas"],
+    )
     timezone: TimeZoneName | None = None
-    channels: list[ChannelName] = Field(default_factory=list, description="channel names (empty: the route for kind digest.weekly)", examples=[["email"]])
-    send_empty: StrictBool = Field(False, description="send even when nothing was collected that week")
+    channels: list[ChannelName] = Field(
+        default_factory=list,
+        description="channel names (empty: the route for kind digest.weekly)",
+        examples=[["email"]],
+    )
+    send_empty: StrictBool = Field(
+        False, description="send even when nothing was collected that week"
+    )
 
 
 class TemplateSpec(Section):
-    subject: str | None = Field(None, description="a Jinja2 template for the subject / Slack header", examples=["SLA missed: {{ lead.name }}"])
-    slack: str | None = Field(None, description="a Jinja2 template for the Slack message text (mrkdwn)", examples=["*{{ lead.name }}* waited {{ elapsed }}"])
-    email: str | None = Field(None, description="a Jinja2 template for the plain-text email body", examples=["{{ lead.name }} waited {{ elapsed }}."])
+    subject: str | None = Field(
+        None,
+        description="a Jinja2 template for the subject / Slack header",
+        examples=["SLA missed: {{ lead.name }}"],
+    )
+    slack: str | None = Field(
+        None,
+        description="a Jinja2 template for the Slack message text (mrkdwn)",
+        examples=["*{{ lead.name }}* waited {{ elapsed }}"],
+    )
+    email: str | None = Field(
+        None,
+        description="a Jinja2 template for the plain-text email body",
+        examples=["{{ lead.name }} waited {{ elapsed }}."],
+    )
 
 
 class AlertsSpec(Section):
-    silent: StrictBool = Field(False, description="true sends every alert to test_recipient instead (use `baton alerts silent on|off`)", examples=[True])
-    test_recipient: str | None = Field(None, description="the person id who receives every alert in silent mode", examples=["revops-lead"])
-    silent_minimum_business_days: StrictInt = Field(2, ge=0, description="business days in silent mode before it may be turned off without --force", examples=[2])
-    calendar: str | None = Field(None, description="the calendar that counts business days in silent mode", examples=["americas"])
-    channels: dict[ChannelName, ChannelSpec] = Field(default_factory=dict, description="name -> channel", examples=[{"slack": {"type": "slack", "token_env": "BATON_SLACK_TOKEN"}}])
-    routes: list[RouteSpec] = Field(default_factory=list, description="which channels each kind of alert uses; the first matching route wins")
+    silent: StrictBool = Field(
+        False,
+        description="true sends every alert to test_recipient instead (use `baton alerts silent on|off`)",
+        examples=[True],
+    )
+    test_recipient: str | None = Field(
+        None,
+        description="the person id who receives every alert in silent mode",
+        examples=["revops-lead"],
+    )
+    silent_minimum_business_days: StrictInt = Field(
+        2,
+        ge=0,
+        description="business days in silent mode before it may be turned off without --force",
+        examples=[2],
+    )
+    calendar: str | None = Field(
+        None,
+        description="the calendar that counts business days in silent mode",
+        examples=["americas"],
+    )
+    channels: dict[ChannelName, ChannelSpec] = Field(
+        default_factory=dict,
+        description="name -> channel",
+        examples=[{"slack": {"type": "slack", "token_env": "BATON_SLACK_TOKEN"}}],
+    )
+    routes: list[RouteSpec] = Field(
+        default_factory=list,
+        description="which channels each kind of alert uses; the first matching route wins",
+    )
     retry: RetrySpec = Field(default_factory=RetrySpec)
     delivery: DeliverySpec = Field(default_factory=DeliverySpec)
-    bursts: BurstSpec | None = Field(default_factory=BurstSpec, description="folding bursts into digests (null turns it off)")
+    bursts: BurstSpec | None = Field(
+        default_factory=BurstSpec, description="folding bursts into digests (null turns it off)"
+    )
     digests: list[DigestSpec] = Field(default_factory=list)
-    templates: dict[str, TemplateSpec] = Field(default_factory=dict, description="alert kind -> templates overriding the defaults")
+    templates: dict[str, TemplateSpec] = Field(
+        default_factory=dict, description="alert kind -> templates overriding the defaults"
+    )
 
 
-__all__ = ["AlertsSpec", "ChannelSpec", "ChannelType", "DigestSpec", "RouteSpec", "Window", "parse_span"]
+__all__ = [
+    "AlertsSpec",
+    "ChannelSpec",
+    "ChannelType",
+    "DigestSpec",
+    "RouteSpec",
+    "Window",
+    "parse_span",
+]

@@ -4,7 +4,7 @@ locations; the loader turns them into FILE:LINE problems."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from baton.workspace.alerts_check import check_alerts
 from baton.workspace.routing_compile import Issue, compile_routing

@@ -16,7 +16,11 @@ IDENTITY_KEYS = ("id", "term", "name", "date")
 def diff_documents(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
     """Lines ``+ path: value``, ``- path: value``, ``~ path: old → new``; [] when equal."""
     if old is None:
-        return ["+ (first version)"] + [f"+ {key}: {_summary(new[key])}" for key in sorted(new) if new[key] not in ({}, [], None)]
+        return ["+ (first version)"] + [
+            f"+ {key}: {_summary(new[key])}"
+            for key in sorted(new)
+            if new[key] not in ({}, [], None)
+        ]
     lines: list[str] = []
     _diff(old, new, "", lines)
     return lines
@@ -24,7 +28,9 @@ def diff_documents(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]
 
 def _diff(old: Any, new: Any, path: str, out: list[str]) -> None:
     if isinstance(old, dict) and isinstance(new, dict):
-        for key in sorted(set(old) | set(new)):  # sorted: PostgreSQL's JSONB does not keep key order
+        for key in sorted(
+            set(old) | set(new)
+        ):  # sorted: PostgreSQL's JSONB does not keep key order
             sub = f"{path}.{key}" if path else str(key)
             if key not in new:
                 out.append(f"- {sub}: {_summary(old[key])}")
@@ -36,7 +42,9 @@ def _diff(old: Any, new: Any, path: str, out: list[str]) -> None:
         key = _identity(old + new)
         before = {item[key]: item for item in old}
         after = {item[key]: item for item in new}
-        for ident in list(before) + [i for i in after if i not in before]:  # list order is kept by every store
+        for ident in list(before) + [
+            i for i in after if i not in before
+        ]:  # list order is kept by every store
             sub = f"{path}[{ident}]"
             if ident not in after:
                 out.append(f"- {sub}: {_summary(before[ident])}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
+DURATION_RE = re.compile(
+    r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$"
+)
 
 
 def parse_span(text: str, *, days: bool = True) -> timedelta:
@@ -16,5 +18,7 @@ def parse_span(text: str, *, days: bool = True) -> timedelta:
         raise ValueError(f"'{text}' is not a duration")
     d, h, m, s = (int(g or 0) for g in match.groups())
     if d and not days:
-        raise ValueError(f"'{text}': write business time in hours (8h is one business day), not days")
+        raise ValueError(
+            f"'{text}': write business time in hours (8h is one business day), not days"
+        )
     return timedelta(days=d, hours=h, minutes=m, seconds=s)

@@ -70,7 +70,11 @@ def hint_for(root: type[BaseModel], loc: tuple[object, ...]) -> Hint:
         tp, info = step
     inner, annotated = _unwrap(tp)
     info = info or annotated
-    keys = tuple(inner.model_fields) if isinstance(inner, type) and issubclass(inner, BaseModel) else ()
+    keys = (
+        tuple(inner.model_fields)
+        if isinstance(inner, type) and issubclass(inner, BaseModel)
+        else ()
+    )
     if info is None:
         return Hint(keys=keys)
     example = _example(info.examples[0]) if info.examples else None

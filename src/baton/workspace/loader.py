@@ -57,7 +57,18 @@ def load_workspace(root: Path) -> Workspace:
     if problems:
         raise WorkspaceError(problems)
     if not isinstance(data, CommentedMap):
-        raise WorkspaceError([Problem(WORKSPACE_FILE, 1, "", "the file must be a mapping of sections", "top-level keys such as workspace:, calendars:, people:", "workspace: {name: Acme}")])
+        raise WorkspaceError(
+            [
+                Problem(
+                    WORKSPACE_FILE,
+                    1,
+                    "",
+                    "the file must be a mapping of sections",
+                    "top-level keys such as workspace:, calendars:, people:",
+                    "workspace: {name: Acme}",
+                )
+            ]
+        )
     source_map = SourceMap(WORKSPACE_FILE, data)
     sources = {WORKSPACE_FILE: (root / WORKSPACE_FILE).read_text(encoding="utf-8")}
     plain = _to_plain(data)
@@ -71,16 +82,25 @@ def load_workspace(root: Path) -> Workspace:
         problems += [_problem(err, source_map) for err in exc.errors()]
     problems += _calendar_problems(plain, source_map)
     if spec is not None:
-        problems += [_issue_problem(issue, source_map) for check in SECTION_CHECKS for issue in check(spec)]
+        problems += [
+            _issue_problem(issue, source_map) for check in SECTION_CHECKS for issue in check(spec)
+        ]
     errors = [p for p in problems if p.severity == "error"]
     if errors or spec is None:
         raise WorkspaceError(problems)
-    return Workspace(spec=spec, root=root, sources=sources, warnings=[p for p in problems if p.severity == "warning"])
+    return Workspace(
+        spec=spec,
+        root=root,
+        sources=sources,
+        warnings=[p for p in problems if p.severity == "warning"],
+    )
 
 
 def _to_plain(node: Any) -> Any:
     if isinstance(node, dict):
-        return {str(k) if not isinstance(k, (str, int)) else k: _to_plain(v) for k, v in node.items()}
+        return {
+            str(k) if not isinstance(k, (str, int)) else k: _to_plain(v) for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_to_plain(v) for v in node]
     return node
@@ -93,12 +113,22 @@ def _problem(err: dict[str, Any], source_map: SourceMap) -> Problem:
     if kind == "extra_forbidden":
         parent = hint_for(WorkspaceSpec, loc[:-1])
         key = str(loc[-1])
-        return Problem(file, line, dotted(loc), f"unknown key '{key}'{did_you_mean(key, parent.keys)}", "one of: " + ", ".join(parent.keys) if parent.keys else None)
+        return Problem(
+            file,
+            line,
+            dotted(loc),
+            f"unknown key '{key}'{did_you_mean(key, parent.keys)}",
+            "one of: " + ", ".join(parent.keys) if parent.keys else None,
+        )
     hint = hint_for(WorkspaceSpec, loc)
     if kind == "missing":
         return Problem(file, line, dotted(loc), "required but missing", hint.expected, hint.example)
     message = err["msg"].removeprefix("Value error, ")
-    if kind not in ("value_error", "enum") and "input" in err and not isinstance(err["input"], (dict, list)):
+    if (
+        kind not in ("value_error", "enum")
+        and "input" in err
+        and not isinstance(err["input"], (dict, list))
+    ):
         message += f" (got {err['input']!r})"
     return Problem(file, line, dotted(loc), message, hint.expected, hint.example)
 
@@ -106,7 +136,14 @@ def _problem(err: dict[str, Any], source_map: SourceMap) -> Problem:
 def _issue_problem(issue: Issue, source_map: SourceMap) -> Problem:
     hint = hint_for(WorkspaceSpec, issue.loc)
     expected = issue.expected or hint.expected
-    return Problem(*source_map.locate(issue.loc), dotted(issue.loc), issue.message, expected, issue.example or (hint.example if expected == hint.expected else None), issue.severity)
+    return Problem(
+        *source_map.locate(issue.loc),
+        dotted(issue.loc),
+        issue.message,
+        expected,
+        issue.example or (hint.example if expected == hint.expected else None),
+        issue.severity,
+    )
 
 
 def _calendar_problems(data: dict[str, Any], source_map: SourceMap) -> list[Problem]:
@@ -122,5 +159,12 @@ def _calendar_problems(data: dict[str, Any], source_map: SourceMap) -> list[Prob
             build_calendar(name, cal)
         except ValueError as exc:
             loc = ("calendars", name, "week")
-            problems.append(Problem(*source_map.locate(loc), dotted(loc), str(exc), "windows that do not overlap within a day"))
+            problems.append(
+                Problem(
+                    *source_map.locate(loc),
+                    dotted(loc),
+                    str(exc),
+                    "windows that do not overlap within a day",
+                )
+            )
     return problems

@@ -17,7 +17,13 @@ FALSE_WORDS = {"false", "no", "n", "0"}
 INT_COLUMNS = {"max_open", "max_per_day"}
 
 
-def expand_people(root: Path, data: CommentedMap, plain: dict[str, Any], source_map: SourceMap, sources: dict[str, str]) -> list[Problem]:
+def expand_people(
+    root: Path,
+    data: CommentedMap,
+    plain: dict[str, Any],
+    source_map: SourceMap,
+    sources: dict[str, str],
+) -> list[Problem]:
     """Replace ``plain['people']`` by the full list of person dicts; record each one's origin."""
     node = data.get("people")
     if node is None:
@@ -49,18 +55,66 @@ def _read_people_file(root: Path, item: CommentedMap, line: int | None, sources:
     name = str(item["file"])
     extra = [k for k in item if k != "file"]
     if extra:
-        return [], [], [Problem("baton.yaml", line, "people", f"unknown key '{extra[0]}' next to file:", "only file: PATH on an include line", "- file: people.csv")]
+        return (
+            [],
+            [],
+            [
+                Problem(
+                    "baton.yaml",
+                    line,
+                    "people",
+                    f"unknown key '{extra[0]}' next to file:",
+                    "only file: PATH on an include line",
+                    "- file: people.csv",
+                )
+            ],
+        )
     path = (root / name).resolve()
     if root.resolve() not in path.parents:
-        return [], [], [Problem("baton.yaml", line, "people.file", f"'{name}' is outside the workspace folder", "a path relative to baton.yaml", "people.csv")]
+        return (
+            [],
+            [],
+            [
+                Problem(
+                    "baton.yaml",
+                    line,
+                    "people.file",
+                    f"'{name}' is outside the workspace folder",
+                    "a path relative to baton.yaml",
+                    "people.csv",
+                )
+            ],
+        )
     rows, problems = read_csv_rows(path, name)
     if problems and not rows:
-        return [], [], [Problem(p.file, p.line or line, p.path or "people.file", p.message, p.expected, p.example) for p in problems]
+        return (
+            [],
+            [],
+            [
+                Problem(
+                    p.file,
+                    p.line or line,
+                    p.path or "people.file",
+                    p.message,
+                    p.expected,
+                    p.example,
+                )
+                for p in problems
+            ],
+        )
     sources[name] = path.read_text(encoding="utf-8-sig")
     columns = set(rows[0][1]) if rows else set()
     allowed = tuple(PersonSpec.model_fields)
     for col in sorted(columns - set(allowed)):
-        problems.append(Problem(name, 1, col, f"unknown column '{col}'{did_you_mean(col, allowed)}", "columns among " + ", ".join(allowed)))
+        problems.append(
+            Problem(
+                name,
+                1,
+                col,
+                f"unknown column '{col}'{did_you_mean(col, allowed)}",
+                "columns among " + ", ".join(allowed),
+            )
+        )
     people = [_coerce(row, allowed) for _, row in rows]
     origins = [Origin(name, row_line) for row_line, _ in rows]
     return people, origins, problems

@@ -18,8 +18,14 @@ def check_references(data: dict[str, Any], source_map: SourceMap) -> list[Proble
     person_ids = _unique("people", people, "id", "person id", source_map)
     team_ids = _unique("teams", teams, "id", "team id", source_map)
     problems = person_ids.problems + team_ids.problems
-    problems += _unique("definitions", _items(data, "definitions"), "term", "definition term", source_map).problems
-    ids = {"person": list(person_ids.seen), "team": list(team_ids.seen), "calendar": [str(c) for c in calendars]}
+    problems += _unique(
+        "definitions", _items(data, "definitions"), "term", "definition term", source_map
+    ).problems
+    ids = {
+        "person": list(person_ids.seen),
+        "team": list(team_ids.seen),
+        "calendar": [str(c) for c in calendars],
+    }
     refs = [
         ("people", people, "manager", "person", "someone under people:"),
         ("people", people, "team", "team", "a team under teams:"),
@@ -34,7 +40,16 @@ def check_references(data: dict[str, Any], source_map: SourceMap) -> list[Proble
                 loc = (section, i, key)
                 file, line = source_map.locate(loc)
                 example = ids[kind][0] if ids[kind] else None
-                problems.append(Problem(file, line, dotted(loc), f"'{value}' is not a known {kind}{did_you_mean(value, ids[kind])}", f"the id of {where}", example))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        dotted(loc),
+                        f"'{value}' is not a known {kind}{did_you_mean(value, ids[kind])}",
+                        f"the id of {where}",
+                        example,
+                    )
+                )
     problems += _manager_cycles(people, source_map)
     problems += _people_warnings(people, source_map)
     problems += check_calendar_sets(calendars, source_map)
@@ -64,7 +79,15 @@ def _unique(section: str, items, key: str, what: str, source_map: SourceMap) -> 
         if value in result.seen:
             first_file, first_line = source_map.locate(result.seen[value])
             file, line = source_map.locate(loc)
-            result.problems.append(Problem(file, line, dotted(loc), f"duplicate {what} '{value}' (first defined at {first_file}:{first_line})", f"a unique {what}"))
+            result.problems.append(
+                Problem(
+                    file,
+                    line,
+                    dotted(loc),
+                    f"duplicate {what} '{value}' (first defined at {first_file}:{first_line})",
+                    f"a unique {what}",
+                )
+            )
         else:
             result.seen[value] = loc
     return result
@@ -83,16 +106,38 @@ def _manager_cycles(people, source_map: SourceMap) -> list[Problem]:
             reported.update(chain)
             loc = ("people", index[start], "manager")
             file, line = source_map.locate(loc)
-            problems.append(Problem(file, line, dotted(loc), "manager chain loops: " + " → ".join(chain + [start]), "a chain that ends at someone with no manager"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    dotted(loc),
+                    "manager chain loops: " + " → ".join(chain + [start]),
+                    "a chain that ends at someone with no manager",
+                )
+            )
     return problems
 
 
 def _people_warnings(people, source_map: SourceMap) -> list[Problem]:
     problems = []
     for i, person in people:
-        if person.get("active", True) is True and not person.get("email") and not person.get("slack_id"):
+        if (
+            person.get("active", True) is True
+            and not person.get("email")
+            and not person.get("slack_id")
+        ):
             file, line = source_map.locate(("people", i))
-            problems.append(Problem(file, line, dotted(("people", i)), f"'{person.get('id')}' has neither email nor slack_id, so no alert can reach them", "an email or a slack_id", "ana@acme.com", severity="warning"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    dotted(("people", i)),
+                    f"'{person.get('id')}' has neither email nor slack_id, so no alert can reach them",
+                    "an email or a slack_id",
+                    "ana@acme.com",
+                    severity="warning",
+                )
+            )
     return problems
 
 
@@ -106,10 +151,16 @@ def check_calendar_sets(calendars: dict[str, Any], source_map: SourceMap) -> lis
         for i, ref in enumerate(sets if isinstance(sets, list) else []):
             if not isinstance(ref, dict) or not isinstance(ref.get("country"), str):
                 continue
-            subdivision = ref.get("subdivision") if isinstance(ref.get("subdivision"), str) else None
+            subdivision = (
+                ref.get("subdivision") if isinstance(ref.get("subdivision"), str) else None
+            )
             message = check_holiday_country(ref["country"], subdivision)
             if message:
-                key = "subdivision" if subdivision and ref["country"] and "subdivision" in message.lower() else "country"
+                key = (
+                    "subdivision"
+                    if subdivision and ref["country"] and "subdivision" in message.lower()
+                    else "country"
+                )
                 loc = ("calendars", name, "holidays", i, key)
                 problems.append(Problem(*source_map.locate(loc), dotted(loc), message))
     return problems

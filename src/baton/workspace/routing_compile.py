@@ -8,8 +8,9 @@ since only checked versions are stored).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from baton.domain.routing.conditions import ConditionError, compile_condition
 from baton.domain.routing.flow import (
@@ -39,16 +40,47 @@ from baton.workspace.routing_schema import (
 from baton.workspace.spec import WorkspaceSpec
 
 LEAD_FIELDS = {
-    "email": "text", "email_domain": "text", "website": "text", "company": "text", "first_name": "text", "last_name": "text",
-    "title": "text", "phone": "text", "source": "text", "campaign": "text", "lead_type": "text", "status": "text",
-    "country": "text", "state": "text", "region": "text", "industry": "text", "segment": "text", "product": "text",
-    "employees": "number", "score": "number", "is_test": "bool", "override_owner": "bool",
+    "email": "text",
+    "email_domain": "text",
+    "website": "text",
+    "company": "text",
+    "first_name": "text",
+    "last_name": "text",
+    "title": "text",
+    "phone": "text",
+    "source": "text",
+    "campaign": "text",
+    "lead_type": "text",
+    "status": "text",
+    "country": "text",
+    "state": "text",
+    "region": "text",
+    "industry": "text",
+    "segment": "text",
+    "product": "text",
+    "employees": "number",
+    "score": "number",
+    "is_test": "bool",
+    "override_owner": "bool",
 }
-NODE_KINDS = ("override", "match_account", "branch", "territory", "round_robin", "assign", "fallback")
+NODE_KINDS = (
+    "override",
+    "match_account",
+    "branch",
+    "territory",
+    "round_robin",
+    "assign",
+    "fallback",
+)
 MATCH_BY = ("email_domain", "website", "company_name")
 NODE_KEYS = {
-    "override": ("name",), "match_account": ("name", "by", "named_only"), "branch": ("name", "if", "then", "else", "uses"),
-    "territory": ("name", "table"), "round_robin": ("name", "pool"), "assign": ("name",) + TARGETS, "fallback": ("name",) + TARGETS,
+    "override": ("name",),
+    "match_account": ("name", "by", "named_only"),
+    "branch": ("name", "if", "then", "else", "uses"),
+    "territory": ("name", "table"),
+    "round_robin": ("name", "pool"),
+    "assign": ("name",) + TARGETS,
+    "fallback": ("name",) + TARGETS,
 }
 EMPLOYEES = re.compile(r"^\s*(?:(\d+)\s*\+|(\d+)\s*-\s*(\d+)|<\s*(\d+)|(\d+))\s*$")
 
@@ -97,7 +129,13 @@ class _Compiler:
         self.pools: dict[str, PoolConfig] = {}
         self.tables: dict[str, TerritoryTable] = {}
 
-    def error(self, loc: tuple[object, ...], message: str, expected: str | None = None, example: str | None = None) -> None:
+    def error(
+        self,
+        loc: tuple[object, ...],
+        message: str,
+        expected: str | None = None,
+        example: str | None = None,
+    ) -> None:
         self.issues.append(Issue(("routing",) + loc, message, expected, example))
 
     def compile(self) -> RoutingConfig:
@@ -112,7 +150,9 @@ class _Compiler:
             self.pools[pool.id] = self._pool(i, pool)
         for i, table in enumerate(self.spec.territories):
             self.tables[table.id] = self._table(i, table.id, table.rows)
-        flows = tuple(f for i, spec in enumerate(self.spec.flows) if (f := self._flow(i, spec)) is not None)
+        flows = tuple(
+            f for i, spec in enumerate(self.spec.flows) if (f := self._flow(i, spec)) is not None
+        )
         self._coverage()
         return RoutingConfig(flows, self.pools, frozenset(self.queues), self.tables)
 
@@ -127,78 +167,167 @@ class _Compiler:
         loc = ("pools", i)
         if pool.team:
             if pool.team not in self.teams:
-                self.error(loc + ("team",), f"'{pool.team}' is not a team", "the id of a team under teams:")
+                self.error(
+                    loc + ("team",), f"'{pool.team}' is not a team", "the id of a team under teams:"
+                )
             ids = [p.id for p in self.ws.people if p.team == pool.team]
         else:
             ids = pool.members
             for j, pid in enumerate(ids):
                 if pid not in self.people:
-                    self.error(loc + ("members", j), f"'{pid}' is not a person", "the id of someone under people:")
+                    self.error(
+                        loc + ("members", j),
+                        f"'{pid}' is not a person",
+                        "the id of someone under people:",
+                    )
         for pid in pool.weights:
             if pid not in ids:
-                self.error(loc + ("weights", pid), f"'{pid}' has a weight but is not a member of pool {pool.id}")
+                self.error(
+                    loc + ("weights", pid),
+                    f"'{pid}' has a weight but is not a member of pool {pool.id}",
+                )
         active = [pid for pid in ids if pid in self.people and self.people[pid].active]
         if not active:
-            self.error(loc, f"pool {pool.id} has no active member, so it can never take a lead", "at least one active person")
-        return PoolConfig(pool.id, tuple((pid, pool.weights.get(pid, 1)) for pid in active), pool.skip_outside_hours, pool.respect_capacity)
+            self.error(
+                loc,
+                f"pool {pool.id} has no active member, so it can never take a lead",
+                "at least one active person",
+            )
+        return PoolConfig(
+            pool.id,
+            tuple((pid, pool.weights.get(pid, 1)) for pid in active),
+            pool.skip_outside_hours,
+            pool.respect_capacity,
+        )
 
     def _table(self, i: int, table_id: str, rows: list[TerritoryRowSpec]) -> TerritoryTable:
-        built = [r for j, spec in enumerate(rows) if (r := self._row(("territories", i, "rows", j), spec, j)) is not None]
+        built = [
+            r
+            for j, spec in enumerate(rows)
+            if (r := self._row(("territories", i, "rows", j), spec, j)) is not None
+        ]
         index = {row.line: j for j, row in enumerate(built)}
         for a, b in ambiguous_pairs(built):
-            self.error(("territories", i, "rows", index[b.line]), f"territory {table_id}: rows {a.line} and {b.line} can match the same lead with equal specificity "
-                       f"({a.describe()} / {b.describe()})", "make one row more specific or the rows disjoint")
+            self.error(
+                ("territories", i, "rows", index[b.line]),
+                f"territory {table_id}: rows {a.line} and {b.line} can match the same lead with equal specificity "
+                f"({a.describe()} / {b.describe()})",
+                "make one row more specific or the rows disjoint",
+            )
         return TerritoryTable(built)
 
-    def _row(self, loc: tuple[object, ...], spec: TerritoryRowSpec, index: int) -> TerritoryRow | None:
+    def _row(
+        self, loc: tuple[object, ...], spec: TerritoryRowSpec, index: int
+    ) -> TerritoryRow | None:
         targets = [(k, getattr(spec, k)) for k in TARGETS if getattr(spec, k)]
         if len(targets) != 1:
-            self.error(loc, "a territory row needs exactly one of owner, team, pool, queue", example="team: ent-west")
+            self.error(
+                loc,
+                "a territory row needs exactly one of owner, team, pool, queue",
+                example="team: ent-west",
+            )
             return None
         kind, target = targets[0]
         self._check_target(loc + (kind,), kind, target)
-        criteria = {d: frozenset(v.strip().upper() for v in str(getattr(spec, d)).split("|") if v.strip()) for d in SET_DIMENSIONS if getattr(spec, d)}
+        criteria = {
+            d: frozenset(v.strip().upper() for v in str(getattr(spec, d)).split("|") if v.strip())
+            for d in SET_DIMENSIONS
+            if getattr(spec, d)
+        }
         employees = None
         if spec.employees:
             match = EMPLOYEES.match(spec.employees)
             if not match:
-                self.error(loc + ("employees",), f"'{spec.employees}' is not a size range", "N+, A-B, <N or N", "1000+")
+                self.error(
+                    loc + ("employees",),
+                    f"'{spec.employees}' is not a size range",
+                    "N+, A-B, <N or N",
+                    "1000+",
+                )
                 return None
             plus, low, high, below, exact = match.groups()
-            employees = (int(plus), None) if plus else (int(low), int(high)) if low else (0, int(below) - 1) if below else (int(exact), int(exact))
+            employees = (
+                (int(plus), None)
+                if plus
+                else (int(low), int(high))
+                if low
+                else (0, int(below) - 1)
+                if below
+                else (int(exact), int(exact))
+            )
             if employees[1] is not None and employees[1] < employees[0]:
-                self.error(loc + ("employees",), f"'{spec.employees}' is an empty size range: no lead can match it", "a low bound not above the high one", "100-500")
+                self.error(
+                    loc + ("employees",),
+                    f"'{spec.employees}' is an empty size range: no lead can match it",
+                    "a low bound not above the high one",
+                    "100-500",
+                )
                 return None
         return TerritoryRow(spec.line or index + 1, criteria, employees, kind, target, spec.name)
 
     def _check_target(self, loc: tuple[object, ...], kind: str, target: str) -> None:
-        known = {"owner": self.people, "team": self.teams, "pool": {p.id for p in self.spec.pools}, "queue": self.queues}[kind]
+        known = {
+            "owner": self.people,
+            "team": self.teams,
+            "pool": {p.id for p in self.spec.pools},
+            "queue": self.queues,
+        }[kind]
         if target not in known:
-            where = {"owner": "someone under people:", "team": "a team under teams:", "pool": "a pool under routing.pools", "queue": "a queue under routing.queues"}[kind]
-            self.error(loc, f"'{target}' is not a known {'person' if kind == 'owner' else kind}{did_you_mean(target, list(known))}", f"the id of {where}")
+            where = {
+                "owner": "someone under people:",
+                "team": "a team under teams:",
+                "pool": "a pool under routing.pools",
+                "queue": "a queue under routing.queues",
+            }[kind]
+            self.error(
+                loc,
+                f"'{target}' is not a known {'person' if kind == 'owner' else kind}{did_you_mean(target, list(known))}",
+                f"the id of {where}",
+            )
         elif kind == "owner" and not self.people[target].active:
             self.error(loc, f"'{target}' is inactive and would receive leads", "an active person")
 
     def _flow(self, i: int, spec) -> Flow | None:
         loc = ("flows", i)
         if spec.trigger not in TRIGGERS:
-            self.error(loc + ("trigger",), f"unknown trigger '{spec.trigger}'", "one of " + ", ".join(TRIGGERS), "lead.created")
+            self.error(
+                loc + ("trigger",),
+                f"unknown trigger '{spec.trigger}'",
+                "one of " + ", ".join(TRIGGERS),
+                "lead.created",
+            )
         when = self._condition(loc + ("when",), spec.when) if spec.when else None
         self._terms(loc + ("uses",), spec.uses)
         nodes = self._nodes(loc + ("nodes",), spec.nodes)
         last = nodes[-1] if nodes else None
-        if last is not None and not (last.kind in ("assign", "fallback") and isinstance(last, Assign) and (last.target.kind in ("owner", "queue") or last.fallback_queue)):
-            self.error(loc + ("nodes",), f"a lead can reach the end of flow {spec.name} without an owner or queue",
-                       "a last node that always assigns", "fallback: {queue: inbound-triage}")
+        if last is not None and not (
+            last.kind in ("assign", "fallback")
+            and isinstance(last, Assign)
+            and (last.target.kind in ("owner", "queue") or last.fallback_queue)
+        ):
+            self.error(
+                loc + ("nodes",),
+                f"a lead can reach the end of flow {spec.name} without an owner or queue",
+                "a last node that always assigns",
+                "fallback: {queue: inbound-triage}",
+            )
         return Flow(spec.name, spec.trigger, tuple(nodes), when, tuple(spec.uses))
 
     def _terms(self, loc: tuple[object, ...], terms: list[str]) -> None:
         definitions = {d.term: d for d in self.ws.definitions}
         for j, term in enumerate(terms):
             if term not in definitions:
-                self.error(loc + (j,), f"'{term}' is not defined under definitions:", "a term listed in definitions:")
+                self.error(
+                    loc + (j,),
+                    f"'{term}' is not defined under definitions:",
+                    "a term listed in definitions:",
+                )
             elif not definitions[term].approved:
-                self.error(loc + (j,), f"the definition of '{term}' is not approved, so rules using it cannot go live", "approved: true on that definition")
+                self.error(
+                    loc + (j,),
+                    f"the definition of '{term}' is not approved, so rules using it cannot go live",
+                    "approved: true on that definition",
+                )
 
     def _condition(self, loc: tuple[object, ...], spec: Any):
         try:
@@ -208,23 +337,37 @@ class _Compiler:
             return None
 
     def _nodes(self, loc: tuple[object, ...], specs: list[Any]) -> list[Node]:
-        return [n for j, spec in enumerate(specs) if (n := self._node(loc + (j,), spec)) is not None]
+        return [
+            n for j, spec in enumerate(specs) if (n := self._node(loc + (j,), spec)) is not None
+        ]
 
     def _node(self, loc: tuple[object, ...], spec: Any) -> Node | None:
         if isinstance(spec, str):
             spec = {spec: {}}
         if not isinstance(spec, dict) or len(spec) != 1:
-            self.error(loc, "a node is one of " + ", ".join(NODE_KINDS), example="round_robin: sdr-americas")
+            self.error(
+                loc,
+                "a node is one of " + ", ".join(NODE_KINDS),
+                example="round_robin: sdr-americas",
+            )
             return None
-        (kind, config), = spec.items()
+        ((kind, config),) = spec.items()
         if kind not in NODE_KINDS:
-            self.error(loc, f"unknown node '{kind}'{did_you_mean(kind, NODE_KINDS)}", "one of " + ", ".join(NODE_KINDS))
+            self.error(
+                loc,
+                f"unknown node '{kind}'{did_you_mean(kind, NODE_KINDS)}",
+                "one of " + ", ".join(NODE_KINDS),
+            )
             return None
         config = config if config is not None else {}
         if isinstance(config, dict):
             for key in config:
                 if key not in NODE_KEYS[kind]:
-                    self.error(loc + (kind, key), f"unknown key '{key}' for a {kind} node{did_you_mean(str(key), NODE_KEYS[kind])}", "one of " + ", ".join(NODE_KEYS[kind]))
+                    self.error(
+                        loc + (kind, key),
+                        f"unknown key '{key}' for a {kind} node{did_you_mean(str(key), NODE_KEYS[kind])}",
+                        "one of " + ", ".join(NODE_KEYS[kind]),
+                    )
         return getattr(self, f"_node_{kind}")(loc + (kind,), config)
 
     def _label(self, kind: str, config: Any) -> str:
@@ -237,17 +380,32 @@ class _Compiler:
         by = tuple(config.get("by", MATCH_BY)) if isinstance(config, dict) else MATCH_BY
         bad = [b for b in by if b not in MATCH_BY]
         if bad or not isinstance(config, dict):
-            self.error(loc, f"match_account by: {', '.join(map(str, bad)) or config!r} is not supported", "a list among " + ", ".join(MATCH_BY))
+            self.error(
+                loc,
+                f"match_account by: {', '.join(map(str, bad)) or config!r} is not supported",
+                "a list among " + ", ".join(MATCH_BY),
+            )
             return None
-        return MatchAccount(self._label("match_account", config), "match_account", by, bool(config.get("named_only", True)))
+        return MatchAccount(
+            self._label("match_account", config),
+            "match_account",
+            by,
+            bool(config.get("named_only", True)),
+        )
 
     def _node_branch(self, loc, config) -> Node | None:
         if not isinstance(config, dict) or "if" not in config or "then" not in config:
-            self.error(loc, "a branch needs if: CONDITION and then: [nodes] (else: [nodes] optional)",
-                       example="{name: enterprise?, if: {field: employees, gte: 1000}, then: [{territory: ent}]}")
+            self.error(
+                loc,
+                "a branch needs if: CONDITION and then: [nodes] (else: [nodes] optional)",
+                example="{name: enterprise?, if: {field: employees, gte: 1000}, then: [{territory: ent}]}",
+            )
             return None
         predicate = self._condition(loc + ("if",), config["if"])
-        then = self._nodes(loc + ("then",), config["then"] if isinstance(config["then"], list) else [config["then"]])
+        then = self._nodes(
+            loc + ("then",),
+            config["then"] if isinstance(config["then"], list) else [config["then"]],
+        )
         otherwise = self._nodes(loc + ("else",), config.get("else") or [])
         self._terms(loc + ("uses",), config.get("uses", []))
         if predicate is None:
@@ -256,31 +414,65 @@ class _Compiler:
         return Branch(name, "branch", predicate, _under(name, then), _under(name, otherwise))
 
     def _node_territory(self, loc, config) -> Node | None:
-        table = config if isinstance(config, str) else config.get("table") if isinstance(config, dict) else None
+        table = (
+            config
+            if isinstance(config, str)
+            else config.get("table")
+            if isinstance(config, dict)
+            else None
+        )
         if table not in self.tables:
-            self.error(loc, f"'{table}' is not a territory table", "the id of a table under routing.territories", "main")
+            self.error(
+                loc,
+                f"'{table}' is not a territory table",
+                "the id of a table under routing.territories",
+                "main",
+            )
             return None
         return Territory(f"territory {table}", "territory", self.tables[table], table)
 
     def _node_round_robin(self, loc, config) -> Node | None:
-        pool = config if isinstance(config, str) else config.get("pool") if isinstance(config, dict) else None
+        pool = (
+            config
+            if isinstance(config, str)
+            else config.get("pool")
+            if isinstance(config, dict)
+            else None
+        )
         if pool not in self.pools or str(pool).startswith("team:"):
-            self.error(loc, f"'{pool}' is not a pool", "the id of a pool under routing.pools", "sdr-americas")
+            self.error(
+                loc,
+                f"'{pool}' is not a pool",
+                "the id of a pool under routing.pools",
+                "sdr-americas",
+            )
             return None
         return Assign(f"round robin {pool}", "round_robin", Target("pool", pool))
 
     def _node_assign(self, loc, config, kind: str = "assign") -> Node | None:
         if not isinstance(config, dict):
-            self.error(loc, f"{kind} needs one of owner, team, pool, queue", example="{queue: inbound-triage}")
+            self.error(
+                loc,
+                f"{kind} needs one of owner, team, pool, queue",
+                example="{queue: inbound-triage}",
+            )
             return None
         targets = [k for k in TARGETS if k in config]
         fallback_queue = config.get("queue") if kind == "fallback" and "pool" in config else None
         if kind == "fallback" and "pool" in config:
             targets = ["pool"]
             if not fallback_queue:
-                self.error(loc, "a fallback pool needs queue: too, for when nobody in the pool is available", example="{pool: sdr-americas, queue: inbound-triage}")
+                self.error(
+                    loc,
+                    "a fallback pool needs queue: too, for when nobody in the pool is available",
+                    example="{pool: sdr-americas, queue: inbound-triage}",
+                )
         if len(targets) != 1:
-            self.error(loc, f"{kind} needs exactly one of owner, team, pool, queue", example="{queue: inbound-triage}")
+            self.error(
+                loc,
+                f"{kind} needs exactly one of owner, team, pool, queue",
+                example="{queue: inbound-triage}",
+            )
             return None
         target = Target(targets[0], str(config[targets[0]]))
         self._check_target(loc + (target.kind,), target.kind, target.id)
@@ -296,8 +488,11 @@ class _Compiler:
             flows = [(i, f) for i, f in enumerate(self.spec.flows) if f.trigger == trigger]
             i, last = flows[-1]
             if last.when is not None:
-                self.error(("flows", i, "when"), f"the last {trigger} flow has a condition, so a lead matching no flow would stay unassigned",
-                           "a last flow without when:")
+                self.error(
+                    ("flows", i, "when"),
+                    f"the last {trigger} flow has a condition, so a lead matching no flow would stay unassigned",
+                    "a last flow without when:",
+                )
 
 
 def _under(branch: str, nodes: list[Node]) -> tuple[Node, ...]:

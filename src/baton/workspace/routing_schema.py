@@ -22,19 +22,37 @@ TRIGGERS = {
 class QueueSpec(Section):
     id: Ident
     name: str = Field("", description="display name", examples=["Inbound triage"])
-    manager: str | None = Field(None, description="the id of the person who watches this queue", examples=["maria-chen"])
+    manager: str | None = Field(
+        None, description="the id of the person who watches this queue", examples=["maria-chen"]
+    )
 
 
 class PoolSpec(Section):
     id: Ident
-    members: list[str] = Field(default_factory=list, description="person ids in rotation order", examples=[["sam-ortiz", "priya-nair"]])
-    team: str | None = Field(None, description="take the members from this team (active people with this team)", examples=["sdr-americas"])
-    weights: dict[str, StrictInt] = Field(default_factory=dict, description="person id -> weight (default 1)", examples=[{"sam-ortiz": 2}])
-    skip_outside_hours: StrictBool = Field(False, description="skip members whose calendar is closed right now")
-    respect_capacity: StrictBool = Field(True, description="skip members at their max_open / max_per_day")
+    members: list[str] = Field(
+        default_factory=list,
+        description="person ids in rotation order",
+        examples=[["sam-ortiz", "priya-nair"]],
+    )
+    team: str | None = Field(
+        None,
+        description="take the members from this team (active people with this team)",
+        examples=["sdr-americas"],
+    )
+    weights: dict[str, StrictInt] = Field(
+        default_factory=dict,
+        description="person id -> weight (default 1)",
+        examples=[{"sam-ortiz": 2}],
+    )
+    skip_outside_hours: StrictBool = Field(
+        False, description="skip members whose calendar is closed right now"
+    )
+    respect_capacity: StrictBool = Field(
+        True, description="skip members at their max_open / max_per_day"
+    )
 
     @model_validator(mode="after")
-    def _members_or_team(self) -> "PoolSpec":
+    def _members_or_team(self) -> PoolSpec:
         if bool(self.members) == bool(self.team):
             raise ValueError("give either members: [ids] or team: ID")
         if any(w < 1 for w in self.weights.values()):
@@ -51,7 +69,9 @@ class TerritoryRowSpec(Section):
     state: str | None = None
     industry: str | None = None
     product: str | None = None
-    employees: str | None = Field(None, description="a size range: 1000+, 200-999, <200", examples=["1000+"])
+    employees: str | None = Field(
+        None, description="a size range: 1000+, 200-999, <200", examples=["1000+"]
+    )
     owner: str | None = None
     team: str | None = None
     pool: str | None = None
@@ -60,15 +80,29 @@ class TerritoryRowSpec(Section):
 
 class TerritorySpec(Section):
     id: Ident
-    rows: list[TerritoryRowSpec] = Field(default_factory=list, description="territory rows (or file: territories.csv)")
+    rows: list[TerritoryRowSpec] = Field(
+        default_factory=list, description="territory rows (or file: territories.csv)"
+    )
 
 
 class FlowSpec(Section):
     name: Ident
-    trigger: str = Field("lead.created", description="one of " + ", ".join(TRIGGERS), examples=["lead.created"])
-    when: dict[str, Any] | None = Field(None, description="a condition for this flow to apply", examples=[{"field": "is_test", "eq": False}])
-    uses: list[str] = Field(default_factory=list, description="definition terms this flow relies on", examples=[["MQL"]])
-    nodes: list[Any] = Field(min_length=1, description="the nodes, top to bottom", examples=[["override", {"fallback": {"queue": "inbound-triage"}}]])
+    trigger: str = Field(
+        "lead.created", description="one of " + ", ".join(TRIGGERS), examples=["lead.created"]
+    )
+    when: dict[str, Any] | None = Field(
+        None,
+        description="a condition for this flow to apply",
+        examples=[{"field": "is_test", "eq": False}],
+    )
+    uses: list[str] = Field(
+        default_factory=list, description="definition terms this flow relies on", examples=[["MQL"]]
+    )
+    nodes: list[Any] = Field(
+        min_length=1,
+        description="the nodes, top to bottom",
+        examples=[["override", {"fallback": {"queue": "inbound-triage"}}]],
+    )
 
 
 class RoutingSpec(Section):

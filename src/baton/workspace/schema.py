@@ -45,6 +45,8 @@ TimeZoneName = Annotated[
     AfterValidator(_zone),
     Field(description="an IANA time zone name", examples=["America/New_York"]),
 ]
+
+
 def _matcher(pattern: str, what: str):
     compiled = re.compile(pattern)
 
@@ -59,7 +61,11 @@ def _matcher(pattern: str, what: str):
 Ident = Annotated[
     str,
     _matcher(ID_PATTERN, "a valid id"),
-    Field(max_length=100, description="an id of letters, digits, '-', '_' or '.'", examples=["ana-lopez"]),
+    Field(
+        max_length=100,
+        description="an id of letters, digits, '-', '_' or '.'",
+        examples=["ana-lopez"],
+    ),
 ]
 Email = Annotated[str, _matcher(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "an email address")]
 SlackId = Annotated[str, _matcher(r"^[UW][A-Z0-9]{2,}$", "a Slack member id")]
@@ -86,7 +92,10 @@ def _window(text: str) -> str:
 Window = Annotated[
     str,
     AfterValidator(_window),
-    Field(description="a window 'HH:MM-HH:MM' in local time (an end before the start runs past midnight)", examples=["09:00-17:00"]),
+    Field(
+        description="a window 'HH:MM-HH:MM' in local time (an end before the start runs past midnight)",
+        examples=["09:00-17:00"],
+    ),
 ]
 
 
@@ -99,7 +108,9 @@ def expand_weekdays(key: str) -> list[str]:
         i, j = WEEKDAYS.index(parts[0]), WEEKDAYS.index(parts[1])
         if i <= j:
             return list(WEEKDAYS[i : j + 1])
-    raise ValueError(f"'{key}' is not a weekday or a range of weekdays (mon, tue, … sun, or mon-fri)")
+    raise ValueError(
+        f"'{key}' is not a weekday or a range of weekdays (mon, tue, … sun, or mon-fri)"
+    )
 
 
 def _weekday_key(key: str) -> str:
@@ -111,25 +122,41 @@ WeekdayKey = Annotated[str, AfterValidator(_weekday_key)]
 
 
 class WorkspaceInfo(Section):
-    name: str = Field(min_length=1, description="the company or workspace name", examples=["Acme Corp"])
+    name: str = Field(
+        min_length=1, description="the company or workspace name", examples=["Acme Corp"]
+    )
     timezone: TimeZoneName = "UTC"
 
 
 class Definition(Section):
     term: str = Field(min_length=1, description="the agreed term", examples=["MQL"])
-    text: str = Field(min_length=1, description="what the term means, in one or two sentences", examples=["Score >= 60 and a hand-raise in the last 30 days"])
-    approved: StrictBool = Field(False, description="true once Sales and Marketing signed it off", examples=[True])
+    text: str = Field(
+        min_length=1,
+        description="what the term means, in one or two sentences",
+        examples=["Score >= 60 and a hand-raise in the last 30 days"],
+    )
+    approved: StrictBool = Field(
+        False, description="true once Sales and Marketing signed it off", examples=[True]
+    )
 
 
 class HolidaySetRef(Section):
-    country: str = Field(description="an ISO 3166 country code supported by the holidays package", examples=["US"])
-    subdivision: str | None = Field(None, description="a state/province code of that country", examples=["CA"])
+    country: str = Field(
+        description="an ISO 3166 country code supported by the holidays package", examples=["US"]
+    )
+    subdivision: str | None = Field(
+        None, description="a state/province code of that country", examples=["CA"]
+    )
 
 
 class CustomDay(Section):
     date: dt.date = Field(description="a date YYYY-MM-DD", examples=["2026-12-24"])
     name: str = ""
-    hours: list[Window] = Field(default_factory=list, description="open windows that day; empty means closed", examples=[["09:00-13:00"]])
+    hours: list[Window] = Field(
+        default_factory=list,
+        description="open windows that day; empty means closed",
+        examples=[["09:00-13:00"]],
+    )
 
 
 class CalendarSpec(Section):
@@ -169,20 +196,41 @@ class Role(StrEnum):
 class PersonSpec(Section):
     id: Ident
     name: str = Field(min_length=1, description="the person's full name", examples=["Ana Lopez"])
-    email: Email | None = Field(None, description="a personal work email (not a shared inbox)", examples=["ana@acme.com"])
+    email: Email | None = Field(
+        None, description="a personal work email (not a shared inbox)", examples=["ana@acme.com"]
+    )
     slack_id: SlackId | None = Field(None, description="a Slack member id", examples=["U024BE7LH"])
     role: Role = Field(description="one of " + ", ".join(r.value for r in Role), examples=["ae"])
-    manager: str | None = Field(None, description="the id of this person's manager", examples=["maria-chen"])
-    team: str | None = Field(None, description="the id of a team under teams:", examples=["ent-west"])
+    manager: str | None = Field(
+        None, description="the id of this person's manager", examples=["maria-chen"]
+    )
+    team: str | None = Field(
+        None, description="the id of a team under teams:", examples=["ent-west"]
+    )
     timezone: TimeZoneName | None = None
-    calendar: str | None = Field(None, description="the name of a calendar under calendars:", examples=["americas"])
+    calendar: str | None = Field(
+        None, description="the name of a calendar under calendars:", examples=["americas"]
+    )
     active: StrictBool = Field(True, description="true or false", examples=[True])
-    max_open: StrictInt | None = Field(None, ge=0, description="most open leads this person may hold (empty = no limit)", examples=[40])
-    max_per_day: StrictInt | None = Field(None, ge=0, description="most new leads a day (empty = no limit)", examples=[15])
+    max_open: StrictInt | None = Field(
+        None,
+        ge=0,
+        description="most open leads this person may hold (empty = no limit)",
+        examples=[40],
+    )
+    max_per_day: StrictInt | None = Field(
+        None, ge=0, description="most new leads a day (empty = no limit)", examples=[15]
+    )
 
 
 class TeamSpec(Section):
     id: Ident
-    name: str = Field(min_length=1, description="the team's display name", examples=["Enterprise West"])
-    manager: str | None = Field(None, description="the id of the team's manager", examples=["maria-chen"])
-    calendar: str | None = Field(None, description="the name of a calendar under calendars:", examples=["americas"])
+    name: str = Field(
+        min_length=1, description="the team's display name", examples=["Enterprise West"]
+    )
+    manager: str | None = Field(
+        None, description="the id of the team's manager", examples=["maria-chen"]
+    )
+    calendar: str | None = Field(
+        None, description="the name of a calendar under calendars:", examples=["americas"]
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from baton.domain.routing.conditions import ConditionError, Predicate, compile_condition
 from baton.domain.sla import Escalation, SlaPolicy
@@ -66,15 +67,30 @@ class _Compiler:
         self.people = {p.id for p in ws.people}
         self.queues = {q.id for q in ws.routing.queues} if ws.routing else set()
 
-    def error(self, loc: tuple[object, ...], message: str, expected: str | None = None, example: str | None = None, severity: str = "error") -> None:
+    def error(
+        self,
+        loc: tuple[object, ...],
+        message: str,
+        expected: str | None = None,
+        example: str | None = None,
+        severity: str = "error",
+    ) -> None:
         self.issues.append(Issue(("sla",) + loc, message, expected, example, severity))
 
     def compile(self) -> SlaConfig:
         for i, kind in enumerate(self.spec.first_touch):
             if kind not in FIRST_TOUCH_KINDS:
-                self.error(("first_touch", i), f"'{kind}' is not an activity kind", "one of " + ", ".join(FIRST_TOUCH_KINDS))
+                self.error(
+                    ("first_touch", i),
+                    f"'{kind}' is not an activity kind",
+                    "one of " + ", ".join(FIRST_TOUCH_KINDS),
+                )
         if self.spec.executive and self.spec.executive not in self.people:
-            self.error(("executive",), f"'{self.spec.executive}' is not a person", "the id of someone under people:")
+            self.error(
+                ("executive",),
+                f"'{self.spec.executive}' is not a person",
+                "the id of someone under people:",
+            )
         default_exclusion = self._condition(("exclude_when",), self.spec.exclude_when)
         names: set[str] = set()
         rules = []
@@ -98,42 +114,88 @@ class _Compiler:
             self.error(loc, str(exc))
             return None
 
-    def _rule(self, i: int, rule: SlaRuleSpec, default_exclusion: Predicate | None) -> SlaRule | None:
+    def _rule(
+        self, i: int, rule: SlaRuleSpec, default_exclusion: Predicate | None
+    ) -> SlaRule | None:
         loc = ("rules", i)
         if rule.calendar != "owner" and rule.calendar not in self.ws.calendars:
-            self.error(loc + ("calendar",), f"'{rule.calendar}' is not a calendar", "owner, or a calendar under calendars:", "americas")
+            self.error(
+                loc + ("calendar",),
+                f"'{rule.calendar}' is not a calendar",
+                "owner, or a calendar under calendars:",
+                "americas",
+            )
         for j, stop in enumerate(rule.stop):
             if stop not in ("first_touch", "sal"):
                 self.error(loc + ("stop", j), f"'{stop}' cannot stop a clock", "first_touch or sal")
         if rule.on_miss and rule.on_miss.queue and rule.on_miss.queue not in self.queues:
-            self.error(loc + ("on_miss", "queue"), f"'{rule.on_miss.queue}' is not a queue", "a queue under routing.queues")
+            self.error(
+                loc + ("on_miss", "queue"),
+                f"'{rule.on_miss.queue}' is not a queue",
+                "a queue under routing.queues",
+            )
         escalations = self._escalations(loc, rule)
         when = self._condition(loc + ("when",), rule.when)
-        exclude = self._condition(loc + ("exclude_when",), rule.exclude_when) if rule.exclude_when else default_exclusion
+        exclude = (
+            self._condition(loc + ("exclude_when",), rule.exclude_when)
+            if rule.exclude_when
+            else default_exclusion
+        )
         pause = self._condition(loc + ("pause_when",), rule.pause_when)
         try:
-            policy = SlaPolicy(rule.name, parse_duration(rule.threshold), rule.start, tuple(n / 100 for n in rule.notices),
-                               escalations, rule.on_reassign, rule.calendar)
+            policy = SlaPolicy(
+                rule.name,
+                parse_duration(rule.threshold),
+                rule.start,
+                tuple(n / 100 for n in rule.notices),
+                escalations,
+                rule.on_reassign,
+                rule.calendar,
+            )
         except ValueError as exc:
             self.error(loc, str(exc))
             return None
         order = (rule.priority if rule.priority is not None else float("inf"), i)
-        return SlaRule(rule.name, order, frozenset(t.lower() for t in rule.lead_types), when, exclude, pause, policy, rule.calendar,
-                       frozenset(rule.stop), bool(rule.on_miss and rule.on_miss.reroute), rule.on_miss.queue if rule.on_miss else None)
+        return SlaRule(
+            rule.name,
+            order,
+            frozenset(t.lower() for t in rule.lead_types),
+            when,
+            exclude,
+            pause,
+            policy,
+            rule.calendar,
+            frozenset(rule.stop),
+            bool(rule.on_miss and rule.on_miss.reroute),
+            rule.on_miss.queue if rule.on_miss else None,
+        )
 
     def _escalations(self, loc: tuple[object, ...], rule: SlaRuleSpec) -> tuple[Escalation, ...]:
-        tiers = [(e.tier, e.to, e.after) for e in rule.escalations] if rule.escalations is not None else list(DEFAULT_TIERS)
+        tiers = (
+            [(e.tier, e.to, e.after) for e in rule.escalations]
+            if rule.escalations is not None
+            else list(DEFAULT_TIERS)
+        )
         out = []
         for j, (tier, to, after) in enumerate(tiers):
             where = loc + ("escalations", j, "to") if rule.escalations is not None else loc
             if to == "executive":
                 if not self.spec.executive:
                     if rule.escalations is not None:
-                        self.error(where, "'executive' needs sla.executive: PERSON_ID", "sla.executive set to a person id", "jordan-blake")
+                        self.error(
+                            where,
+                            "'executive' needs sla.executive: PERSON_ID",
+                            "sla.executive set to a person id",
+                            "jordan-blake",
+                        )
                     continue  # the default tier 3 is dropped when no executive is named
                 to = self.spec.executive
             elif to not in ("owner", "manager") and to not in self.people:
-                self.error(where, f"'{to}' is not owner, manager, executive or a person id", "owner, manager, executive or a person id")
+                self.error(
+                    where,
+                    f"'{to}' is not owner, manager, executive or a person id",
+                    "owner, manager, executive or a person id",
+                )
                 continue
             out.append(Escalation(tier, to, parse_duration(after)))
         return tuple(out)
@@ -143,11 +205,21 @@ class _Compiler:
         for i, a in enumerate(rules):
             for j in range(i + 1, len(rules)):
                 b = rules[j]
-                disjoint = a.lead_types and b.lead_types and not {t.lower() for t in a.lead_types} & {t.lower() for t in b.lead_types}
-                ordered = a.priority is not None and b.priority is not None and a.priority != b.priority
+                disjoint = (
+                    a.lead_types
+                    and b.lead_types
+                    and not {t.lower() for t in a.lead_types} & {t.lower() for t in b.lead_types}
+                )
+                ordered = (
+                    a.priority is not None and b.priority is not None and a.priority != b.priority
+                )
                 if not disjoint and not ordered:
-                    self.error(("rules", j), f"rules {a.name} and {b.name} can both match the same lead", "different priority: values (lower wins), or disjoint lead_types",
-                               "priority: 2")
+                    self.error(
+                        ("rules", j),
+                        f"rules {a.name} and {b.name} can both match the same lead",
+                        "different priority: values (lower wins), or disjoint lead_types",
+                        "priority: 2",
+                    )
 
 
 def compile_sla(ws: WorkspaceSpec) -> tuple[SlaConfig, list[Issue]]:
@@ -159,8 +231,10 @@ def uncovered_lead_types(config: SlaConfig, lead_types: Iterable[str]) -> list[s
     """Lead types no rule would time — the playbook's most common cause of breakage."""
     out = []
     for lead_type in sorted({t for t in lead_types if t}):
+
         def get(name: str, lt: str = lead_type) -> Any:
             return lt if name == "lead_type" else None
+
         if config.rule_for(get) is None:
             out.append(lead_type)
     return out
@@ -175,7 +249,11 @@ def routing_lead_types(ws: WorkspaceSpec) -> set[str]:
             if node.get("field") == "lead_type":
                 for op in ("eq", "in"):
                     value = node.get(op)
-                    found.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+                    found.update(
+                        v
+                        for v in (value if isinstance(value, list) else [value])
+                        if isinstance(v, str)
+                    )
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -196,7 +274,13 @@ def coverage_issues(ws: WorkspaceSpec, seen_in_data: Iterable[str] = ()) -> list
     from_routing = routing_lead_types(ws)
     for lead_type in uncovered_lead_types(config, set(from_routing) | set(seen_in_data)):
         where = "routing" if lead_type in from_routing else "stored leads"
-        issues.append(Issue(("sla", "rules"), f"lead type '{lead_type}' (seen in {where}) has no SLA rule, so its leads are never timed",
-                            "a rule whose lead_types include it, or a catch-all rule", f"lead_types: [{lead_type}]", "warning"))
+        issues.append(
+            Issue(
+                ("sla", "rules"),
+                f"lead type '{lead_type}' (seen in {where}) has no SLA rule, so its leads are never timed",
+                "a rule whose lead_types include it, or a catch-all rule",
+                f"lead_types: [{lead_type}]",
+                "warning",
+            )
+        )
     return issues
-

@@ -39,7 +39,11 @@ class SourceMap:
     def locate(self, loc: tuple[object, ...]) -> tuple[str, int | None]:
         for cut in range(len(loc) - 1, 0, -1):
             prefix, index = loc[:cut], loc[cut]
-            if prefix in self.tables and isinstance(index, int) and index < len(self.tables[prefix]):
+            if (
+                prefix in self.tables
+                and isinstance(index, int)
+                and index < len(self.tables[prefix])
+            ):
                 origin = self.tables[prefix][index]
                 if origin.node is None:
                     return origin.file, origin.line
@@ -75,31 +79,66 @@ def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None, [Problem(display, None, "", "file not found", "a baton.yaml in the workspace folder", "run `baton init DIR`")]
+        return None, [
+            Problem(
+                display,
+                None,
+                "",
+                "file not found",
+                "a baton.yaml in the workspace folder",
+                "run `baton init DIR`",
+            )
+        ]
     except UnicodeDecodeError as exc:
-        return None, [Problem(display, None, "", f"not UTF-8 text ({exc.reason})", "a UTF-8 encoded YAML file")]
+        return None, [
+            Problem(
+                display, None, "", f"not UTF-8 text ({exc.reason})", "a UTF-8 encoded YAML file"
+            )
+        ]
     try:
         return yaml.load(text), []
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = " ".join(filter(None, [exc.context, exc.problem])).replace("\n", " ")
-        return None, [Problem(display, line, "", f"invalid YAML: {what}", "valid YAML: 'key: value' pairs indented with spaces")]
+        return None, [
+            Problem(
+                display,
+                line,
+                "",
+                f"invalid YAML: {what}",
+                "valid YAML: 'key: value' pairs indented with spaces",
+            )
+        ]
 
 
-def read_csv_rows(path: Path, display: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+def read_csv_rows(
+    path: Path, display: str
+) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
     """Rows of a CSV file with their 1-based line numbers (header is line 1)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return [], [Problem(display, None, "", "file not found", "a CSV file next to baton.yaml")]
     except UnicodeDecodeError as exc:
-        return [], [Problem(display, None, "", f"not UTF-8 text ({exc.reason})", "a UTF-8 encoded CSV file")]
+        return [], [
+            Problem(display, None, "", f"not UTF-8 text ({exc.reason})", "a UTF-8 encoded CSV file")
+        ]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     rows: list[tuple[int, dict[str, str]]] = []
     for row in reader:
         if None in row:
-            return rows, [Problem(display, reader.line_num, "", "row has more cells than the header", "one cell per header column")]
+            return rows, [
+                Problem(
+                    display,
+                    reader.line_num,
+                    "",
+                    "row has more cells than the header",
+                    "one cell per header column",
+                )
+            ]
         if any((v or "").strip() for v in row.values()):
-            rows.append((reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}))
+            rows.append(
+                (reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k})
+            )
     return rows, []

@@ -7,16 +7,27 @@ they may cost a query.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 from baton.domain.calendar import BusinessCalendar
 
 
-def unavailable_reason(*, active: bool, timezone: str | None, away_until: datetime | None, calendar: BusinessCalendar | None,
-                       max_open: int | None, max_per_day: int | None, open_count: Callable[[], int], today_count: Callable[[], int],
-                       now: datetime, check_hours: bool, check_capacity: bool) -> str | None:
+def unavailable_reason(
+    *,
+    active: bool,
+    timezone: str | None,
+    away_until: datetime | None,
+    calendar: BusinessCalendar | None,
+    max_open: int | None,
+    max_per_day: int | None,
+    open_count: Callable[[], int],
+    today_count: Callable[[], int],
+    now: datetime,
+    check_hours: bool,
+    check_capacity: bool,
+) -> str | None:
     if not active:
         return "inactive"
     if away_until is not None:

@@ -18,10 +18,25 @@ employee count is not true), except ``exists: false`` and ``ne``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
-OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists", "contains", "starts_with", "ends_with", "matches")
+OPERATORS = (
+    "eq",
+    "ne",
+    "in",
+    "not_in",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "exists",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "matches",
+)
 NUMBER, TEXT, BOOL = "number", "text", "bool"
 
 
@@ -82,11 +97,15 @@ def _negate(test: Test) -> Test:
 
 def _compile_test(spec: Mapping[str, Any], fields: Mapping[str, str]) -> Predicate:
     if "field" not in spec:
-        raise ConditionError("a test needs field: NAME and one operator, e.g. {field: country, in: [US, CA]}")
+        raise ConditionError(
+            "a test needs field: NAME and one operator, e.g. {field: country, in: [US, CA]}"
+        )
     name = spec["field"]
     ops = [k for k in spec if k != "field"]
     if len(ops) != 1 or ops[0] not in OPERATORS:
-        raise ConditionError(f"field {name}: give exactly one operator among {', '.join(OPERATORS)}")
+        raise ConditionError(
+            f"field {name}: give exactly one operator among {', '.join(OPERATORS)}"
+        )
     op, expected = ops[0], spec[ops[0]]
     kind = field_kind(name, fields)
     _check_operand(name, kind, op, expected)
@@ -108,7 +127,9 @@ def field_kind(name: str, fields: Mapping[str, str]) -> str:
 
         close = difflib.get_close_matches(name, list(fields), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ConditionError(f"unknown field '{name}'{hint}; fields: {', '.join(sorted(fields))}, or extra.NAME")
+        raise ConditionError(
+            f"unknown field '{name}'{hint}; fields: {', '.join(sorted(fields))}, or extra.NAME"
+        )
     return fields[name]
 
 
@@ -121,17 +142,31 @@ def _check_operand(name: str, kind: str, op: str, expected: Any) -> None:
         if not isinstance(expected, bool):
             raise ConditionError(f"field {name}: exists takes true or false")
         return
-    if op in ("gt", "gte", "lt", "lte") and (kind not in (NUMBER, "any") or isinstance(expected, bool) or not isinstance(expected, (int, float))):
-        raise ConditionError(f"field {name}: {op} compares numbers; {name} is {kind} and {expected!r} must be a number")
-    if op in ("contains", "starts_with", "ends_with", "matches") and (kind not in (TEXT, "any") or not isinstance(expected, str)):
+    if op in ("gt", "gte", "lt", "lte") and (
+        kind not in (NUMBER, "any")
+        or isinstance(expected, bool)
+        or not isinstance(expected, (int, float))
+    ):
+        raise ConditionError(
+            f"field {name}: {op} compares numbers; {name} is {kind} and {expected!r} must be a number"
+        )
+    if op in ("contains", "starts_with", "ends_with", "matches") and (
+        kind not in (TEXT, "any") or not isinstance(expected, str)
+    ):
         raise ConditionError(f"field {name}: {op} works on text with a text operand")
     if op == "matches":
         try:
             re.compile(expected)
         except re.error as exc:
             raise ConditionError(f"field {name}: invalid regular expression ({exc})") from exc
-    if op in ("eq", "ne") and kind == NUMBER and (isinstance(expected, bool) or not isinstance(expected, (int, float))):
-        raise ConditionError(f"field {name} is a number; compare it with a number, not {expected!r}")
+    if (
+        op in ("eq", "ne")
+        and kind == NUMBER
+        and (isinstance(expected, bool) or not isinstance(expected, (int, float)))
+    ):
+        raise ConditionError(
+            f"field {name} is a number; compare it with a number, not {expected!r}"
+        )
     if op in ("eq", "ne") and kind == BOOL and not isinstance(expected, bool):
         raise ConditionError(f"field {name} is true/false; compare it with true or false")
 
@@ -144,7 +179,11 @@ def _operator(op: str, expected: Any) -> Callable[[Any], bool]:
     """Text comparisons ignore case: 'us' and 'US' are the same country to a person."""
     if op in ("in", "not_in"):
         members = {_lower(e) for e in expected}
-        return (lambda v: v is not None and _lower(v) in members) if op == "in" else (lambda v: v is None or _lower(v) not in members)
+        return (
+            (lambda v: v is not None and _lower(v) in members)
+            if op == "in"
+            else (lambda v: v is None or _lower(v) not in members)
+        )
     if op == "exists":
         return lambda v: (v is not None and v != "") == expected
     if op == "matches":
@@ -172,11 +211,19 @@ def _compile_expr(expr: Any, fields: Mapping[str, str]) -> Predicate:
     import rule_engine
 
     if not isinstance(expr, str) or not expr.strip():
-        raise ConditionError("expr: needs an expression such as \"employees >= 1000 and country == 'US'\"")
-    types = {NUMBER: rule_engine.DataType.FLOAT, TEXT: rule_engine.DataType.STRING, BOOL: rule_engine.DataType.BOOLEAN}
+        raise ConditionError(
+            "expr: needs an expression such as \"employees >= 1000 and country == 'US'\""
+        )
+    types = {
+        NUMBER: rule_engine.DataType.FLOAT,
+        TEXT: rule_engine.DataType.STRING,
+        BOOL: rule_engine.DataType.BOOLEAN,
+    }
     typed = {name: types[kind] for name, kind in fields.items()}
     typed["extra"] = rule_engine.DataType.MAPPING(rule_engine.DataType.STRING)
-    context = rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(typed), default_value=None)
+    context = rule_engine.Context(
+        type_resolver=rule_engine.type_resolver_from_dict(typed), default_value=None
+    )
     try:
         rule = rule_engine.Rule(expr, context=context)
     except rule_engine.errors.EngineError as exc:
@@ -186,7 +233,10 @@ def _compile_expr(expr: Any, fields: Mapping[str, str]) -> Predicate:
 
     def run(get):
         values = {n: get(n) if n != "extra" else get("extra") for n in used}
-        data = {n: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v) for n, v in values.items()}
+        data = {
+            n: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+            for n, v in values.items()
+        }
         try:
             passed = bool(rule.matches(data))
         except rule_engine.errors.EngineError:
@@ -202,11 +252,15 @@ def _check_equalities(node: Any, expr: str) -> None:
     import rule_engine.ast as ast
     from rule_engine import DataType
 
-    if isinstance(node, ast.ComparisonExpression) and not isinstance(node, ast.ArithmeticComparisonExpression):
+    if isinstance(node, ast.ComparisonExpression) and not isinstance(
+        node, ast.ArithmeticComparisonExpression
+    ):
         left, right = node.left.result_type, node.right.result_type
         vague = (DataType.UNDEFINED, DataType.NULL)
         if left not in vague and right not in vague and not DataType.is_compatible(left, right):
-            raise ConditionError(f"expression {expr!r} compares a {_kind(left)} with a {_kind(right)}; that is never true")
+            raise ConditionError(
+                f"expression {expr!r} compares a {_kind(left)} with a {_kind(right)}; that is never true"
+            )
     for value in vars(node).values() if hasattr(node, "__dict__") else ():
         if isinstance(value, ast.ExpressionBase):
             _check_equalities(value, expr)

@@ -9,18 +9,87 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 FREE_MAIL = frozenset(
-    """gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de ymail.com outlook.com hotmail.com
-    hotmail.co.uk hotmail.fr live.com msn.com aol.com icloud.com me.com mac.com proton.me protonmail.com
-    gmx.de gmx.net gmx.com web.de mail.com mail.ru yandex.ru yandex.com zoho.com qq.com 163.com 126.com
-    naver.com orange.fr free.fr laposte.net t-online.de libero.it comcast.net verizon.net att.net""".split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "yahoo.fr",
+        "yahoo.de",
+        "ymail.com",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "hotmail.fr",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.de",
+        "gmx.net",
+        "gmx.com",
+        "web.de",
+        "mail.com",
+        "mail.ru",
+        "yandex.ru",
+        "yandex.com",
+        "zoho.com",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "naver.com",
+        "orange.fr",
+        "free.fr",
+        "laposte.net",
+        "t-online.de",
+        "libero.it",
+        "comcast.net",
+        "verizon.net",
+        "att.net",
+    ]
 )
 LEGAL_FORMS = frozenset(
-    "incorporated inc corp corporation co company llc llp lp ltd limited plc gmbh ag kg sa sas sarl bv nv oy ab as pty kk srl spa group holdings".split()
+    [
+        "incorporated",
+        "inc",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "llc",
+        "llp",
+        "lp",
+        "ltd",
+        "limited",
+        "plc",
+        "gmbh",
+        "ag",
+        "kg",
+        "sa",
+        "sas",
+        "sarl",
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "as",
+        "pty",
+        "kk",
+        "srl",
+        "spa",
+        "group",
+        "holdings",
+    ]
 )
 
 
@@ -55,10 +124,16 @@ def company_key(name: str | None) -> str | None:
     if not name:
         return None
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"\b([a-z])\.(?=[a-z]\b)", r"\1", text).replace(".", " ")  # S.A. -> sa, B.V. -> bv
-    text = re.sub(r"&\s*co\b", " co", text).replace("&", " and ")  # GmbH & Co. KG is a legal form, not a partner
+    text = re.sub(r"\b([a-z])\.(?=[a-z]\b)", r"\1", text).replace(
+        ".", " "
+    )  # S.A. -> sa, B.V. -> bv
+    text = re.sub(r"&\s*co\b", " co", text).replace(
+        "&", " and "
+    )  # GmbH & Co. KG is a legal form, not a partner
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
-    while len(words) > 1 and (words[-1] in LEGAL_FORMS or words[-1] == "and"):  # legal forms trail the name
+    while len(words) > 1 and (
+        words[-1] in LEGAL_FORMS or words[-1] == "and"
+    ):  # legal forms trail the name
         words.pop()
     if len(words) > 1 and words[0] == "the":
         words.pop(0)

@@ -27,16 +27,24 @@ class AccountMatch:
     named: bool
     matched_by: str  # email_domain | website | company_name
     key: str
-    fields: dict[str, Any] = field(default_factory=dict)  # segment, employees, country, … to fill a lead's gaps
+    fields: dict[str, Any] = field(
+        default_factory=dict
+    )  # segment, employees, country, … to fill a lead's gaps
 
 
 class RoutingPorts(Protocol):
     def match_account(self, facts: RecordFacts, by: tuple[str, ...]) -> AccountMatch | None: ...
-    def person_problem(self, person_id: str, now: datetime) -> str | None: ...  # None: can own records
-    def person_note(self, person_id: str, now: datetime) -> str | None: ...  # e.g. "out of office until Dec 3"
+    def person_problem(
+        self, person_id: str, now: datetime
+    ) -> str | None: ...  # None: can own records
+    def person_note(
+        self, person_id: str, now: datetime
+    ) -> str | None: ...  # e.g. "out of office until Dec 3"
     def person_name(self, person_id: str) -> str: ...
     def pool_members(self, pool_id: str) -> tuple[MemberState, ...]: ...
-    def unavailable(self, pool_id: str, members: tuple[MemberState, ...], now: datetime) -> dict[str, str]: ...
+    def unavailable(
+        self, pool_id: str, members: tuple[MemberState, ...], now: datetime
+    ) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -109,7 +117,9 @@ class Territory(Node):
 @dataclass(frozen=True)
 class Assign(Node):
     target: Target = None  # type: ignore[assignment]
-    fallback_queue: str | None = None  # for `fallback` with a pool: where to go when nobody is available
+    fallback_queue: str | None = (
+        None  # for `fallback` with a pool: where to go when nobody is available
+    )
 
 
 @dataclass(frozen=True)
@@ -143,40 +153,104 @@ class Router:
 
     def _node_override(self, node: Override, facts: RecordFacts, d: Decision) -> bool:
         if not facts.override_owner:
-            d.steps.append(Step(node.label, node.kind, "failed", "override flag not set → continue"))
+            d.steps.append(
+                Step(node.label, node.kind, "failed", "override flag not set → continue")
+            )
             return False
         if not facts.current_owner:
-            d.steps.append(Step(node.label, node.kind, "failed", "override flag set but the record has no owner → continue"))
+            d.steps.append(
+                Step(
+                    node.label,
+                    node.kind,
+                    "failed",
+                    "override flag set but the record has no owner → continue",
+                )
+            )
             return False
         problem = self.ports.person_problem(facts.current_owner, self.now)
         if problem:
-            d.steps.append(Step(node.label, node.kind, "failed", f"override flag set but the owner {self._name(facts.current_owner)} {problem} → continue"))
+            d.steps.append(
+                Step(
+                    node.label,
+                    node.kind,
+                    "failed",
+                    f"override flag set but the owner {self._name(facts.current_owner)} {problem} → continue",
+                )
+            )
             return False
         d.owner_id = facts.current_owner
-        d.steps.append(Step(node.label, node.kind, "assigned", f"override flag set → keep current owner {self._name(facts.current_owner)}", {"owner": facts.current_owner}))
+        d.steps.append(
+            Step(
+                node.label,
+                node.kind,
+                "assigned",
+                f"override flag set → keep current owner {self._name(facts.current_owner)}",
+                {"owner": facts.current_owner},
+            )
+        )
         return True
 
     def _node_match_account(self, node: MatchAccount, facts: RecordFacts, d: Decision) -> bool:
         match = self.ports.match_account(facts, node.by)
         if match is None:
             tried = ", ".join(node.by)
-            d.steps.append(Step(node.label, node.kind, "failed", f"no account matched by {tried} ({_facts_tried(facts)}) → continue"))
+            d.steps.append(
+                Step(
+                    node.label,
+                    node.kind,
+                    "failed",
+                    f"no account matched by {tried} ({_facts_tried(facts)}) → continue",
+                )
+            )
             return False
         d.account = match
-        found = f"matched account {match.name} (#{match.account_id}) by {match.matched_by} {match.key}"
+        found = (
+            f"matched account {match.name} (#{match.account_id}) by {match.matched_by} {match.key}"
+        )
         if node.named_only and not match.named:
-            d.steps.append(Step(node.label, node.kind, "failed", f"{found}; not a named account → continue", {"account_id": match.account_id}))
+            d.steps.append(
+                Step(
+                    node.label,
+                    node.kind,
+                    "failed",
+                    f"{found}; not a named account → continue",
+                    {"account_id": match.account_id},
+                )
+            )
             return False
         if not match.owner_id:
-            d.steps.append(Step(node.label, node.kind, "failed", f"{found}; it has no owner → continue", {"account_id": match.account_id}))
+            d.steps.append(
+                Step(
+                    node.label,
+                    node.kind,
+                    "failed",
+                    f"{found}; it has no owner → continue",
+                    {"account_id": match.account_id},
+                )
+            )
             return False
         problem = self.ports.person_problem(match.owner_id, self.now)
         if problem:
-            d.steps.append(Step(node.label, node.kind, "failed", f"{found}; owner {self._name(match.owner_id)} {problem} → continue", {"account_id": match.account_id}))
+            d.steps.append(
+                Step(
+                    node.label,
+                    node.kind,
+                    "failed",
+                    f"{found}; owner {self._name(match.owner_id)} {problem} → continue",
+                    {"account_id": match.account_id},
+                )
+            )
             return False
         d.owner_id = match.owner_id
-        d.steps.append(Step(node.label, node.kind, "assigned", f"{found} → account owner {self._name(match.owner_id)}{self._note(match.owner_id)}",
-                            {"account_id": match.account_id, "owner": match.owner_id}))
+        d.steps.append(
+            Step(
+                node.label,
+                node.kind,
+                "assigned",
+                f"{found} → account owner {self._name(match.owner_id)}{self._note(match.owner_id)}",
+                {"account_id": match.account_id, "owner": match.owner_id},
+            )
+        )
         return True
 
     def _node_branch(self, node: Branch, facts: RecordFacts, d: Decision) -> bool:
@@ -184,13 +258,28 @@ class Router:
         shown = ", ".join(f"{k} = {_show(v)}" for k, v in test.values.items())
         taken = node.then if test.passed else node.otherwise
         words = f"branch {node.label}: {test.text} ({shown}) → {'yes' if test.passed else 'no'}"
-        d.steps.append(Step(node.label, node.kind, "passed" if test.passed else "failed", words, {k: _jsonable(v) for k, v in test.values.items()}))
+        d.steps.append(
+            Step(
+                node.label,
+                node.kind,
+                "passed" if test.passed else "failed",
+                words,
+                {k: _jsonable(v) for k, v in test.values.items()},
+            )
+        )
         return self._run(taken, facts, d) if taken else False
 
     def _node_territory(self, node: Territory, facts: RecordFacts, d: Decision) -> bool:
         row = node.table.lookup(_reader(facts, d))
         if row is None:
-            d.steps.append(Step(node.label, node.kind, "failed", f"territory {node.table_name}: no row matches ({_dims(_reader(facts, d))}) → continue"))
+            d.steps.append(
+                Step(
+                    node.label,
+                    node.kind,
+                    "failed",
+                    f"territory {node.table_name}: no row matches ({_dims(_reader(facts, d))}) → continue",
+                )
+            )
             return False
         words = f"territory {node.table_name}: {row.describe()}"
         d.steps.append(Step(node.label, node.kind, "passed", words, {"row": row.line}))
@@ -205,20 +294,47 @@ class Router:
     def _node_fallback(self, node: Assign, facts: RecordFacts, d: Decision) -> bool:
         if self._to_target(node, node.target, d):
             return True
-        return self._to_target(node, Target("queue", node.fallback_queue), d) if node.fallback_queue else False
+        return (
+            self._to_target(node, Target("queue", node.fallback_queue), d)
+            if node.fallback_queue
+            else False
+        )
 
     def _to_target(self, node: Node, target: Target, d: Decision) -> bool:
         if target.kind == "queue":
             d.queue = target.id
-            d.steps.append(Step(node.label, node.kind, "assigned", f"{node.kind} → queue {target.id}", {"queue": target.id}))
+            d.steps.append(
+                Step(
+                    node.label,
+                    node.kind,
+                    "assigned",
+                    f"{node.kind} → queue {target.id}",
+                    {"queue": target.id},
+                )
+            )
             return True
         if target.kind == "owner":
             problem = self.ports.person_problem(target.id, self.now)
             if problem:
-                d.steps.append(Step(node.label, node.kind, "failed", f"{node.kind}: owner {self._name(target.id)} {problem} → continue"))
+                d.steps.append(
+                    Step(
+                        node.label,
+                        node.kind,
+                        "failed",
+                        f"{node.kind}: owner {self._name(target.id)} {problem} → continue",
+                    )
+                )
                 return False
             d.owner_id = target.id
-            d.steps.append(Step(node.label, node.kind, "assigned", f"{node.kind} → {self._name(target.id)}{self._note(target.id)}", {"owner": target.id}))
+            d.steps.append(
+                Step(
+                    node.label,
+                    node.kind,
+                    "assigned",
+                    f"{node.kind} → {self._name(target.id)}{self._note(target.id)}",
+                    {"owner": target.id},
+                )
+            )
             return True
         pool_id = f"team:{target.id}" if target.kind == "team" else target.id
         if target.kind == "team":
@@ -229,17 +345,40 @@ class Router:
         members = self.ports.pool_members(pool_id)
         unavailable = self.ports.unavailable(pool_id, members, self.now)
         result = pick(members, unavailable, self.now)
-        skipped = "; ".join(f"skipped {self._name(s.person_id)} ({s.reason})" for s in result.skipped)
+        skipped = "; ".join(
+            f"skipped {self._name(s.person_id)} ({s.reason})" for s in result.skipped
+        )
         d.pool_updates[pool_id] = result.new_states
         label = pool_id.replace("team:", "team ")
         if result.chosen is None:
-            d.steps.append(Step(node.label, node.kind, "failed", f"round robin {label}: nobody available ({skipped or 'empty pool'}) → continue", {"pool": pool_id}))
+            d.steps.append(
+                Step(
+                    node.label,
+                    node.kind,
+                    "failed",
+                    f"round robin {label}: nobody available ({skipped or 'empty pool'}) → continue",
+                    {"pool": pool_id},
+                )
+            )
             return False
         m = result.chosen
         weight = f"weight {m.weight}, " if m.weight != 1 else ""
         words = f"round robin {label}: {skipped + ', ' if skipped else ''}chose {self._name(m.person_id)} ({weight}{_ordinal(m.credit)} assignment this cycle)"
         d.owner_id, d.pool_id = m.person_id, pool_id
-        d.steps.append(Step(node.label, node.kind, "assigned", words, {"pool": pool_id, "owner": m.person_id, "credit": m.credit, "skipped": [s.person_id for s in result.skipped]}))
+        d.steps.append(
+            Step(
+                node.label,
+                node.kind,
+                "assigned",
+                words,
+                {
+                    "pool": pool_id,
+                    "owner": m.person_id,
+                    "credit": m.credit,
+                    "skipped": [s.person_id for s in result.skipped],
+                },
+            )
+        )
         return True
 
     def _name(self, person_id: str) -> str:
@@ -265,7 +404,11 @@ def _reader(facts: RecordFacts, d: Decision):
 
 
 def _facts_tried(facts: RecordFacts) -> str:
-    parts = [f"email domain {facts.email_domain or '—'}", f"website {facts.website_domain or '—'}", f"company {facts.get('company') or '—'}"]
+    parts = [
+        f"email domain {facts.email_domain or '—'}",
+        f"website {facts.website_domain or '—'}",
+        f"company {facts.get('company') or '—'}",
+    ]
     return ", ".join(parts)
 
 

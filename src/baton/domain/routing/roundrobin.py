@@ -49,14 +49,25 @@ class Pick:
 
 def pick(members: tuple[MemberState, ...], unavailable: dict[str, str], now: datetime) -> Pick:
     """Choose the next member; ``unavailable`` maps person id → reason they are skipped."""
-    skipped = tuple(Availability(m.person_id, unavailable[m.person_id]) for m in members if m.person_id in unavailable)
+    skipped = tuple(
+        Availability(m.person_id, unavailable[m.person_id])
+        for m in members
+        if m.person_id in unavailable
+    )
     eligible = [m for m in members if m.person_id not in unavailable]
     if not eligible:
         flagged = tuple(replace(m, behind=True) for m in members)
         return Pick(None, skipped, flagged)
     level = _level(members, eligible)
     leveled = {m.person_id: _rejoin(m, level) if m.behind else m for m in eligible}
-    chosen = min(leveled.values(), key=lambda m: ((m.credit + 1) / m.weight, m.last_assigned_at or datetime.min.replace(tzinfo=now.tzinfo), m.position))
+    chosen = min(
+        leveled.values(),
+        key=lambda m: (
+            (m.credit + 1) / m.weight,
+            m.last_assigned_at or datetime.min.replace(tzinfo=now.tzinfo),
+            m.position,
+        ),
+    )
     chosen = replace(chosen, credit=chosen.credit + 1, last_assigned_at=now, behind=False)
     states = []
     for m in members:
@@ -80,7 +91,9 @@ def _rejoin(member: MemberState, level: float) -> MemberState:
     return replace(member, credit=max(member.credit, int(level * member.weight)), behind=False)
 
 
-def sync_members(current: tuple[MemberState, ...], wanted: list[tuple[str, int]]) -> tuple[MemberState, ...]:
+def sync_members(
+    current: tuple[MemberState, ...], wanted: list[tuple[str, int]]
+) -> tuple[MemberState, ...]:
     """The pool after a membership or weight change.
 
     Newcomers join at the level of the members in step (not of someone away);
@@ -97,7 +110,14 @@ def sync_members(current: tuple[MemberState, ...], wanted: list[tuple[str, int]]
         if old is None:
             states.append(MemberState(pid, weight, credit=int(level * weight), position=position))
         elif old.weight != weight:
-            states.append(replace(old, weight=weight, credit=round(old.credit / old.weight * weight), position=position))
+            states.append(
+                replace(
+                    old,
+                    weight=weight,
+                    credit=round(old.credit / old.weight * weight),
+                    position=position,
+                )
+            )
         else:
             states.append(replace(old, position=position))
     return tuple(states)

@@ -11,9 +11,9 @@ them before a version is applied, so ties never surprise anyone at run time.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable, Iterable
 
 SET_DIMENSIONS = ("segment", "country", "region", "state", "industry", "product")
 RANGE_DIMENSION = "employees"
@@ -38,7 +38,9 @@ class TerritoryRow:
         parts = [f"{d}={'|'.join(sorted(v))}" for d, v in sorted(self.criteria.items())]
         if self.employees:
             low, high = self.employees
-            parts.append(f"employees {low:,}–{high:,}" if high is not None else f"employees ≥ {low:,}")
+            parts.append(
+                f"employees {low:,}–{high:,}" if high is not None else f"employees ≥ {low:,}"
+            )
         label = f"row {self.line}" + (f" ({self.name})" if self.name else "")
         return f"{label} [{', '.join(parts) or 'any'}] → {self.target_kind} {self.target}"
 
@@ -86,14 +88,26 @@ def _range_index(rows: list[TerritoryRow], everyone: int) -> tuple[list[int], li
     Mask i admits employee counts v with ``bisect_right(bounds, v) == i``; the
     last mask is for records with no employee count (only rows without a range).
     """
-    bounds = sorted({b for r in rows if r.employees for b in (r.employees[0], None if r.employees[1] is None else r.employees[1] + 1) if b is not None})
+    bounds = sorted(
+        {
+            b
+            for r in rows
+            if r.employees
+            for b in (r.employees[0], None if r.employees[1] is None else r.employees[1] + 1)
+            if b is not None
+        }
+    )
     no_range = sum(1 << bit for bit, r in enumerate(rows) if r.employees is None)
     starts = [0] * (len(bounds) + 2)
     ends = [0] * (len(bounds) + 2)
     for bit, r in enumerate(rows):
         if r.employees:
             starts[bisect.bisect_right(bounds, r.employees[0])] |= 1 << bit
-            last = len(bounds) if r.employees[1] is None else bisect.bisect_right(bounds, r.employees[1])
+            last = (
+                len(bounds)
+                if r.employees[1] is None
+                else bisect.bisect_right(bounds, r.employees[1])
+            )
             ends[last + 1] |= 1 << bit
     masks, current = [], 0
     for i in range(len(bounds) + 1):
@@ -138,5 +152,12 @@ def _range_parts(rows: list[TerritoryRow]) -> list[list[TerritoryRow]]:
     probes = sorted({r.employees[0] for r in rows if r.employees} | {0})
     parts = []
     for p in probes:
-        parts.append([r for r in rows if r.employees is None or (r.employees[0] <= p and (r.employees[1] is None or p <= r.employees[1]))])
+        parts.append(
+            [
+                r
+                for r in rows
+                if r.employees is None
+                or (r.employees[0] <= p and (r.employees[1] is None or p <= r.employees[1]))
+            ]
+        )
     return parts

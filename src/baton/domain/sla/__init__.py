@@ -26,7 +26,23 @@ from baton.domain.sla.policy import (
 from baton.domain.sla.reassign import Charge, Outcome, reassign
 
 __all__ = [
-    "BUSINESS_DAY", "DEFAULT_ESCALATIONS", "Charge", "ClockInput", "Due", "DueKind", "Escalation",
-    "OnReassign", "Outcome", "SlaPolicy", "Start", "Verdict", "VerdictState", "backfill_suppressed",
-    "default_escalations", "reassign", "schedule", "still_due", "verdict",
+    "BUSINESS_DAY",
+    "DEFAULT_ESCALATIONS",
+    "Charge",
+    "ClockInput",
+    "Due",
+    "DueKind",
+    "Escalation",
+    "OnReassign",
+    "Outcome",
+    "SlaPolicy",
+    "Start",
+    "Verdict",
+    "VerdictState",
+    "backfill_suppressed",
+    "default_escalations",
+    "reassign",
+    "schedule",
+    "still_due",
+    "verdict",
 ]

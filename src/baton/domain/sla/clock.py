@@ -30,8 +30,15 @@ from baton.domain.sla.policy import SlaPolicy
 from baton.domain.sla.timeline import elapsed_at, instant_at, running_segments
 
 __all__ = [
-    "ClockInput", "Due", "DueKind", "Verdict", "VerdictState", "backfill_suppressed",
-    "schedule", "still_due", "verdict",
+    "ClockInput",
+    "Due",
+    "DueKind",
+    "Verdict",
+    "VerdictState",
+    "backfill_suppressed",
+    "schedule",
+    "still_due",
+    "verdict",
 ]
 
 _ZERO = timedelta(0)
@@ -39,7 +46,9 @@ _ZERO = timedelta(0)
 
 def _check_aware(t: datetime, field: str) -> None:
     if not isinstance(t, datetime) or t.tzinfo is None or t.utcoffset() is None:
-        raise ValueError(f"{field} must be a timezone-aware datetime, e.g. 2026-04-14T10:00:00+00:00; got {t!r}")
+        raise ValueError(
+            f"{field} must be a timezone-aware datetime, e.g. 2026-04-14T10:00:00+00:00; got {t!r}"
+        )
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,9 @@ class ClockInput:
             if end is not None:
                 _check_aware(end, "a pause end")
                 if end < start:
-                    raise ValueError(f"a pause must not end ({end.isoformat()}) before it starts ({start.isoformat()})")
+                    raise ValueError(
+                        f"a pause must not end ({end.isoformat()}) before it starts ({start.isoformat()})"
+                    )
         object.__setattr__(self, "pauses", pauses)
         if not self.owner_id:
             raise ValueError("owner_id must not be empty")
@@ -109,14 +120,34 @@ def _plan(policy: SlaPolicy, clock: ClockInput) -> list[tuple[timedelta, Due]]:
     """Each timer with its running-time offset; ``due_at`` is filled in by ``schedule``."""
     started_at = clock.started_at.astimezone(UTC)
     charge = {"due_at": started_at, "owner_id": clock.owner_id, "charge_started_at": started_at}
-    plan = [(policy.threshold * fraction,
-             Due(DueKind.NOTICE, key=f"notice:{fraction * 100:g}", recipient="owner", fraction=fraction,
-                 cc=("manager",) if fraction >= policy.manager_cc_from else (), **charge))
-            for fraction in policy.notices]
+    plan = [
+        (
+            policy.threshold * fraction,
+            Due(
+                DueKind.NOTICE,
+                key=f"notice:{fraction * 100:g}",
+                recipient="owner",
+                fraction=fraction,
+                cc=("manager",) if fraction >= policy.manager_cc_from else (),
+                **charge,
+            ),
+        )
+        for fraction in policy.notices
+    ]
     plan.append((policy.threshold, Due(DueKind.MISS, key="miss", recipient="owner", **charge)))
-    plan += [(policy.threshold + e.after_miss,
-              Due(DueKind.ESCALATION, key=f"escalation:{e.tier}", recipient=e.recipient, tier=e.tier, **charge))
-             for e in policy.escalations]
+    plan += [
+        (
+            policy.threshold + e.after_miss,
+            Due(
+                DueKind.ESCALATION,
+                key=f"escalation:{e.tier}",
+                recipient=e.recipient,
+                tier=e.tier,
+                **charge,
+            ),
+        )
+        for e in policy.escalations
+    ]
     return plan
 
 
@@ -158,7 +189,9 @@ class Verdict:
     elapsed_business: timedelta
 
 
-def verdict(policy: SlaPolicy, calendar: BusinessCalendar, clock: ClockInput, now: datetime) -> Verdict:
+def verdict(
+    policy: SlaPolicy, calendar: BusinessCalendar, clock: ClockInput, now: datetime
+) -> Verdict:
     """Hit when stopped at or before the deadline; miss when stopped after it or
     still running past it; pending otherwise; excluded without a verdict.
 
@@ -176,8 +209,12 @@ def verdict(policy: SlaPolicy, calendar: BusinessCalendar, clock: ClockInput, no
     late = due_at is not None and end > due_at
     miss_duration = max(elapsed - policy.threshold, _ZERO) if late else None
     if stopped:
-        return Verdict(VerdictState.MISS if late else VerdictState.HIT, due_at, elapsed, miss_duration, elapsed)
-    return Verdict(VerdictState.MISS if late else VerdictState.PENDING, due_at, None, miss_duration, elapsed)
+        return Verdict(
+            VerdictState.MISS if late else VerdictState.HIT, due_at, elapsed, miss_duration, elapsed
+        )
+    return Verdict(
+        VerdictState.MISS if late else VerdictState.PENDING, due_at, None, miss_duration, elapsed
+    )
 
 
 def still_due(due: Due, clock: ClockInput, now: datetime) -> bool:

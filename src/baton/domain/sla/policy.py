@@ -17,7 +17,12 @@ from itertools import pairwise
 from typing import TypeVar
 
 __all__ = [
-    "BUSINESS_DAY", "DEFAULT_ESCALATIONS", "Escalation", "OnReassign", "SlaPolicy", "Start",
+    "BUSINESS_DAY",
+    "DEFAULT_ESCALATIONS",
+    "Escalation",
+    "OnReassign",
+    "SlaPolicy",
+    "Start",
     "default_escalations",
 ]
 
@@ -45,12 +50,18 @@ class Escalation:
     after_miss: timedelta
 
 
-def default_escalations(executive: str = "executive", *, manager_after: timedelta = timedelta(hours=2),
-                        business_day: timedelta = BUSINESS_DAY) -> tuple[Escalation, ...]:
+def default_escalations(
+    executive: str = "executive",
+    *,
+    manager_after: timedelta = timedelta(hours=2),
+    business_day: timedelta = BUSINESS_DAY,
+) -> tuple[Escalation, ...]:
     """Tier 1 the owner at the miss, tier 2 the manager, tier 3 the executive a business day later."""
-    return (Escalation(1, "owner", timedelta(0)),
-            Escalation(2, "manager", manager_after),
-            Escalation(3, executive, business_day))
+    return (
+        Escalation(1, "owner", timedelta(0)),
+        Escalation(2, "manager", manager_after),
+        Escalation(3, executive, business_day),
+    )
 
 
 DEFAULT_ESCALATIONS = default_escalations()
@@ -62,8 +73,9 @@ def _enum(kind: type[_E], value: _E | str, field: str) -> _E:
     try:
         return kind(value)
     except ValueError:
-        raise ValueError(f"{field} must be one of {', '.join(repr(v.value) for v in kind)}, "
-                         f"got {value!r}") from None
+        raise ValueError(
+            f"{field} must be one of {', '.join(repr(v.value) for v in kind)}, got {value!r}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -83,7 +95,9 @@ class SlaPolicy:
     def __post_init__(self) -> None:
         where = f"SLA rule {self.name!r}" if self.name else "SLA rule"
         object.__setattr__(self, "start", _enum(Start, self.start, f"{where}: start"))
-        object.__setattr__(self, "on_reassign", _enum(OnReassign, self.on_reassign, f"{where}: on_reassign"))
+        object.__setattr__(
+            self, "on_reassign", _enum(OnReassign, self.on_reassign, f"{where}: on_reassign")
+        )
         object.__setattr__(self, "notices", tuple(self.notices))
         object.__setattr__(self, "escalations", tuple(self.escalations))
         problems = _problems(self)
@@ -96,13 +110,19 @@ def _problems(policy: SlaPolicy) -> list[str]:
     if not policy.name:
         problems.append("name must not be empty, e.g. 'demo request'")
     if not isinstance(policy.threshold, timedelta) or policy.threshold <= timedelta(0):
-        problems.append(f"threshold must be a positive duration, e.g. 30 minutes; got {policy.threshold!r}")
+        problems.append(
+            f"threshold must be a positive duration, e.g. 30 minutes; got {policy.threshold!r}"
+        )
     notices = policy.notices
     if any(not 0 < f < 1 for f in notices) or any(b <= a for a, b in pairwise(notices)):
-        problems.append(f"notices must be fractions strictly between 0 and 1 in increasing order, "
-                        f"e.g. (0.5, 0.8); got {notices!r}")
+        problems.append(
+            f"notices must be fractions strictly between 0 and 1 in increasing order, "
+            f"e.g. (0.5, 0.8); got {notices!r}"
+        )
     if not 0 < policy.manager_cc_from <= 1:
-        problems.append(f"manager_cc_from must be a fraction in (0, 1], e.g. 0.8; got {policy.manager_cc_from!r}")
+        problems.append(
+            f"manager_cc_from must be a fraction in (0, 1], e.g. 0.8; got {policy.manager_cc_from!r}"
+        )
     problems += _escalation_problems(policy.escalations)
     return problems
 
@@ -111,10 +131,14 @@ def _escalation_problems(escalations: tuple[Escalation, ...]) -> list[str]:
     problems = []
     for e in escalations:
         if e.tier < 1 or not e.recipient or e.after_miss < timedelta(0):
-            problems.append(f"escalation tier {e.tier!r} needs a tier from 1, a recipient and a "
-                            f"non-negative after_miss, e.g. Escalation(2, 'manager', 2 hours)")
+            problems.append(
+                f"escalation tier {e.tier!r} needs a tier from 1, a recipient and a "
+                f"non-negative after_miss, e.g. Escalation(2, 'manager', 2 hours)"
+            )
     for a, b in pairwise(escalations):
         if b.tier <= a.tier or b.after_miss < a.after_miss:
-            problems.append(f"escalation tiers must increase and not fire earlier than the tier before: "
-                            f"tier {a.tier} after {a.after_miss}, then tier {b.tier} after {b.after_miss}")
+            problems.append(
+                f"escalation tiers must increase and not fire earlier than the tier before: "
+                f"tier {a.tier} after {a.after_miss}, then tier {b.tier} after {b.after_miss}"
+            )
     return problems

@@ -17,7 +17,9 @@ __all__ = ["Segment", "elapsed_at", "instant_at", "running_segments"]
 Segment = tuple[datetime, datetime | None]  # [start, end); end None = runs on
 
 
-def running_segments(started_at: datetime, pauses: Iterable[tuple[datetime, datetime | None]]) -> list[Segment]:
+def running_segments(
+    started_at: datetime, pauses: Iterable[tuple[datetime, datetime | None]]
+) -> list[Segment]:
     """The intervals the clock runs in; none runs on after a pause still open.
 
     Pauses may overlap, come in any order or lie partly before the start.
@@ -46,7 +48,9 @@ def elapsed_at(calendar: BusinessCalendar, segments: list[Segment], t: datetime)
     return elapsed
 
 
-def instant_at(calendar: BusinessCalendar, segments: list[Segment], offset: timedelta) -> datetime | None:
+def instant_at(
+    calendar: BusinessCalendar, segments: list[Segment], offset: timedelta
+) -> datetime | None:
     """The first instant at which the running time reaches ``offset`` (UTC).
 
     None when a pause still open comes first: while paused nothing is due.

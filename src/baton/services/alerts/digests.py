@@ -56,8 +56,13 @@ def _matches(kind: str, patterns: Iterable[str]) -> bool:
 
 def _hold(conn: Connection, digests: list[DigestSpec]) -> int:
     """Pending alerts a digest collects (its kinds, addressed to one of its people or to it) wait for it."""
-    pending = conn.execute(select(alerts.c.id, alerts.c.kind, alerts.c.recipient_id).where(
-        alerts.c.state == "pending", alerts.c.claimed_by.is_(None), alerts.c.kind.not_like("digest.%"))).all()
+    pending = conn.execute(
+        select(alerts.c.id, alerts.c.kind, alerts.c.recipient_id).where(
+            alerts.c.state == "pending",
+            alerts.c.claimed_by.is_(None),
+            alerts.c.kind.not_like("digest.%"),
+        )
+    ).all()
     held: list[int] = []
     for digest in digests:
         candidates = [r for r in pending if _matches(r.kind, digest.kinds)]
@@ -66,95 +71,224 @@ def _hold(conn: Connection, digests: list[DigestSpec]) -> int:
             held += [r.id for r in candidates if r.recipient_id in addressed]
     if not held:
         return 0
-    return conn.execute(update(alerts).where(alerts.c.id.in_(held), alerts.c.state == "pending").values(state="held")).rowcount
+    return conn.execute(
+        update(alerts)
+        .where(alerts.c.id.in_(held), alerts.c.state == "pending")
+        .values(state="held")
+    ).rowcount
 
 
 def _recipients(conn: Connection, digest: DigestSpec) -> list[str]:
     ids, teams, roles = set(), set(), set()
     for entry in digest.to:
         kind, _, value = entry.partition(":")
-        (teams if kind == "team" else roles if kind == "role" else ids).add(value if value else kind)
-    query = select(people.c.id).where(people.c.active.is_(True), or_(people.c.id.in_(ids), people.c.team_id.in_(teams), people.c.role.in_(roles)))
+        (teams if kind == "team" else roles if kind == "role" else ids).add(
+            value if value else kind
+        )
+    query = select(people.c.id).where(
+        people.c.active.is_(True),
+        or_(people.c.id.in_(ids), people.c.team_id.in_(teams), people.c.role.in_(roles)),
+    )
     return sorted(r.id for r in conn.execute(query))
 
 
-def _run_weekly(conn: Connection, setup: AlertSetup, digest: DigestSpec, now: datetime, public_url: str) -> int:
+def _run_weekly(
+    conn: Connection, setup: AlertSetup, digest: DigestSpec, now: datetime, public_url: str
+) -> int:
     ws = setup.workspace
-    calendar = build_calendar(digest.calendar, ws.calendars[digest.calendar]) if digest.calendar in ws.calendars else None
-    zone = digest.timezone or (calendar.timezone.key if calendar is not None else ws.workspace.timezone)
+    calendar = (
+        build_calendar(digest.calendar, ws.calendars[digest.calendar])
+        if digest.calendar in ws.calendars
+        else None
+    )
+    zone = digest.timezone or (
+        calendar.timezone.key if calendar is not None else ws.workspace.timezone
+    )
     period, slot = weekly_slot(now, digest.weekday, digest.at, zone, calendar)
-    if now < slot or conn.execute(select(digest_runs.c.name).where(digest_runs.c.name == digest.name, digest_runs.c.period == period)).first():
+    if (
+        now < slot
+        or conn.execute(
+            select(digest_runs.c.name).where(
+                digest_runs.c.name == digest.name, digest_runs.c.period == period
+            )
+        ).first()
+    ):
         return 0
     try:
         with conn.begin_nested():
-            conn.execute(insert(digest_runs).values(name=digest.name, period=period, scheduled_at=slot, ran_at=now, digests=0))
+            conn.execute(
+                insert(digest_runs).values(
+                    name=digest.name, period=period, scheduled_at=slot, ran_at=now, digests=0
+                )
+            )
     except IntegrityError:
         return 0  # another worker ran it
     group_key = f"digest:{digest.name}"
-    held = [dict(r._mapping) for r in conn.execute(select(alerts).where(alerts.c.state == "held", alerts.c.created_at < slot).order_by(alerts.c.id))]
+    held = [
+        dict(r._mapping)
+        for r in conn.execute(
+            select(alerts)
+            .where(alerts.c.state == "held", alerts.c.created_at < slot)
+            .order_by(alerts.c.id)
+        )
+    ]
     held = [a for a in held if _matches(a["kind"], digest.kinds)]
     made, persons = 0, _recipients(conn, digest)
     for person in persons:
         items = [a for a in held if a["recipient_id"] in (person, group_key)]
         if items or digest.send_empty:
             title = f"{digest.name}, week {period}"
-            _make_digest(conn, "digest.weekly", f"digest.weekly:{digest.name}:{period}:{person}", person, title, items, now, public_url,
-                         channels=digest.channels, entity_id=digest.name)
+            _make_digest(
+                conn,
+                "digest.weekly",
+                f"digest.weekly:{digest.name}:{period}:{person}",
+                person,
+                title,
+                items,
+                now,
+                public_url,
+                channels=digest.channels,
+                entity_id=digest.name,
+            )
             made += 1
     used = [a["id"] for a in held if a["recipient_id"] == group_key or a["recipient_id"] in persons]
     if used:
         conn.execute(update(alerts).where(alerts.c.id.in_(used)).values(state="digested"))
-    conn.execute(update(digest_runs).where(digest_runs.c.name == digest.name, digest_runs.c.period == period).values(digests=made))
+    conn.execute(
+        update(digest_runs)
+        .where(digest_runs.c.name == digest.name, digest_runs.c.period == period)
+        .values(digests=made)
+    )
     return made + len(used)
 
 
 def _fold_bursts(conn: Connection, setup: AlertSetup, now: datetime, public_url: str) -> int:
     limit, window = setup.spec.bursts.max, parse_span(setup.spec.bursts.window)
     since = now - window
-    ready = and_(alerts.c.state == "pending", alerts.c.claimed_by.is_(None), alerts.c.kind.not_like("digest.%"),
-                 or_(alerts.c.next_attempt_at.is_(None), alerts.c.next_attempt_at <= now))
+    ready = and_(
+        alerts.c.state == "pending",
+        alerts.c.claimed_by.is_(None),
+        alerts.c.kind.not_like("digest.%"),
+        or_(alerts.c.next_attempt_at.is_(None), alerts.c.next_attempt_at <= now),
+    )
     group = (alerts.c.recipient_id, alerts.c.kind)
-    pending = {(r[0], r[1]): r[2] for r in conn.execute(select(*group, func.count()).where(ready).group_by(*group))}
+    pending = {
+        (r[0], r[1]): r[2]
+        for r in conn.execute(select(*group, func.count()).where(ready).group_by(*group))
+    }
     if not pending:
         return 0
-    sent = and_(alerts.c.state.in_(("sent", "failed", "dead", "digested")), alerts.c.created_at >= since, alerts.c.kind.not_like("digest.%"))
-    recent = {(r[0], r[1]): r[2] for r in conn.execute(select(*group, func.count()).where(sent).group_by(*group))}
+    sent = and_(
+        alerts.c.state.in_(("sent", "failed", "dead", "digested")),
+        alerts.c.created_at >= since,
+        alerts.c.kind.not_like("digest.%"),
+    )
+    recent = {
+        (r[0], r[1]): r[2]
+        for r in conn.execute(select(*group, func.count()).where(sent).group_by(*group))
+    }
     done = 0
     for recipient, kind in burst_groups(pending, recent, limit):
-        last = conn.execute(select(func.max(alerts.c.created_at)).where(alerts.c.kind == "digest.burst", alerts.c.recipient_id == recipient,
-                                                                         alerts.c.entity_id == kind, alerts.c.created_at > since)).scalar()
-        members_q = select(alerts).where(ready, alerts.c.recipient_id == recipient, alerts.c.kind == kind).order_by(alerts.c.id)
+        last = conn.execute(
+            select(func.max(alerts.c.created_at)).where(
+                alerts.c.kind == "digest.burst",
+                alerts.c.recipient_id == recipient,
+                alerts.c.entity_id == kind,
+                alerts.c.created_at > since,
+            )
+        ).scalar()
+        members_q = (
+            select(alerts)
+            .where(ready, alerts.c.recipient_id == recipient, alerts.c.kind == kind)
+            .order_by(alerts.c.id)
+        )
         if last is not None:  # one digest per window: the rest wait for the next one
-            done += conn.execute(update(alerts).where(alerts.c.id.in_(select(members_q.subquery().c.id))).values(next_attempt_at=last + window)).rowcount
+            done += conn.execute(
+                update(alerts)
+                .where(alerts.c.id.in_(select(members_q.subquery().c.id)))
+                .values(next_attempt_at=last + window)
+            ).rowcount
             continue
         members = [dict(r._mapping) for r in conn.execute(members_q.with_for_update())]
         if not members:
             continue
         title = f"{len(members)} × {kind} in {setup.spec.bursts.window}"
-        _make_digest(conn, "digest.burst", f"digest.burst:{recipient}:{kind}:{members[0]['id']}", recipient, title, members, now, public_url,
-                     entity_id=kind, role=members[0]["role"])
-        conn.execute(update(alerts).where(alerts.c.id.in_([m["id"] for m in members])).values(state="digested"))
+        _make_digest(
+            conn,
+            "digest.burst",
+            f"digest.burst:{recipient}:{kind}:{members[0]['id']}",
+            recipient,
+            title,
+            members,
+            now,
+            public_url,
+            entity_id=kind,
+            role=members[0]["role"],
+        )
+        conn.execute(
+            update(alerts)
+            .where(alerts.c.id.in_([m["id"] for m in members]))
+            .values(state="digested")
+        )
         done += len(members)
     return done
 
 
-def _make_digest(conn: Connection, kind: str, key: str, recipient: str, title: str, items: list[dict[str, Any]], now: datetime,
-                 public_url: str, *, channels: list[str] | None = None, entity_id: str = "", role: str = "cc") -> int:
-    listed = [{**{f: a.get(f) for f in ITEM_FIELDS}, "link": f"{public_url}/leads/{a['lead_id']}" if a.get("lead_id") else None} for a in items]
+def _make_digest(
+    conn: Connection,
+    kind: str,
+    key: str,
+    recipient: str,
+    title: str,
+    items: list[dict[str, Any]],
+    now: datetime,
+    public_url: str,
+    *,
+    channels: list[str] | None = None,
+    entity_id: str = "",
+    role: str = "cc",
+) -> int:
+    listed = [
+        {
+            **{f: a.get(f) for f in ITEM_FIELDS},
+            "link": f"{public_url}/leads/{a['lead_id']}" if a.get("lead_id") else None,
+        }
+        for a in items
+    ]
     content = {"title": title, "items": jsonable(listed), "count": len(items)}
     if channels:
         content["channels"] = list(channels)
-    digest_id = conn.execute(insert(alerts).values(
-        idempotency_key=key, kind=kind, entity="digest", entity_id=entity_id[:100], lead_id=None, recipient_id=recipient, role=role,
-        subject=f"{len(items)} alerts — {title}"[:300], content=content, state="pending", due_at=now, created_at=now, attempts=0,
-    ).returning(alerts.c.id)).scalar_one()
+    digest_id = conn.execute(
+        insert(alerts)
+        .values(
+            idempotency_key=key,
+            kind=kind,
+            entity="digest",
+            entity_id=entity_id[:100],
+            lead_id=None,
+            recipient_id=recipient,
+            role=role,
+            subject=f"{len(items)} alerts — {title}"[:300],
+            content=content,
+            state="pending",
+            due_at=now,
+            created_at=now,
+            attempts=0,
+        )
+        .returning(alerts.c.id)
+    ).scalar_one()
     if items:
-        conn.execute(insert(alert_digest_members), [{"digest_id": digest_id, "alert_id": a["id"]} for a in items])
+        conn.execute(
+            insert(alert_digest_members),
+            [{"digest_id": digest_id, "alert_id": a["id"]} for a in items],
+        )
     return digest_id
 
 
 def members_by_digest(conn: Connection, digest_ids: list[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = defaultdict(list)
-    for r in conn.execute(select(alert_digest_members).where(alert_digest_members.c.digest_id.in_(digest_ids))):
+    for r in conn.execute(
+        select(alert_digest_members).where(alert_digest_members.c.digest_id.in_(digest_ids))
+    ):
         out[r.digest_id].append(r.alert_id)
     return out

@@ -29,10 +29,17 @@ class AlertFilter:
 
 def list_alerts(conn: Connection, f: AlertFilter) -> list[dict[str, Any]]:
     """Alerts oldest first from the cursor ``after_id`` (or newest first), without their content."""
-    query = select(*LIST_COLUMNS).order_by(alerts.c.id.desc() if f.newest_first else alerts.c.id).limit(f.limit)
+    query = (
+        select(*LIST_COLUMNS)
+        .order_by(alerts.c.id.desc() if f.newest_first else alerts.c.id)
+        .limit(f.limit)
+    )
     conditions = {
         "state": (f.state, lambda v: alerts.c.state == v),
-        "kind": (f.kind, lambda v: alerts.c.kind.startswith(v[:-1]) if v.endswith("*") else alerts.c.kind == v),
+        "kind": (
+            f.kind,
+            lambda v: alerts.c.kind.startswith(v[:-1]) if v.endswith("*") else alerts.c.kind == v,
+        ),
         "recipient": (f.recipient, lambda v: alerts.c.recipient_id == v),
         "lead_id": (f.lead_id, lambda v: alerts.c.lead_id == v),
         "since": (f.since, lambda v: alerts.c.created_at >= v),
@@ -49,11 +56,25 @@ def alert_detail(conn: Connection, alert_id: int) -> dict[str, Any] | None:
     row = conn.execute(select(alerts).where(alerts.c.id == alert_id)).first()
     if row is None:
         return None
-    attempts = conn.execute(select(alert_deliveries).where(alert_deliveries.c.alert_id == alert_id).order_by(alert_deliveries.c.id))
-    members = conn.execute(select(alert_digest_members.c.alert_id).where(alert_digest_members.c.digest_id == alert_id).order_by(alert_digest_members.c.alert_id))
-    in_digest = conn.execute(select(alert_digest_members.c.digest_id).where(alert_digest_members.c.alert_id == alert_id))
-    return {**dict(row._mapping), "deliveries": [dict(a._mapping) for a in attempts],
-            "digest_of": [m.alert_id for m in members], "listed_in": [d.digest_id for d in in_digest]}
+    attempts = conn.execute(
+        select(alert_deliveries)
+        .where(alert_deliveries.c.alert_id == alert_id)
+        .order_by(alert_deliveries.c.id)
+    )
+    members = conn.execute(
+        select(alert_digest_members.c.alert_id)
+        .where(alert_digest_members.c.digest_id == alert_id)
+        .order_by(alert_digest_members.c.alert_id)
+    )
+    in_digest = conn.execute(
+        select(alert_digest_members.c.digest_id).where(alert_digest_members.c.alert_id == alert_id)
+    )
+    return {
+        **dict(row._mapping),
+        "deliveries": [dict(a._mapping) for a in attempts],
+        "digest_of": [m.alert_id for m in members],
+        "listed_in": [d.digest_id for d in in_digest],
+    }
 
 
 def requeue(conn: Connection, alert_id: int, actor: str, now: datetime) -> dict[str, Any]:
@@ -65,10 +86,41 @@ def requeue(conn: Connection, alert_id: int, actor: str, now: datetime) -> dict[
     if row is None:
         raise LookupError(f"no alert {alert_id}")
     if row.state not in ("dead", "failed"):
-        raise ValueError(f"alert {alert_id} is {row.state}; only dead or failed alerts can be retried")
-    conn.execute(update(alerts).where(alerts.c.id == alert_id).values(state="pending", next_attempt_at=None, claimed_by=None, claimed_until=None))
-    attempt = conn.execute(select(func.coalesce(func.max(alert_deliveries.c.attempt), 0)).where(alert_deliveries.c.alert_id == alert_id)).scalar_one()
-    conn.execute(insert(alert_deliveries).values(alert_id=alert_id, attempt=attempt, channel="-", outcome="requeued", worker=actor, at=now, silent=False))
-    record_event(conn, at=now, actor=actor, kind="alert.requeued", entity="alert", entity_id=alert_id,
-                 payload={"previous_state": row.state, "last_error": row.last_error, "attempts": row.attempts})
+        raise ValueError(
+            f"alert {alert_id} is {row.state}; only dead or failed alerts can be retried"
+        )
+    conn.execute(
+        update(alerts)
+        .where(alerts.c.id == alert_id)
+        .values(state="pending", next_attempt_at=None, claimed_by=None, claimed_until=None)
+    )
+    attempt = conn.execute(
+        select(func.coalesce(func.max(alert_deliveries.c.attempt), 0)).where(
+            alert_deliveries.c.alert_id == alert_id
+        )
+    ).scalar_one()
+    conn.execute(
+        insert(alert_deliveries).values(
+            alert_id=alert_id,
+            attempt=attempt,
+            channel="-",
+            outcome="requeued",
+            worker=actor,
+            at=now,
+            silent=False,
+        )
+    )
+    record_event(
+        conn,
+        at=now,
+        actor=actor,
+        kind="alert.requeued",
+        entity="alert",
+        entity_id=alert_id,
+        payload={
+            "previous_state": row.state,
+            "last_error": row.last_error,
+            "attempts": row.attempts,
+        },
+    )
     return {**dict(row._mapping), "state": "pending"}

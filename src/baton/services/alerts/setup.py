@@ -51,11 +51,28 @@ def build_notifier(spec: ChannelSpec, environ: Mapping[str, str] = os.environ) -
 
     try:
         if spec.type == "slack":
-            return SlackNotifier(_secret(spec.token_env, environ) or "", channel=spec.channel, base_url=spec.base_url, timeout=spec.timeout_seconds)
+            return SlackNotifier(
+                _secret(spec.token_env, environ) or "",
+                channel=spec.channel,
+                base_url=spec.base_url,
+                timeout=spec.timeout_seconds,
+            )
         if spec.type == "email":
-            return EmailNotifier(spec.host or "localhost", spec.port or 587, sender=spec.sender or "baton@localhost", security=spec.security,
-                                 username=_secret(spec.username_env, environ), password=_secret(spec.password_env, environ), timeout=spec.timeout_seconds)
-        return WebhookNotifier(spec.url or "", _secret(spec.secret_env, environ) or "", silent_url=spec.silent_url, timeout=spec.timeout_seconds)
+            return EmailNotifier(
+                spec.host or "localhost",
+                spec.port or 587,
+                sender=spec.sender or "baton@localhost",
+                security=spec.security,
+                username=_secret(spec.username_env, environ),
+                password=_secret(spec.password_env, environ),
+                timeout=spec.timeout_seconds,
+            )
+        return WebhookNotifier(
+            spec.url or "",
+            _secret(spec.secret_env, environ) or "",
+            silent_url=spec.silent_url,
+            timeout=spec.timeout_seconds,
+        )
     except LookupError as exc:
         return Unavailable(f"{spec.type}: {exc.args[0]}")
 
@@ -77,12 +94,18 @@ class AlertSetup:
     @property
     def retry(self) -> RetryPolicy:
         r = self.spec.retry
-        return RetryPolicy(parse_span(r.first_delay), parse_span(r.max_delay), parse_span(r.give_up_after))
+        return RetryPolicy(
+            parse_span(r.first_delay), parse_span(r.max_delay), parse_span(r.give_up_after)
+        )
 
     def notifier(self, channel: str) -> Notifier:
         if channel not in self.notifiers:
             spec = self.spec.channels.get(channel)
-            self.notifiers[channel] = build_notifier(spec) if spec else Unavailable(f"no channel '{channel}' under alerts.channels")
+            self.notifiers[channel] = (
+                build_notifier(spec)
+                if spec
+                else Unavailable(f"no channel '{channel}' under alerts.channels")
+            )
         return self.notifiers[channel]
 
     def close(self) -> None:
@@ -92,8 +115,13 @@ class AlertSetup:
 
 def active_alerts(conn: Connection) -> tuple[int, str, WorkspaceSpec, AlertsSpec | None] | None:
     """The live version's number, hash, spec and ``alerts:`` section (None: no live version)."""
-    row = conn.execute(select(workspace_versions.c.number, workspace_versions.c.content_hash, workspace_versions.c.document)
-                       .where(workspace_versions.c.state == "active")).first()
+    row = conn.execute(
+        select(
+            workspace_versions.c.number,
+            workspace_versions.c.content_hash,
+            workspace_versions.c.document,
+        ).where(workspace_versions.c.state == "active")
+    ).first()
     if row is None:
         return None
     spec = WorkspaceSpec.model_validate(row.document)
@@ -102,7 +130,9 @@ def active_alerts(conn: Connection) -> tuple[int, str, WorkspaceSpec, AlertsSpec
 
 def load_setup(conn: Connection, previous: AlertSetup | None = None) -> AlertSetup | None:
     """The live setup; ``previous`` is reused while the live version is unchanged."""
-    current = conn.execute(select(workspace_versions.c.content_hash).where(workspace_versions.c.state == "active")).scalar()
+    current = conn.execute(
+        select(workspace_versions.c.content_hash).where(workspace_versions.c.state == "active")
+    ).scalar()
     if previous is not None and previous.content_hash == current:
         return previous
     found = active_alerts(conn)

@@ -38,7 +38,9 @@ class SilentStatus:
     silent: bool
     since: datetime | None  # when the current silent period began
     test_recipient: str | None
-    periods: list[tuple[datetime, datetime | None, int]]  # (start, end or None, version that started it)
+    periods: list[
+        tuple[datetime, datetime | None, int]
+    ]  # (start, end or None, version that started it)
     wall: timedelta
     business: timedelta
     calendar: str | None
@@ -46,11 +48,17 @@ class SilentStatus:
     day_length: timedelta = timedelta(hours=24)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"silent": self.silent, "since": self.since, "test_recipient": self.test_recipient,
-                "periods": [{"started_at": s, "ended_at": e, "version": v} for s, e, v in self.periods],
-                "total_seconds": self.wall.total_seconds(), "business_seconds": self.business.total_seconds(),
-                "calendar": self.calendar, "minimum_business_days": self.minimum_business_days,
-                "business_days": business_days(self)}
+        return {
+            "silent": self.silent,
+            "since": self.since,
+            "test_recipient": self.test_recipient,
+            "periods": [{"started_at": s, "ended_at": e, "version": v} for s, e, v in self.periods],
+            "total_seconds": self.wall.total_seconds(),
+            "business_seconds": self.business.total_seconds(),
+            "calendar": self.calendar,
+            "minimum_business_days": self.minimum_business_days,
+            "business_days": business_days(self),
+        }
 
 
 def _silent_of(document: dict[str, Any]) -> bool:
@@ -59,8 +67,15 @@ def _silent_of(document: dict[str, Any]) -> bool:
 
 def silent_status(conn: Connection, now: datetime) -> SilentStatus:
     """Whether the live version is silent, since when, and the time spent silent so far."""
-    activations = conn.execute(select(events.c.occurred_at, events.c.entity_id).where(events.c.kind == "workspace.activated").order_by(events.c.id)).all()
-    docs = {r.number: r.document for r in conn.execute(select(workspace_versions.c.number, workspace_versions.c.document))}
+    activations = conn.execute(
+        select(events.c.occurred_at, events.c.entity_id)
+        .where(events.c.kind == "workspace.activated")
+        .order_by(events.c.id)
+    ).all()
+    docs = {
+        r.number: r.document
+        for r in conn.execute(select(workspace_versions.c.number, workspace_versions.c.document))
+    }
     periods: list[tuple[datetime, datetime | None, int]] = []
     for at, number in activations:
         silent = _silent_of(docs.get(int(number), {}))
@@ -72,16 +87,28 @@ def silent_status(conn: Connection, now: datetime) -> SilentStatus:
     live = active_version(conn)
     spec = WorkspaceSpec.model_validate(live.document) if live is not None else None
     alerts = spec.alerts if spec is not None else None
-    name = (alerts.calendar if alerts and alerts.calendar else next(iter(spec.calendars), None)) if spec else None
+    name = (
+        (alerts.calendar if alerts and alerts.calendar else next(iter(spec.calendars), None))
+        if spec
+        else None
+    )
     calendar = build_calendar(name, spec.calendars[name]) if name else None
     wall = business = timedelta(0)
     for start, end, _ in periods:
         wall += (end or now) - start
         business += calendar.between(start, end or now) if calendar else (end or now) - start
     is_silent = bool(alerts and alerts.silent)
-    return SilentStatus(is_silent, periods[-1][0] if is_silent and periods else None, alerts.test_recipient if alerts else None,
-                        periods, wall, business, name, alerts.silent_minimum_business_days if alerts else 2,
-                        _open_day(spec.calendars[name]) if name else timedelta(hours=24))
+    return SilentStatus(
+        is_silent,
+        periods[-1][0] if is_silent and periods else None,
+        alerts.test_recipient if alerts else None,
+        periods,
+        wall,
+        business,
+        name,
+        alerts.silent_minimum_business_days if alerts else 2,
+        _open_day(spec.calendars[name]) if name else timedelta(hours=24),
+    )
 
 
 def _open_day(spec: CalendarSpec) -> timedelta:
@@ -102,7 +129,9 @@ def business_days(status: SilentStatus) -> float:
     return status.business / status.day_length
 
 
-def set_silent(db: Database, root: Path, on: bool, author: str, now: datetime, *, force: bool = False) -> tuple[int, SilentStatus]:
+def set_silent(
+    db: Database, root: Path, on: bool, author: str, now: datetime, *, force: bool = False
+) -> tuple[int, SilentStatus]:
     """Switch silent mode in baton.yaml and make that the live version; returns (version, status before)."""
     with db.read() as conn:
         before = silent_status(conn, now)
@@ -110,10 +139,14 @@ def set_silent(db: Database, root: Path, on: bool, author: str, now: datetime, *
     if live is None:
         raise SilentModeError("no live version yet: `baton apply` and `baton activate N` first")
     if before.silent == on:
-        raise SilentModeError(f"silent mode is already {'on' if on else 'off'} (version {live.number})")
+        raise SilentModeError(
+            f"silent mode is already {'on' if on else 'off'} (version {live.number})"
+        )
     if not on and not force and business_days(before) < before.minimum_business_days:
-        raise SilentModeError(f"only {business_days(before):.1f} business days in silent mode so far; the playbook asks for "
-                              f"{before.minimum_business_days} or more before go-live. Pass --force to turn it off now.")
+        raise SilentModeError(
+            f"only {business_days(before):.1f} business days in silent mode so far; the playbook asks for "
+            f"{before.minimum_business_days} or more before go-live. Pass --force to turn it off now."
+        )
     path = root / WORKSPACE_FILE
     original = path.read_text(encoding="utf-8")
     path.write_text(_with_silent(original, on), encoding="utf-8")
@@ -121,16 +154,29 @@ def set_silent(db: Database, root: Path, on: bool, author: str, now: datetime, *
         ws = load_workspace(root)
         expected = WorkspaceSpec.model_validate(_toggled(live.document, on)).document()
         if ws.document != expected:
-            raise SilentModeError("baton.yaml has other changes that are not live; `baton apply` and `baton activate` them first, then switch silent mode")
+            raise SilentModeError(
+                "baton.yaml has other changes that are not live; `baton apply` and `baton activate` them first, then switch silent mode"
+            )
     except Exception:
         path.write_text(original, encoding="utf-8")
         raise
     applied = apply_workspace(db, ws, author, now)
     activate_version(db, applied.number, author, now)
     with db.write() as conn:
-        record_event(conn, at=now, actor=author, kind=f"alerts.silent_{'on' if on else 'off'}", entity="workspace_version", entity_id=applied.number,
-                     payload={"version": applied.number, "silent_seconds": before.wall.total_seconds(),
-                              "silent_business_seconds": before.business.total_seconds(), "forced": force})
+        record_event(
+            conn,
+            at=now,
+            actor=author,
+            kind=f"alerts.silent_{'on' if on else 'off'}",
+            entity="workspace_version",
+            entity_id=applied.number,
+            payload={
+                "version": applied.number,
+                "silent_seconds": before.wall.total_seconds(),
+                "silent_business_seconds": before.business.total_seconds(),
+                "forced": force,
+            },
+        )
         conn.commit()
     return applied.number, before
 

@@ -17,7 +17,9 @@ from baton.store.tables import leads, people, teams
 
 def team_ids(user: User):
     """A subquery of the team ids a manager or rep belongs to (and, for a manager, manages)."""
-    own = select(people.c.team_id).where(people.c.id == user.person_id, people.c.team_id.is_not(None))
+    own = select(people.c.team_id).where(
+        people.c.id == user.person_id, people.c.team_id.is_not(None)
+    )
     if user.role is Role.MANAGER:
         return union(own, select(teams.c.id).where(teams.c.manager_id == user.person_id))
     return own
@@ -27,7 +29,10 @@ def visible_owner_ids(user: User):
     """A subquery of the person ids whose leads ``user`` may see (not used for admins)."""
     if user.role is Role.REP:
         return select(people.c.id).where(people.c.id == user.person_id)
-    return union(select(people.c.id).where(people.c.team_id.in_(team_ids(user))), select(people.c.id).where(people.c.id == user.person_id))
+    return union(
+        select(people.c.id).where(people.c.team_id.in_(team_ids(user))),
+        select(people.c.id).where(people.c.id == user.person_id),
+    )
 
 
 def scope_leads(query: Select, user: User) -> Select:

@@ -39,24 +39,54 @@ def create_token(conn: Connection, name: str, scopes: list[str], actor: str, now
     """Store a new token and return it; it cannot be shown again."""
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
-        raise ValueError(f"unknown scope(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(SCOPES)}")
+        raise ValueError(
+            f"unknown scope(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(SCOPES)}"
+        )
     token = PREFIX + secrets.token_urlsafe(32)
     token_id = conn.execute(
-        insert(api_tokens).values(name=name, scopes=",".join(sorted(set(scopes))), token_hash=_hash(token), created_at=now).returning(api_tokens.c.id)
+        insert(api_tokens)
+        .values(
+            name=name, scopes=",".join(sorted(set(scopes))), token_hash=_hash(token), created_at=now
+        )
+        .returning(api_tokens.c.id)
     ).scalar_one()
-    record_event(conn, at=now, actor=actor, kind="token.created", entity="token", entity_id=token_id, payload={"name": name, "scopes": sorted(set(scopes))})
+    record_event(
+        conn,
+        at=now,
+        actor=actor,
+        kind="token.created",
+        entity="token",
+        entity_id=token_id,
+        payload={"name": name, "scopes": sorted(set(scopes))},
+    )
     return token
 
 
 def verify_token(conn: Connection, token: str) -> TokenInfo | None:
-    row = conn.execute(select(api_tokens).where(api_tokens.c.token_hash == _hash(token), api_tokens.c.revoked_at.is_(None))).first()
+    row = conn.execute(
+        select(api_tokens).where(
+            api_tokens.c.token_hash == _hash(token), api_tokens.c.revoked_at.is_(None)
+        )
+    ).first()
     return TokenInfo(row.id, row.name, frozenset(row.scopes.split(","))) if row else None
 
 
 def revoke_token(conn: Connection, token_id: int, actor: str, now: datetime) -> bool:
-    done = conn.execute(update(api_tokens).where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=now)).rowcount
+    done = conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    ).rowcount
     if done:
-        record_event(conn, at=now, actor=actor, kind="token.revoked", entity="token", entity_id=token_id, payload={})
+        record_event(
+            conn,
+            at=now,
+            actor=actor,
+            kind="token.revoked",
+            entity="token",
+            entity_id=token_id,
+            payload={},
+        )
     return bool(done)
 
 

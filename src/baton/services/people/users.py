@@ -52,24 +52,57 @@ def _user(row) -> User:
     return User(row.id, row.username, Role(row.role), row.person_id, row.disabled)
 
 
-def create_user(conn: Connection, username: str, password: str, role: Role, person_id: str | None, actor: str, now: datetime) -> User:
+def create_user(
+    conn: Connection,
+    username: str,
+    password: str,
+    role: Role,
+    person_id: str | None,
+    actor: str,
+    now: datetime,
+) -> User:
     """Insert a user; reps and managers must be linked to a person (that is what scopes their view)."""
     username = username.strip()
     if not username or len(username) > 100 or any(c.isspace() for c in username):
-        raise UserError(f"user name {username!r} must be 1-100 characters without spaces, e.g. maria.chen")
+        raise UserError(
+            f"user name {username!r} must be 1-100 characters without spaces, e.g. maria.chen"
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if role is not Role.ADMIN and not person_id:
-        raise UserError(f"a {role.value} sees the leads of a person: pass --person ID (e.g. --person maria-chen)")
-    if person_id and conn.execute(select(people.c.id).where(people.c.id == person_id)).first() is None:
-        raise UserError(f"there is no person '{person_id}'; people come from baton.yaml once a version is activated")
+        raise UserError(
+            f"a {role.value} sees the leads of a person: pass --person ID (e.g. --person maria-chen)"
+        )
+    if (
+        person_id
+        and conn.execute(select(people.c.id).where(people.c.id == person_id)).first() is None
+    ):
+        raise UserError(
+            f"there is no person '{person_id}'; people come from baton.yaml once a version is activated"
+        )
     if conn.execute(select(users.c.id).where(users.c.username == username)).first() is not None:
         raise UserError(f"user '{username}' already exists")
     new_id = conn.execute(
-        insert(users).values(username=username, password_hash=_hasher.hash(password), role=role.value, person_id=person_id, created_at=now, disabled=False)
+        insert(users)
+        .values(
+            username=username,
+            password_hash=_hasher.hash(password),
+            role=role.value,
+            person_id=person_id,
+            created_at=now,
+            disabled=False,
+        )
         .returning(users.c.id)
     ).scalar_one()
-    record_event(conn, at=now, actor=actor, kind="user.created", entity="user", entity_id=username, payload={"role": role.value, "person_id": person_id})
+    record_event(
+        conn,
+        at=now,
+        actor=actor,
+        kind="user.created",
+        entity="user",
+        entity_id=username,
+        payload={"role": role.value, "person_id": person_id},
+    )
     return User(new_id, username, role, person_id)
 
 
@@ -89,14 +122,20 @@ def authenticate(db: Database, username: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(row.password_hash):
         with db.write() as conn:
-            conn.execute(update(users).where(users.c.id == row.id, users.c.password_hash == row.password_hash).values(password_hash=_hasher.hash(password)))
+            conn.execute(
+                update(users)
+                .where(users.c.id == row.id, users.c.password_hash == row.password_hash)
+                .values(password_hash=_hasher.hash(password))
+            )
             conn.commit()
     return _user(row)
 
 
 def get_user(conn: Connection, user_id: int) -> User | None:
     """The enabled user with this id (a disabled user's session stops working at once)."""
-    row = conn.execute(select(users).where(users.c.id == user_id, users.c.disabled.is_(False))).first()
+    row = conn.execute(
+        select(users).where(users.c.id == user_id, users.c.disabled.is_(False))
+    ).first()
     return _user(row) if row else None
 
 
@@ -107,7 +146,19 @@ def list_users(conn: Connection) -> list[dict]:
 
 def disable_user(conn: Connection, username: str, actor: str, now: datetime) -> bool:
     """Disable a user; False when there is no enabled user of that name."""
-    done = conn.execute(update(users).where(users.c.username == username, users.c.disabled.is_(False)).values(disabled=True)).rowcount
+    done = conn.execute(
+        update(users)
+        .where(users.c.username == username, users.c.disabled.is_(False))
+        .values(disabled=True)
+    ).rowcount
     if done:
-        record_event(conn, at=now, actor=actor, kind="user.disabled", entity="user", entity_id=username, payload={})
+        record_event(
+            conn,
+            at=now,
+            actor=actor,
+            kind="user.disabled",
+            entity="user",
+            entity_id=username,
+            payload={},
+        )
     return bool(done)

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 MONTH_FIRST = (
-    "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y",
-    "%m/%d/%y %I:%M %p", "%m/%d/%y %H:%M", "%m/%d/%y",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y",
+    "%m/%d/%y %I:%M %p",
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y",
 )
 DAY_FIRST = (
-    "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%d/%m/%y %H:%M", "%d/%m/%y",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y",
+    "%d/%m/%y %H:%M",
+    "%d/%m/%y",
 )
 UNAMBIGUOUS = (
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
-    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%d-%b-%Y %H:%M", "%d-%b-%Y", "%b %d, %Y %I:%M %p", "%b %d, %Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%d-%b-%Y %H:%M",
+    "%d-%b-%Y",
+    "%b %d, %Y %I:%M %p",
+    "%b %d, %Y",
 )
 
 
@@ -27,7 +47,7 @@ def parse_crm_datetime(text: str, zone: ZoneInfo, *, day_first: bool = False) ->
         parsed = _strptime(text, (DAY_FIRST if day_first else MONTH_FIRST) + UNAMBIGUOUS)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)
 
 
 def _strptime(text: str, formats: tuple[str, ...]) -> datetime:
@@ -36,4 +56,6 @@ def _strptime(text: str, formats: tuple[str, ...]) -> datetime:
             return datetime.strptime(text, fmt)
         except ValueError:
             continue
-    raise ValueError(f"'{text}' is not a date Baton can read — use ISO 8601 (2026-11-02T14:30:00Z), MM/DD/YYYY HH:MM, or pass --day-first for DD/MM/YYYY")
+    raise ValueError(
+        f"'{text}' is not a date Baton can read — use ISO 8601 (2026-11-02T14:30:00Z), MM/DD/YYYY HH:MM, or pass --day-first for DD/MM/YYYY"
+    )

@@ -29,18 +29,29 @@ def request_hash(body: Any) -> str:
 
 def replay(conn: Connection, scope: str, key: str, body_hash: str) -> StoredResponse | None:
     row = conn.execute(
-        select(idempotency_keys).where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
+        select(idempotency_keys).where(
+            idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
+        )
     ).first()
     if row is None:
         return None
     if row.request_hash != body_hash:
-        raise IdempotencyConflict(f"Idempotency-Key '{key}' was already used with a different body; use a new key for a new request")
+        raise IdempotencyConflict(
+            f"Idempotency-Key '{key}' was already used with a different body; use a new key for a new request"
+        )
     return StoredResponse(row.status_code, row.response)
 
 
-def remember(conn: Connection, scope: str, key: str, body_hash: str, response: StoredResponse, now: datetime) -> None:
+def remember(
+    conn: Connection, scope: str, key: str, body_hash: str, response: StoredResponse, now: datetime
+) -> None:
     conn.execute(
         insert(idempotency_keys).values(
-            scope=scope, key=key, request_hash=body_hash, status_code=response.status_code, response=response.body, created_at=now
+            scope=scope,
+            key=key,
+            request_hash=body_hash,
+            status_code=response.status_code,
+            response=response.body,
+            created_at=now,
         )
     )

@@ -12,18 +12,19 @@ import csv
 import io
 import re
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Union, get_args, get_origin
+from typing import Any, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ValidationError
 
-from baton.services.records.csvdates import parse_crm_datetime
-from baton.services.records.intake import Submission, submit
 from baton.services.outcomes import FieldError, ItemResult, errors_from_validation
 from baton.services.people.directory import submit_people
+from baton.services.records.csvdates import parse_crm_datetime
+from baton.services.records.intake import Submission, submit
 from baton.services.records.kinds import KINDS
 from baton.store.db import Database
 
@@ -60,7 +61,13 @@ class ImportOptions:
     actor: str = "cli:import"
 
 
-def import_csv(db: Database, path: Path, opts: ImportOptions, now: datetime, progress: Callable[[int], None] = lambda n: None) -> ImportSummary:
+def import_csv(
+    db: Database,
+    path: Path,
+    opts: ImportOptions,
+    now: datetime,
+    progress: Callable[[int], None] = lambda n: None,
+) -> ImportSummary:
     text = path.read_text(encoding="utf-8-sig")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     summary = ImportSummary()
@@ -86,7 +93,9 @@ def _model_for(kind: str) -> type[BaseModel]:
     return PersonIn if kind == "person" else KINDS[kind].payload
 
 
-def row_to_payload(row: dict[str, str], model: type[BaseModel], opts: ImportOptions) -> dict[str, Any] | list[FieldError]:
+def row_to_payload(
+    row: dict[str, str], model: type[BaseModel], opts: ImportOptions
+) -> dict[str, Any] | list[FieldError]:
     item: dict[str, Any] = {}
     extra: dict[str, str] = {}
     errors: list[FieldError] = []
@@ -114,12 +123,16 @@ def row_to_payload(row: dict[str, str], model: type[BaseModel], opts: ImportOpti
     return errors or item
 
 
-def _other_errors(model: type[BaseModel], item: dict[str, Any], known: set[tuple]) -> list[FieldError]:
+def _other_errors(
+    model: type[BaseModel], item: dict[str, Any], known: set[tuple]
+) -> list[FieldError]:
     """What else is wrong with a row whose cells already failed to parse: report it all at once."""
     try:
         model.model_validate(item)
     except ValidationError as exc:
-        return [e for e in errors_from_validation(exc) if e.loc not in known and e.loc[:1] not in known]
+        return [
+            e for e in errors_from_validation(exc) if e.loc not in known and e.loc[:1] not in known
+        ]
     return []
 
 
@@ -135,7 +148,11 @@ def _cell(name: str, value: str, model: type[BaseModel], opts: ImportOptions) ->
 
 
 def _is(annotation: Any, target: type) -> bool:
-    args = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else (annotation,)
+    args = (
+        get_args(annotation)
+        if get_origin(annotation) in (Union, types.UnionType)
+        else (annotation,)
+    )
     return target in args
 
 
@@ -150,7 +167,9 @@ def _flush(db: Database, chunk, opts: ImportOptions, summary: ImportSummary, now
     if opts.kind == "person":
         results = submit_people(db, items, opts.actor, now)
     else:
-        results = submit(db, Submission(KINDS[opts.kind], items, opts.actor, strict=False), now).results
+        results = submit(
+            db, Submission(KINDS[opts.kind], items, opts.actor, strict=False), now
+        ).results
     for (line, row, _), result in zip(ready, results):
         _count(summary, line, row, result)
 

@@ -17,13 +17,13 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError
 
 from baton.services.events import record_event
-from baton.services.records.idempotency import StoredResponse, remember, replay, request_hash
 from baton.services.outcomes import (
     FieldError,
     ItemResult,
     Rejected,
     errors_from_validation,
 )
+from baton.services.records.idempotency import StoredResponse, remember, replay, request_hash
 from baton.services.records.kinds import RecordKind, build_row
 from baton.services.records.references import find_by_external_id
 from baton.store.db import Database
@@ -71,10 +71,21 @@ def _submit(conn: Connection, sub: Submission, now: datetime) -> SubmissionResul
         if stored is not None:
             return SubmissionResult([], replayed=stored)
     seen: dict[tuple[str, str], int] = {}
-    scratch: dict[str, Any] = {}  # shared by the after-insert hooks of this submission (e.g. routing state)
-    results = [_store_one(conn, sub, i, item, seen, scratch, now) for i, item in enumerate(sub.items)]
+    scratch: dict[
+        str, Any
+    ] = {}  # shared by the after-insert hooks of this submission (e.g. routing state)
+    results = [
+        _store_one(conn, sub, i, item, seen, scratch, now) for i, item in enumerate(sub.items)
+    ]
     if sub.idempotency_key:
-        remember(conn, scope, sub.idempotency_key, body_hash, StoredResponse(201, [r.as_dict() for r in results]), now)
+        remember(
+            conn,
+            scope,
+            sub.idempotency_key,
+            body_hash,
+            StoredResponse(201, [r.as_dict() for r in results]),
+            now,
+        )
     return SubmissionResult(results)
 
 
@@ -88,10 +99,22 @@ def validate_item(kind: RecordKind, item: Any, strict: bool):
         return errors_from_validation(exc)
 
 
-def _store_one(conn: Connection, sub: Submission, index: int, raw: Any, seen: dict, scratch: dict, now: datetime) -> ItemResult:
+def _store_one(
+    conn: Connection,
+    sub: Submission,
+    index: int,
+    raw: Any,
+    seen: dict,
+    scratch: dict,
+    now: datetime,
+) -> ItemResult:
     kind = sub.kind
     if not isinstance(raw, dict):
-        return ItemResult(index, "rejected", errors=[FieldError((), f"each {kind.entity} must be a JSON object", "type_error")])
+        return ItemResult(
+            index,
+            "rejected",
+            errors=[FieldError((), f"each {kind.entity} must be a JSON object", "type_error")],
+        )
     item = validate_item(kind, raw, sub.strict)
     if isinstance(item, list):
         return ItemResult(index, "rejected", errors=item)
@@ -104,9 +127,21 @@ def _store_one(conn: Connection, sub: Submission, index: int, raw: Any, seen: di
         row = build_row(conn, kind, item, now)  # reads only: a rejection leaves nothing behind
     except Rejected as exc:
         return ItemResult(index, "rejected", errors=exc.errors)
-    record_id = conn.execute(insert(kind.table).returning(kind.table.c.id), row).scalar_one()  # params apart: the statement is cached
-    record_event(conn, at=now, actor=sub.actor, kind=f"{kind.entity}.created", entity=kind.entity, entity_id=record_id, payload=row)
-    warnings = [w for hook in kind.after_insert for w in hook(conn, record_id, row, now, sub.actor, scratch)]  # e.g. routing
+    record_id = conn.execute(
+        insert(kind.table).returning(kind.table.c.id), row
+    ).scalar_one()  # params apart: the statement is cached
+    record_event(
+        conn,
+        at=now,
+        actor=sub.actor,
+        kind=f"{kind.entity}.created",
+        entity=kind.entity,
+        entity_id=record_id,
+        payload=row,
+    )
+    warnings = [
+        w for hook in kind.after_insert for w in hook(conn, record_id, row, now, sub.actor, scratch)
+    ]  # e.g. routing
     if item.external_id is not None:
         seen[natural] = record_id
     return ItemResult(index, "created", id=record_id, warnings=warnings)

@@ -7,9 +7,10 @@ sent again is reported as ``existing`` and not changed (updates are PATCH).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, Table, insert, select
@@ -54,7 +55,9 @@ def lead_row(conn: Connection, item: LeadIn, now: datetime) -> dict[str, Any]:
 
 def account_row(conn: Connection, item: AccountIn, now: datetime) -> dict[str, Any]:
     values = item.model_dump(exclude={"parent_external_id"})
-    values["parent_id"] = record_ref(conn, accounts, "parent_id", item.parent_id, item.parent_external_id, item.source_system)
+    values["parent_id"] = record_ref(
+        conn, accounts, "parent_id", item.parent_id, item.parent_external_id, item.source_system
+    )
     values["owner_id"] = person_ref(conn, "owner_id", item.owner_id)
     values["domains"] = sorted(set(item.domains))
     values["name_key"] = company_key(item.name)
@@ -63,24 +66,44 @@ def account_row(conn: Connection, item: AccountIn, now: datetime) -> dict[str, A
 
 def opportunity_row(conn: Connection, item: OpportunityIn, now: datetime) -> dict[str, Any]:
     values = item.model_dump(exclude={"account_external_id"})
-    values["account_id"] = record_ref(conn, accounts, "account_id", item.account_id, item.account_external_id, item.source_system)
+    values["account_id"] = record_ref(
+        conn, accounts, "account_id", item.account_id, item.account_external_id, item.source_system
+    )
     values["owner_id"] = person_ref(conn, "owner_id", item.owner_id)
     return values
 
 
 def activity_row(conn: Connection, item: ActivityIn, now: datetime) -> dict[str, Any]:
     ss = item.source_system
-    values = item.model_dump(exclude={"lead_external_id", "account_external_id", "opportunity_external_id"})
+    values = item.model_dump(
+        exclude={"lead_external_id", "account_external_id", "opportunity_external_id"}
+    )
     values.update(
         person_id=person_ref(conn, "person_id", item.person_id),
         lead_id=record_ref(conn, leads, "lead_id", item.lead_id, item.lead_external_id, ss),
-        account_id=record_ref(conn, accounts, "account_id", item.account_id, item.account_external_id, ss),
-        opportunity_id=record_ref(conn, opportunities, "opportunity_id", item.opportunity_id, item.opportunity_external_id, ss),
+        account_id=record_ref(
+            conn, accounts, "account_id", item.account_id, item.account_external_id, ss
+        ),
+        opportunity_id=record_ref(
+            conn,
+            opportunities,
+            "opportunity_id",
+            item.opportunity_id,
+            item.opportunity_external_id,
+            ss,
+        ),
     )
     return values
 
 
-def index_account_domains(conn: Connection, account_id: int, row: dict[str, Any], now: datetime, actor: str, scratch: dict[str, Any] | None = None) -> list[str]:
+def index_account_domains(
+    conn: Connection,
+    account_id: int,
+    row: dict[str, Any],
+    now: datetime,
+    actor: str,
+    scratch: dict[str, Any] | None = None,
+) -> list[str]:
     """The first account to claim a domain keeps it for matching; later claims are reported.
 
     Domains are indexed as registrable domains (www.acme.com and eu.acme.com → acme.com),
@@ -91,25 +114,45 @@ def index_account_domains(conn: Connection, account_id: int, row: dict[str, Any]
     if row.get("website"):
         claimed.add(registrable_domain(row["website"]))
     for domain in sorted(d for d in claimed if d and not is_free_mail(d)):
-        owner = conn.execute(select(account_domains.c.account_id).where(account_domains.c.domain == domain)).first()
+        owner = conn.execute(
+            select(account_domains.c.account_id).where(account_domains.c.domain == domain)
+        ).first()
         if owner is None:
             conn.execute(insert(account_domains).values(domain=domain, account_id=account_id))
         elif owner[0] != account_id:
-            warnings.append(f"domain {domain} already belongs to account {owner[0]}; leads from it keep matching account {owner[0]}")
+            warnings.append(
+                f"domain {domain} already belongs to account {owner[0]}; leads from it keep matching account {owner[0]}"
+            )
     return warnings
 
 
-def _route(conn: Connection, lead_id: int, row: dict[str, Any], now: datetime, actor: str, scratch: dict[str, Any]) -> list[str]:
+def _route(
+    conn: Connection,
+    lead_id: int,
+    row: dict[str, Any],
+    now: datetime,
+    actor: str,
+    scratch: dict[str, Any],
+) -> list[str]:
     from baton.services.routing.assign import route_new_lead  # routing imports this module's kinds
 
     return route_new_lead(conn, lead_id, row, now, actor, scratch)
 
 
-def _touch(conn: Connection, activity_id: int, row: dict[str, Any], now: datetime, actor: str, scratch: dict[str, Any]) -> list[str]:
+def _touch(
+    conn: Connection,
+    activity_id: int,
+    row: dict[str, Any],
+    now: datetime,
+    actor: str,
+    scratch: dict[str, Any],
+) -> list[str]:
     from baton.services.sla.clocks import touch  # sla imports routing, which imports this module
 
     if row.get("lead_id") is not None:
-        touch(conn, row["lead_id"], row.get("person_id"), row["kind"], row["occurred_at"], now, actor)
+        touch(
+            conn, row["lead_id"], row.get("person_id"), row["kind"], row["occurred_at"], now, actor
+        )
     return []
 
 

@@ -59,9 +59,17 @@ Domain = Annotated[str, AfterValidator(_domain)]
 class Payload(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    external_id: str | None = Field(None, max_length=200, description="the record's id in the CRM; re-sending it does not duplicate the record")
-    source_system: str = Field("", max_length=60, description="where external_id comes from, e.g. salesforce")
-    extra: dict[str, ExtraValue] = Field(default_factory=dict, description="any other fields, kept as given")
+    external_id: str | None = Field(
+        None,
+        max_length=200,
+        description="the record's id in the CRM; re-sending it does not duplicate the record",
+    )
+    source_system: str = Field(
+        "", max_length=60, description="where external_id comes from, e.g. salesforce"
+    )
+    extra: dict[str, ExtraValue] = Field(
+        default_factory=dict, description="any other fields, kept as given"
+    )
 
 
 class LeadIn(Payload):
@@ -74,7 +82,9 @@ class LeadIn(Payload):
     title: str | None = Field(None, max_length=200)
     source: str | None = Field(None, max_length=120, description="e.g. website, event, paid-search")
     campaign: str | None = Field(None, max_length=200)
-    lead_type: str | None = Field(None, max_length=60, description="e.g. demo-request, content, webinar")
+    lead_type: str | None = Field(
+        None, max_length=60, description="e.g. demo-request, content, webinar"
+    )
     status: LeadStatus = LeadStatus.NEW
     country: Country | None = None
     state: str | None = Field(None, max_length=60)
@@ -85,14 +95,24 @@ class LeadIn(Payload):
     product: str | None = Field(None, max_length=120)
     score: float | None = None
     is_test: bool = False
-    owner_id: str | None = Field(None, description="an owner already set in the CRM (for backfills)")
-    override_owner: bool = Field(False, description="keep the current owner: routing will not reassign")
-    engaged_at: AwareDatetime | None = Field(None, description="form submission / CTA / list upload time; defaults to received_at")
-    received_at: AwareDatetime | None = Field(None, description="for backfills of history; defaults to the time Baton received it")
-    assigned_at: AwareDatetime | None = Field(None, description="for backfills: when the CRM owner was assigned")
+    owner_id: str | None = Field(
+        None, description="an owner already set in the CRM (for backfills)"
+    )
+    override_owner: bool = Field(
+        False, description="keep the current owner: routing will not reassign"
+    )
+    engaged_at: AwareDatetime | None = Field(
+        None, description="form submission / CTA / list upload time; defaults to received_at"
+    )
+    received_at: AwareDatetime | None = Field(
+        None, description="for backfills of history; defaults to the time Baton received it"
+    )
+    assigned_at: AwareDatetime | None = Field(
+        None, description="for backfills: when the CRM owner was assigned"
+    )
 
     @model_validator(mode="after")
-    def _contactable(self) -> "LeadIn":
+    def _contactable(self) -> LeadIn:
         if not (self.email or self.phone or self.company or self.last_name):
             raise ValueError("a lead needs at least one of email, phone, company or last_name")
         if self.assigned_at and not self.owner_id:
@@ -146,10 +166,19 @@ class ActivityIn(Payload):
     subject: Text | None = None
 
     @model_validator(mode="after")
-    def _on_something(self) -> "ActivityIn":
-        targets = (self.lead_id, self.lead_external_id, self.account_id, self.account_external_id, self.opportunity_id, self.opportunity_external_id)
+    def _on_something(self) -> ActivityIn:
+        targets = (
+            self.lead_id,
+            self.lead_external_id,
+            self.account_id,
+            self.account_external_id,
+            self.opportunity_id,
+            self.opportunity_external_id,
+        )
         if not any(t is not None for t in targets):
-            raise ValueError("an activity must be on a lead, an account or an opportunity (lead_id, account_id or opportunity_id)")
+            raise ValueError(
+                "an activity must be on a lead, an account or an opportunity (lead_id, account_id or opportunity_id)"
+            )
         return self
 
 
@@ -161,7 +190,7 @@ class OutOfOffice(BaseModel):
     reason: str = Field("", max_length=200)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "OutOfOffice":
+    def _ordered(self) -> OutOfOffice:
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
         return self
@@ -198,7 +227,9 @@ class PersonPatch(BaseModel):
     active: bool | None = None
     max_open: int | None = Field(None, ge=0)
     max_per_day: int | None = Field(None, ge=0)
-    out_of_office: list[OutOfOffice] | None = Field(None, description="replaces the person's out-of-office periods")
+    out_of_office: list[OutOfOffice] | None = Field(
+        None, description="replaces the person's out-of-office periods"
+    )
 
 
 def patch_model(model: type[BaseModel], name: str, exclude: set[str]) -> type[BaseModel]:
@@ -209,11 +240,19 @@ def patch_model(model: type[BaseModel], name: str, exclude: set[str]) -> type[Ba
     for field_name, info in model.model_fields.items():
         if field_name in exclude:
             continue
-        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        annotation = (
+            Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        )
         fields[field_name] = (annotation | None, Field(None, description=info.description))
-    return create_model(name, __config__=ConfigDict(extra="forbid", str_strip_whitespace=True), **fields)
+    return create_model(
+        name, __config__=ConfigDict(extra="forbid", str_strip_whitespace=True), **fields
+    )
 
 
 LeadPatch = patch_model(LeadIn, "LeadPatch", {"external_id", "source_system", "received_at"})
-AccountPatch = patch_model(AccountIn, "AccountPatch", {"external_id", "source_system", "parent_external_id"})
-OpportunityPatch = patch_model(OpportunityIn, "OpportunityPatch", {"external_id", "source_system", "account_external_id"})
+AccountPatch = patch_model(
+    AccountIn, "AccountPatch", {"external_id", "source_system", "parent_external_id"}
+)
+OpportunityPatch = patch_model(
+    OpportunityIn, "OpportunityPatch", {"external_id", "source_system", "account_external_id"}
+)

@@ -13,11 +13,21 @@ def person_ref(conn: Connection, field_name: str, person_id: str | None) -> str 
     if person_id is None:
         return None
     if not exists(conn, people, id=person_id):
-        raise reject(field_name, f"person '{person_id}' does not exist; create it under people: in baton.yaml or POST /v1/people")
+        raise reject(
+            field_name,
+            f"person '{person_id}' does not exist; create it under people: in baton.yaml or POST /v1/people",
+        )
     return person_id
 
 
-def record_ref(conn: Connection, table: Table, field_name: str, record_id: int | None, external_id: str | None, source_system: str) -> int | None:
+def record_ref(
+    conn: Connection,
+    table: Table,
+    field_name: str,
+    record_id: int | None,
+    external_id: str | None,
+    source_system: str,
+) -> int | None:
     """The id of an existing record given its id or its external id (same source system)."""
     what = table.name.rstrip("s").replace("opportunitie", "opportunity")
     if record_id is not None:
@@ -25,15 +35,22 @@ def record_ref(conn: Connection, table: Table, field_name: str, record_id: int |
             raise reject(field_name, f"{what} {record_id} does not exist")
         return record_id
     if external_id is not None:
-        found = one(conn, table, columns=("id",), external_id=external_id, source_system=source_system)
+        found = one(
+            conn, table, columns=("id",), external_id=external_id, source_system=source_system
+        )
         if found is None:
             ext_field = field_name.replace("_id", "_external_id")
-            raise reject(ext_field, f"no {what} with external_id '{external_id}' from source_system '{source_system}'; send the {what} first")
+            raise reject(
+                ext_field,
+                f"no {what} with external_id '{external_id}' from source_system '{source_system}'; send the {what} first",
+            )
         return found[0]
     return None
 
 
-def find_by_external_id(conn: Connection, table: Table, source_system: str, external_id: str | None) -> int | None:
+def find_by_external_id(
+    conn: Connection, table: Table, source_system: str, external_id: str | None
+) -> int | None:
     if external_id is None:
         return None
     row = one(conn, table, columns=("id",), source_system=source_system, external_id=external_id)

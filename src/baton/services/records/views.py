@@ -11,8 +11,17 @@ from baton.services.sla.lead_view import sla_block, speed_block
 from baton.store.tables import people
 
 LEAD_TIMESTAMPS = (
-    "engaged_at", "received_at", "assigned_at", "notified_at", "first_touch_at", "mql_at",
-    "sal_at", "sql_at", "recycled_at", "disqualified_at", "converted_at",
+    "engaged_at",
+    "received_at",
+    "assigned_at",
+    "notified_at",
+    "first_touch_at",
+    "mql_at",
+    "sal_at",
+    "sql_at",
+    "recycled_at",
+    "disqualified_at",
+    "converted_at",
 )
 
 
@@ -33,7 +42,11 @@ def _lead_shape(conn: Connection, data: dict[str, Any]) -> dict[str, Any]:
     owner_id = data.pop("owner_id")
     owner = None
     if owner_id:
-        person = conn.execute(select(people.c.id, people.c.name, people.c.email, people.c.team_id).where(people.c.id == owner_id)).first()
+        person = conn.execute(
+            select(people.c.id, people.c.name, people.c.email, people.c.team_id).where(
+                people.c.id == owner_id
+            )
+        ).first()
         owner = dict(person._mapping) if person else {"id": owner_id}
     data["owner"] = owner
     data["timestamps"] = {name: data.pop(name) for name in LEAD_TIMESTAMPS}

@@ -34,8 +34,28 @@ from baton.workspace.routing_compile import RoutingConfig, compile_routing
 from baton.workspace.spec import WorkspaceSpec
 
 FACT_FIELDS = (
-    "email", "website", "company", "first_name", "last_name", "title", "phone", "source", "campaign", "lead_type", "status",
-    "country", "state", "region", "industry", "employees", "segment", "product", "score", "is_test", "override_owner", "email_domain",
+    "email",
+    "website",
+    "company",
+    "first_name",
+    "last_name",
+    "title",
+    "phone",
+    "source",
+    "campaign",
+    "lead_type",
+    "status",
+    "country",
+    "state",
+    "region",
+    "industry",
+    "employees",
+    "segment",
+    "product",
+    "score",
+    "is_test",
+    "override_owner",
+    "email_domain",
 )
 
 
@@ -73,7 +93,9 @@ def load_routing(conn: Connection, version: int | None = None) -> LiveRouting | 
 
 def _load_routing(conn: Connection, version: int | None) -> LiveRouting | None:
     v = workspace_versions.c
-    query = select(v.number, v.content_hash).where(v.number == version if version is not None else v.state == "active")
+    query = select(v.number, v.content_hash).where(
+        v.number == version if version is not None else v.state == "active"
+    )
     row = conn.execute(query).first()
     if row is None:
         return None
@@ -89,11 +111,21 @@ def _load_routing(conn: Connection, version: int | None) -> LiveRouting | None:
 def lead_facts(row: Any) -> RecordFacts:
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
     fields = {f: get(f) for f in FACT_FIELDS}
-    return RecordFacts(fields, record_id=get("id"), current_owner=get("owner_id"), override_owner=bool(get("override_owner")), extra=get("extra") or {})
+    return RecordFacts(
+        fields,
+        record_id=get("id"),
+        current_owner=get("owner_id"),
+        override_owner=bool(get("override_owner")),
+        extra=get("extra") or {},
+    )
 
 
-def decide(live: LiveRouting, ports: DbRoutingPorts, facts: RecordFacts, trigger: str, at: datetime) -> Decision | None:
-    flow = live.config.flow_for(trigger, lambda name: facts.extra if name == "extra" else facts.get(name))
+def decide(
+    live: LiveRouting, ports: DbRoutingPorts, facts: RecordFacts, trigger: str, at: datetime
+) -> Decision | None:
+    flow = live.config.flow_for(
+        trigger, lambda name: facts.extra if name == "extra" else facts.get(name)
+    )
     if flow is None:
         return None
     decision = Router(ports, at).route(flow, facts)
@@ -101,15 +133,36 @@ def decide(live: LiveRouting, ports: DbRoutingPorts, facts: RecordFacts, trigger
     return decision
 
 
-def route_new_lead(conn: Connection, lead_id: int, row: dict[str, Any], now: datetime, actor: str, scratch: dict[str, Any]) -> list[str]:
+def route_new_lead(
+    conn: Connection,
+    lead_id: int,
+    row: dict[str, Any],
+    now: datetime,
+    actor: str,
+    scratch: dict[str, Any],
+) -> list[str]:
     """Intake hook: assign a new lead in the transaction that stores it."""
     if row.get("owner_id") and not row.get("override_owner"):
         # it arrived assigned (CRM history): not routed again, but its SLA clock runs from that assignment
-        owner_assigned(conn, lead_id, None, row["owner_id"], row.get("assigned_at") or row["received_at"], actor)
+        owner_assigned(
+            conn,
+            lead_id,
+            None,
+            row["owner_id"],
+            row.get("assigned_at") or row["received_at"],
+            actor,
+        )
         return []
     if "routing" not in scratch:
         live = load_routing(conn)
-        scratch["routing"] = (live, DbRoutingPorts(conn, live.config, live.calendars, lock=conn.dialect.name == "postgresql") if live and live.configured else None)
+        scratch["routing"] = (
+            live,
+            DbRoutingPorts(
+                conn, live.config, live.calendars, lock=conn.dialect.name == "postgresql"
+            )
+            if live and live.configured
+            else None,
+        )
     live, ports = scratch["routing"]
     if ports is None:
         return []
@@ -121,22 +174,67 @@ def route_new_lead(conn: Connection, lead_id: int, row: dict[str, Any], now: dat
     return []
 
 
-def store_decision(conn: Connection, version: int, lead_id: int, d: Decision, trigger: str, at: datetime, actor: str, ports: DbRoutingPorts) -> int:
-    changes: dict[str, Any] = {"owner_id": d.owner_id, "queue": d.queue, "assigned_at": at if d.owner_id else None, "updated_at": at}
+def store_decision(
+    conn: Connection,
+    version: int,
+    lead_id: int,
+    d: Decision,
+    trigger: str,
+    at: datetime,
+    actor: str,
+    ports: DbRoutingPorts,
+) -> int:
+    changes: dict[str, Any] = {
+        "owner_id": d.owner_id,
+        "queue": d.queue,
+        "assigned_at": at if d.owner_id else None,
+        "updated_at": at,
+    }
     if d.account:
         changes["account_id"] = d.account.account_id
     before = one(conn, leads, columns=("owner_id",), id=lead_id)
     previous = before.owner_id if before else None
     conn.execute(update(leads).where(leads.c.id == lead_id).values(**changes))
-    decision_id = conn.execute(insert(routing_decisions).returning(routing_decisions.c.id), {
-        "lead_id": lead_id, "version": version, "trigger": trigger, "flow": d.flow, "owner_id": d.owner_id, "queue": d.queue,
-        "team_id": d.team_id, "pool_id": d.pool_id, "node": d.node, "node_kind": d.node_kind, "via_fallback": d.via_fallback,
-        "matched_account_id": d.account.account_id if d.account else None, "steps": [s.__dict__ for s in d.steps], "decided_at": at, "actor": actor,
-    }).scalar_one()
+    decision_id = conn.execute(
+        insert(routing_decisions).returning(routing_decisions.c.id),
+        {
+            "lead_id": lead_id,
+            "version": version,
+            "trigger": trigger,
+            "flow": d.flow,
+            "owner_id": d.owner_id,
+            "queue": d.queue,
+            "team_id": d.team_id,
+            "pool_id": d.pool_id,
+            "node": d.node,
+            "node_kind": d.node_kind,
+            "via_fallback": d.via_fallback,
+            "matched_account_id": d.account.account_id if d.account else None,
+            "steps": [s.__dict__ for s in d.steps],
+            "decided_at": at,
+            "actor": actor,
+        },
+    ).scalar_one()
     save_pools(conn, d, ports.stored)
-    record_event(conn, at=at, actor=actor, kind="lead.routed", entity="lead", entity_id=lead_id,
-                 payload={"decision_id": decision_id, "owner_id": d.owner_id, "queue": d.queue, "flow": d.flow, "node": d.node, "version": version})
-    owner_assigned(conn, lead_id, previous, d.owner_id, at, actor)  # the SLA clock starts (or changes hands)
+    record_event(
+        conn,
+        at=at,
+        actor=actor,
+        kind="lead.routed",
+        entity="lead",
+        entity_id=lead_id,
+        payload={
+            "decision_id": decision_id,
+            "owner_id": d.owner_id,
+            "queue": d.queue,
+            "flow": d.flow,
+            "node": d.node,
+            "version": version,
+        },
+    )
+    owner_assigned(
+        conn, lead_id, previous, d.owner_id, at, actor
+    )  # the SLA clock starts (or changes hands)
     return decision_id
 
 
@@ -148,10 +246,30 @@ def save_pools(conn: Connection, d: Decision, stored: dict[tuple[str, str], Memb
             if before == m:
                 continue
             chosen = int(pool_id == d.pool_id and m.person_id == d.owner_id)
-            values = {"weight": m.weight, "credit": m.credit, "behind": m.behind, "position": m.position, "last_assigned_at": m.last_assigned_at}
+            values = {
+                "weight": m.weight,
+                "credit": m.credit,
+                "behind": m.behind,
+                "position": m.position,
+                "last_assigned_at": m.last_assigned_at,
+            }
             if before is None:
-                conn.execute(insert(pool_members), {"pool_id": pool_id, "person_id": m.person_id, "assigned_total": chosen, **values})
+                conn.execute(
+                    insert(pool_members),
+                    {
+                        "pool_id": pool_id,
+                        "person_id": m.person_id,
+                        "assigned_total": chosen,
+                        **values,
+                    },
+                )
             else:
                 values["assigned_total"] = pool_members.c.assigned_total + chosen
-                conn.execute(update(pool_members).where(pool_members.c.pool_id == pool_id, pool_members.c.person_id == m.person_id).values(**values))
+                conn.execute(
+                    update(pool_members)
+                    .where(
+                        pool_members.c.pool_id == pool_id, pool_members.c.person_id == m.person_id
+                    )
+                    .values(**values)
+                )
             stored[(pool_id, m.person_id)] = m

@@ -17,7 +17,13 @@ from sqlalchemy import Connection, insert, select, update
 from baton.domain.routing.facts import RecordFacts
 from baton.domain.routing.flow import Decision
 from baton.services.events import record_event
-from baton.services.routing.assign import decide, lead_facts, load_routing, save_pools, store_decision
+from baton.services.routing.assign import (
+    decide,
+    lead_facts,
+    load_routing,
+    save_pools,
+    store_decision,
+)
 from baton.services.routing.ports import OPEN_STATUSES, DbRoutingPorts
 from baton.store.db import Database
 from baton.store.tables import accounts, leads, people, routing_decisions
@@ -48,11 +54,17 @@ class DeparturePlan:
         for m in self.moves:
             key = m.decision.owner_id or f"queue {m.decision.queue}"
             to[key] = to.get(key, 0) + 1
-        return {"person_id": self.person_id, "leads": sum(m.kind == "lead" for m in self.moves),
-                "accounts": sum(m.kind == "account" for m in self.moves), "to": to}
+        return {
+            "person_id": self.person_id,
+            "leads": sum(m.kind == "lead" for m in self.moves),
+            "accounts": sum(m.kind == "account" for m in self.moves),
+            "to": to,
+        }
 
 
-def reroute_departed(db: Database, person_id: str, actor: str, now: datetime, *, apply: bool) -> DeparturePlan:
+def reroute_departed(
+    db: Database, person_id: str, actor: str, now: datetime, *, apply: bool
+) -> DeparturePlan:
     with db.write() if apply else db.read() as conn:
         plan = _plan(conn, person_id, now, lock=apply and conn.dialect.name == "postgresql")
         if apply:
@@ -68,20 +80,38 @@ def _plan(conn: Connection, person_id: str, now: datetime, *, lock: bool) -> Dep
     if person is None:
         raise DepartureError(f"no person '{person_id}'")
     if person.active:
-        raise DepartureError(f"{person_id} is still active: deactivate them first (active: false in baton.yaml, or PATCH /v1/people/{person_id})")
+        raise DepartureError(
+            f"{person_id} is still active: deactivate them first (active: false in baton.yaml, or PATCH /v1/people/{person_id})"
+        )
     live = load_routing(conn)
     if live is None or not live.configured:
         raise DepartureError("the active version has no routing flows to re-route through")
     ports = DbRoutingPorts(conn, live.config, live.calendars, lock=lock)
     plan = DeparturePlan(person_id)
-    owned = conn.execute(select(leads).where(leads.c.owner_id == person_id, leads.c.status.in_(OPEN_STATUSES)).order_by(leads.c.id))
+    owned = conn.execute(
+        select(leads)
+        .where(leads.c.owner_id == person_id, leads.c.status.in_(OPEN_STATUSES))
+        .order_by(leads.c.id)
+    )
     for row in owned:
         decision = decide(live, ports, lead_facts(row), TRIGGER, now)
         if decision:
-            plan.moves.append(Moved("lead", row.id, row.email or row.company or f"lead {row.id}", decision))
-    for row in conn.execute(select(accounts).where(accounts.c.owner_id == person_id).order_by(accounts.c.id)):
-        fields = {k: getattr(row, k) for k in ("segment", "employees", "industry", "country", "region", "state", "website")}
-        facts = RecordFacts({**fields, "company": row.name}, record_id=row.id, kind="account", current_owner=person_id)
+            plan.moves.append(
+                Moved("lead", row.id, row.email or row.company or f"lead {row.id}", decision)
+            )
+    for row in conn.execute(
+        select(accounts).where(accounts.c.owner_id == person_id).order_by(accounts.c.id)
+    ):
+        fields = {
+            k: getattr(row, k)
+            for k in ("segment", "employees", "industry", "country", "region", "state", "website")
+        }
+        facts = RecordFacts(
+            {**fields, "company": row.name},
+            record_id=row.id,
+            kind="account",
+            current_owner=person_id,
+        )
         decision = decide(live, ports, facts, TRIGGER, now)
         if decision:
             plan.moves.append(Moved("account", row.id, row.name, decision))
@@ -89,17 +119,45 @@ def _plan(conn: Connection, person_id: str, now: datetime, *, lock: bool) -> Dep
     return plan
 
 
-def _store(conn: Connection, version: int, move: Moved, now: datetime, actor: str, plan: DeparturePlan) -> None:
+def _store(
+    conn: Connection, version: int, move: Moved, now: datetime, actor: str, plan: DeparturePlan
+) -> None:
     d = move.decision
     if move.kind == "lead":
         store_decision(conn, version, move.record_id, d, TRIGGER, now, actor, plan.ports)
         return
-    conn.execute(update(accounts).where(accounts.c.id == move.record_id).values(owner_id=d.owner_id, updated_at=now))
-    conn.execute(insert(routing_decisions), {
-        "account_id": move.record_id, "version": version, "trigger": TRIGGER, "flow": d.flow, "owner_id": d.owner_id, "queue": d.queue,
-        "team_id": d.team_id, "pool_id": d.pool_id, "node": d.node, "node_kind": d.node_kind, "via_fallback": d.via_fallback,
-        "matched_account_id": None, "steps": [s.__dict__ for s in d.steps], "decided_at": now, "actor": actor,
-    })
+    conn.execute(
+        update(accounts)
+        .where(accounts.c.id == move.record_id)
+        .values(owner_id=d.owner_id, updated_at=now)
+    )
+    conn.execute(
+        insert(routing_decisions),
+        {
+            "account_id": move.record_id,
+            "version": version,
+            "trigger": TRIGGER,
+            "flow": d.flow,
+            "owner_id": d.owner_id,
+            "queue": d.queue,
+            "team_id": d.team_id,
+            "pool_id": d.pool_id,
+            "node": d.node,
+            "node_kind": d.node_kind,
+            "via_fallback": d.via_fallback,
+            "matched_account_id": None,
+            "steps": [s.__dict__ for s in d.steps],
+            "decided_at": now,
+            "actor": actor,
+        },
+    )
     save_pools(conn, d, plan.ports.stored)
-    record_event(conn, at=now, actor=actor, kind="account.rerouted", entity="account", entity_id=move.record_id,
-                 payload={"from": plan.person_id, "owner_id": d.owner_id, "queue": d.queue, "node": d.node})
+    record_event(
+        conn,
+        at=now,
+        actor=actor,
+        kind="account.rerouted",
+        entity="account",
+        entity_id=move.record_id,
+        payload={"from": plan.person_id, "owner_id": d.owner_id, "queue": d.queue, "node": d.node},
+    )

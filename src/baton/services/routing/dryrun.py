@@ -7,15 +7,16 @@ distributes as it would for real; nothing is stored.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Connection
 
 from baton.domain.routing.flow import Decision
-from baton.services.records.intake import validate_item
 from baton.services.outcomes import FieldError, Rejected
+from baton.services.records.intake import validate_item
 from baton.services.records.kinds import LEAD
 from baton.services.routing.assign import LiveRouting, decide, lead_facts, load_routing
 from baton.services.routing.ports import DbRoutingPorts
@@ -37,21 +38,40 @@ class ScenarioPorts(DbRoutingPorts):
 
     away: frozenset[str] = frozenset()
 
-    def _why_not(self, pid: str, check_hours: bool, check_capacity: bool, now: datetime) -> str | None:
-        return "out of office (assumed by the scenario)" if pid in self.away else super()._why_not(pid, check_hours, check_capacity, now)
+    def _why_not(
+        self, pid: str, check_hours: bool, check_capacity: bool, now: datetime
+    ) -> str | None:
+        return (
+            "out of office (assumed by the scenario)"
+            if pid in self.away
+            else super()._why_not(pid, check_hours, check_capacity, now)
+        )
 
 
 def open_dry_run(conn: Connection, version: int | None) -> tuple[LiveRouting, ScenarioPorts]:
     live = load_routing(conn, version)
     if live is None:
-        raise NoRouting(f"there is no version {version}" if version is not None else "no active version; give --version N")
+        raise NoRouting(
+            f"there is no version {version}"
+            if version is not None
+            else "no active version; give --version N"
+        )
     if not live.configured:
         raise NoRouting(f"version {live.version} has no routing flows")
     return live, ScenarioPorts(conn, live.config, live.calendars, lock=False)
 
 
-def dry_route(conn: Connection, live: LiveRouting, ports: ScenarioPorts, index: int, raw: dict[str, Any], at: datetime,
-              *, strict: bool = False, away: Iterable[str] = ()) -> DryResult:
+def dry_route(
+    conn: Connection,
+    live: LiveRouting,
+    ports: ScenarioPorts,
+    index: int,
+    raw: dict[str, Any],
+    at: datetime,
+    *,
+    strict: bool = False,
+    away: Iterable[str] = (),
+) -> DryResult:
     item = validate_item(LEAD, raw, strict)
     if isinstance(item, list):
         return DryResult(index, errors=item)

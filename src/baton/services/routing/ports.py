@@ -38,7 +38,14 @@ ACCOUNT_FIELDS = ("segment", "employees", "industry", "country", "region", "stat
 
 
 class DbRoutingPorts(PeopleView):
-    def __init__(self, conn: Connection, config: RoutingConfig, calendars: dict[str, BusinessCalendar], *, lock: bool) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        config: RoutingConfig,
+        calendars: dict[str, BusinessCalendar],
+        *,
+        lock: bool,
+    ) -> None:
         self.conn = conn
         self.config = config
         self.calendars = calendars
@@ -48,7 +55,9 @@ class DbRoutingPorts(PeopleView):
         for r in conn.execute(select(out_of_office)):
             self.ooo.setdefault(r.person_id, []).append((r.starts_at, r.ends_at))
         self.pools: dict[str, tuple[MemberState, ...]] = {}
-        self.stored: dict[tuple[str, str], MemberState] = {}  # pool rows as they are in the database
+        self.stored: dict[
+            tuple[str, str], MemberState
+        ] = {}  # pool rows as they are in the database
         self._open: dict[str, int] = {}
         self._today: dict[tuple[str, str], int] = {}
 
@@ -67,26 +76,48 @@ class DbRoutingPorts(PeopleView):
             key = company_key(facts.get("company"))
             if not key:
                 return None, None
-            found = self.conn.execute(select(accounts.c.id).where(accounts.c.name_key == key).order_by(accounts.c.id).limit(1)).first()
+            found = self.conn.execute(
+                select(accounts.c.id)
+                .where(accounts.c.name_key == key)
+                .order_by(accounts.c.id)
+                .limit(1)
+            ).first()
             return key, found[0] if found else None
-        domain = facts.email_domain if how == "email_domain" else registrable_domain(facts.get("website"))
+        domain = (
+            facts.email_domain
+            if how == "email_domain"
+            else registrable_domain(facts.get("website"))
+        )
         if not domain or is_free_mail(domain):
             return domain, None
-        found = self.conn.execute(select(account_domains.c.account_id).where(account_domains.c.domain == domain)).first()
+        found = self.conn.execute(
+            select(account_domains.c.account_id).where(account_domains.c.domain == domain)
+        ).first()
         return domain, found[0] if found else None
 
     # -- pools
     def pool_members(self, pool_id: str) -> tuple[MemberState, ...]:
         if pool_id not in self.pools:
-            query = select(pool_members).where(pool_members.c.pool_id == pool_id).order_by(pool_members.c.position)
+            query = (
+                select(pool_members)
+                .where(pool_members.c.pool_id == pool_id)
+                .order_by(pool_members.c.position)
+            )
             if self.lock:
                 query = query.with_for_update()
-            stored = tuple(MemberState(r.person_id, r.weight, r.credit, r.behind, r.last_assigned_at, r.position) for r in self.conn.execute(query))
+            stored = tuple(
+                MemberState(
+                    r.person_id, r.weight, r.credit, r.behind, r.last_assigned_at, r.position
+                )
+                for r in self.conn.execute(query)
+            )
             self.stored.update(((pool_id, m.person_id), m) for m in stored)
             self.pools[pool_id] = sync_members(stored, list(self.config.pools[pool_id].members))
         return self.pools[pool_id]
 
-    def unavailable(self, pool_id: str, members: tuple[MemberState, ...], now: datetime) -> dict[str, str]:
+    def unavailable(
+        self, pool_id: str, members: tuple[MemberState, ...], now: datetime
+    ) -> dict[str, str]:
         pool = self.config.pools[pool_id]
         out = {}
         for m in members:
@@ -95,20 +126,33 @@ class DbRoutingPorts(PeopleView):
                 out[m.person_id] = reason
         return out
 
-    def _why_not(self, pid: str, check_hours: bool, check_capacity: bool, now: datetime) -> str | None:
+    def _why_not(
+        self, pid: str, check_hours: bool, check_capacity: bool, now: datetime
+    ) -> str | None:
         row = self.people.get(pid)
         if row is None:
             return "inactive"
         return unavailable_reason(
-            active=row.active, timezone=row.timezone, away_until=self._away_until(pid, now), calendar=self.calendars.get(row.calendar or ""),
-            max_open=row.max_open, max_per_day=row.max_per_day, open_count=lambda: self._open_count(pid),
-            today_count=lambda: self._today_count(pid, row.timezone, now), now=now, check_hours=check_hours, check_capacity=check_capacity)
+            active=row.active,
+            timezone=row.timezone,
+            away_until=self._away_until(pid, now),
+            calendar=self.calendars.get(row.calendar or ""),
+            max_open=row.max_open,
+            max_per_day=row.max_per_day,
+            open_count=lambda: self._open_count(pid),
+            today_count=lambda: self._today_count(pid, row.timezone, now),
+            now=now,
+            check_hours=check_hours,
+            check_capacity=check_capacity,
+        )
 
     def _open_count(self, pid: str) -> int:
         """Open leads the person holds (one indexed count per person, then kept up to date by note())."""
         if pid not in self._open:
             self._open[pid] = self.conn.execute(
-                select(func.count()).select_from(leads).where(leads.c.owner_id == pid, leads.c.status.in_(OPEN_STATUSES))
+                select(func.count())
+                .select_from(leads)
+                .where(leads.c.owner_id == pid, leads.c.status.in_(OPEN_STATUSES))
             ).scalar_one()
         return self._open[pid]
 
@@ -120,7 +164,11 @@ class DbRoutingPorts(PeopleView):
             start = datetime.combine(day, time(0), tz)
             end = start + timedelta(days=1)
             self._today[key] = self.conn.execute(
-                select(func.count()).select_from(leads).where(leads.c.owner_id == pid, leads.c.assigned_at >= start, leads.c.assigned_at < end)
+                select(func.count())
+                .select_from(leads)
+                .where(
+                    leads.c.owner_id == pid, leads.c.assigned_at >= start, leads.c.assigned_at < end
+                )
             ).scalar_one()
         return self._today[key]
 

@@ -17,23 +17,60 @@ def lead_trace(conn: Connection, lead_id: int) -> list[dict[str, Any]]:
     """Every routing decision for the lead, newest last, each with its explanation in words."""
     names = {r.id: r.name for r in conn.execute(select(people.c.id, people.c.name))}
     out = []
-    for r in conn.execute(select(routing_decisions).where(routing_decisions.c.lead_id == lead_id).order_by(routing_decisions.c.id)):
+    for r in conn.execute(
+        select(routing_decisions)
+        .where(routing_decisions.c.lead_id == lead_id)
+        .order_by(routing_decisions.c.id)
+    ):
         data = dict(r._mapping)
         data["explanation"] = explain(r.steps, r.owner_id, r.queue, r.flow, names.get(r.owner_id))
         out.append(data)
     return out
 
 
-def flag_misroute(conn: Connection, lead_id: int, reason: str, reported_by: str, expected_owner: str | None, now: datetime) -> int:
+def flag_misroute(
+    conn: Connection,
+    lead_id: int,
+    reason: str,
+    reported_by: str,
+    expected_owner: str | None,
+    now: datetime,
+) -> int:
     if conn.execute(select(leads.c.id).where(leads.c.id == lead_id)).first() is None:
         raise LookupError(lead_id)
-    if expected_owner and conn.execute(select(people.c.id).where(people.c.id == expected_owner)).first() is None:
+    if (
+        expected_owner
+        and conn.execute(select(people.c.id).where(people.c.id == expected_owner)).first() is None
+    ):
         raise reject("expected_owner", f"person '{expected_owner}' does not exist")
-    last = conn.execute(select(routing_decisions.c.id).where(routing_decisions.c.lead_id == lead_id).order_by(routing_decisions.c.id.desc()).limit(1)).first()
-    misroute_id = conn.execute(insert(misroutes).returning(misroutes.c.id), {
-        "lead_id": lead_id, "decision_id": last[0] if last else None, "reported_by": reported_by, "reason": reason,
-        "expected_owner": expected_owner, "created_at": now,
-    }).scalar_one()
-    record_event(conn, at=now, actor=reported_by, kind="lead.misroute_flagged", entity="lead", entity_id=lead_id,
-                 payload={"reason": reason, "expected_owner": expected_owner, "decision_id": last[0] if last else None})
+    last = conn.execute(
+        select(routing_decisions.c.id)
+        .where(routing_decisions.c.lead_id == lead_id)
+        .order_by(routing_decisions.c.id.desc())
+        .limit(1)
+    ).first()
+    misroute_id = conn.execute(
+        insert(misroutes).returning(misroutes.c.id),
+        {
+            "lead_id": lead_id,
+            "decision_id": last[0] if last else None,
+            "reported_by": reported_by,
+            "reason": reason,
+            "expected_owner": expected_owner,
+            "created_at": now,
+        },
+    ).scalar_one()
+    record_event(
+        conn,
+        at=now,
+        actor=reported_by,
+        kind="lead.misroute_flagged",
+        entity="lead",
+        entity_id=lead_id,
+        payload={
+            "reason": reason,
+            "expected_owner": expected_owner,
+            "decision_id": last[0] if last else None,
+        },
+    )
     return misroute_id

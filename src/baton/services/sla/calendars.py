@@ -25,8 +25,10 @@ class OwnerCalendars:
         live = load_sla(conn)
         calendars = live.calendars if live else {}
         team_calendar = dict(conn.execute(select(teams.c.id, teams.c.calendar)).all())
-        names = {r.id: resolve_calendar(calendars, r.calendar, team_calendar.get(r.team_id))[0]
-                 for r in conn.execute(select(people.c.id, people.c.calendar, people.c.team_id))}
+        names = {
+            r.id: resolve_calendar(calendars, r.calendar, team_calendar.get(r.team_id))[0]
+            for r in conn.execute(select(people.c.id, people.c.calendar, people.c.team_id))
+        }
         return cls(live.version if live else None, names, calendars)
 
     def calendar(self, owner_id: str | None) -> BusinessCalendar:
@@ -37,7 +39,11 @@ class OwnerCalendars:
         """Owners whose leads must be measured again: their calendar is another one, or another version's."""
         if before is None:
             return set()
+
         def key(owners: OwnerCalendars, pid: str) -> tuple[str, int | None]:
             name = owners.names.get(pid, ALWAYS_OPEN.name)
             return name, owners.version if name != ALWAYS_OPEN.name else None
-        return {pid for pid in set(self.names) | set(before.names) if key(self, pid) != key(before, pid)}
+
+        return {
+            pid for pid in set(self.names) | set(before.names) if key(self, pid) != key(before, pid)
+        }

@@ -10,9 +10,10 @@ loads, stores and decides which domain call applies.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
@@ -32,8 +33,13 @@ from baton.workspace.calendars import build_calendar
 from baton.workspace.sla_compile import SlaConfig, SlaRule, compile_sla
 from baton.workspace.spec import WorkspaceSpec
 
-OPEN = ("pending", "miss")  # a missed clock stays open until the touch comes (escalations keep running)
-ALWAYS_OPEN = BusinessCalendar("UTC", {d: [(datetime.min.time(), datetime.min.time())] for d in range(7)}, name="24/7")
+OPEN = (
+    "pending",
+    "miss",
+)  # a missed clock stays open until the touch comes (escalations keep running)
+ALWAYS_OPEN = BusinessCalendar(
+    "UTC", {d: [(datetime.min.time(), datetime.min.time())] for d in range(7)}, name="24/7"
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,11 @@ def load_sla(conn: Connection, version: int | None = None) -> LiveSla | None:
 
 def _load_sla(conn: Connection, version: int | None) -> LiveSla | None:
     v = workspace_versions.c
-    row = conn.execute(select(v.number, v.content_hash).where(v.number == version if version is not None else v.state == "active")).first()
+    row = conn.execute(
+        select(v.number, v.content_hash).where(
+            v.number == version if version is not None else v.state == "active"
+        )
+    ).first()
     if row is None:
         return None
     key = (row.number, row.content_hash)
@@ -74,24 +84,42 @@ def _load_sla(conn: Connection, version: int | None) -> LiveSla | None:
 
 def lead_getter(lead: Any) -> Callable[[str], Any]:
     get = lead.get if isinstance(lead, dict) else (lambda k: getattr(lead, k, None))
-    return lambda name: (get("extra") or {}) if name == "extra" else (get("extra") or {}).get(name[6:]) if name.startswith("extra.") else get(name)
+    return lambda name: (
+        (get("extra") or {})
+        if name == "extra"
+        else (get("extra") or {}).get(name[6:])
+        if name.startswith("extra.")
+        else get(name)
+    )
 
 
-def owner_calendar(conn: Connection, live: LiveSla, rule: SlaRule, owner_id: str) -> tuple[str, BusinessCalendar]:
+def owner_calendar(
+    conn: Connection, live: LiveSla, rule: SlaRule, owner_id: str
+) -> tuple[str, BusinessCalendar]:
     """The calendar a clock runs in: the rule's, else the owner's, else their team's, else 24/7."""
     if rule.calendar != "owner":
         return rule.calendar, live.calendars[rule.calendar]
     return person_calendar(conn, live.calendars, owner_id)
 
 
-def person_calendar(conn: Connection, calendars: dict[str, BusinessCalendar], owner_id: str) -> tuple[str, BusinessCalendar]:
+def person_calendar(
+    conn: Connection, calendars: dict[str, BusinessCalendar], owner_id: str
+) -> tuple[str, BusinessCalendar]:
     """A person's calendar, else their team's, else 24/7."""
     person = one(conn, people, columns=("calendar", "team_id"), id=owner_id)
-    team = one(conn, teams, columns=("calendar",), id=person.team_id) if person and not person.calendar and person.team_id else None
-    return resolve_calendar(calendars, person.calendar if person else None, team.calendar if team else None)
+    team = (
+        one(conn, teams, columns=("calendar",), id=person.team_id)
+        if person and not person.calendar and person.team_id
+        else None
+    )
+    return resolve_calendar(
+        calendars, person.calendar if person else None, team.calendar if team else None
+    )
 
 
-def resolve_calendar(calendars: dict[str, BusinessCalendar], own: str | None, team: str | None) -> tuple[str, BusinessCalendar]:
+def resolve_calendar(
+    calendars: dict[str, BusinessCalendar], own: str | None, team: str | None
+) -> tuple[str, BusinessCalendar]:
     """The person's own calendar, else their team's, else 24/7 (a name no calendar has counts as none)."""
     name = own or team
     if name and name in calendars:
@@ -100,16 +128,35 @@ def resolve_calendar(calendars: dict[str, BusinessCalendar], own: str | None, te
 
 
 def clock_input(row: Any) -> ClockInput:
-    pauses = tuple((datetime.fromisoformat(a), datetime.fromisoformat(b) if b else None) for a, b in (row.pauses or []))
-    return ClockInput(row.started_at, row.owner_id, pauses, row.stopped_at, row.excluded_reason, timedelta(seconds=row.elapsed_before_seconds or 0))
+    pauses = tuple(
+        (datetime.fromisoformat(a), datetime.fromisoformat(b) if b else None)
+        for a, b in (row.pauses or [])
+    )
+    return ClockInput(
+        row.started_at,
+        row.owner_id,
+        pauses,
+        row.stopped_at,
+        row.excluded_reason,
+        timedelta(seconds=row.elapsed_before_seconds or 0),
+    )
 
 
 def calendar_of(live: LiveSla, name: str) -> BusinessCalendar:
     return live.calendars.get(name, ALWAYS_OPEN)
 
 
-def start_clock(conn: Connection, lead: dict[str, Any], owner_id: str, at: datetime, now: datetime, actor: str, *,
-                elapsed_before: timedelta = timedelta(0), pauses: tuple = ()) -> int | None:
+def start_clock(
+    conn: Connection,
+    lead: dict[str, Any],
+    owner_id: str,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    *,
+    elapsed_before: timedelta = timedelta(0),
+    pauses: tuple = (),
+) -> int | None:
     """Start the owner's charge for a lead that matches an SLA rule; returns the clock id."""
     live = load_sla(conn)
     if live is None:
@@ -120,16 +167,40 @@ def start_clock(conn: Connection, lead: dict[str, Any], owner_id: str, at: datet
         return None
     calendar_name, calendar = owner_calendar(conn, live, rule, owner_id)
     clock = ClockInput(at, owner_id, pauses, None, rule.excluded(get), elapsed_before)
-    clock_id = conn.execute(insert(sla_clocks).returning(sla_clocks.c.id), {
-        "lead_id": lead["id"], "rule": rule.name, "version": live.version, "owner_id": owner_id, "calendar": calendar_name,
-        "started_at": at, "elapsed_before_seconds": elapsed_before.total_seconds(), "pauses": _pauses_json(pauses),
-        "excluded_reason": clock.excluded_reason, "state": "excluded" if clock.excluded_reason else "pending",
-        "created_at": now, "updated_at": now,
-    }).scalar_one()
+    clock_id = conn.execute(
+        insert(sla_clocks).returning(sla_clocks.c.id),
+        {
+            "lead_id": lead["id"],
+            "rule": rule.name,
+            "version": live.version,
+            "owner_id": owner_id,
+            "calendar": calendar_name,
+            "started_at": at,
+            "elapsed_before_seconds": elapsed_before.total_seconds(),
+            "pauses": _pauses_json(pauses),
+            "excluded_reason": clock.excluded_reason,
+            "state": "excluded" if clock.excluded_reason else "pending",
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).scalar_one()
     _write_timers(conn, clock_id, schedule(rule.policy, calendar, clock), new=True)
     _refresh_verdict(conn, clock_id, rule, calendar, clock, now)
-    record_event(conn, at=now, actor=actor, kind="sla.clock_started", entity="lead", entity_id=lead["id"],
-                 payload={"clock_id": clock_id, "rule": rule.name, "owner_id": owner_id, "started_at": at, "calendar": calendar_name})
+    record_event(
+        conn,
+        at=now,
+        actor=actor,
+        kind="sla.clock_started",
+        entity="lead",
+        entity_id=lead["id"],
+        payload={
+            "clock_id": clock_id,
+            "rule": rule.name,
+            "owner_id": owner_id,
+            "started_at": at,
+            "calendar": calendar_name,
+        },
+    )
     return clock_id
 
 
@@ -140,7 +211,11 @@ def _pauses_json(pauses) -> list[list[str | None]]:
 def _write_timers(conn: Connection, clock_id: int, dues, *, new: bool = False) -> None:
     """Insert timers not yet there; move pending ones whose due time changed; fired ones stay."""
     existing = {r.key: r for r in every(conn, timers, clock_id=clock_id)} if not new else {}
-    fresh = [{"clock_id": clock_id, "key": d.key, "due_at": d.due_at, "state": "pending"} for d in dues if d.key not in existing]
+    fresh = [
+        {"clock_id": clock_id, "key": d.key, "due_at": d.due_at, "state": "pending"}
+        for d in dues
+        if d.key not in existing
+    ]
     if fresh:
         conn.execute(insert(timers), fresh)
     for due in dues:
@@ -151,29 +226,64 @@ def _write_timers(conn: Connection, clock_id: int, dues, *, new: bool = False) -
             conn.execute(update(timers).where(timers.c.id == row.id).values(due_at=due.due_at))
     for row in existing.values():
         if row.state == "pending":
-            conn.execute(update(timers).where(timers.c.id == row.id).values(state="cancelled", outcome="no longer scheduled"))
+            conn.execute(
+                update(timers)
+                .where(timers.c.id == row.id)
+                .values(state="cancelled", outcome="no longer scheduled")
+            )
 
 
-def _refresh_verdict(conn: Connection, clock_id: int, rule: SlaRule, calendar: BusinessCalendar, clock: ClockInput, now: datetime) -> Any:
+def _refresh_verdict(
+    conn: Connection,
+    clock_id: int,
+    rule: SlaRule,
+    calendar: BusinessCalendar,
+    clock: ClockInput,
+    now: datetime,
+) -> Any:
     v = verdict(rule.policy, calendar, clock, now)
-    values = {"state": v.state.value, "due_at": v.due_at, "updated_at": now,
-              "response_business_seconds": v.response_business.total_seconds() if v.response_business is not None else None,
-              "miss_business_seconds": v.miss_duration.total_seconds() if v.miss_duration is not None else None}
+    values = {
+        "state": v.state.value,
+        "due_at": v.due_at,
+        "updated_at": now,
+        "response_business_seconds": v.response_business.total_seconds()
+        if v.response_business is not None
+        else None,
+        "miss_business_seconds": v.miss_duration.total_seconds()
+        if v.miss_duration is not None
+        else None,
+    }
     if v.state.value in ("hit",) or (clock.stopped_at is not None and v.state.value == "miss"):
         values["closed_at"] = clock.stopped_at
     conn.execute(update(sla_clocks).where(sla_clocks.c.id == clock_id).values(**values))
     return v
 
 
-_OPEN_CLOCK = (select(sla_clocks).where(sla_clocks.c.lead_id == bindparam("lead_id"), sla_clocks.c.state.in_(OPEN + ("excluded",)),
-                                        sla_clocks.c.closed_at.is_(None)).order_by(sla_clocks.c.id.desc()).limit(1))
+_OPEN_CLOCK = (
+    select(sla_clocks)
+    .where(
+        sla_clocks.c.lead_id == bindparam("lead_id"),
+        sla_clocks.c.state.in_(OPEN + ("excluded",)),
+        sla_clocks.c.closed_at.is_(None),
+    )
+    .order_by(sla_clocks.c.id.desc())
+    .limit(1)
+)
 
 
 def open_clock(conn: Connection, lead_id: int) -> Any | None:
     return conn.execute(_OPEN_CLOCK, {"lead_id": lead_id}).first()
 
 
-def touch(conn: Connection, lead_id: int, person_id: str | None, kind: str, occurred_at: datetime, now: datetime, actor: str) -> None:
+def touch(
+    conn: Connection,
+    lead_id: int,
+    person_id: str | None,
+    kind: str,
+    occurred_at: datetime,
+    now: datetime,
+    actor: str,
+) -> None:
     """A touch on a lead: stamp first_touch_at (speed to lead) and stop its clock when it qualifies."""
     lead = one(conn, leads, id=lead_id)
     if lead is None or person_id is None or person_id != lead.owner_id:
@@ -185,11 +295,24 @@ def touch(conn: Connection, lead_id: int, person_id: str | None, kind: str, occu
     if lead.assigned_at is not None and occurred_at < lead.assigned_at:
         return  # a touch before the assignment is not a response to it
     if lead.first_touch_at is None or occurred_at < lead.first_touch_at:
-        conn.execute(update(leads).where(leads.c.id == lead_id).values(first_touch_at=occurred_at, updated_at=now))
+        conn.execute(
+            update(leads)
+            .where(leads.c.id == lead_id)
+            .values(first_touch_at=occurred_at, updated_at=now)
+        )
     stop_clock(conn, lead_id, occurred_at, "first_touch", now, actor, owner_id=person_id)
 
 
-def stop_clock(conn: Connection, lead_id: int, at: datetime, why: str, now: datetime, actor: str, *, owner_id: str | None = None) -> None:
+def stop_clock(
+    conn: Connection,
+    lead_id: int,
+    at: datetime,
+    why: str,
+    now: datetime,
+    actor: str,
+    *,
+    owner_id: str | None = None,
+) -> None:
     live = load_sla(conn)
     row = open_clock(conn, lead_id)
     if live is None or row is None or row.stopped_at is not None or at < row.started_at:
@@ -200,14 +323,40 @@ def stop_clock(conn: Connection, lead_id: int, at: datetime, why: str, now: date
     if rule is None or why not in rule.stop:
         return
     clock = clock_input(row)
-    clock = ClockInput(clock.started_at, clock.owner_id, clock.pauses, at, clock.excluded_reason, clock.elapsed_before)
-    conn.execute(update(sla_clocks).where(sla_clocks.c.id == row.id).values(stopped_at=at, stopped_by=why))
+    clock = ClockInput(
+        clock.started_at,
+        clock.owner_id,
+        clock.pauses,
+        at,
+        clock.excluded_reason,
+        clock.elapsed_before,
+    )
+    conn.execute(
+        update(sla_clocks).where(sla_clocks.c.id == row.id).values(stopped_at=at, stopped_by=why)
+    )
     v = _refresh_verdict(conn, row.id, rule, calendar_of(live, row.calendar), clock, max(now, at))
-    conn.execute(update(timers).where(timers.c.clock_id == row.id, timers.c.state == "pending", timers.c.due_at > at)
-                 .values(state="cancelled", outcome=f"stopped by {why}"))  # earlier ones still fire (or are recorded, for history)
-    record_event(conn, at=now, actor=actor, kind="sla.clock_stopped", entity="lead", entity_id=lead_id,
-                 payload={"clock_id": row.id, "by": why, "at": at, "verdict": v.state.value,
-                          "response_business_seconds": v.response_business.total_seconds() if v.response_business else None})
+    conn.execute(
+        update(timers)
+        .where(timers.c.clock_id == row.id, timers.c.state == "pending", timers.c.due_at > at)
+        .values(state="cancelled", outcome=f"stopped by {why}")
+    )  # earlier ones still fire (or are recorded, for history)
+    record_event(
+        conn,
+        at=now,
+        actor=actor,
+        kind="sla.clock_stopped",
+        entity="lead",
+        entity_id=lead_id,
+        payload={
+            "clock_id": row.id,
+            "by": why,
+            "at": at,
+            "verdict": v.state.value,
+            "response_business_seconds": v.response_business.total_seconds()
+            if v.response_business
+            else None,
+        },
+    )
 
 
 def lead_changed(conn: Connection, lead_id: int, now: datetime, actor: str) -> None:
@@ -239,13 +388,29 @@ def lead_changed(conn: Connection, lead_id: int, now: datetime, actor: str) -> N
         pauses.append((now, None))
     elif not rule.paused(get) and paused_now:
         pauses[-1] = (pauses[-1][0], now)
-    clock = ClockInput(clock.started_at, clock.owner_id, tuple(pauses), clock.stopped_at, excluded, clock.elapsed_before)
-    conn.execute(update(sla_clocks).where(sla_clocks.c.id == row.id).values(pauses=_pauses_json(clock.pauses), excluded_reason=excluded))
+    clock = ClockInput(
+        clock.started_at,
+        clock.owner_id,
+        tuple(pauses),
+        clock.stopped_at,
+        excluded,
+        clock.elapsed_before,
+    )
+    conn.execute(
+        update(sla_clocks)
+        .where(sla_clocks.c.id == row.id)
+        .values(pauses=_pauses_json(clock.pauses), excluded_reason=excluded)
+    )
     recompute(conn, live, row.id, rule, clock, now)
 
 
-def recompute(conn: Connection, live: LiveSla, clock_id: int, rule: SlaRule, clock: ClockInput, now: datetime) -> None:
-    calendar = calendar_of(live, conn.execute(select(sla_clocks.c.calendar).where(sla_clocks.c.id == clock_id)).scalar_one())
+def recompute(
+    conn: Connection, live: LiveSla, clock_id: int, rule: SlaRule, clock: ClockInput, now: datetime
+) -> None:
+    calendar = calendar_of(
+        live,
+        conn.execute(select(sla_clocks.c.calendar).where(sla_clocks.c.id == clock_id)).scalar_one(),
+    )
     _write_timers(conn, clock_id, schedule(rule.policy, calendar, clock))
     _refresh_verdict(conn, clock_id, rule, calendar, clock, now)
 
@@ -254,7 +419,9 @@ def _has_clock(conn: Connection, lead_id: int) -> bool:
     return exists(conn, sla_clocks, lead_id=lead_id)
 
 
-def hand_over(conn: Connection, lead_id: int, new_owner: str | None, at: datetime, now: datetime, actor: str) -> None:
+def hand_over(
+    conn: Connection, lead_id: int, new_owner: str | None, at: datetime, now: datetime, actor: str
+) -> None:
     """The lead changed hands: close the previous owner's charge (they are not blamed for what
     happens after), and start the new owner's by the rule's policy (restart or carry)."""
     live = load_sla(conn)
@@ -266,20 +433,67 @@ def hand_over(conn: Connection, lead_id: int, new_owner: str | None, at: datetim
         return
     clock = clock_input(row)
     calendar = calendar_of(live, row.calendar)
-    new_clock, charge = reassign(rule.policy, calendar, clock, new_owner or "(queue)", max(at, clock.started_at))
-    conn.execute(update(sla_clocks).where(sla_clocks.c.id == row.id).values(
-        state=charge.outcome.value, closed_at=charge.ended_at, updated_at=now,
-        miss_business_seconds=charge.miss_duration.total_seconds() if charge.miss_duration else None))
-    conn.execute(update(timers).where(timers.c.clock_id == row.id, timers.c.state == "pending").values(state="cancelled", outcome="lead reassigned"))
-    record_event(conn, at=now, actor=actor, kind="sla.charge_closed", entity="lead", entity_id=lead_id,
-                 payload={"clock_id": row.id, "owner_id": row.owner_id, "outcome": charge.outcome.value, "next_owner_id": new_owner})
+    new_clock, charge = reassign(
+        rule.policy, calendar, clock, new_owner or "(queue)", max(at, clock.started_at)
+    )
+    conn.execute(
+        update(sla_clocks)
+        .where(sla_clocks.c.id == row.id)
+        .values(
+            state=charge.outcome.value,
+            closed_at=charge.ended_at,
+            updated_at=now,
+            miss_business_seconds=charge.miss_duration.total_seconds()
+            if charge.miss_duration
+            else None,
+        )
+    )
+    conn.execute(
+        update(timers)
+        .where(timers.c.clock_id == row.id, timers.c.state == "pending")
+        .values(state="cancelled", outcome="lead reassigned")
+    )
+    record_event(
+        conn,
+        at=now,
+        actor=actor,
+        kind="sla.charge_closed",
+        entity="lead",
+        entity_id=lead_id,
+        payload={
+            "clock_id": row.id,
+            "owner_id": row.owner_id,
+            "outcome": charge.outcome.value,
+            "next_owner_id": new_owner,
+        },
+    )
     if new_owner:
         lead = dict(one(conn, leads, id=lead_id)._mapping)
-        carried = new_clock.elapsed_before if rule.policy.on_reassign is OnReassign.CARRY else timedelta(0)
-        start_clock(conn, lead, new_owner, new_clock.started_at, now, actor, elapsed_before=carried, pauses=new_clock.pauses)
+        carried = (
+            new_clock.elapsed_before
+            if rule.policy.on_reassign is OnReassign.CARRY
+            else timedelta(0)
+        )
+        start_clock(
+            conn,
+            lead,
+            new_owner,
+            new_clock.started_at,
+            now,
+            actor,
+            elapsed_before=carried,
+            pauses=new_clock.pauses,
+        )
 
 
-def owner_assigned(conn: Connection, lead_id: int, previous: str | None, owner: str | None, at: datetime, actor: str) -> None:
+def owner_assigned(
+    conn: Connection,
+    lead_id: int,
+    previous: str | None,
+    owner: str | None,
+    at: datetime,
+    actor: str,
+) -> None:
     """Routing gave the lead an owner (or a queue): start the clock, or hand it over."""
     if open_clock(conn, lead_id) is not None:
         if owner != previous:
@@ -295,14 +509,32 @@ def recompute_open_clocks(conn: Connection, now: datetime, actor: str) -> int:
     if live is None:
         return 0
     count = 0
-    for row in conn.execute(select(sla_clocks).where(sla_clocks.c.state.in_(OPEN), sla_clocks.c.stopped_at.is_(None), sla_clocks.c.closed_at.is_(None))).all():
+    for row in conn.execute(
+        select(sla_clocks).where(
+            sla_clocks.c.state.in_(OPEN),
+            sla_clocks.c.stopped_at.is_(None),
+            sla_clocks.c.closed_at.is_(None),
+        )
+    ).all():
         rule = live.rule(row.rule)
         if rule is None:
             continue
         calendar_name = rule.calendar if rule.calendar != "owner" else row.calendar
-        conn.execute(update(sla_clocks).where(sla_clocks.c.id == row.id).values(version=live.version, calendar=calendar_name))
+        conn.execute(
+            update(sla_clocks)
+            .where(sla_clocks.c.id == row.id)
+            .values(version=live.version, calendar=calendar_name)
+        )
         recompute(conn, live, row.id, rule, clock_input(row), now)
         count += 1
     if count:
-        record_event(conn, at=now, actor=actor, kind="sla.clocks_recomputed", entity="workspace_version", entity_id=live.version, payload={"clocks": count})
+        record_event(
+            conn,
+            at=now,
+            actor=actor,
+            kind="sla.clocks_recomputed",
+            entity="workspace_version",
+            entity_id=live.version,
+            payload={"clocks": count},
+        )
     return count

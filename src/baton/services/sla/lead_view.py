@@ -14,18 +14,36 @@ from baton.store.tables import sla_clocks, timers
 
 
 def sla_block(conn: Connection, lead_id: int) -> dict[str, Any] | None:
-    row = conn.execute(select(sla_clocks).where(sla_clocks.c.lead_id == lead_id).order_by(sla_clocks.c.id.desc()).limit(1)).first()
+    row = conn.execute(
+        select(sla_clocks)
+        .where(sla_clocks.c.lead_id == lead_id)
+        .order_by(sla_clocks.c.id.desc())
+        .limit(1)
+    ).first()
     if row is None:
         return None
     upcoming = conn.execute(
-        select(timers.c.key, timers.c.due_at).where(timers.c.clock_id == row.id, timers.c.state == "pending").order_by(timers.c.due_at).limit(1)
+        select(timers.c.key, timers.c.due_at)
+        .where(timers.c.clock_id == row.id, timers.c.state == "pending")
+        .order_by(timers.c.due_at)
+        .limit(1)
     ).first()
     return {
-        "rule": row.rule, "state": row.state, "owner_id": row.owner_id, "calendar": row.calendar, "started_at": row.started_at,
-        "due_at": row.due_at, "stopped_at": row.stopped_at, "stopped_by": row.stopped_by, "excluded_reason": row.excluded_reason,
-        "response_business_seconds": row.response_business_seconds, "miss_business_seconds": row.miss_business_seconds,
+        "rule": row.rule,
+        "state": row.state,
+        "owner_id": row.owner_id,
+        "calendar": row.calendar,
+        "started_at": row.started_at,
+        "due_at": row.due_at,
+        "stopped_at": row.stopped_at,
+        "stopped_by": row.stopped_by,
+        "excluded_reason": row.excluded_reason,
+        "response_business_seconds": row.response_business_seconds,
+        "miss_business_seconds": row.miss_business_seconds,
         "next": {"timer": upcoming.key, "due_at": upcoming.due_at} if upcoming else None,
-        "charges": conn.execute(select(sla_clocks.c.id).where(sla_clocks.c.lead_id == lead_id)).all().__len__(),
+        "charges": conn.execute(select(sla_clocks.c.id).where(sla_clocks.c.lead_id == lead_id))
+        .all()
+        .__len__(),
     }
 
 
@@ -36,12 +54,19 @@ def speed_block(conn: Connection, lead: dict[str, Any]) -> dict[str, Any]:
     calendars = live.calendars if live else {}
     owner = lead.get("owner_id")
     calendar = person_calendar(conn, calendars, owner)[1] if owner else ALWAYS_OPEN
-    s = measure(lead.get("engaged_at"), lead.get("assigned_at"), lead.get("first_touch_at"), calendar)
+    s = measure(
+        lead.get("engaged_at"), lead.get("assigned_at"), lead.get("first_touch_at"), calendar
+    )
     seconds = lambda d: d.total_seconds() if isinstance(d, timedelta) else None  # noqa: E731
     return {
-        "systems_delay_seconds": seconds(s.systems_delay), "human_delay_seconds": seconds(s.human_delay), "total_seconds": seconds(s.total),
-        "systems_delay_business_seconds": seconds(s.systems_delay_business), "human_delay_business_seconds": seconds(s.human_delay_business),
+        "systems_delay_seconds": seconds(s.systems_delay),
+        "human_delay_seconds": seconds(s.human_delay),
+        "total_seconds": seconds(s.total),
+        "systems_delay_business_seconds": seconds(s.systems_delay_business),
+        "human_delay_business_seconds": seconds(s.human_delay_business),
         "total_business_seconds": seconds(s.total_business),
-        "systems_delay_rating": rate(s.systems_delay).value if s.systems_delay is not None else None,
+        "systems_delay_rating": rate(s.systems_delay).value
+        if s.systems_delay is not None
+        else None,
         "anomalies": [a.measure for a in s.anomalies],
     }

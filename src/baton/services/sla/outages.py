@@ -14,19 +14,38 @@ from baton.services.events import record_event
 from baton.store.tables import outages
 
 
-def declare_outage(conn: Connection, starts_at: datetime, ends_at: datetime, reason: str, actor: str, now: datetime) -> dict[str, Any]:
+def declare_outage(
+    conn: Connection, starts_at: datetime, ends_at: datetime, reason: str, actor: str, now: datetime
+) -> dict[str, Any]:
     """Store an outage ``[starts_at, ends_at)``; ValueError when it does not end after it starts or has no reason."""
     if not reason.strip():
         raise ValueError("an outage needs a reason, e.g. 'web form webhook failing'")
-    window = OutageWindow(starts_at, ends_at, reason.strip())  # refuses an end at or before the start
-    row = {"starts_at": window.starts_at, "ends_at": window.ends_at, "reason": window.reason, "created_by": actor, "created_at": now}
+    window = OutageWindow(
+        starts_at, ends_at, reason.strip()
+    )  # refuses an end at or before the start
+    row = {
+        "starts_at": window.starts_at,
+        "ends_at": window.ends_at,
+        "reason": window.reason,
+        "created_by": actor,
+        "created_at": now,
+    }
     outage_id = conn.execute(insert(outages).returning(outages.c.id), row).scalar_one()
-    record_event(conn, at=now, actor=actor, kind="outage.declared", entity="outage", entity_id=outage_id,
-                 payload={"starts_at": window.starts_at, "ends_at": window.ends_at, "reason": window.reason})
+    record_event(
+        conn,
+        at=now,
+        actor=actor,
+        kind="outage.declared",
+        entity="outage",
+        entity_id=outage_id,
+        payload={"starts_at": window.starts_at, "ends_at": window.ends_at, "reason": window.reason},
+    )
     return {"id": outage_id, **row}
 
 
-def list_outages(conn: Connection, since: datetime | None = None, until: datetime | None = None) -> list[dict[str, Any]]:
+def list_outages(
+    conn: Connection, since: datetime | None = None, until: datetime | None = None
+) -> list[dict[str, Any]]:
     """Outages overlapping ``[since, until)`` (either bound optional), earliest first."""
     query = select(outages).order_by(outages.c.starts_at, outages.c.id)
     if since is not None:

@@ -22,7 +22,9 @@ from baton.services.sla.clocks import _refresh_verdict, calendar_of, clock_input
 from baton.store.tables import alerts, leads, people, sla_clocks, teams, timers
 
 BATCH = 100
-YIELD_SECONDS = 0.05  # SQLite's busy handler retries every ≤ 100 ms: a 50 ms gap lets a waiting writer in
+YIELD_SECONDS = (
+    0.05  # SQLite's busy handler retries every ≤ 100 ms: a 50 ms gap lets a waiting writer in
+)
 
 
 def fire_due_timers(baton: Baton, now: datetime) -> int:
@@ -38,7 +40,9 @@ def fire_due_timers(baton: Baton, now: datetime) -> int:
         with baton.db.write() as conn:
             rows = _claim(conn, now)
             for row in rows:
-                _fire(conn, row, max(now, baton.clock.now()), baton.settings.public_url)  # stamped when it fires, not when the round began
+                _fire(
+                    conn, row, max(now, baton.clock.now()), baton.settings.public_url
+                )  # stamped when it fires, not when the round began
             conn.commit()
         done += len(rows)
         if len(rows) < BATCH:
@@ -50,11 +54,18 @@ def fire_due_timers(baton: Baton, now: datetime) -> int:
 def next_due_at(baton: Baton) -> datetime | None:
     """When the next pending timer falls due (the worker sleeps until then)."""
     with baton.db.read() as conn:
-        return conn.execute(select(func.min(timers.c.due_at)).where(timers.c.state == "pending")).scalar_one()
+        return conn.execute(
+            select(func.min(timers.c.due_at)).where(timers.c.state == "pending")
+        ).scalar_one()
 
 
 def _claim(conn: Connection, now: datetime) -> list[Any]:
-    query = select(timers).where(timers.c.state == "pending", timers.c.due_at <= now).order_by(timers.c.due_at).limit(BATCH)
+    query = (
+        select(timers)
+        .where(timers.c.state == "pending", timers.c.due_at <= now)
+        .order_by(timers.c.due_at)
+        .limit(BATCH)
+    )
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return conn.execute(query).all()
@@ -71,22 +82,65 @@ def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
     clock = clock_input(clock_row)
     due = next((d for d in schedule(rule.policy, calendar, clock) if d.key == timer.key), None)
     lead = conn.execute(select(leads).where(leads.c.id == clock_row.lead_id)).first()
-    history = due is not None and backfill_suppressed(due, lead.created_at)  # due before Baton had the lead
-    judged_at = due.due_at if history else now  # history is judged as it stood then; live timers as they stand now
-    if due is None or not still_due(due, clock, judged_at) or (clock_row.closed_at is not None and not history):
+    history = due is not None and backfill_suppressed(
+        due, lead.created_at
+    )  # due before Baton had the lead
+    judged_at = (
+        due.due_at if history else now
+    )  # history is judged as it stood then; live timers as they stand now
+    if (
+        due is None
+        or not still_due(due, clock, judged_at)
+        or (clock_row.closed_at is not None and not history)
+    ):
         _settle(conn, timer, now, "skipped", _why_not(clock_row, clock, now))
         return
-    if due.kind is DueKind.MISS:  # the verdict turns; the owner hears of it through escalation tier 1
+    if (
+        due.kind is DueKind.MISS
+    ):  # the verdict turns; the owner hears of it through escalation tier 1
         if clock_row.stopped_at is None:
-            _refresh_verdict(conn, clock_row.id, rule, calendar, clock, max(now, due.due_at + timedelta(microseconds=1)))
+            _refresh_verdict(
+                conn,
+                clock_row.id,
+                rule,
+                calendar,
+                clock,
+                max(now, due.due_at + timedelta(microseconds=1)),
+            )
         _settle(conn, timer, now, "fired", "verdict: miss")
-        record_event(conn, at=now, actor="worker", kind="sla.miss", entity="lead", entity_id=clock_row.lead_id,
-                     payload={"clock_id": clock_row.id, "owner_id": clock_row.owner_id, "due_at": due.due_at, "history": history})
+        record_event(
+            conn,
+            at=now,
+            actor="worker",
+            kind="sla.miss",
+            entity="lead",
+            entity_id=clock_row.lead_id,
+            payload={
+                "clock_id": clock_row.id,
+                "owner_id": clock_row.owner_id,
+                "due_at": due.due_at,
+                "history": history,
+            },
+        )
         return
-    created = _alerts(conn, clock_row, due, lead, rule, calendar, clock, judged_at if history else now, public_url)
+    created = _alerts(
+        conn, clock_row, due, lead, rule, calendar, clock, judged_at if history else now, public_url
+    )
     _settle(conn, timer, now, "fired", f"{created} alert(s)")
-    record_event(conn, at=now, actor="worker", kind=f"sla.{due.kind.value}", entity="lead", entity_id=clock_row.lead_id,
-                 payload={"clock_id": clock_row.id, "timer": timer.key, "due_at": due.due_at, "alerts": created})
+    record_event(
+        conn,
+        at=now,
+        actor="worker",
+        kind=f"sla.{due.kind.value}",
+        entity="lead",
+        entity_id=clock_row.lead_id,
+        payload={
+            "clock_id": clock_row.id,
+            "timer": timer.key,
+            "due_at": due.due_at,
+            "alerts": created,
+        },
+    )
 
 
 def _why_not(row: Any, clock, now: datetime) -> str:
@@ -100,27 +154,56 @@ def _why_not(row: Any, clock, now: datetime) -> str:
 
 
 def _settle(conn: Connection, timer: Any, now: datetime, state: str, outcome: str) -> None:
-    conn.execute(update(timers).where(timers.c.id == timer.id).values(state=state, fired_at=now, outcome=outcome))
+    conn.execute(
+        update(timers)
+        .where(timers.c.id == timer.id)
+        .values(state=state, fired_at=now, outcome=outcome)
+    )
 
 
 def _recipients(conn: Connection, due: Due, owner_id: str) -> list[tuple[str, str]]:
     """(person id, role) for the timer's recipient and its cc, resolving owner/manager."""
-    owner = conn.execute(select(people.c.manager_id, people.c.team_id).where(people.c.id == owner_id)).first()
+    owner = conn.execute(
+        select(people.c.manager_id, people.c.team_id).where(people.c.id == owner_id)
+    ).first()
     manager = owner.manager_id if owner else None
     if not manager and owner and owner.team_id:
-        manager = conn.execute(select(teams.c.manager_id).where(teams.c.id == owner.team_id)).scalar_one_or_none()
+        manager = conn.execute(
+            select(teams.c.manager_id).where(teams.c.id == owner.team_id)
+        ).scalar_one_or_none()
     resolve = {"owner": owner_id, "manager": manager}
     out = []
-    for who, role in [(due.recipient, "owner" if due.recipient == "owner" else "manager" if due.recipient == "manager" else "executive")] + [(c, "cc") for c in due.cc]:
+    for who, role in [
+        (
+            due.recipient,
+            "owner"
+            if due.recipient == "owner"
+            else "manager"
+            if due.recipient == "manager"
+            else "executive",
+        )
+    ] + [(c, "cc") for c in due.cc]:
         person = resolve.get(who, who)
         if person and person not in [p for p, _ in out]:
             out.append((person, role))
     return out
 
 
-def _alerts(conn: Connection, row: Any, due: Due, lead: Any, rule, calendar, clock, now: datetime, public_url: str) -> int:
+def _alerts(
+    conn: Connection,
+    row: Any,
+    due: Due,
+    lead: Any,
+    rule,
+    calendar,
+    clock,
+    now: datetime,
+    public_url: str,
+) -> int:
     elapsed = calendar.between(clock.started_at, now) + clock.elapsed_before
-    owner_name = conn.execute(select(people.c.name).where(people.c.id == row.owner_id)).scalar_one_or_none()
+    owner_name = conn.execute(
+        select(people.c.name).where(people.c.id == row.owner_id)
+    ).scalar_one_or_none()
     content = _content(row, due, lead, rule, elapsed, owner_name, public_url)
     suppressed = backfill_suppressed(due, lead.created_at)
     created = 0
@@ -128,26 +211,59 @@ def _alerts(conn: Connection, row: Any, due: Due, lead: Any, rule, calendar, clo
         key = f"sla:{row.id}:{due.key}:{person_id}"
         if conn.execute(select(alerts.c.id).where(alerts.c.idempotency_key == key)).first():
             continue
-        conn.execute(insert(alerts), {
-            "idempotency_key": key, "kind": f"sla.{due.kind.value}", "entity": "lead", "entity_id": str(lead.id), "lead_id": lead.id,
-            "recipient_id": person_id, "role": role, "subject": _subject(due, content), "content": content,
-            "state": "suppressed" if suppressed else "pending", "suppressed_reason": "backfill" if suppressed else None,
-            "due_at": due.due_at, "created_at": now, "attempts": 0, "next_attempt_at": None if suppressed else now,
-        })
+        conn.execute(
+            insert(alerts),
+            {
+                "idempotency_key": key,
+                "kind": f"sla.{due.kind.value}",
+                "entity": "lead",
+                "entity_id": str(lead.id),
+                "lead_id": lead.id,
+                "recipient_id": person_id,
+                "role": role,
+                "subject": _subject(due, content),
+                "content": content,
+                "state": "suppressed" if suppressed else "pending",
+                "suppressed_reason": "backfill" if suppressed else None,
+                "due_at": due.due_at,
+                "created_at": now,
+                "attempts": 0,
+                "next_attempt_at": None if suppressed else now,
+            },
+        )
         created += 1
     return created
 
 
-def _content(row: Any, due: Due, lead: Any, rule, elapsed: timedelta, owner_name: str | None, public_url: str) -> dict[str, Any]:
+def _content(
+    row: Any, due: Due, lead: Any, rule, elapsed: timedelta, owner_name: str | None, public_url: str
+) -> dict[str, Any]:
     """The facts every template renders (playbook: lead, type, company, owner, rule, time elapsed, link)."""
-    name = " ".join(p for p in (lead.first_name, lead.last_name) if p) or lead.email or f"lead {lead.id}"
+    name = (
+        " ".join(p for p in (lead.first_name, lead.last_name) if p)
+        or lead.email
+        or f"lead {lead.id}"
+    )
     return {
-        "lead": {"id": lead.id, "name": name, "email": lead.email, "company": lead.company, "lead_type": lead.lead_type,
-                 "source": lead.source, "crm_id": lead.external_id, "source_system": lead.source_system},
+        "lead": {
+            "id": lead.id,
+            "name": name,
+            "email": lead.email,
+            "company": lead.company,
+            "lead_type": lead.lead_type,
+            "source": lead.source,
+            "crm_id": lead.external_id,
+            "source_system": lead.source_system,
+        },
         "owner": {"id": row.owner_id, "name": owner_name or row.owner_id},
-        "rule": rule.name, "threshold": _words(rule.policy.threshold), "elapsed_business": _words(elapsed),
-        "elapsed_business_seconds": elapsed.total_seconds(), "due_at": due.due_at.isoformat(), "timer": due.key,
-        "fraction": due.fraction, "tier": due.tier,
+        "rule": rule.name,
+        "threshold": _words(rule.policy.threshold),
+        "elapsed_business": _words(elapsed),
+        "elapsed_business_seconds": elapsed.total_seconds(),
+        "due_at": due.due_at.isoformat(),
+        "timer": due.key,
+        "fraction": due.fraction,
+        "tier": due.tier,
         "links": {"baton": f"{public_url}/leads/{lead.id}", "crm": None},
     }
 
@@ -165,4 +281,10 @@ def _subject(due: Due, content: dict[str, Any]) -> str:
 def _words(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if hours and minutes else f"{hours} h" if hours else f"{minutes} min"
+    return (
+        f"{hours} h {minutes} min"
+        if hours and minutes
+        else f"{hours} h"
+        if hours
+        else f"{minutes} min"
+    )

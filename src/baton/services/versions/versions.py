@@ -42,10 +42,26 @@ def apply_workspace(db: Database, ws: Workspace, author: str, now: datetime) -> 
         lines = diff_documents(latest.document if latest else None, ws.document)
         number = conn.execute(
             insert(versions)
-            .values(content_hash=ws.content_hash, state="draft", author=author, created_at=now, diff="\n".join(lines), document=ws.document, sources=ws.sources)
+            .values(
+                content_hash=ws.content_hash,
+                state="draft",
+                author=author,
+                created_at=now,
+                diff="\n".join(lines),
+                document=ws.document,
+                sources=ws.sources,
+            )
             .returning(versions.c.number)
         ).scalar_one()
-        record_event(conn, at=now, actor=author, kind="workspace.applied", entity="workspace_version", entity_id=number, payload={"content_hash": ws.content_hash, "diff": lines})
+        record_event(
+            conn,
+            at=now,
+            actor=author,
+            kind="workspace.applied",
+            entity="workspace_version",
+            entity_id=number,
+            payload={"content_hash": ws.content_hash, "diff": lines},
+        )
         conn.commit()
         return Applied(number, True, lines)
 
@@ -63,12 +79,26 @@ def activate_version(db: Database, number: int, actor: str, now: datetime) -> li
             return []
         spec = WorkspaceSpec.model_validate(row.document)
         conn.execute(update(versions).where(versions.c.state == "active").values(state="retired"))
-        conn.execute(update(versions).where(versions.c.number == number).values(state="active", activated_at=now, activated_by=actor))
+        conn.execute(
+            update(versions)
+            .where(versions.c.number == number)
+            .values(state="active", activated_at=now, activated_by=actor)
+        )
         changes = sync_people(conn, spec, actor, now) + _orphans(conn)
         recomputed = recompute_open_clocks(conn, now, actor)
         if recomputed:
-            changes.append(f"{recomputed} open SLA clocks re-timed with this version's rules and calendars")
-        record_event(conn, at=now, actor=actor, kind="workspace.activated", entity="workspace_version", entity_id=number, payload={"people_changes": changes})
+            changes.append(
+                f"{recomputed} open SLA clocks re-timed with this version's rules and calendars"
+            )
+        record_event(
+            conn,
+            at=now,
+            actor=actor,
+            kind="workspace.activated",
+            entity="workspace_version",
+            entity_id=number,
+            payload={"people_changes": changes},
+        )
         conn.commit()
         return changes
 
@@ -83,10 +113,18 @@ def _orphans(conn: Connection) -> list[str]:
     inactive = [r.id for r in conn.execute(select(people.c.id).where(people.c.active.is_(False)))]
     lines = []
     for pid in inactive:
-        open_leads = conn.execute(select(func.count()).select_from(leads).where(leads.c.owner_id == pid, leads.c.status.in_(OPEN_STATUSES))).scalar_one()
-        owned = conn.execute(select(func.count()).select_from(accounts).where(accounts.c.owner_id == pid)).scalar_one()
+        open_leads = conn.execute(
+            select(func.count())
+            .select_from(leads)
+            .where(leads.c.owner_id == pid, leads.c.status.in_(OPEN_STATUSES))
+        ).scalar_one()
+        owned = conn.execute(
+            select(func.count()).select_from(accounts).where(accounts.c.owner_id == pid)
+        ).scalar_one()
         if open_leads or owned:
-            lines.append(f"{pid} is inactive but owns {open_leads} open leads and {owned} accounts: `baton reroute {pid}` shows where they would go")
+            lines.append(
+                f"{pid} is inactive but owns {open_leads} open leads and {owned} accounts: `baton reroute {pid}` shows where they would go"
+            )
     return lines
 
 

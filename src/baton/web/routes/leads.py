@@ -7,8 +7,8 @@ from fastapi.responses import Response
 
 from baton.api.deps import BatonDep
 from baton.web.auth import FiltersDep, ViewerDep, WebError, page_guard
-from baton.web.pages import Page
 from baton.web.lead_story import lead_story
+from baton.web.pages import Page
 from baton.web.queries import (
     FACETS,
     filter_options,
@@ -24,7 +24,9 @@ router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
 
 
 @router.get("/leads")
-def leads_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
+def leads_page(
+    request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep
+) -> Response:
     facets = parse_facets(request.query_params)
     try:
         number = int(request.query_params.get("page") or 1)
@@ -33,8 +35,18 @@ def leads_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: Fi
     with reading(baton) as (conn, mirror):
         result = lead_list(conn, mirror, viewer.user, filters, facets, number)
         options = filter_options(mirror, viewer.user, filters)
-    return page(request, "leads/list.html", {"current": PAGE.key, "result": result, "facets": facets, "FACETS": FACETS,
-                                             "options": options, "base_path": PAGE.path})
+    return page(
+        request,
+        "leads/list.html",
+        {
+            "current": PAGE.key,
+            "result": result,
+            "facets": facets,
+            "FACETS": FACETS,
+            "options": options,
+            "base_path": PAGE.path,
+        },
+    )
 
 
 @router.get("/leads/{lead_id}")

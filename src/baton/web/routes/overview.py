@@ -20,10 +20,22 @@ router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
 
 
 @router.get("/")
-def overview_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
+def overview_page(
+    request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep
+) -> Response:
     with reading(baton) as (conn, mirror):
         view = overview_view(conn, mirror, viewer.user, filters, baton.clock.now())
         options = filter_options(mirror, viewer.user, filters)
     chart = view["speed_chart"]
-    return page(request, "overview.html", {"current": PAGE.key, **view, "charts": {chart.id: chart}, "options": options, "target": COMPLIANCE_TARGET,
-                                           "approaching": APPROACHING})
+    return page(
+        request,
+        "overview.html",
+        {
+            "current": PAGE.key,
+            **view,
+            "charts": {chart.id: chart},
+            "options": options,
+            "target": COMPLIANCE_TARGET,
+            "approaching": APPROACHING,
+        },
+    )

@@ -18,9 +18,21 @@ router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
 
 
 @router.get("/routing")
-def routing_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
+def routing_page(
+    request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep
+) -> Response:
     with reading(baton) as (conn, mirror):
         view = routing_view(conn, mirror, viewer.user, filters, baton.clock.now())
         options = filter_options(mirror, viewer.user, filters)
     charts = {c.id: c for c in view["charts"]} | {p.chart.id: p.chart for p in view["pools"]}
-    return page(request, "routing.html", {"current": PAGE.key, "view": view, "charts": charts, "options": options, "limit": IMBALANCE_LIMIT})
+    return page(
+        request,
+        "routing.html",
+        {
+            "current": PAGE.key,
+            "view": view,
+            "charts": charts,
+            "options": options,
+            "limit": IMBALANCE_LIMIT,
+        },
+    )

@@ -49,7 +49,12 @@ async def signin(request: Request, baton: BatonDep) -> Response:
     user = authenticate(baton.db, username, password) if username and password else None
     target = safe_next(str(form.get("next") or ""))
     if user is None:
-        return render(request, "signin.html", {"next": target, "error": "Wrong user name or password.", "username": username}, status=401)
+        return render(
+            request,
+            "signin.html",
+            {"next": target, "error": "Wrong user name or password.", "username": username},
+            status=401,
+        )
     start_session(request, user)
     return RedirectResponse(target, status_code=303)
 

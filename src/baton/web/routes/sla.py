@@ -23,13 +23,30 @@ def sla_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: Filt
     with reading(baton) as (conn, mirror):
         view = sla_view(conn, mirror, viewer.user, filters, baton.clock.now())
         options = filter_options(mirror, viewer.user, filters)
-    return page(request, "sla/page.html", {"current": PAGE.key, **view, "charts": {c.id: c for c in view["shown"]}, "options": options,
-                                           "target": COMPLIANCE_TARGET, "poll": POLL_SECONDS, "now": baton.clock.now()})
+    return page(
+        request,
+        "sla/page.html",
+        {
+            "current": PAGE.key,
+            **view,
+            "charts": {c.id: c for c in view["shown"]},
+            "options": options,
+            "target": COMPLIANCE_TARGET,
+            "poll": POLL_SECONDS,
+            "now": baton.clock.now(),
+        },
+    )
 
 
 @router.get("/sla/open-clocks")
-def open_clocks_fragment(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
+def open_clocks_fragment(
+    request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep
+) -> Response:
     """The open clocks alone (htmx polls it; opened directly, a page with just that table)."""
     with baton.db.read() as conn:
         clocks = open_clock_rows(conn, viewer.user, filters, baton.clock.now())
-    return render(request, "sla/open_clocks.html", {"current": PAGE.key, "clocks": clocks, "poll": POLL_SECONDS, "now": baton.clock.now()})
+    return render(
+        request,
+        "sla/open_clocks.html",
+        {"current": PAGE.key, "clocks": clocks, "poll": POLL_SECONDS, "now": baton.clock.now()},
+    )

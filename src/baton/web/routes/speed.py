@@ -18,8 +18,19 @@ router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
 
 
 @router.get("/speed")
-def speed_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep) -> Response:
+def speed_page(
+    request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep
+) -> Response:
     with reading(baton) as (conn, mirror):
         view = speed_view(conn, mirror, viewer.user, filters)
         options = filter_options(mirror, viewer.user, filters)
-    return page(request, "speed.html", {"current": PAGE.key, **view, "charts": {c.id: c for c in view["shown"]}, "options": options})
+    return page(
+        request,
+        "speed.html",
+        {
+            "current": PAGE.key,
+            **view,
+            "charts": {c.id: c for c in view["shown"]},
+            "options": options,
+        },
+    )
