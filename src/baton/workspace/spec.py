@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from baton.workspace.alerts_schema import AlertsSpec
+from baton.workspace.health_schema import HealthSpec
 from baton.workspace.routing_schema import RoutingSpec
 from baton.workspace.schema import (
     CalendarSpec,
@@ -28,6 +29,9 @@ class WorkspaceSpec(Section):
     routing: RoutingSpec | None = None
     alerts: AlertsSpec | None = None
     sla: SlaSpec | None = None
+    health: HealthSpec | None = (
+        None  # the red flags' thresholds (the playbooks' numbers when absent)
+    )
 
     def document(self) -> dict[str, Any]:
         """The canonical, JSON-ready form that versions are hashed and diffed on."""

@@ -1,0 +1,117 @@
+"""The live workspace: a version's rules parsed and compiled once, as one immutable value.
+
+Routing flows, calendars, SLA rules, the alerts section and the health
+thresholds of a version are compiled together the first time a process needs
+that version, and kept in a small bounded cache keyed by version and content
+hash. Activating another version changes which one is *active*; every
+transaction looks that up once and reads the compiled value from the cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from sqlalchemy import Connection, select
+
+from baton.domain.calendar import BusinessCalendar
+from baton.store.lookup import tx_memo
+from baton.store.tables import workspace_versions
+from baton.workspace.alerts_schema import AlertsSpec
+from baton.workspace.calendars import build_calendar
+from baton.workspace.health_schema import HealthSpec
+from baton.workspace.routing_compile import RoutingConfig, compile_routing
+from baton.workspace.sla_compile import SlaConfig, SlaRule, compile_sla
+from baton.workspace.spec import WorkspaceSpec
+
+CACHE_SIZE = 8  # versions kept compiled per process (the live one, drafts being tested, …)
+
+
+@dataclass(frozen=True)
+class LiveWorkspace:
+    version: int
+    content_hash: str
+    spec: WorkspaceSpec
+    routing: RoutingConfig
+    sla: SlaConfig
+    calendars: Mapping[str, BusinessCalendar]
+    health: HealthSpec
+
+    @property
+    def zone(self) -> str:
+        """The workspace's own time zone (reports' days and weeks, defaults)."""
+        return self.spec.workspace.timezone
+
+    @property
+    def alerts(self) -> AlertsSpec | None:
+        return self.spec.alerts
+
+    @property
+    def routes_leads(self) -> bool:
+        return bool(self.routing.flows)
+
+    def rule(self, name: str) -> SlaRule | None:
+        """The SLA rule called ``name`` in this version (None: it has none by that name)."""
+        return next((r for r in self.sla.rules if r.name == name), None)
+
+
+def compile_workspace(number: int, content_hash: str, document: dict) -> LiveWorkspace:
+    spec = WorkspaceSpec.model_validate(document)
+    calendars = {name: build_calendar(name, cal) for name, cal in spec.calendars.items()}
+    return LiveWorkspace(
+        version=number,
+        content_hash=content_hash,
+        spec=spec,
+        routing=compile_routing(spec)[0],
+        sla=compile_sla(spec)[0],
+        calendars=MappingProxyType(calendars),
+        health=spec.health or HealthSpec(),
+    )
+
+
+class _Compiled:
+    """A bounded, thread-safe least-recently-used cache of compiled versions."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[int, str], LiveWorkspace] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, conn: Connection, number: int, content_hash: str) -> LiveWorkspace:
+        key = (number, content_hash)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        v = workspace_versions.c
+        document = conn.execute(select(v.document).where(v.number == number)).scalar_one()
+        live = compile_workspace(number, content_hash, document)
+        with self._lock:
+            self._items[key] = live
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return live
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+COMPILED = _Compiled(CACHE_SIZE)
+
+
+def live_workspace(conn: Connection, version: int | None = None) -> LiveWorkspace | None:
+    """Version ``version`` compiled (default: the active one); None when there is none.
+
+    The active version is looked up once per transaction.
+    """
+    memo = tx_memo(conn)
+    key = ("live", version)
+    if key not in memo:
+        v = workspace_versions.c
+        where = v.number == version if version is not None else v.state == "active"
+        row = conn.execute(select(v.number, v.content_hash).where(where)).first()
+        memo[key] = COMPILED.get(conn, row.number, row.content_hash) if row else None
+    return memo[key]

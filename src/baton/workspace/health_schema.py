@@ -1,0 +1,135 @@
+"""The ``health:`` section of baton.yaml: the thresholds of the playbooks' red flags.
+
+Every threshold a report, a page or a flag compares against lives here, with the
+playbooks' own numbers as defaults. Percentages are written ``20%`` (or ``20``);
+durations ``3m``, ``1h``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+
+from baton.domain.speed import RatingBands
+from baton.workspace.durations import parse_span
+from baton.workspace.schema import Section
+
+PERCENT_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%?\s*$")
+
+
+def _percent_text(value: object) -> object:
+    if isinstance(value, bool):
+        return value  # refused below: true is not a percentage
+    if isinstance(value, int | float):
+        return f"{value:g}%"
+    return value
+
+
+def _percent(text: str) -> str:
+    match = PERCENT_RE.match(text)
+    if not match or not 0 < float(match.group(1)) <= 100:
+        raise ValueError(f"'{text}' is not a percentage between 0 and 100")
+    return f"{float(match.group(1)):g}%"
+
+
+def fraction(percent: str) -> float:
+    """``"20%"`` → 0.2."""
+    return float(percent.rstrip("%")) / 100
+
+
+Percent = Annotated[
+    str,
+    BeforeValidator(_percent_text),
+    AfterValidator(_percent),
+    Field(description="a percentage", examples=["20%"]),
+]
+
+
+def _span(text: str) -> str:
+    parse_span(text)
+    return text
+
+
+Span = Annotated[
+    str,
+    AfterValidator(_span),
+    Field(description="a duration like 3m, 90s or 1h", examples=["3m"]),
+]
+
+
+class SystemsDelayBands(Section):
+    """Playbook 004's systems-delay benchmarks (engagement → assignment)."""
+
+    best_possible: Span = "3m"
+    best_in_class: Span = "5m"
+    yellow: Span = "10m"
+    red: Span = "15m"
+    critical: Span = "30m"
+
+    @model_validator(mode="after")
+    def _increasing(self) -> SystemsDelayBands:
+        self.bands()  # raises with the five values when they do not increase
+        return self
+
+    def bands(self) -> RatingBands:
+        return RatingBands(*(parse_span(getattr(self, f)) for f in type(self).model_fields))
+
+
+class HealthSpec(Section):
+    pool_imbalance: Percent = Field(
+        "20%",
+        description="the round-robin imbalance (most minus fewest leads, over the mean) "
+        "above which a pool is a red flag",
+        examples=["20%"],
+    )
+    misroute_rate: Percent = Field(
+        "5%",
+        description="the share of routed leads flagged as misrouted above which "
+        "routing is a red flag",
+        examples=["5%"],
+    )
+    fallback_share: Percent = Field(
+        "10%",
+        description="the share of routed leads sent to the fallback above which "
+        "routing is a red flag",
+        examples=["10%"],
+    )
+    team_sla_compliance: Percent = Field(
+        "80%", description="the SLA compliance under which a team is a red flag", examples=["80%"]
+    )
+    sla_approaching: Percent = Field(
+        "80%",
+        description="the share of its threshold from which a response or an open "
+        "clock is 'approaching' the breach",
+        examples=["80%"],
+    )
+    systems_delay: SystemsDelayBands = Field(default_factory=SystemsDelayBands)
+
+    @property
+    def limits(self) -> HealthLimits:
+        return HealthLimits(
+            pool_imbalance=fraction(self.pool_imbalance),
+            misroute_rate=fraction(self.misroute_rate),
+            fallback_share=fraction(self.fallback_share),
+            team_sla_compliance=fraction(self.team_sla_compliance),
+            sla_approaching=fraction(self.sla_approaching),
+            systems_delay=self.systems_delay.bands(),
+        )
+
+
+@dataclass(frozen=True)
+class HealthLimits:
+    """The thresholds as numbers (fractions, rating bands) for reports and pages."""
+
+    pool_imbalance: float
+    misroute_rate: float
+    fallback_share: float
+    team_sla_compliance: float
+    sla_approaching: float
+    systems_delay: RatingBands
+
+
+DEFAULT_LIMITS = HealthSpec().limits  # the playbooks' numbers, for a workspace without health:
