@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import click
 from rich.progress import Progress
 
-from baton.cli.main import CliContext, author_name
+from baton.cli.context import CliContext, author_name
 from baton.services.people.directory import add_out_of_office, person_view, set_out_of_office
 from baton.services.people.tokens import SCOPES, create_token, list_tokens, revoke_token
 from baton.services.records.csvdates import parse_crm_datetime

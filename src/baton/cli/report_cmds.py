@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from baton.cli.context import CliContext, author_name
 from baton.cli.data_cmds import workspace_zone
-from baton.cli.main import CliContext, author_name
 from baton.cli.routing_cmds import report
 from baton.reports.scope import ReportScope, scope_of
 from baton.reports.sla import open_clocks, sla_report

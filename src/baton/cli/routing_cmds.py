@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
+from baton.cli.context import CliContext, author_name
 from baton.cli.data_cmds import workspace_zone
-from baton.cli.main import CliContext, author_name
 from baton.domain.routing.explain import outcome_words
 from baton.reports.routing import routing_report
 from baton.services.jsonable import jsonable

@@ -9,7 +9,7 @@ import click
 from rich.progress import Progress
 
 from baton.bootstrap import Baton
-from baton.cli.main import CliContext
+from baton.cli.context import CliContext
 from baton.services.people.tokens import create_token
 from baton.settings import DEFAULT_PORT, Settings
 

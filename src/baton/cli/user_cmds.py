@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from baton.cli.main import CliContext, author_name
+from baton.cli.context import CliContext, author_name
 from baton.services.people.users import (
     MIN_PASSWORD_LENGTH,
     Role,

@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from baton.cli.main import CliContext, author_name
+from baton.cli.context import CliContext, author_name
 from baton.services.versions.versions import (
     VersionError,
     activate_version,

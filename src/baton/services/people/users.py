@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -21,8 +22,13 @@ from baton.store.tables import people, users
 
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
-# Verified against when the user name is unknown, so a miss costs as much time as a hit.
-_DUMMY_HASH = _hasher.hash("not a password anybody has")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so that a wrong name takes as long
+    as a wrong password; made on first use, not when the module is imported."""
+    return _hasher.hash("not a password anybody has")
 
 
 class Role(str, Enum):
@@ -115,7 +121,7 @@ def authenticate(db: Database, username: str, password: str) -> User | None:
     with db.read() as conn:
         row = conn.execute(select(users).where(users.c.username == username.strip())).first()
     try:
-        _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+        _hasher.verify(row.password_hash if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if row is None or row.disabled:
