@@ -17,6 +17,7 @@ from baton.domain.routing.conditions import Predicate
 from baton.domain.routing.facts import RecordFacts
 from baton.domain.routing.roundrobin import MemberState, pick
 from baton.domain.routing.territory import DIMENSIONS, TerritoryTable
+from baton.domain.routing.vocabulary import MatchBy, NodeKind, StepOutcome, TargetKind
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class AccountMatch:
     name: str
     owner_id: str | None
     named: bool
-    matched_by: str  # email_domain | website | company_name
+    matched_by: MatchBy
     key: str
     fields: dict[str, Any] = field(
         default_factory=dict
@@ -33,7 +34,7 @@ class AccountMatch:
 
 
 class RoutingPorts(Protocol):
-    def match_account(self, facts: RecordFacts, by: tuple[str, ...]) -> AccountMatch | None: ...
+    def match_account(self, facts: RecordFacts, by: tuple[MatchBy, ...]) -> AccountMatch | None: ...
     def person_problem(
         self, person_id: str, now: datetime
     ) -> str | None: ...  # None: can own records
@@ -50,16 +51,19 @@ class RoutingPorts(Protocol):
 @dataclass(frozen=True)
 class Step:
     node: str
-    kind: str
-    outcome: str  # passed | failed | assigned | skipped
+    kind: NodeKind
+    outcome: StepOutcome
     words: str
     values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # owner | team | pool | queue
+    kind: TargetKind
     id: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", TargetKind(self.kind))
 
 
 @dataclass
@@ -70,7 +74,7 @@ class Decision:
     team_id: str | None = None
     pool_id: str | None = None
     node: str | None = None
-    node_kind: str | None = None
+    node_kind: NodeKind | None = None
     account: AccountMatch | None = None
     steps: list[Step] = field(default_factory=list)
     pool_updates: dict[str, tuple[MemberState, ...]] = field(default_factory=dict)
@@ -81,13 +85,16 @@ class Decision:
 
     @property
     def via_fallback(self) -> bool:
-        return self.node_kind == "fallback"
+        return self.node_kind == NodeKind.FALLBACK
 
 
 @dataclass(frozen=True)
 class Node:
     label: str
-    kind: str
+    kind: NodeKind
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", NodeKind(self.kind))
 
 
 @dataclass(frozen=True)
@@ -97,8 +104,12 @@ class Override(Node):
 
 @dataclass(frozen=True)
 class MatchAccount(Node):
-    by: tuple[str, ...] = ("email_domain", "website", "company_name")
+    by: tuple[MatchBy, ...] = tuple(MatchBy)
     named_only: bool = True
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "by", tuple(MatchBy(b) for b in self.by))
 
 
 @dataclass(frozen=True)
@@ -154,7 +165,7 @@ class Router:
     def _node_override(self, node: Override, facts: RecordFacts, d: Decision) -> bool:
         if not facts.override_owner:
             d.steps.append(
-                Step(node.label, node.kind, "failed", "override flag not set → continue")
+                Step(node.label, node.kind, StepOutcome.FAILED, "override flag not set → continue")
             )
             return False
         if not facts.current_owner:
@@ -162,7 +173,7 @@ class Router:
                 Step(
                     node.label,
                     node.kind,
-                    "failed",
+                    StepOutcome.FAILED,
                     "override flag set but the record has no owner → continue",
                 )
             )
@@ -173,7 +184,7 @@ class Router:
                 Step(
                     node.label,
                     node.kind,
-                    "failed",
+                    StepOutcome.FAILED,
                     f"override flag set but the owner {self._name(facts.current_owner)} {problem} → continue",
                 )
             )
@@ -183,7 +194,7 @@ class Router:
             Step(
                 node.label,
                 node.kind,
-                "assigned",
+                StepOutcome.ASSIGNED,
                 f"override flag set → keep current owner {self._name(facts.current_owner)}",
                 {"owner": facts.current_owner},
             )
@@ -198,7 +209,7 @@ class Router:
                 Step(
                     node.label,
                     node.kind,
-                    "failed",
+                    StepOutcome.FAILED,
                     f"no account matched by {tried} ({_facts_tried(facts)}) → continue",
                 )
             )
@@ -212,7 +223,7 @@ class Router:
                 Step(
                     node.label,
                     node.kind,
-                    "failed",
+                    StepOutcome.FAILED,
                     f"{found}; not a named account → continue",
                     {"account_id": match.account_id},
                 )
@@ -223,7 +234,7 @@ class Router:
                 Step(
                     node.label,
                     node.kind,
-                    "failed",
+                    StepOutcome.FAILED,
                     f"{found}; it has no owner → continue",
                     {"account_id": match.account_id},
                 )
@@ -235,7 +246,7 @@ class Router:
                 Step(
                     node.label,
                     node.kind,
-                    "failed",
+                    StepOutcome.FAILED,
                     f"{found}; owner {self._name(match.owner_id)} {problem} → continue",
                     {"account_id": match.account_id},
                 )
@@ -246,7 +257,7 @@ class Router:
             Step(
                 node.label,
                 node.kind,
-                "assigned",
+                StepOutcome.ASSIGNED,
                 f"{found} → account owner {self._name(match.owner_id)}{self._note(match.owner_id)}",
                 {"account_id": match.account_id, "owner": match.owner_id},
             )
@@ -262,7 +273,7 @@ class Router:
             Step(
                 node.label,
                 node.kind,
-                "passed" if test.passed else "failed",
+                StepOutcome.PASSED if test.passed else StepOutcome.FAILED,
                 words,
                 {k: _jsonable(v) for k, v in test.values.items()},
             )
@@ -276,13 +287,13 @@ class Router:
                 Step(
                     node.label,
                     node.kind,
-                    "failed",
+                    StepOutcome.FAILED,
                     f"territory {node.table_name}: no row matches ({_dims(_reader(facts, d))}) → continue",
                 )
             )
             return False
         words = f"territory {node.table_name}: {row.describe()}"
-        d.steps.append(Step(node.label, node.kind, "passed", words, {"row": row.line}))
+        d.steps.append(Step(node.label, node.kind, StepOutcome.PASSED, words, {"row": row.line}))
         return self._to_target(node, Target(row.target_kind, row.target), d)
 
     def _node_round_robin(self, node: Assign, facts: RecordFacts, d: Decision) -> bool:
@@ -295,32 +306,32 @@ class Router:
         if self._to_target(node, node.target, d):
             return True
         return (
-            self._to_target(node, Target("queue", node.fallback_queue), d)
+            self._to_target(node, Target(TargetKind.QUEUE, node.fallback_queue), d)
             if node.fallback_queue
             else False
         )
 
     def _to_target(self, node: Node, target: Target, d: Decision) -> bool:
-        if target.kind == "queue":
+        if target.kind is TargetKind.QUEUE:
             d.queue = target.id
             d.steps.append(
                 Step(
                     node.label,
                     node.kind,
-                    "assigned",
+                    StepOutcome.ASSIGNED,
                     f"{node.kind} → queue {target.id}",
                     {"queue": target.id},
                 )
             )
             return True
-        if target.kind == "owner":
+        if target.kind is TargetKind.OWNER:
             problem = self.ports.person_problem(target.id, self.now)
             if problem:
                 d.steps.append(
                     Step(
                         node.label,
                         node.kind,
-                        "failed",
+                        StepOutcome.FAILED,
                         f"{node.kind}: owner {self._name(target.id)} {problem} → continue",
                     )
                 )
@@ -330,14 +341,14 @@ class Router:
                 Step(
                     node.label,
                     node.kind,
-                    "assigned",
+                    StepOutcome.ASSIGNED,
                     f"{node.kind} → {self._name(target.id)}{self._note(target.id)}",
                     {"owner": target.id},
                 )
             )
             return True
-        pool_id = f"team:{target.id}" if target.kind == "team" else target.id
-        if target.kind == "team":
+        pool_id = f"team:{target.id}" if target.kind is TargetKind.TEAM else target.id
+        if target.kind is TargetKind.TEAM:
             d.team_id = target.id
         return self._round_robin(node, pool_id, d)
 
@@ -355,7 +366,7 @@ class Router:
                 Step(
                     node.label,
                     node.kind,
-                    "failed",
+                    StepOutcome.FAILED,
                     f"round robin {label}: nobody available ({skipped or 'empty pool'}) → continue",
                     {"pool": pool_id},
                 )
@@ -369,7 +380,7 @@ class Router:
             Step(
                 node.label,
                 node.kind,
-                "assigned",
+                StepOutcome.ASSIGNED,
                 words,
                 {
                     "pool": pool_id,

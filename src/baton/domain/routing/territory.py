@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
+from baton.domain.routing.vocabulary import TargetKind
+
 SET_DIMENSIONS = ("segment", "country", "region", "state", "industry", "product")
 RANGE_DIMENSION = "employees"
 DIMENSIONS = SET_DIMENSIONS + (RANGE_DIMENSION,)
-TARGETS = ("owner", "team", "pool", "queue")
+TARGETS = tuple(TargetKind)
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,12 @@ class TerritoryRow:
     line: int  # where the row is (CSV line number or YAML index), for errors and traces
     criteria: dict[str, frozenset[str]]  # dimension -> accepted values (upper-cased); absent = any
     employees: tuple[int, int | None] | None  # [min, max] inclusive; None = any
-    target_kind: str
+    target_kind: TargetKind
     target: str
     name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "target_kind", TargetKind(self.target_kind))
 
     @property
     def specificity(self) -> int:
