@@ -5,9 +5,14 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
+
 from baton.domain.alerts import (
+    AlertKind,
+    AlertState,
     RetryPolicy,
     Route,
+    RouteMode,
     after_failure,
     backoff,
     burst_groups,
@@ -16,6 +21,7 @@ from baton.domain.alerts import (
     weekly_slot,
 )
 from baton.domain.calendar import BusinessCalendar, HolidaySet
+from baton.domain.sla import DueKind
 
 POLICY = RetryPolicy(
     first_delay=timedelta(seconds=30),
@@ -101,3 +107,29 @@ def test_weekly_slot_keeps_local_time_across_dst():
     )  # Mon 19 Oct, CEST
     _, after = weekly_slot(datetime(2026, 11, 4, tzinfo=UTC), "mon", "09:00", "Europe/Berlin")
     assert (before.hour, after.hour) == (7, 8)
+
+
+def test_each_sla_timer_sends_the_alert_of_its_kind():
+    assert {k: AlertKind.for_due(k) for k in DueKind} == {
+        DueKind.NOTICE: AlertKind.SLA_NOTICE,
+        DueKind.MISS: AlertKind.SLA_MISS,
+        DueKind.ESCALATION: AlertKind.SLA_ESCALATION,
+    }
+    assert AlertKind.for_due(DueKind.MISS) == "sla.miss"  # as stored and as routes match it
+
+
+def test_only_digest_kinds_are_digests():
+    assert {k for k in AlertKind if k.is_digest} == {"digest.burst", "digest.weekly"}
+
+
+def test_a_route_mode_given_as_a_word_behaves_as_its_member():
+    assert Route(("*",), ("slack",), "all").mode is RouteMode.ALL
+    assert Route(("*",), ("slack",)).mode is RouteMode.FALLBACK
+    with pytest.raises(ValueError):
+        Route(("*",), ("slack",), "both")
+
+
+def test_a_failed_attempt_is_failed_or_dead_in_the_outbox_words():
+    retry = after_failure(NOW, NOW, 1, POLICY, random.Random(1))
+    dead = after_failure(NOW, NOW - timedelta(days=2), 1, POLICY, random.Random(1))
+    assert (retry.state, dead.state) == (AlertState.FAILED, AlertState.DEAD)

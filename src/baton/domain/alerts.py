@@ -10,19 +10,60 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 from fnmatch import fnmatchcase
 from zoneinfo import ZoneInfo
 
 from baton.domain.calendar import BusinessCalendar
+from baton.domain.sla.clock import DueKind
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+class AlertKind(StrEnum):
+    """What an alert is about; routes and digests pick alerts by kind (``sla.*``)."""
+
+    SLA_NOTICE = "sla.notice"  # a clock is running out
+    SLA_MISS = "sla.miss"
+    SLA_ESCALATION = "sla.escalation"
+    DIGEST_BURST = "digest.burst"  # a burst of one kind to one person, folded into one
+    DIGEST_WEEKLY = "digest.weekly"
+
+    @classmethod
+    def for_due(cls, kind: DueKind) -> AlertKind:
+        """The alert an SLA timer sends when it fires."""
+        return cls(f"sla.{kind.value}")
+
+    @property
+    def is_digest(self) -> bool:
+        return self in (AlertKind.DIGEST_BURST, AlertKind.DIGEST_WEEKLY)
+
+
+class AlertState(StrEnum):
+    """Where an alert is in the outbox."""
+
+    PENDING = "pending"  # to send at its next attempt
+    HELD = "held"  # waiting for a digest's schedule
+    SENT = "sent"
+    FAILED = "failed"  # an attempt failed; retried at next_attempt_at
+    DEAD = "dead"  # given up on after retries; a person may requeue it
+    SUPPRESSED = "suppressed"  # not sent, with its reason (a backfill, silent mode)
+    DIGESTED = "digested"  # went out inside a digest
+
+
+class RouteMode(StrEnum):
+    FALLBACK = "fallback"  # the first channel that delivers wins
+    ALL = "all"  # every channel must deliver
+
+
 @dataclass(frozen=True)
 class Route:
-    kinds: tuple[str, ...]
+    kinds: tuple[str, ...]  # alert kinds, or patterns such as "sla.*"
     channels: tuple[str, ...]
-    mode: str = "fallback"  # fallback | all
+    mode: RouteMode = RouteMode.FALLBACK
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mode", RouteMode(self.mode))
 
     def matches(self, kind: str) -> bool:
         return any(fnmatchcase(kind, pattern) for pattern in self.kinds)
@@ -35,7 +76,7 @@ def route_for(kind: str, routes: Sequence[Route]) -> Route | None:
 
 def channels_to_try(route: Route, delivered: set[str]) -> list[str]:
     """The channels still to try this attempt, in order; empty when the alert is done."""
-    if route.mode == "all":
+    if route.mode is RouteMode.ALL:
         return [c for c in route.channels if c not in delivered]
     return [] if delivered & set(route.channels) else list(route.channels)
 
@@ -60,7 +101,7 @@ def backoff(attempt: int, policy: RetryPolicy, rng: random.Random) -> timedelta:
 
 @dataclass(frozen=True)
 class Verdict:
-    state: str  # failed (retry at next_attempt_at) | dead
+    state: AlertState  # FAILED (retry at next_attempt_at) or DEAD
     next_attempt_at: datetime | None
 
 
@@ -82,8 +123,8 @@ def after_failure(
         delay = max(delay, timedelta(seconds=retry_after))
     at = now + delay
     if at > created_at + policy.give_up_after:
-        return Verdict("dead", None)
-    return Verdict("failed", at)
+        return Verdict(AlertState.DEAD, None)
+    return Verdict(AlertState.FAILED, at)
 
 
 def burst_groups(

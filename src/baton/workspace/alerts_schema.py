@@ -16,6 +16,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StrictBool, StrictInt
 
+from baton.domain.alerts import RouteMode
 from baton.workspace.durations import parse_span
 from baton.workspace.schema import Ident, Section, TimeZoneName, Window
 
@@ -134,11 +135,6 @@ class ChannelSpec(Section):
     timeout_seconds: float = Field(
         10.0, gt=0, le=120, description="seconds to wait for the server", examples=[10]
     )
-
-
-class RouteMode(StrEnum):
-    FALLBACK = "fallback"  # the first channel that delivers wins
-    ALL = "all"  # every channel must deliver
 
 
 class RouteSpec(Section):
