@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
 from tests.e2e.conftest import copy_template, run_baton
 
 
@@ -180,3 +185,113 @@ def test_check_refuses_overlapping_sla_rules_without_priority(tmp_path):
     result = run_baton("-w", str(ws), "check", cwd=tmp_path)
     assert result.code == 1
     assert "rules hand-raiser and content can both match the same lead" in result.err
+
+
+NEEDS_A_WORKSPACE = [
+    ("report", "sla"),
+    ("report", "routing"),
+    ("report", "speed-to-lead"),
+    ("sla", "status"),
+    ("check",),
+    ("apply",),
+    ("versions",),
+    ("token", "list"),
+    ("alerts", "silent"),
+    ("db", "upgrade"),
+]
+
+
+@pytest.mark.parametrize("command", NEEDS_A_WORKSPACE, ids=" ".join)
+def test_a_command_without_a_workspace_exits_1_and_creates_nothing(tmp_path, command):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_baton(*command, cwd=empty)
+    assert result.code == 1
+    assert result.err.strip().endswith(
+        f"no baton.yaml in {empty} — use -w DIR or cd into a workspace"
+    )
+    assert list(empty.iterdir()) == []
+
+
+def test_a_workspace_folder_that_is_not_there_is_named(tmp_path):
+    result = run_baton("-w", "nowhere", "report", "sla", cwd=tmp_path)
+    assert result.code == 1 and f"no baton.yaml in {tmp_path / 'nowhere'}" in result.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_version_and_init_need_no_workspace(tmp_path):
+    for args in (("--help",), ("--version",), ("report", "sla", "--help"), ("demo", "--help")):
+        assert run_baton(*args, cwd=tmp_path).code == 0, args
+    assert list(tmp_path.iterdir()) == []
+    assert run_baton("init", "acme", cwd=tmp_path).code == 0
+    assert (tmp_path / "acme" / "baton.yaml").is_file()
+
+
+@pytest.fixture
+def live_template(tmp_path):
+    ws = copy_template(tmp_path / "w")
+    assert run_baton("-w", str(ws), "apply", cwd=tmp_path).code == 0
+    assert run_baton("-w", str(ws), "activate", "1", cwd=tmp_path).code == 0
+    return ws
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "sla", "--since", "7d"),
+        ("report", "sla", "--since", "yesterday", "--until", "today"),
+        ("report", "speed-to-lead", "--since", "12h", "--until", "now"),
+        ("report", "routing", "--since", "7d"),
+        ("report", "routing", "--since", "yesterday", "--until", "today"),
+    ],
+    ids=" ".join,
+)
+def test_since_and_until_take_spans_back_from_now_and_day_words(tmp_path, live_template, args):
+    result = run_baton("-w", str(live_template), *args, cwd=tmp_path)
+    assert result.code == 0, result.err
+
+
+def test_a_week_back_is_seven_days_before_now(tmp_path, live_template):
+    result = run_baton(
+        "-w", str(live_template), "report", "sla", "--since", "7d", "--json", cwd=tmp_path
+    )
+    report = json.loads(result.out)
+    since, until = (datetime.fromisoformat(report[k]) for k in ("since", "until"))
+    assert until - since == timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "sla", "--since", "last tuesday"),
+        ("report", "routing", "--until", "31/12/2026"),
+        ("outage", "add", "--from", "soon", "--to", "2026-11-02", "--reason", "x"),
+        ("pto", "sam-ortiz", "--from", "31/12/2026", "--to", "2027-01-04"),
+    ],
+    ids=" ".join,
+)
+def test_a_bad_date_names_the_forms_that_work_and_no_missing_option(tmp_path, live_template, args):
+    result = run_baton("-w", str(live_template), *args, cwd=tmp_path)
+    assert result.code == 2
+    assert "is not a date Baton can read — e.g. 2026-11-02" in result.err
+    assert "7d (7 days ago)" in result.err and "--day-first" not in result.err
+
+
+def test_route_dry_run_reads_day_first_dates_when_told(tmp_path, live_template):
+    leads_csv = tmp_path / "leads.csv"
+    leads_csv.write_text("email,company,received_at\nana@initech.com,Initech,31/12/2026 09:15\n")
+    plain = run_baton(
+        "-w", str(live_template), "route", "--file", str(leads_csv), "--dry-run", cwd=tmp_path
+    )
+    assert "leads.csv:2: rejected" in plain.err and "--day-first" in plain.err
+    told = run_baton(
+        "-w",
+        str(live_template),
+        "route",
+        "--file",
+        str(leads_csv),
+        "--dry-run",
+        "--day-first",
+        cwd=tmp_path,
+    )
+    assert told.code == 0 and "leads.csv:2: → " in told.out, told.err

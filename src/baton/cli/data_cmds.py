@@ -9,9 +9,9 @@ import click
 from rich.progress import Progress
 
 from baton.cli.context import CliContext, author_name
+from baton.cli.dates import parse_moment
 from baton.services.people.directory import add_out_of_office, person_view, set_out_of_office
 from baton.services.people.tokens import SCOPES, create_token, list_tokens, revoke_token
-from baton.services.records.csvdates import parse_crm_datetime
 from baton.services.records.importer import ImportOptions, import_csv
 from baton.services.versions.versions import active_version
 from baton.workspace.loader import load_workspace
@@ -187,8 +187,8 @@ def pto(
     zone = workspace_zone(ctx, baton)
     try:
         period = {
-            "starts_at": parse_crm_datetime(starts, zone),
-            "ends_at": parse_crm_datetime(ends, zone),
+            "starts_at": parse_moment(starts, zone, baton.clock.now()),
+            "ends_at": parse_moment(ends, zone, baton.clock.now()),
             "reason": reason,
         }
     except ValueError as exc:

@@ -14,12 +14,12 @@ import click
 
 from baton.cli.context import CliContext, author_name
 from baton.cli.data_cmds import workspace_zone
+from baton.cli.dates import parse_moment
 from baton.cli.routing_cmds import report
 from baton.reports.scope import ReportScope, scope_of
 from baton.reports.sla import open_clocks, sla_report
 from baton.reports.speed import MEASURES, RATINGS, speed_report
 from baton.services.jsonable import jsonable
-from baton.services.records.csvdates import parse_crm_datetime
 from baton.services.sla.outages import declare_outage, list_outages
 
 pass_ctx = click.make_pass_decorator(CliContext)
@@ -31,9 +31,12 @@ def _scope_options(f: Callable) -> Callable:
             click.option(
                 "--since",
                 default=None,
-                help="Start (default: 30 days before --until), e.g. 2026-11-01; workspace time zone unless an offset is given.",
+                help="Start (default: 30 days before --until), e.g. 2026-11-01, 7d (7 days ago) "
+                "or yesterday; workspace time zone unless an offset is given.",
             ),
-            click.option("--until", default=None, help="End, exclusive (default: now)."),
+            click.option(
+                "--until", default=None, help="End, exclusive (default: now), e.g. today or 1d."
+            ),
             click.option(
                 "--source", default=None, help="Only leads from this source, e.g. website."
             ),
@@ -53,8 +56,8 @@ def _scope(
     zone: ZoneInfo, now: datetime, since: str | None, until: str | None, **filters: str | None
 ) -> ReportScope:
     try:
-        start = parse_crm_datetime(since, zone) if since else None
-        end = parse_crm_datetime(until, zone) if until else None
+        start = parse_moment(since, zone, now) if since else None
+        end = parse_moment(until, zone, now) if until else None
         return scope_of(now, start, end, **filters)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since/--until") from exc
@@ -305,7 +308,8 @@ def outage_add(ctx: CliContext, starts: str, ends: str, reason: str) -> None:
     baton = ctx.open()
     zone = workspace_zone(ctx, baton)
     try:
-        starts_at, ends_at = parse_crm_datetime(starts, zone), parse_crm_datetime(ends, zone)
+        now = baton.clock.now()
+        starts_at, ends_at = parse_moment(starts, zone, now), parse_moment(ends, zone, now)
         with baton.db.write() as conn:
             row = declare_outage(
                 conn, starts_at, ends_at, reason, f"cli:{author_name()}", baton.clock.now()

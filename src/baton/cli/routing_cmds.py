@@ -11,10 +11,10 @@ import click
 
 from baton.cli.context import CliContext, author_name
 from baton.cli.data_cmds import workspace_zone
+from baton.cli.dates import parse_moment
 from baton.domain.routing.explain import outcome_words
 from baton.reports.routing import routing_report
 from baton.services.jsonable import jsonable
-from baton.services.records.csvdates import parse_crm_datetime
 from baton.services.records.importer import ImportOptions, row_to_payload
 from baton.services.records.kinds import LEAD
 from baton.services.routing.departure import DepartureError, reroute_departed
@@ -51,6 +51,11 @@ pass_ctx = click.make_pass_decorator(CliContext)
     default=None,
     help="With --file: write owner, queue and path per row to this CSV.",
 )
+@click.option(
+    "--day-first",
+    is_flag=True,
+    help="With --file: read 03/04/2026 as 3 April (default: March 4, as US CRM exports write it).",
+)
 @pass_ctx
 def route(
     ctx: CliContext,
@@ -60,6 +65,7 @@ def route(
     dry_run: bool,
     version: int | None,
     out: Path | None,
+    day_first: bool,
 ) -> None:
     """Explain how LEAD_ID was routed, or dry-run a file of leads against a version."""
     baton = ctx.open()
@@ -79,11 +85,11 @@ def route(
         return
     if not dry_run:
         raise click.UsageError("routing a file writes nothing; say so with --dry-run")
-    _dry_run_file(ctx, baton, file, version, out)
+    _dry_run_file(ctx, baton, file, version, out, day_first)
 
 
 def _dry_run_file(
-    ctx: CliContext, baton, file: Path, version: int | None, out: Path | None
+    ctx: CliContext, baton, file: Path, version: int | None, out: Path | None, day_first: bool
 ) -> None:
     zone = workspace_zone(ctx, baton)
     rows_out = []
@@ -94,7 +100,7 @@ def _dry_run_file(
             raise click.ClickException(str(exc)) from exc
         reader = csv.DictReader(file.open(encoding="utf-8-sig", newline=""))
         for row in reader:
-            item = row_to_payload(row, LEAD.payload, ImportOptions("lead", {}, zone))
+            item = row_to_payload(row, LEAD.payload, ImportOptions("lead", {}, zone, day_first))
             result = (
                 dry_route(conn, live, ports, reader.line_num, item, baton.clock.now())
                 if isinstance(item, dict)
@@ -197,20 +203,21 @@ def report() -> None:
 
 
 @report.command("routing")
-@click.option("--since", default=None, help="Start (default: 30 days ago), e.g. 2026-11-01.")
-@click.option("--until", default=None, help="End (default: now).")
+@click.option(
+    "--since", default=None, help="Start (default: 30 days ago), e.g. 2026-11-01, 7d or yesterday."
+)
+@click.option("--until", default=None, help="End (default: now), e.g. today or 1d.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_ctx
 def report_routing(ctx: CliContext, since: str | None, until: str | None, as_json: bool) -> None:
     """Leads per member/pool/team/flow/node, fallback share, imbalance, misroutes."""
     baton = ctx.open()
-    zone = workspace_zone(ctx, baton)
-    end = parse_crm_datetime(until, zone) if until else None
-    start = (
-        parse_crm_datetime(since, zone)
-        if since
-        else (end or baton.clock.now()) - timedelta(days=30)
-    )
+    zone, now = workspace_zone(ctx, baton), baton.clock.now()
+    try:
+        end = parse_moment(until, zone, now) if until else None
+        start = parse_moment(since, zone, now) if since else (end or now) - timedelta(days=30)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since/--until") from exc
     with baton.db.read() as conn:
         data = routing_report(conn, start, end)
     if as_json:

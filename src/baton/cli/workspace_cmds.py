@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from baton.cli.context import CliContext, author_name
+from baton.cli.context import CliContext, author_name, no_workspace_message
 from baton.services.versions.versions import (
     VersionError,
     activate_version,
@@ -26,6 +26,8 @@ pass_ctx = click.make_pass_decorator(CliContext)
 
 def load_or_fail(root: Path) -> Workspace:
     """Load the workspace or print every problem and exit 1."""
+    if not (root / "baton.yaml").is_file():
+        raise click.ClickException(no_workspace_message(root))
     try:
         ws = load_workspace(root)
     except WorkspaceError as exc:
