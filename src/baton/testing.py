@@ -10,7 +10,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from baton.domain.calendar import BusinessCalendar
-from baton.domain.routing.availability import PeopleView, local_day, unavailable_reason
+from baton.domain.routing.availability import (
+    PeopleView,
+    local_day,
+    unavailable_members,
+    unavailable_reason,
+)
 from baton.domain.routing.facts import (
     RecordFacts,
     company_key,
@@ -129,7 +134,7 @@ class InMemoryRoutingPorts(PeopleView):
     def for_workspace(
         cls, spec: WorkspaceSpec, config: RoutingConfig, **data: Any
     ) -> InMemoryRoutingPorts:
-        """Ports whose people, calendars and pools come from a workspace and its compiled routing."""
+        """Ports with a workspace's people, calendars and pools (from its compiled routing)."""
         people = {p.id: p for p in spec.people}
         calendars = {name: build_calendar(name, cal) for name, cal in spec.calendars.items()}
         return cls(people=people, pools=config, calendars=calendars, **data)
@@ -208,12 +213,10 @@ class InMemoryRoutingPorts(PeopleView):
         self, pool_id: str, members: tuple[MemberState, ...], now: datetime
     ) -> dict[str, str]:
         pool = self.pool_configs[pool_id]
-        out = {}
-        for m in members:
-            reason = self._why_not(m.person_id, pool.skip_outside_hours, pool.respect_capacity, now)
-            if reason:
-                out[m.person_id] = reason
-        return out
+        return unavailable_members(
+            members,
+            lambda pid: self._why_not(pid, pool.skip_outside_hours, pool.respect_capacity, now),
+        )
 
     def _why_not(
         self, pid: str, check_hours: bool, check_capacity: bool, now: datetime
@@ -241,7 +244,8 @@ class InMemoryRoutingPorts(PeopleView):
 
     # -- decisions
     def note(self, decision: Decision, now: datetime) -> None:
-        """Remember a decision: new pool states, one more open lead and one more today for the owner."""
+        """Remember a decision: new pool states, one more open lead and one more today for
+        the owner."""
         self.pools.update(decision.pool_updates)
         if decision.owner_id is None:
             return

@@ -7,11 +7,12 @@ they may cost a query.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from baton.domain.calendar import BusinessCalendar
+from baton.domain.routing.roundrobin import MemberState
 
 
 def unavailable_reason(
@@ -41,6 +42,15 @@ def unavailable_reason(
     if max_per_day is not None and today_count() >= max_per_day:
         return f"at daily cap ({max_per_day} today)"
     return None
+
+
+def unavailable_members(
+    members: Iterable[MemberState], why_not: Callable[[str], str | None]
+) -> dict[str, str]:
+    """Person id → reason, for the members who cannot take a lead now; ``why_not(person_id)``
+    is the port's ``unavailable_reason`` for one member (None: available)."""
+    reasons = ((m.person_id, why_not(m.person_id)) for m in members)
+    return {person_id: reason for person_id, reason in reasons if reason}
 
 
 def local_day(at: datetime, timezone: str | None) -> str:
