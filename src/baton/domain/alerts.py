@@ -94,7 +94,8 @@ def backoff(attempt: int, policy: RetryPolicy, rng: random.Random) -> timedelta:
     Attempt 1 waits about ``first_delay``, each later one twice as long, capped at
     ``max_delay``; the random half keeps many failed alerts from retrying in step.
     """
-    exp = policy.first_delay * (2 ** max(0, attempt - 1))
+    doublings: int = 2 ** max(0, attempt - 1)
+    exp = policy.first_delay * doublings
     ceiling = min(exp, policy.max_delay)
     return ceiling / 2 + ceiling / 2 * rng.random()
 

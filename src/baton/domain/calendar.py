@@ -283,7 +283,8 @@ class BusinessCalendar:
         return timedelta(microseconds=self._between_us(ua, ub))
 
     def between_us(self, a: int, b: int) -> int:
-        """``between`` on instants given as microseconds since 1970-01-01 UTC, in microseconds (bulk callers)."""
+        """``between`` on instants given as microseconds since 1970-01-01 UTC, in
+        microseconds (bulk callers)."""
         return self._between_us(a, b) if a <= b else -self._between_us(b, a)
 
     def open_intervals(self, a: datetime, b: datetime) -> Iterator[tuple[datetime, datetime]]:

@@ -7,8 +7,9 @@ they may cost a query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from baton.domain.calendar import BusinessCalendar
@@ -58,13 +59,22 @@ def local_day(at: datetime, timezone: str | None) -> str:
     return at.astimezone(ZoneInfo(timezone or "UTC")).date().isoformat()
 
 
+class PersonRow(Protocol):
+    """What ``PeopleView`` reads of a person (a database row, or a test's record)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+
+
 class PeopleView:
     """What routing asks about people, over ``self.people`` (id → row with name, active,
     timezone …) and ``self.ooo`` (id → [(starts_at, ends_at)]). Shared by the database
     ports and the in-memory ones, so both answer in the same words."""
 
-    people: dict
-    ooo: dict
+    people: Mapping[str, PersonRow]
+    ooo: Mapping[str, Sequence[tuple[datetime, datetime]]]
 
     def person_name(self, person_id: str) -> str:
         row = self.people.get(person_id)

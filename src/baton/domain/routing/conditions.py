@@ -53,7 +53,8 @@ class Test:
     passed: bool
 
 
-Predicate = Callable[[Callable[[str], Any]], Test]
+Getter = Callable[[str], Any]  # a field's value by name, as the record (or account) has it
+Predicate = Callable[[Getter], Test]
 
 
 def compile_condition(spec: Mapping[str, Any], fields: Mapping[str, str]) -> Predicate:
@@ -76,7 +77,7 @@ def compile_condition(spec: Mapping[str, Any], fields: Mapping[str, str]) -> Pre
 
 
 def _combine(kind: str, parts: list[Predicate]) -> Predicate:
-    def run(get):
+    def run(get: Getter) -> Test:
         results = []
         for part in parts:
             result = part(get)
@@ -112,7 +113,7 @@ def _compile_test(spec: Mapping[str, Any], fields: Mapping[str, str]) -> Predica
     test = _operator(op, expected)
     text = f"{name} {op.replace('_', ' ')} {expected!r}"
 
-    def run(get):
+    def run(get: Getter) -> Test:
         value = get(name)
         return Test(text, {name: value}, test(value))
 
@@ -148,7 +149,8 @@ def _check_operand(name: str, kind: str, op: str, expected: Any) -> None:
         or not isinstance(expected, (int, float))
     ):
         raise ConditionError(
-            f"field {name}: {op} compares numbers; {name} is {kind} and {expected!r} must be a number"
+            f"field {name}: {op} compares numbers; "
+            f"{name} is {kind} and {expected!r} must be a number"
         )
     if op in ("contains", "starts_with", "ends_with", "matches") and (
         kind not in (TEXT, "any") or not isinstance(expected, str)
@@ -231,7 +233,7 @@ def _compile_expr(expr: Any, fields: Mapping[str, str]) -> Predicate:
     _check_equalities(rule.statement.expression, expr)
     used = sorted({n for n in typed if re.search(rf"\b{re.escape(n)}\b", expr)})
 
-    def run(get):
+    def run(get: Getter) -> Test:
         values = {n: get(n) if n != "extra" else get("extra") for n in used}
         data = {
             n: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
@@ -259,7 +261,8 @@ def _check_equalities(node: Any, expr: str) -> None:
         vague = (DataType.UNDEFINED, DataType.NULL)
         if left not in vague and right not in vague and not DataType.is_compatible(left, right):
             raise ConditionError(
-                f"expression {expr!r} compares a {_kind(left)} with a {_kind(right)}; that is never true"
+                f"expression {expr!r} compares a {_kind(left)} with a {_kind(right)}; "
+                "that is never true"
             )
     for value in vars(node).values() if hasattr(node, "__dict__") else ():
         if isinstance(value, ast.ExpressionBase):

@@ -12,7 +12,10 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from publicsuffixlist import PublicSuffixList
 
 FREE_MAIL = frozenset(
     [
@@ -94,7 +97,8 @@ LEGAL_FORMS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _psl():
+def _psl() -> PublicSuffixList:
+    # imported on first use, so the CLI starts without it
     from publicsuffixlist import PublicSuffixList
 
     return PublicSuffixList()
@@ -111,7 +115,8 @@ def registrable_domain(value: str | None) -> str | None:
     host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", host).split("/")[0].split(":")[0].strip(".")
     if not host or "." not in host:
         return None
-    return _psl().privatesuffix(host)
+    suffix = _psl().privatesuffix(host)
+    return suffix if isinstance(suffix, str) else None  # always a str (or None) for a str host
 
 
 def is_free_mail(domain: str | None) -> bool:
@@ -124,17 +129,13 @@ def company_key(name: str | None) -> str | None:
     if not name:
         return None
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"\b([a-z])\.(?=[a-z]\b)", r"\1", text).replace(
-        ".", " "
-    )  # S.A. -> sa, B.V. -> bv
-    text = re.sub(r"&\s*co\b", " co", text).replace(
-        "&", " and "
-    )  # GmbH & Co. KG is a legal form, not a partner
+    # S.A. -> sa, B.V. -> bv
+    text = re.sub(r"\b([a-z])\.(?=[a-z]\b)", r"\1", text).replace(".", " ")
+    # GmbH & Co. KG is a legal form, not a partner
+    text = re.sub(r"&\s*co\b", " co", text).replace("&", " and ")
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
-    while len(words) > 1 and (
-        words[-1] in LEGAL_FORMS or words[-1] == "and"
-    ):  # legal forms trail the name
-        words.pop()
+    while len(words) > 1 and (words[-1] in LEGAL_FORMS or words[-1] == "and"):
+        words.pop()  # legal forms trail the name
     if len(words) > 1 and words[0] == "the":
         words.pop(0)
     return " ".join(words) or None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from baton.domain.routing.conditions import Predicate
+from baton.domain.routing.conditions import Getter, Predicate
 from baton.domain.routing.facts import RecordFacts
 from baton.domain.routing.roundrobin import MemberState, pick
 from baton.domain.routing.territory import DIMENSIONS, TerritoryTable
@@ -185,7 +185,8 @@ class Router:
                     node.label,
                     node.kind,
                     StepOutcome.FAILED,
-                    f"override flag set but the owner {self._name(facts.current_owner)} {problem} → continue",
+                    f"override flag set but the owner {self._name(facts.current_owner)} "
+                    f"{problem} → continue",
                 )
             )
             return False
@@ -288,7 +289,8 @@ class Router:
                     node.label,
                     node.kind,
                     StepOutcome.FAILED,
-                    f"territory {node.table_name}: no row matches ({_dims(_reader(facts, d))}) → continue",
+                    f"territory {node.table_name}: "
+                    f"no row matches ({_dims(_reader(facts, d))}) → continue",
                 )
             )
             return False
@@ -374,7 +376,10 @@ class Router:
             return False
         m = result.chosen
         weight = f"weight {m.weight}, " if m.weight != 1 else ""
-        words = f"round robin {label}: {skipped + ', ' if skipped else ''}chose {self._name(m.person_id)} ({weight}{_ordinal(m.credit)} assignment this cycle)"
+        words = (
+            f"round robin {label}: {skipped + ', ' if skipped else ''}"
+            f"chose {self._name(m.person_id)} ({weight}{_ordinal(m.credit)} assignment this cycle)"
+        )
         d.owner_id, d.pool_id = m.person_id, pool_id
         d.steps.append(
             Step(
@@ -400,7 +405,7 @@ class Router:
         return f" (note: {note})" if note else ""
 
 
-def _reader(facts: RecordFacts, d: Decision):
+def _reader(facts: RecordFacts, d: Decision) -> Getter:
     """Field values as branches and territories see them: the record's own, with gaps filled
     from the matched account (a lead that does not say its size takes its account's)."""
     account = d.account.fields if d.account else {}
@@ -423,7 +428,7 @@ def _facts_tried(facts: RecordFacts) -> str:
     return ", ".join(parts)
 
 
-def _dims(value) -> str:
+def _dims(value: Getter) -> str:
     return ", ".join(f"{d} {_show(value(d))}" for d in DIMENSIONS)
 
 

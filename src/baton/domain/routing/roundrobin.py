@@ -81,8 +81,9 @@ def pick(members: tuple[MemberState, ...], unavailable: dict[str, str], now: dat
 
 
 def _level(members: tuple[MemberState, ...], eligible: list[MemberState]) -> float:
-    """The current level: the lowest load (credit / weight) among eligible members who kept their
-    turns; when none did, the highest load in the pool, so nobody rejoins below an absent colleague."""
+    """The current level: the lowest load (credit / weight) among eligible members who kept
+    their turns; when none did, the highest load in the pool, so nobody rejoins below an
+    absent colleague."""
     steady = [m.credit / m.weight for m in eligible if not m.behind]
     return min(steady) if steady else max(m.credit / m.weight for m in members)
 

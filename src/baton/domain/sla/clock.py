@@ -78,7 +78,8 @@ class ClockInput:
                 _check_aware(end, "a pause end")
                 if end < start:
                     raise ValueError(
-                        f"a pause must not end ({end.isoformat()}) before it starts ({start.isoformat()})"
+                        f"a pause must not end ({end.isoformat()}) "
+                        f"before it starts ({start.isoformat()})"
                     )
         object.__setattr__(self, "pauses", pauses)
         if not self.owner_id:
@@ -119,31 +120,37 @@ class Due:
 def _plan(policy: SlaPolicy, clock: ClockInput) -> list[tuple[timedelta, Due]]:
     """Each timer with its running-time offset; ``due_at`` is filled in by ``schedule``."""
     started_at = clock.started_at.astimezone(UTC)
-    charge = {"due_at": started_at, "owner_id": clock.owner_id, "charge_started_at": started_at}
+    miss = Due(
+        DueKind.MISS,
+        due_at=started_at,
+        key="miss",
+        recipient="owner",
+        owner_id=clock.owner_id,
+        charge_started_at=started_at,
+    )
     plan = [
         (
             policy.threshold * fraction,
-            Due(
-                DueKind.NOTICE,
+            replace(
+                miss,
+                kind=DueKind.NOTICE,
                 key=f"notice:{fraction * 100:g}",
-                recipient="owner",
                 fraction=fraction,
                 cc=("manager",) if fraction >= policy.manager_cc_from else (),
-                **charge,
             ),
         )
         for fraction in policy.notices
     ]
-    plan.append((policy.threshold, Due(DueKind.MISS, key="miss", recipient="owner", **charge)))
+    plan.append((policy.threshold, miss))
     plan += [
         (
             policy.threshold + e.after_miss,
-            Due(
-                DueKind.ESCALATION,
+            replace(
+                miss,
+                kind=DueKind.ESCALATION,
                 key=f"escalation:{e.tier}",
                 recipient=e.recipient,
                 tier=e.tier,
-                **charge,
             ),
         )
         for e in policy.escalations
@@ -200,15 +207,17 @@ def verdict(
     """
     _check_aware(now, "now")
     segments = running_segments(clock.started_at, clock.pauses)
-    stopped = clock.stopped_at is not None and clock.stopped_at <= now
-    end = clock.stopped_at if stopped else now
+    stopped_at = clock.stopped_at
+    if stopped_at is not None and stopped_at > now:
+        stopped_at = None  # a touch recorded after ``now`` is not known yet
+    end = now if stopped_at is None else stopped_at
     elapsed = clock.elapsed_before + elapsed_at(calendar, segments, end)
     if clock.excluded_reason is not None:
         return Verdict(VerdictState.EXCLUDED, None, None, None, elapsed)
     due_at = instant_at(calendar, segments, max(policy.threshold - clock.elapsed_before, _ZERO))
     late = due_at is not None and end > due_at
     miss_duration = max(elapsed - policy.threshold, _ZERO) if late else None
-    if stopped:
+    if stopped_at is not None:
         return Verdict(
             VerdictState.MISS if late else VerdictState.HIT, due_at, elapsed, miss_duration, elapsed
         )

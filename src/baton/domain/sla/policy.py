@@ -56,7 +56,8 @@ def default_escalations(
     manager_after: timedelta = timedelta(hours=2),
     business_day: timedelta = BUSINESS_DAY,
 ) -> tuple[Escalation, ...]:
-    """Tier 1 the owner at the miss, tier 2 the manager, tier 3 the executive a business day later."""
+    """Tier 1 the owner at the miss, tier 2 the manager, tier 3 the executive a business
+    day later."""
     return (
         Escalation(1, "owner", timedelta(0)),
         Escalation(2, "manager", manager_after),
@@ -121,7 +122,8 @@ def _problems(policy: SlaPolicy) -> list[str]:
         )
     if not 0 < policy.manager_cc_from <= 1:
         problems.append(
-            f"manager_cc_from must be a fraction in (0, 1], e.g. 0.8; got {policy.manager_cc_from!r}"
+            "manager_cc_from must be a fraction in (0, 1], e.g. 0.8; "
+            f"got {policy.manager_cc_from!r}"
         )
     problems += _escalation_problems(policy.escalations)
     return problems
