@@ -24,15 +24,3 @@ def lead_story(conn: Connection, lead: dict[str, Any]) -> dict[str, Any]:
         "timeline": lead_timeline(conn, lead["id"]),
         "alerts": [dict(a._mapping) for a in sent],
     }
-
-
-def duration(seconds: float | None) -> str:
-    """1 h 05 min, 3 min, 45 s — for delays and SLA times."""
-    if seconds is None:
-        return "—"
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min" if minutes else f"{secs} s"

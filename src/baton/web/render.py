@@ -27,14 +27,15 @@ from jinja2_fragments import render_block
 from baton.web.auth import SESSION_FLASH, WebError, csrf_token
 from baton.web.charts import Chart
 from baton.web.filters import FIELD_LABELS, PRESETS
-from baton.web.lead_story import duration
 from baton.web.reports import percent
+from baton.web.units import duration, plural, word_for
 from baton.web.zones import local
 
 SECURITY_HEADERS = {
     # Everything the pages load is served by Baton itself (vendored htmx and Chart.js).
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
@@ -69,6 +70,8 @@ def environment() -> Environment:
     env.filters["num"] = _number
     env.filters["duration"] = duration
     env.filters["percent"] = percent
+    env.filters["plural"] = plural
+    env.filters["noun"] = word_for
     env.globals |= {"PRESETS": PRESETS, "FIELD_LABELS": FIELD_LABELS}
     return env
 
