@@ -22,3 +22,10 @@ def test_an_unknown_status_or_activity_kind_is_refused():
         LeadStatus("won")
     with pytest.raises(ValueError):
         ActivityKind("fax")
+
+
+def test_the_record_payloads_validate_with_the_domain_enums():
+    from baton.services.records import payloads
+
+    assert (payloads.LeadStatus, payloads.ActivityKind) == (LeadStatus, ActivityKind)
+    assert payloads.LeadIn(email="ana@acme.com", status="sal").status is LeadStatus.SAL

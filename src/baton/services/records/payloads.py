@@ -4,7 +4,6 @@ and CSV import (validated leniently, from text cells)."""
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -16,27 +15,11 @@ from pydantic import (
     model_validator,
 )
 
+from baton.domain.records import ActivityKind, LeadStatus
 from baton.workspace.schema import Email, Ident, Role, TimeZoneName
 
 Text = Annotated[str, Field(max_length=300)]
 ExtraValue = str | int | float | bool | None
-
-
-class LeadStatus(StrEnum):
-    NEW = "new"
-    MQL = "mql"
-    SAL = "sal"
-    SQL = "sql"
-    RECYCLED = "recycled"
-    DISQUALIFIED = "disqualified"
-    CONVERTED = "converted"
-
-
-class ActivityKind(StrEnum):
-    CALL = "call"
-    EMAIL = "email"
-    LINKEDIN = "linkedin"
-    MEETING = "meeting"
 
 
 def _country(value: str) -> str:
