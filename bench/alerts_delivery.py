@@ -33,7 +33,7 @@ from conditions import machine, median, percentile
 from baton.bootstrap import open_baton
 from baton.notify.fakes import FakeSlack, FakeWebhook, SmtpSink, insert_alert
 from baton.services.alerts.delivery import Delivery
-from baton.services.worker import Worker
+from baton.worker import Worker
 from baton.settings import Settings
 from baton.store.db import sqlite_url
 from baton.store.tables import alerts

@@ -38,7 +38,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from baton.bootstrap import Baton, open_baton
 from baton.services.people.users import Role, create_user
-from baton.services.sla.clocks import load_sla
+from baton.services.live import live_workspace
 from baton.settings import Settings
 from baton.store.db import sqlite_url
 from baton.store.tables import (
@@ -161,7 +161,7 @@ def generate(baton: Baton, count: int, now: datetime) -> None:
     with baton.db.write() as conn:
         demo = demo_templates(conn)
         staff = people_and_teams(conn, rnd, now)
-        live = load_sla(conn)
+        live = live_workspace(conn)
         conn.commit()
     indexes = _drop_indexes(baton)
     arriving = arrivals(rnd, count, now)

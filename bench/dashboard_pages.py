@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from conditions import machine, median
 from dashboard_data import BENCH_PASSWORD, BENCH_USER, dataset, drop_database
 
-from baton.api.app import create_app
+from baton.server import create_app
 from baton.bootstrap import Baton, open_baton
 from baton.settings import Settings
 from baton.store.tables import activities, leads, routing_decisions, sla_clocks

@@ -11,7 +11,7 @@ SPREAD seconds. The bench clock runs in real time from the moment setup ends, so
 the store sees a live system.
 
 Measured, in one process:
-- serve: ``services.worker.Worker(baton)`` with ``default_jobs()`` — exactly what
+- serve: ``worker.Worker(baton)`` with ``default_jobs()`` — exactly what
   `baton serve` starts (heartbeat, SLA timers, delivery; it sleeps until the next
   pending timer, at most ``idle_seconds``). ``fire_due_timers`` is wrapped only to
   note when each round ended on the bench clock.
@@ -51,10 +51,11 @@ from conditions import machine, median, percentile
 
 from baton.bootstrap import Baton, open_baton
 from baton.domain.sla import ClockInput, schedule
-from baton.services.sla.clocks import ALWAYS_OPEN, load_sla
+from baton.services.live import live_workspace
+from baton.services.sla.calendars import ALWAYS_OPEN
 from baton.services.sla.timers import fire_due_timers
 from baton.services.versions.versions import activate_version, apply_workspace
-from baton.services.worker import Worker, default_jobs
+from baton.worker import Worker, default_jobs
 from baton.settings import Settings
 from baton.store.db import sqlite_url
 from baton.store.tables import leads, sla_clocks, timers
@@ -95,12 +96,10 @@ def setup(
         ),
         clock=clock,
     )
-    applied = apply_workspace(
-        baton.db, load_workspace(directory), "bench", BASE - timedelta(days=1)
-    )
-    activate_version(baton.db, applied.number, "bench", BASE - timedelta(days=1))
+    applied = apply_workspace(baton, load_workspace(directory), "bench", BASE - timedelta(days=1))
+    activate_version(baton, applied.number, "bench", BASE - timedelta(days=1))
     with baton.db.write() as conn:
-        live = load_sla(conn)
+        live = live_workspace(conn)
         rule = live.rule("hand-raiser")
         rnd = random.Random(7)
         rows: dict = {leads: [], sla_clocks: [], timers: []}

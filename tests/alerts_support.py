@@ -59,6 +59,6 @@ def write_workspace(directory: Path, alerts_yaml: str) -> Path:
 
 def go_live(baton, directory: Path) -> int:
     """Apply and activate the workspace in ``directory``; returns the version number."""
-    applied = apply_workspace(baton.db, load_workspace(directory), "tester", baton.clock.now())
-    activate_version(baton.db, applied.number, "tester", baton.clock.now())
+    applied = apply_workspace(baton, load_workspace(directory), "tester", baton.clock.now())
+    activate_version(baton, applied.number, "tester", baton.clock.now())
     return applied.number

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
-from baton.api.app import create_app
+from baton.server import create_app
 from baton.services.people.users import Role
 from baton.store.tables import leads, users
 

@@ -1,23 +1,43 @@
-"""The composition root: settings → database → clock, wired once per process."""
+"""The composition root: settings → database → clock → the event table, wired once per process.
+
+``HANDLERS`` is the whole wiring of what reacts to what: read one row to know what
+happens when a lead arrives or a deal closes. A handler takes the unit of work and
+the event, may emit further events (handled after, in order, same transaction) and
+never calls another service to trigger a side effect.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from baton.domain.events import EventKind
+from baton.services.app import App, Handlers
 from baton.services.clock import Clock, SystemClock
+from baton.services.people import directory
+from baton.services.routing import assign
+from baton.services.sla import handlers as sla
 from baton.settings import Settings
 from baton.store.db import Database
 
 if TYPE_CHECKING:
     from baton.reports.mirror import Mirror
 
+HANDLERS: Handlers = {
+    EventKind.LEAD_CREATED: (assign.on_lead_created,),
+    EventKind.LEAD_ASSIGNED: (sla.on_lead_assigned,),
+    EventKind.LEAD_UPDATED: (sla.on_lead_updated,),
+    EventKind.LEAD_STATUS_CHANGED: (sla.on_lead_status_changed,),
+    EventKind.ACTIVITY_CREATED: (sla.on_activity_created,),
+    EventKind.WORKSPACE_ACTIVATED: (directory.on_workspace_activated, sla.on_workspace_activated),
+}
+
 
 @dataclass
-class Baton:
-    settings: Settings
-    db: Database
-    clock: Clock = field(default_factory=SystemClock)
+class Baton(App):
+    """The process's App, plus what only the edges need: the dashboard's mirror."""
+
+    handlers: Handlers = field(default_factory=lambda: HANDLERS)
     _mirror: Mirror | None = field(default=None, init=False, repr=False)
 
     def analytics(self) -> Mirror:

@@ -141,7 +141,7 @@ def test_token_import_and_pto(tmp_path, db_env):
         cwd=tmp_path,
         env=db_env,
     )
-    assert pto.code == 0 and "2026-12-22 05:00" in pto.out
+    assert pto.code == 0 and "2026-12-22 00:00 → 2027-01-04 00:00 America/New_York" in pto.out
     backwards = run_baton(
         "-w",
         str(ws),
@@ -154,7 +154,8 @@ def test_token_import_and_pto(tmp_path, db_env):
         cwd=tmp_path,
         env=db_env,
     )
-    assert backwards.code == 2 and "--to must be after --from" in backwards.err
+    assert backwards.code == 1  # the rule the API and the dashboard apply, in the same words
+    assert "the end (2026-11-30 23:00) must be after the start (2026-12-21 23:00, America/Chicago)" in backwards.err
 
 
 def test_check_warns_about_stored_lead_types_without_an_sla_rule(tmp_path):

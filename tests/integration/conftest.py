@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from baton.api.app import create_app
+from baton.server import create_app
 from baton.services.people.tokens import create_token
 from baton.services.versions.versions import activate_version, apply_workspace
 from baton.workspace.loader import load_workspace
@@ -22,18 +22,13 @@ def workspace_dir(tmp_path) -> Path:
 @pytest.fixture
 def live(baton, workspace_dir):
     """The init template applied and activated: people and teams exist."""
-    applied = apply_workspace(baton.db, load_workspace(workspace_dir), "tester", baton.clock.now())
-    activate_version(baton.db, applied.number, "tester", baton.clock.now())
+    applied = apply_workspace(baton, load_workspace(workspace_dir), "tester", baton.clock.now())
+    activate_version(baton, applied.number, "tester", baton.clock.now())
     return baton
 
 
 def make_token(baton, *scopes: str) -> str:
-    with baton.db.write() as conn:
-        token = create_token(
-            conn, "t-" + "-".join(scopes), list(scopes), "tester", baton.clock.now()
-        )
-        conn.commit()
-    return token
+    return create_token(baton, "t-" + "-".join(scopes), list(scopes), "tester")
 
 
 @pytest.fixture

@@ -165,9 +165,7 @@ def test_retries_back_off_then_dead_letter_with_the_last_error_and_retry_requeue
     )
     assert 5 <= gaps[0] <= 10 and gaps[1] > gaps[0] and max(gaps) <= 60
     fakes.hook.script.queue.clear()
-    with baton.db.write() as conn:
-        requeue(conn, alert_id, "tester", baton.clock.now())
-        conn.commit()
+    requeue(baton, alert_id, "tester")
     job(baton, baton.clock.now())
     assert rows(baton)[alert_id]["state"] == "sent" and fakes.hook.keys() == {"k0": 1}
 
@@ -175,8 +173,8 @@ def test_retries_back_off_then_dead_letter_with_the_last_error_and_retry_requeue
 def test_requeue_refuses_an_alert_that_is_not_dead_or_failed(baton, tmp_path, fakes):
     setup(baton, tmp_path, fakes)
     (alert_id,) = add(baton, 1)
-    with baton.db.write() as conn, pytest.raises(ValueError, match="pending"):
-        requeue(conn, alert_id, "tester", baton.clock.now())
+    with pytest.raises(ValueError, match="pending"):
+        requeue(baton, alert_id, "tester")
 
 
 def test_silent_mode_sends_everything_to_the_test_recipient_naming_the_intended_one(

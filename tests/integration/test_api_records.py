@@ -231,11 +231,17 @@ def test_patch_is_explicit_and_logged(api, clock):
     events = api.get("/v1/events", params={"entity": "lead", "entity_id": str(lead["id"])}).json()[
         "items"
     ]
-    assert [e["kind"] for e in events if e["kind"].startswith("lead.")] == [
+    lead_events = [e for e in events if e["kind"].startswith("lead.")]
+    assert [e["kind"] for e in lead_events] == [
         "lead.created",
         "lead.routed",
+        "lead.assigned",  # by routing
         "lead.updated",
+        "lead.assigned",  # by hand: what the SLA clock and, later, ownership rules react to
     ]
+    by_hand = lead_events[-1]["payload"]
+    assert by_hand["owner_id"] == "emma-schulz" and by_hand["by"] == "manual"
+    assert by_hand["previous_owner_id"] == lead_events[2]["payload"]["owner_id"]
     assert api.patch(f"/v1/leads/{lead['id']}", json={"owner_id": "ghost"}).status_code == 422
     assert api.patch("/v1/leads/999999", json={"company": "x"}).status_code == 404
     assert api.patch(f"/v1/leads/{lead['id']}", json={"employees": "12"}).status_code == 422

@@ -42,10 +42,9 @@ def test_leads_import_with_mapping_dates_and_rejects(live, tmp_path):
         "Lead Owner": "owner_id",
     }
     summary = import_csv(
-        live.db,
+        live,
         path,
         ImportOptions("lead", mapping, NY, source_system="salesforce"),
-        live.clock.now(),
     )
     assert (summary.rows, summary.inserted, summary.duplicates, len(summary.rejected)) == (
         5,
@@ -77,10 +76,9 @@ def test_leads_import_with_mapping_dates_and_rejects(live, tmp_path):
 def test_day_first_dates(live, tmp_path):
     path = write(tmp_path, "leads.csv", "email,received_at\nx@y.com,03/04/2026 10:00\n")
     import_csv(
-        live.db,
+        live,
         path,
         ImportOptions("lead", {}, ZoneInfo("Europe/Berlin"), day_first=True),
-        live.clock.now(),
     )
     with live.db.read() as conn:
         (row,) = conn.execute(select(leads.c.received_at))
@@ -98,7 +96,7 @@ def test_people_import(live, tmp_path):
         bad,Bad,bad@acme.example,wizard,,,
         """,
     )
-    summary = import_csv(live.db, path, ImportOptions("person", {}, NY), live.clock.now())
+    summary = import_csv(live, path, ImportOptions("person", {}, NY))
     assert (summary.inserted, summary.duplicates, len(summary.rejected)) == (1, 1, 1)
     assert summary.rejected[0][0] == 4 and summary.rejected[0][2][0].loc == ("role",)
     with live.db.read() as conn:
@@ -112,5 +110,5 @@ def test_accounts_import_splits_domain_lists(live, tmp_path):
         "accounts.csv",
         'name,domains,named,owner_id\nInitech,"initech.com; initech.io",true,emma-schulz\n',
     )
-    summary = import_csv(live.db, path, ImportOptions("account", {}, NY), live.clock.now())
+    summary = import_csv(live, path, ImportOptions("account", {}, NY))
     assert summary.inserted == 1, summary.rejected

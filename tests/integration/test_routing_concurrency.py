@@ -42,15 +42,18 @@ routing:
 
 WORKER = textwrap.dedent("""
     import sys
-    from datetime import datetime, timezone
+    from pathlib import Path
+    from baton.bootstrap import Baton
+    from baton.settings import Settings
     from baton.store.db import Database
     from baton.services.records.intake import Submission, submit
     from baton.services.records.kinds import LEAD
-    db = Database(sys.argv[1])
+    settings = Settings(Path("."), sys.argv[1], "http://baton.test")
+    baton = Baton(settings=settings, db=Database(sys.argv[1]))
     worker, count = int(sys.argv[2]), int(sys.argv[3])
     for i in range(count):
         lead = {"email": f"w{worker}-{i}@company{i}.com", "external_id": f"{worker}-{i}", "source_system": "load"}
-        result = submit(db, Submission(LEAD, [lead], f"worker-{worker}"), datetime.now(timezone.utc))
+        result = submit(baton, Submission(LEAD, [lead], f"worker-{worker}"))
         assert result.results[0].status == "created", result.results[0]
 """)
 
@@ -58,8 +61,8 @@ WORKER = textwrap.dedent("""
 @pytest.mark.slow
 def test_four_processes_share_one_pool_fairly(baton, tmp_path):
     (tmp_path / "baton.yaml").write_text(WORKSPACE)
-    applied = apply_workspace(baton.db, load_workspace(tmp_path), "t", baton.clock.now())
-    activate_version(baton.db, applied.number, "t", baton.clock.now())
+    applied = apply_workspace(baton, load_workspace(tmp_path), "t", baton.clock.now())
+    activate_version(baton, applied.number, "t", baton.clock.now())
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, baton.db.url, str(w), str(PER_WORKER)],

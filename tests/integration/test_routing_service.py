@@ -243,12 +243,10 @@ def test_batch_routing_in_one_transaction_counts_capacity(live):
         conn.execute(pool_members.delete())
         conn.commit()
     from baton.services.people.directory import patch_person
-    from baton.services.records.payloads import PersonPatch
+    from baton.services.people.payloads import PersonPatch
 
-    with live.db.write() as conn:
-        patch_person(conn, "priya-nair", PersonPatch(max_open=2), "t", live.clock.now())
-        conn.commit()
-    result = submit(live.db, Submission(LEAD, items, "t"), live.clock.now())
+    patch_person(live, "priya-nair", PersonPatch(max_open=2), "t")
+    result = submit(live, Submission(LEAD, items, "t"), live.clock.now())
     assert result.count("created") == 6
     with live.db.read() as conn:
         owners = Counter(r.owner_id for r in conn.execute(select(routing_decisions.c.owner_id)))

@@ -27,7 +27,7 @@ def test_silent_on_then_off_is_two_recorded_versions_and_the_silent_time_is_trac
 ):
     ws = write_workspace(tmp_path / "ws", fakes.alerts_yaml(SILENT))
     go_live(baton, ws)
-    version, _ = set_silent(baton.db, ws, True, "rita", baton.clock.now())  # Monday 10:00 New York
+    version, _ = set_silent(baton, ws, True, "rita")  # Monday 10:00 New York
     assert "silent: true" in (ws / "baton.yaml").read_text()
     baton.clock.advance(timedelta(days=1, hours=2))  # Tuesday 12:00
     with baton.db.read() as conn:
@@ -39,9 +39,9 @@ def test_silent_on_then_off_is_two_recorded_versions_and_the_silent_time_is_trac
         9.5 / 7.5, 2
     )  # the americas day is 7.5 h
     with pytest.raises(SilentModeError, match="1.3 business days in silent mode so far"):
-        set_silent(baton.db, ws, False, "rita", baton.clock.now())
+        set_silent(baton, ws, False, "rita")
     baton.clock.advance(timedelta(days=1))  # Wednesday 12:00: 17 h, 2.3 business days
-    off, _ = set_silent(baton.db, ws, False, "rita", baton.clock.now())
+    off, _ = set_silent(baton, ws, False, "rita")
     assert off == version + 1 and "silent: false" in (ws / "baton.yaml").read_text()
     with baton.db.read() as conn:
         versions = list_versions(conn)
@@ -62,7 +62,7 @@ def test_turning_silent_mode_off_early_needs_force_and_is_recorded_as_forced(
 ):
     ws = write_workspace(tmp_path / "ws", fakes.alerts_yaml(SILENT + "  silent: true\n"))
     go_live(baton, ws)
-    set_silent(baton.db, ws, False, "rita", baton.clock.now(), force=True)
+    set_silent(baton, ws, False, "rita", force=True)
     with baton.db.read() as conn:
         (event,) = list_events(conn, EventFilter(kind="alerts.silent_off"))
     assert event["payload"]["forced"] is True
@@ -74,7 +74,7 @@ def test_silent_mode_refuses_when_baton_yaml_has_other_changes_not_yet_live(bato
     original = (ws / "baton.yaml").read_text().replace("name: Acme Corp", "name: Acme Inc")
     (ws / "baton.yaml").write_text(original)
     with pytest.raises(SilentModeError, match="other changes"):
-        set_silent(baton.db, ws, True, "rita", baton.clock.now())
+        set_silent(baton, ws, True, "rita")
     assert (ws / "baton.yaml").read_text() == original  # left as it was
     with baton.db.read() as conn:
         assert conn.execute(select(workspace_versions.c.number)).all() == [(1,)]
@@ -86,5 +86,5 @@ def test_silent_mode_on_without_a_test_recipient_is_refused_by_the_check(baton, 
     ws = write_workspace(tmp_path / "ws", fakes.alerts_yaml())
     go_live(baton, ws)
     with pytest.raises(WorkspaceError):
-        set_silent(baton.db, ws, True, "rita", baton.clock.now())
+        set_silent(baton, ws, True, "rita")
     assert "silent" not in (ws / "baton.yaml").read_text().split("\nalerts:\n")[1]

@@ -266,8 +266,8 @@ def test_a_new_version_re_times_open_clocks(api, live, clock, workspace_dir):
     lead = arrive(api, clock, ny(2026, 11, 2, 10, 0))
     yaml = workspace_dir / "baton.yaml"
     yaml.write_text(yaml.read_text().replace("threshold: 30m", "threshold: 15m"))
-    v2 = apply_workspace(live.db, load_workspace(workspace_dir), "t", clock.now())
-    changes = activate_version(live.db, v2.number, "t", clock.now())
+    v2 = apply_workspace(live, load_workspace(workspace_dir), "t", clock.now())
+    changes = activate_version(live, v2.number, "t", clock.now())
     assert "1 open SLA clocks re-timed with this version's rules and calendars" in changes
     assert clock_row(live, lead["id"]).due_at == ny(2026, 11, 2, 10, 15)
 

@@ -23,11 +23,7 @@ PASSWORD = "a long enough password"
 
 
 def test_a_user_is_stored_with_an_argon2id_hash_and_signs_in_with_it(live):
-    with live.db.write() as conn:
-        created = create_user(
-            conn, "maria", PASSWORD, Role.MANAGER, "maria-chen", "cli:rita", live.clock.now()
-        )
-        conn.commit()
+    created = create_user(live, "maria", PASSWORD, Role.MANAGER, "maria-chen", "cli:rita")
     assert authenticate(live.db, "maria", PASSWORD) == created
     assert authenticate(live.db, "maria", "a wrong password!") is None
     assert authenticate(live.db, "nobody", PASSWORD) is None
@@ -52,24 +48,19 @@ def test_a_user_is_stored_with_an_argon2id_hash_and_signs_in_with_it(live):
     ],
 )
 def test_bad_users_are_refused_with_the_reason(live, username, password, role, person, message):
-    with live.db.write() as conn, pytest.raises(UserError, match=message):
-        create_user(conn, username, password, role, person, "t", live.clock.now())
+    with pytest.raises(UserError, match=message):
+        create_user(live, username, password, role, person, "t")
 
 
 def test_user_names_are_unique(live):
-    with live.db.write() as conn:
-        create_user(conn, "admin", PASSWORD, Role.ADMIN, None, "t", live.clock.now())
-        with pytest.raises(UserError, match="already exists"):
-            create_user(conn, "admin", PASSWORD, Role.ADMIN, None, "t", live.clock.now())
+    create_user(live, "admin", PASSWORD, Role.ADMIN, None, "t")
+    with pytest.raises(UserError, match="already exists"):
+        create_user(live, "admin", PASSWORD, Role.ADMIN, None, "t")
 
 
 def test_a_disabled_user_cannot_sign_in_and_their_id_no_longer_resolves(live):
-    with live.db.write() as conn:
-        user = create_user(conn, "sam", PASSWORD, Role.REP, "sam-ortiz", "t", live.clock.now())
-        assert disable_user(conn, "sam", "t", live.clock.now()) and not disable_user(
-            conn, "sam", "t", live.clock.now()
-        )
-        conn.commit()
+    user = create_user(live, "sam", PASSWORD, Role.REP, "sam-ortiz", "t")
+    assert disable_user(live, "sam", "t") and not disable_user(live, "sam", "t")
     with live.db.read() as conn:
         assert get_user(conn, user.id) is None
     assert authenticate(live.db, "sam", PASSWORD) is None
@@ -77,8 +68,8 @@ def test_a_disabled_user_cannot_sign_in_and_their_id_no_longer_resolves(live):
 
 def test_a_hash_made_with_weaker_parameters_is_upgraded_at_sign_in(live):
     weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
+    create_user(live, "old", PASSWORD, Role.ADMIN, None, "t")
     with live.db.write() as conn:
-        create_user(conn, "old", PASSWORD, Role.ADMIN, None, "t", live.clock.now())
         conn.execute(update(users).values(password_hash=weak))
         conn.commit()
     assert authenticate(live.db, "old", PASSWORD) is not None

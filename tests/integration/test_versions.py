@@ -18,8 +18,8 @@ from baton.workspace.loader import load_workspace
 
 def test_apply_records_a_draft_and_identical_apply_records_nothing(baton, workspace_dir):
     ws = load_workspace(workspace_dir)
-    first = apply_workspace(baton.db, ws, "ana", baton.clock.now())
-    again = apply_workspace(baton.db, ws, "ana", baton.clock.now())
+    first = apply_workspace(baton, ws, "ana", baton.clock.now())
+    again = apply_workspace(baton, ws, "ana", baton.clock.now())
     assert first.created and first.number == 1
     assert not again.created and again.number == 1
     with baton.db.read() as conn:
@@ -32,8 +32,8 @@ def test_apply_records_a_draft_and_identical_apply_records_nothing(baton, worksp
 
 
 def test_activate_keeps_the_previous_version_and_syncs_people(baton, workspace_dir):
-    v1 = apply_workspace(baton.db, load_workspace(workspace_dir), "ana", baton.clock.now()).number
-    activate_version(baton.db, v1, "ana", baton.clock.now())
+    v1 = apply_workspace(baton, load_workspace(workspace_dir), "ana", baton.clock.now()).number
+    activate_version(baton, v1, "ana", baton.clock.now())
     csv = workspace_dir / "people.csv"
     csv.write_text(
         csv.read_text()
@@ -44,9 +44,9 @@ def test_activate_keeps_the_previous_version_and_syncs_people(baton, workspace_d
     yaml.write_text(
         yaml.read_text().replace("priya-nair", "priya-n")
     )  # she is in the round-robin pool too
-    v2 = apply_workspace(baton.db, load_workspace(workspace_dir), "bo", baton.clock.now())
+    v2 = apply_workspace(baton, load_workspace(workspace_dir), "bo", baton.clock.now())
     assert '~ people[sam-ortiz].name: "Sam Ortiz" → "Samuel Ortiz"' in v2.diff
-    changes = activate_version(baton.db, v2.number, "bo", baton.clock.now())
+    changes = activate_version(baton, v2.number, "bo", baton.clock.now())
     assert "sam-ortiz.name: 'Sam Ortiz' → 'Samuel Ortiz'" in changes
     assert "priya-nair removed from the workspace: deactivated" in changes
     with baton.db.read() as conn:
@@ -62,16 +62,16 @@ def test_activate_keeps_the_previous_version_and_syncs_people(baton, workspace_d
 
 def test_activating_an_unknown_version_says_how_to_list_them(baton):
     with pytest.raises(VersionError, match="baton versions"):
-        activate_version(baton.db, 7, "ana", baton.clock.now())
+        activate_version(baton, 7, "ana", baton.clock.now())
 
 
 def test_a_reverted_workspace_is_a_new_version(baton, workspace_dir):
     yaml = workspace_dir / "baton.yaml"
     original = yaml.read_text()
-    apply_workspace(baton.db, load_workspace(workspace_dir), "ana", baton.clock.now())
+    apply_workspace(baton, load_workspace(workspace_dir), "ana", baton.clock.now())
     yaml.write_text(original.replace("Acme Corp", "Acme Inc"))
-    apply_workspace(baton.db, load_workspace(workspace_dir), "ana", baton.clock.now())
+    apply_workspace(baton, load_workspace(workspace_dir), "ana", baton.clock.now())
     yaml.write_text(original)
-    third = apply_workspace(baton.db, load_workspace(workspace_dir), "ana", baton.clock.now())
+    third = apply_workspace(baton, load_workspace(workspace_dir), "ana", baton.clock.now())
     assert third.created and third.number == 3
     assert third.diff == ['~ workspace.name: "Acme Inc" → "Acme Corp"']

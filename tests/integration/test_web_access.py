@@ -98,9 +98,7 @@ def test_sign_out_ends_the_session(web):
 def test_a_disabled_user_is_signed_out_at_the_next_request(web):
     client = client_for(web, "sam")
     assert client.get("/leads").status_code == 200
-    with web.db.write() as conn:
-        disable_user(conn, "sam", "tester", web.clock.now())
-        conn.commit()
+    disable_user(web, "sam", "tester")
     assert client.get("/leads", follow_redirects=False).status_code == 303
     assert sign_in(client_for(web), "sam").status_code == 401
 

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert, select
 
-from baton.services.people.directory import add_out_of_office
+from baton.domain.people import Period
+from baton.services.people.availability import add_out_of_office
 from baton.services.sla.outages import declare_outage
 from baton.services.sla.timers import fire_due_timers
 from baton.store.tables import events, leads, routing_decisions
@@ -117,20 +118,9 @@ def story(api, web, clock) -> dict[str, int]:
     touch(
         api, clock, ids["L5"], ny(2026, 11, 3, 11, 30), "priya-nair"
     )  # Priya's: 20 of 30 min, under
-    with (
-        live.db.write() as conn
-    ):  # the round robin's members are away: the next lead goes to the fallback queue
-        for person in ("sam-ortiz", "priya-nair"):
-            add_out_of_office(
-                conn,
-                person,
-                ny(2026, 11, 3, 11, 40),
-                ny(2026, 11, 3, 11, 50),
-                "dentist",
-                "t",
-                clock.now(),
-            )
-        conn.commit()
+    for person in ("sam-ortiz", "priya-nair"):  # both away: the next lead goes to the fallback
+        dentist = Period(ny(2026, 11, 3, 11, 40), ny(2026, 11, 3, 11, 50), "dentist")
+        add_out_of_office(live, person, dentist, "t")
     ids["L12"] = post_lead(api, clock, ny(2026, 11, 3, 11, 45), None, "content", source="partner")
     ids["L11"] = post_lead(
         api, clock, ny(2026, 11, 3, 12, 0), "priya-nair", "partner-referral", source="partner"
@@ -491,15 +481,10 @@ def seed_speed(baton) -> dict[str, list]:
             }
             lead_id = conn.execute(insert(leads).values(**row).returning(leads.c.id)).scalar_one()
             out[source].append((lead_id, engaged, assigned, touched))
-        declare_outage(
-            conn,
-            ny(2026, 11, 2, 9, 40),
-            ny(2026, 11, 2, 10, 30),
-            "form webhook failing",
-            "t",
-            baton.clock.now(),
-        )
         conn.commit()
+    declare_outage(
+        baton, ny(2026, 11, 2, 9, 40), ny(2026, 11, 2, 10, 30), "form webhook failing", "t"
+    )
     return out
 
 

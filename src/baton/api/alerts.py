@@ -75,12 +75,11 @@ def read_alert(alert_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
 
 @router.post("/{alert_id}/retry", summary="Re-queue a dead-lettered (or failed) alert now")
 def retry_alert(alert_id: int, baton: BatonDep, token: Admin) -> dict[str, Any]:
-    with baton.db.write() as conn:
-        try:
-            requeue(conn, alert_id, actor_of(token), baton.clock.now())
-        except LookupError:
-            raise HTTPException(404, f"no alert {alert_id}") from None
-        except ValueError as exc:
-            raise HTTPException(409, str(exc)) from None
-        conn.commit()
+    try:
+        requeue(baton, alert_id, actor_of(token))
+    except LookupError:
+        raise HTTPException(404, f"no alert {alert_id}") from None
+    except ValueError as exc:
+        raise HTTPException(409, str(exc)) from None
+    with baton.db.read() as conn:
         return jsonable(alert_detail(conn, alert_id))

@@ -15,8 +15,9 @@ from baton.api.deps import Admin, BatonDep, Read, actor_of
 from baton.api.openapi import batch_body
 from baton.services.jsonable import jsonable
 from baton.services.outcomes import Rejected, errors_from_validation
-from baton.services.people.directory import create_person, patch_person, person_view
-from baton.services.records.payloads import PersonIn, PersonPatch
+from baton.services.people import directory
+from baton.services.people.directory import patch_person, person_view
+from baton.services.people.payloads import PersonIn, PersonPatch
 from baton.store.tables import people
 
 router = APIRouter(prefix="/v1/people", tags=["People"])
@@ -46,12 +47,11 @@ def _validate(model: type[BaseModel], body: Any) -> Any:
 )
 async def add_person(request: Request, baton: BatonDep, token: Admin) -> JSONResponse:
     item = _validate(PersonIn, await json_body(request))
-    with baton.db.write() as conn:
-        try:
-            person_id, created = create_person(conn, item, actor_of(token), baton.clock.now())
-        except Rejected as exc:
-            raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
-        conn.commit()
+    try:
+        person_id, created = directory.add_person(baton, item, actor_of(token))
+    except Rejected as exc:
+        raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
+    with baton.db.read() as conn:
         view = person_view(conn, person_id)
     return JSONResponse(jsonable(view), status_code=201 if created else 200)
 
@@ -87,12 +87,11 @@ async def change_person(
     person_id: str, request: Request, baton: BatonDep, token: Admin
 ) -> dict[str, Any]:
     patch = _validate(PersonPatch, await json_body(request))
-    with baton.db.write() as conn:
-        try:
-            patch_person(conn, person_id, patch, actor_of(token), baton.clock.now())
-        except LookupError:
-            raise HTTPException(404, f"no person '{person_id}'") from None
-        except Rejected as exc:
-            raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
-        conn.commit()
+    try:
+        patch_person(baton, person_id, patch, actor_of(token))
+    except LookupError:
+        raise HTTPException(404, f"no person '{person_id}'") from None
+    except Rejected as exc:
+        raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
+    with baton.db.read() as conn:
         return jsonable(person_view(conn, person_id))

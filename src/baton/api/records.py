@@ -61,7 +61,7 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
         items, is_batch = split_batch(await json_body(request))
         sub = Submission(kind, items, actor_of(token), idempotency_key=idempotency_key)
         try:
-            result = submit(baton.db, sub, baton.clock.now())
+            result = submit(baton, sub)
         except IdempotencyConflict as exc:
             raise HTTPException(409, str(exc)) from exc
         return _batch_response(result) if is_batch else _single_response(baton, kind, result)
@@ -92,16 +92,13 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
             patch = patch_model.model_validate_json(request_json(body), strict=True)
         except ValidationError as exc:
             raise HTTPException(422, [e.as_dict() for e in errors_from_validation(exc)]) from exc
-        with baton.db.write() as conn:
-            try:
-                changed = patch_record(
-                    conn, kind, record_id, patch, actor_of(token), baton.clock.now()
-                )
-            except LookupError:
-                raise HTTPException(404, f"no {kind.entity} {record_id}") from None
-            except Rejected as exc:
-                raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
-            conn.commit()
+        try:
+            changed = patch_record(baton, kind, record_id, patch, actor_of(token))
+        except LookupError:
+            raise HTTPException(404, f"no {kind.entity} {record_id}") from None
+        except Rejected as exc:
+            raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
+        with baton.db.read() as conn:
             view = record_view(conn, kind, record_id)
         return {"changed": changed, kind.entity: view}
 

@@ -144,17 +144,13 @@ class OutageIn(BaseModel):
     summary="Declare an outage window: leads it delayed leave speed-to-lead averages",
 )
 def add_outage(body: OutageIn, baton: BatonDep, token: Admin) -> dict[str, Any]:
-    with baton.db.write() as conn:
-        try:
-            outage = declare_outage(
-                conn, body.starts_at, body.ends_at, body.reason, actor_of(token), baton.clock.now()
-            )
-        except ValueError as exc:
-            raise HTTPException(
-                422,
-                [{"loc": ["body"], "field": "(body)", "message": str(exc), "type": "value_error"}],
-            ) from exc
-        conn.commit()
+    try:
+        outage = declare_outage(baton, body.starts_at, body.ends_at, body.reason, actor_of(token))
+    except ValueError as exc:
+        raise HTTPException(
+            422,
+            [{"loc": ["body"], "field": "(body)", "message": str(exc), "type": "value_error"}],
+        ) from exc
     return jsonable(outage)
 
 

@@ -48,21 +48,13 @@ def trace(lead_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
     "/leads/{lead_id}/misroute", status_code=201, summary="Flag a lead as misrouted, with a reason"
 )
 def misroute(lead_id: int, body: MisrouteIn, baton: BatonDep, token: Ingest) -> dict[str, Any]:
-    with baton.db.write() as conn:
-        try:
-            misroute_id = flag_misroute(
-                conn,
-                lead_id,
-                body.reason,
-                body.reported_by or actor_of(token),
-                body.expected_owner,
-                baton.clock.now(),
-            )
-        except LookupError:
-            raise HTTPException(404, f"no lead {lead_id}") from None
-        except Rejected as exc:
-            raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
-        conn.commit()
+    reported_by = body.reported_by or actor_of(token)
+    try:
+        misroute_id = flag_misroute(baton, lead_id, body.reason, reported_by, body.expected_owner)
+    except LookupError:
+        raise HTTPException(404, f"no lead {lead_id}") from None
+    except Rejected as exc:
+        raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
     return {"id": misroute_id, "lead_id": lead_id}
 
 
@@ -89,9 +81,7 @@ def report(
 )
 def reroute(person_id: str, baton: BatonDep, token: Admin, apply: bool = False) -> dict[str, Any]:
     try:
-        plan = reroute_departed(
-            baton.db, person_id, actor_of(token), baton.clock.now(), apply=apply
-        )
+        plan = reroute_departed(baton, person_id, actor_of(token), apply=apply)
     except DepartureError as exc:
         raise HTTPException(409, str(exc)) from exc
     moves = [

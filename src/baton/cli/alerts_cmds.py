@@ -80,12 +80,10 @@ def show(ctx: CliContext, alert_id: int) -> None:
 def retry(ctx: CliContext, alert_id: int) -> None:
     """Re-queue a dead-lettered (or failed) alert: the worker sends it on its next round."""
     baton = ctx.open()
-    with baton.db.write() as conn:
-        try:
-            row = requeue(conn, alert_id, author_name(), baton.clock.now())
-        except (LookupError, ValueError) as exc:
-            raise click.ClickException(str(exc)) from exc
-        conn.commit()
+    try:
+        row = requeue(baton, alert_id, author_name())
+    except (LookupError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"alert {alert_id} ({row['kind']} to {row['recipient_id']}) re-queued")
 
 
@@ -123,7 +121,7 @@ def silent(ctx: CliContext, switch: str | None, force: bool) -> None:
         return
     try:
         version, before = set_silent(
-            baton.db, ctx.workspace, switch == "on", author_name(), now, force=force
+            baton, ctx.workspace, switch == "on", author_name(), force=force
         )
     except SilentModeError as exc:
         raise click.ClickException(str(exc)) from exc

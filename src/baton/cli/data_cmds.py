@@ -10,7 +10,9 @@ from rich.progress import Progress
 
 from baton.cli.context import CliContext, author_name
 from baton.cli.dates import parse_moment
-from baton.services.people.directory import add_out_of_office, person_view, set_out_of_office
+from baton.domain.people import Period
+from baton.services.outcomes import Rejected
+from baton.services.people.availability import add_out_of_office, set_out_of_office
 from baton.services.people.tokens import SCOPES, create_token, list_tokens, revoke_token
 from baton.services.records.importer import ImportOptions, import_csv
 from baton.services.versions.versions import active_version
@@ -101,9 +103,7 @@ def import_(
     total = max(sum(1 for _ in file.open(encoding="utf-8-sig")) - 1, 0)
     with Progress(transient=True) as progress:
         task = progress.add_task(f"importing {kind}", total=total)
-        summary = import_csv(
-            baton.db, file, opts, baton.clock.now(), lambda n: progress.advance(task, n)
-        )
+        summary = import_csv(baton, file, opts, lambda n: progress.advance(task, n))
     click.echo(
         f"{summary.rows} rows: {summary.inserted} inserted, {summary.duplicates} duplicates, {len(summary.rejected)} rejected"
     )
@@ -136,9 +136,7 @@ def token() -> None:
 def token_create(ctx: CliContext, scopes: tuple[str, ...], name: str) -> None:
     """Create a token and print it once (only its hash is stored)."""
     baton = ctx.open()
-    with baton.db.write() as conn:
-        value = create_token(conn, name, list(scopes), f"cli:{author_name()}", baton.clock.now())
-        conn.commit()
+    value = create_token(baton, name, list(scopes), f"cli:{author_name()}")
     click.echo(value)
 
 
@@ -157,9 +155,7 @@ def token_list(ctx: CliContext) -> None:
 @pass_ctx
 def token_revoke(ctx: CliContext, token_id: int) -> None:
     baton = ctx.open()
-    with baton.db.write() as conn:
-        done = revoke_token(conn, token_id, f"cli:{author_name()}", baton.clock.now())
-        conn.commit()
+    done = revoke_token(baton, token_id, f"cli:{author_name()}")
     if not done:
         raise click.ClickException(f"no active token {token_id}; `baton token list` shows them")
     click.echo(f"token {token_id} revoked")
@@ -186,33 +182,26 @@ def pto(
     baton = ctx.open()
     zone = workspace_zone(ctx, baton)
     try:
-        period = {
-            "starts_at": parse_moment(starts, zone, baton.clock.now()),
-            "ends_at": parse_moment(ends, zone, baton.clock.now()),
-            "reason": reason,
-        }
+        period = Period(
+            parse_moment(starts, zone, baton.clock.now()),
+            parse_moment(ends, zone, baton.clock.now()),
+            reason,
+        )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
-    if period["ends_at"] <= period["starts_at"]:
-        raise click.BadParameter("--to must be after --from")
-    with baton.db.write() as conn:
-        if person_view(conn, person_id) is None:
-            raise click.ClickException(f"no person '{person_id}'")
+    actor = f"cli:{author_name()}"
+    try:
         if replace:
-            set_out_of_office(conn, person_id, [period], f"cli:{author_name()}", baton.clock.now())
+            set_out_of_office(baton, person_id, [period], actor)
         else:
-            add_out_of_office(
-                conn,
-                person_id,
-                period["starts_at"],
-                period["ends_at"],
-                reason,
-                f"cli:{author_name()}",
-                baton.clock.now(),
-            )
-        conn.commit()
+            add_out_of_office(baton, person_id, period, actor)
+    except LookupError as exc:
+        raise click.ClickException(str(exc.args[0])) from exc
+    except Rejected as exc:
+        raise click.ClickException("; ".join(e.message for e in exc.errors)) from exc
     click.echo(
-        f"{person_id} out of office {period['starts_at']:%Y-%m-%d %H:%M} → {period['ends_at']:%Y-%m-%d %H:%M} UTC ({reason})"
+        f"{person_id} out of office {period.starts_at.astimezone(zone):%Y-%m-%d %H:%M} → "
+        f"{period.ends_at.astimezone(zone):%Y-%m-%d %H:%M} {zone.key} ({reason})"
     )
 
 

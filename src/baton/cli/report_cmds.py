@@ -310,11 +310,7 @@ def outage_add(ctx: CliContext, starts: str, ends: str, reason: str) -> None:
     try:
         now = baton.clock.now()
         starts_at, ends_at = parse_moment(starts, zone, now), parse_moment(ends, zone, now)
-        with baton.db.write() as conn:
-            row = declare_outage(
-                conn, starts_at, ends_at, reason, f"cli:{author_name()}", baton.clock.now()
-            )
-            conn.commit()
+        row = declare_outage(baton, starts_at, ends_at, reason, f"cli:{author_name()}")
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--from/--to/--reason") from exc
     click.echo(

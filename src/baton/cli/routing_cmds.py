@@ -180,9 +180,7 @@ def reroute(ctx: CliContext, person_id: str, apply: bool) -> None:
     """Re-route a departed person's open leads and named accounts through the live flow."""
     baton = ctx.open()
     try:
-        plan = reroute_departed(
-            baton.db, person_id, f"cli:{author_name()}", baton.clock.now(), apply=apply
-        )
+        plan = reroute_departed(baton, person_id, f"cli:{author_name()}", apply=apply)
     except DepartureError as exc:
         raise click.ClickException(str(exc)) from exc
     for m in plan.moves:

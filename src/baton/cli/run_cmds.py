@@ -19,8 +19,8 @@ pass_ctx = click.make_pass_decorator(CliContext)
 def run_server(baton: Baton, host: str, port: int, *, with_worker: bool = True) -> None:
     import uvicorn
 
-    from baton.api.app import create_app
-    from baton.services.worker import Worker
+    from baton.server import create_app
+    from baton.worker import Worker
 
     app = create_app(baton, worker=Worker(baton) if with_worker else None)
     uvicorn.run(app, host=host, port=port, log_level="info")
@@ -69,11 +69,7 @@ def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
 
             counts = load_demo(baton, directory, baton.clock.now(), report)
         click.echo("loaded " + ", ".join(f"{n:,} {k} records" for k, n in counts.items()))
-    with baton.db.write() as conn:
-        token = create_token(
-            conn, f"demo-admin-{int(time.time())}", ["admin"], "demo", baton.clock.now()
-        )
-        conn.commit()
+    token = create_token(baton, f"demo-admin-{int(time.time())}", ["admin"], "demo")
     sign_in = _demo_users(baton, directory)
     click.echo(f"ready in {time.monotonic() - started:.1f} s")
     click.echo(f"admin token: {token}")
@@ -104,13 +100,11 @@ def _demo_users(baton: Baton, directory: Path) -> str:
     if stored.exists():
         return stored.read_text().strip()
     password = secrets.token_urlsafe(12)
-    with baton.db.write() as conn:
-        for name, role, person in DEMO_USERS:
-            try:
-                create_user(conn, name, password, Role(role), person, "demo", baton.clock.now())
-            except UserError:
-                pass  # already there from an earlier run
-        conn.commit()
+    for name, role, person in DEMO_USERS:
+        try:
+            create_user(baton, name, password, Role(role), person, "demo")
+        except UserError:
+            pass  # already there from an earlier run
     text = f"admin / maria (manager) / ava (rep), password {password}"
     stored.write_text(text + "\n")
     stored.chmod(0o600)

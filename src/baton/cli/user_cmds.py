@@ -51,20 +51,12 @@ def user_create(
             confirmation_prompt=True,
         )
     baton = ctx.open()
-    with baton.db.write() as conn:
-        try:
-            created = create_user(
-                conn,
-                username,
-                password,
-                Role(role),
-                person_id,
-                f"cli:{author_name()}",
-                baton.clock.now(),
-            )
-        except UserError as exc:
-            raise click.ClickException(str(exc)) from exc
-        conn.commit()
+    try:
+        created = create_user(
+            baton, username, password, Role(role), person_id, f"cli:{author_name()}"
+        )
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
     who = f" as {created.person_id}" if created.person_id else ""
     click.echo(
         f"user {created.username} created ({created.role.value}{who}); sign in at {baton.settings.public_url}/signin"
@@ -90,9 +82,7 @@ def user_list(ctx: CliContext) -> None:
 def user_disable(ctx: CliContext, username: str) -> None:
     """Disable USERNAME: their sessions stop working at their next request."""
     baton = ctx.open()
-    with baton.db.write() as conn:
-        done = disable_user(conn, username, f"cli:{author_name()}", baton.clock.now())
-        conn.commit()
+    done = disable_user(baton, username, f"cli:{author_name()}")
     if not done:
         raise click.ClickException(f"no enabled user '{username}'; `baton user list` shows them")
     click.echo(f"user {username} disabled")

@@ -40,8 +40,8 @@ def load_demo(
 ) -> dict[str, int]:
     """Apply and activate the demo workspace, then send its records through the normal intake."""
     ws = load_workspace(directory)
-    applied = apply_workspace(baton.db, ws, ACTOR, now)
-    activate_version(baton.db, applied.number, ACTOR, now)
+    applied = apply_workspace(baton, ws, ACTOR, now)
+    activate_version(baton, applied.number, ACTOR, now)
     data = demo_records(now)
     counts = {}
     for entity, items in (
@@ -52,9 +52,8 @@ def load_demo(
     ):
         created = 0
         for start in range(0, len(items), MAX_BATCH):
-            result = submit(
-                baton.db, Submission(KINDS[entity], items[start : start + MAX_BATCH], ACTOR), now
-            )
+            batch = Submission(KINDS[entity], items[start : start + MAX_BATCH], ACTOR)
+            result = submit(baton, batch, now)
             rejected = [r for r in result.results if r.status == "rejected"]
             if rejected:
                 raise RuntimeError(f"demo {entity} rejected: {rejected[0].as_dict()}")

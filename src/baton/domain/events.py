@@ -73,3 +73,15 @@ ENTITIES = {
     "workspace": "workspace_version",
     "alerts": "workspace_version",
 }
+
+
+class AssignedBy(StrEnum):
+    """Who set the owner in a ``*.assigned`` event."""
+
+    ROUTING = "routing"  # a routing decision (a new lead, a re-route)
+    INTAKE = "intake"  # the record arrived with its owner (CRM history)
+    MANUAL = "manual"  # a person changed it (API, dashboard, import)
+
+    @property
+    def automatic(self) -> bool:
+        return self is not AssignedBy.MANUAL

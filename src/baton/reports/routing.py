@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from baton.services.routing.assign import load_routing
+from baton.services.live import live_workspace
 from baton.store.tables import misroutes, people, routing_decisions
 
 
@@ -107,9 +107,9 @@ def _share(part: int, whole: int) -> float:
 
 def _pool_balance(conn: Connection, pool_id: str, counts: Counter, limit: float) -> dict[str, Any]:
     """Imbalance = (max − min) / max of leads per unit of weight, over the members of the pool."""
-    live = load_routing(conn)
+    live = live_workspace(conn)
     weights = (
-        dict(live.config.pools[pool_id].members) if live and pool_id in live.config.pools else {}
+        dict(live.routing.pools[pool_id].members) if live and pool_id in live.routing.pools else {}
     )
     members = set(weights) | set(counts)
     per_weight = {pid: counts.get(pid, 0) / weights.get(pid, 1) for pid in members}

@@ -32,14 +32,9 @@ from baton.reports.scope import (
     summary_seconds,
     teams_of_people,
 )
-from baton.services.sla.clocks import (
-    ALWAYS_OPEN,
-    OPEN,
-    LiveSla,
-    calendar_of,
-    clock_input,
-    load_sla,
-)
+from baton.services.live import LiveWorkspace, live_workspace
+from baton.services.sla.calendars import ALWAYS_OPEN, calendar_of
+from baton.services.sla.clocks import OPEN, clock_input
 from baton.store.tables import leads, people, sla_clocks
 
 STATES = ("hit", "miss", "pending", "excluded", "released")
@@ -105,7 +100,7 @@ def sla_report(conn: Connection, scope: ReportScope, now: datetime) -> dict[str,
     c = sla_clocks.c
     labels = day_and_week(report_zone(conn, scope))
     team_of = teams_of_people(conn)
-    live = load_sla(conn)
+    live = live_workspace(conn)
     threshold = threshold_seconds(conn)
     query = (
         select(
@@ -178,7 +173,7 @@ def threshold_seconds(conn: Connection) -> Callable[[int, str], float | None]:
 
     def of(version: int, rule_name: str) -> float | None:
         if (version, rule_name) not in cache:
-            live = load_sla(conn, version)
+            live = live_workspace(conn, version)
             rule = live.rule(rule_name) if live else None
             cache[(version, rule_name)] = rule.policy.threshold.total_seconds() if rule else None
         return cache[(version, rule_name)]
@@ -194,7 +189,7 @@ def _band(row: Any, threshold: float | None) -> str | None:
     return "approaching" if row.response_business_seconds >= APPROACHING * threshold else "under"
 
 
-def _miss_so_far(live: LiveSla | None, row: Any, now: datetime) -> timedelta | None:
+def _miss_so_far(live: LiveWorkspace | None, row: Any, now: datetime) -> timedelta | None:
     """An untouched miss keeps growing: its business time past the threshold as of ``now``."""
     rule = live.rule(row.rule) if live else None
     if rule is None:
@@ -271,7 +266,7 @@ def open_clocks(
         if due_after is not None:
             query = query.where(c.due_at > due_after)
         rows += conn.execute(query).all()
-    live = load_sla(conn)
+    live = live_workspace(conn)
     threshold = threshold_seconds(conn)
     out = []
     for r in sorted(rows, key=lambda r: (r.due_at, r.id))[:limit]:

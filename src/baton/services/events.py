@@ -11,6 +11,8 @@ from sqlalchemy import Connection, insert, select
 from baton.services.jsonable import jsonable
 from baton.store.tables import events
 
+_INSERT = insert(events).returning(events.c.id)
+
 
 def record_event(
     conn: Connection,
@@ -21,10 +23,11 @@ def record_event(
     entity: str,
     entity_id: object,
     payload: dict[str, Any],
-) -> None:
-    """Append one event. Events are never updated or deleted."""
-    conn.execute(
-        insert(events),
+) -> int:
+    """Append one event; its id. Events are never updated or deleted (``Unit.emit`` also
+    runs the handlers of its kind: use that for a change records react to)."""
+    return conn.execute(
+        _INSERT,
         {
             "occurred_at": at,
             "actor": actor,
@@ -33,7 +36,7 @@ def record_event(
             "entity_id": str(entity_id),
             "payload": jsonable(payload),
         },
-    )
+    ).scalar_one()
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from sqlalchemy import Connection, func, select
 
 from baton.reports.routing import Thresholds
 from baton.reports.speed_mirror import speed_report
+from baton.services.live import live_workspace
 from baton.services.people.access import scope_leads
 from baton.services.people.users import Role, User
-from baton.services.sla.clocks import load_sla
 from baton.store.tables import leads, people, teams
 from baton.web.filters import Filters
 from baton.web.reports import percent, viewer_scope
@@ -159,14 +159,14 @@ def _lead_types_without_rule(
     conn: Connection, mirror: Connection, user: User, filters: Filters
 ) -> Flag:
     """Lead types of the period's leads that no SLA rule times (``sla_compile.uncovered_lead_types``, as ``baton check`` warns)."""
-    live = load_sla(conn)
+    live = live_workspace(conn)
     counts = (
-        _received_by(mirror, user, filters, leads.c.lead_type) if live and live.config.rules else {}
+        _received_by(mirror, user, filters, leads.c.lead_type) if live and live.sla.rules else {}
     )
-    uncovered = uncovered_lead_types(live.config, counts) if counts else []
+    uncovered = uncovered_lead_types(live.sla, counts) if counts else []
     detail = (
         "no SLA rules in the live version"
-        if not (live and live.config.rules)
+        if not (live and live.sla.rules)
         else f"{_count(len(counts), 'lead type')} received in the period"
     )
     return Flag(

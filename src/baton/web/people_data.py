@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,8 +17,6 @@ from baton.services.routing.ports import OPEN_STATUSES
 from baton.store.tables import leads, out_of_office, people, teams
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters
-
-MAX_PTO_DAYS = 366
 
 
 @dataclass
@@ -169,11 +167,10 @@ def _day(form: Mapping[str, Any], name: str, label: str, errors: dict[str, str])
         return None
 
 
-def parse_pto_form(
-    form: Mapping[str, Any], zone: ZoneInfo, existing: list[Any]
-) -> tuple[datetime, datetime, str]:
+def parse_pto_form(form: Mapping[str, Any], zone: ZoneInfo) -> tuple[datetime, datetime, str]:
     """(starts_at, ends_at, reason) from the form: first day out and the day back, in ``zone``;
-    raises PtoFormError with a message per field."""
+    raises PtoFormError with a message per field. Whether the period may be recorded (ordered,
+    at most 366 days, no overlap) is the service's rule, the same for the API."""
     errors: dict[str, str] = {}
     first, back = (
         _day(form, "starts", "The first day out", errors),
@@ -182,24 +179,10 @@ def parse_pto_form(
     reason = str(form.get("reason") or "").strip() or "PTO"
     if len(reason) > 200:
         errors["reason"] = "at most 200 characters"
-    if first and back and back <= first:
-        errors["ends"] = f"the day back ({back}) must be after the first day out ({first})"
-    elif first and back and (back - first).days > MAX_PTO_DAYS:
-        errors["ends"] = (
-            f"a period is at most {MAX_PTO_DAYS} days; for a departure, mark the person inactive in baton.yaml"
-        )
     if errors:
         raise PtoFormError(errors)
     starts_at, ends_at = (
         datetime.combine(first, time(0), zone),
         datetime.combine(back, time(0), zone),
     )
-    for p in existing:
-        if p.starts_at < ends_at and starts_at < p.ends_at:
-            shown = f"{p.starts_at.astimezone(zone):%Y-%m-%d} → {(p.ends_at.astimezone(zone) - timedelta(seconds=1)):%Y-%m-%d}"
-            raise PtoFormError(
-                {
-                    "starts": f"overlaps the period already set ({shown}, {p.reason}); remove that one first"
-                }
-            )
     return starts_at, ends_at, reason

@@ -18,9 +18,9 @@ from sqlalchemy import Connection, Select, func, select
 
 from baton.reports.mirror import mirrored, run
 from baton.reports.routing import Thresholds
+from baton.services.live import live_workspace
 from baton.services.people.access import scope_leads, scope_people
 from baton.services.people.users import User
-from baton.services.routing.assign import load_routing
 from baton.store.tables import leads, misroutes, out_of_office, people, routing_decisions
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters
@@ -172,12 +172,12 @@ def _pools(
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for r in rows:
         counts[r.pool_id][r.owner_id] = r.n
-    live = load_routing(conn)
+    live = live_workspace(conn)
     views = []
     for pool_id in sorted(counts):
         weights = (
-            dict(live.config.pools[pool_id].members)
-            if live and pool_id in live.config.pools
+            dict(live.routing.pools[pool_id].members)
+            if live and pool_id in live.routing.pools
             else {}
         )
         members = sorted(set(weights) | set(counts[pool_id]))

@@ -39,11 +39,12 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, or_, select, update
 
-from baton.bootstrap import Baton
 from baton.domain.alerts import Route, after_failure, channels_to_try, route_for
 from baton.notify import DeliveryError, Notifier
 from baton.notify.render import Renderer
+from baton.services.alerts.digests import prepare_digests
 from baton.services.alerts.setup import AlertSetup, load_setup
+from baton.services.app import App
 from baton.store.tables import alert_deliveries, alerts, people
 from baton.workspace.alerts_schema import parse_span
 
@@ -140,9 +141,7 @@ class Delivery:
         )
         self.__name__ = "deliver_alerts"
 
-    def __call__(self, baton: Baton, now: datetime) -> int:
-        from baton.services.alerts.digests import prepare_digests
-
+    def __call__(self, baton: App, now: datetime) -> int:
         with baton.db.read() as conn:
             self.setup = load_setup(conn, self.setup)
         if self.setup is None:
@@ -204,7 +203,7 @@ class Delivery:
 
     def _deliver(
         self,
-        baton: Baton,
+        baton: App,
         setup: AlertSetup,
         renderer: Renderer,
         persons: dict[str, dict],
@@ -235,7 +234,7 @@ class Delivery:
                 break
         self._finish(baton, setup, c, attempt)
 
-    def _release(self, baton: Baton, c: Claimed) -> None:
+    def _release(self, baton: App, c: Claimed) -> None:
         """Give back an alert this worker claimed but will not send before its lease runs out."""
         with baton.db.write() as conn:
             conn.execute(
@@ -308,7 +307,7 @@ class Delivery:
             }
         )
 
-    def _finish(self, baton: Baton, setup: AlertSetup, c: Claimed, attempt: Attempt) -> None:
+    def _finish(self, baton: App, setup: AlertSetup, c: Claimed, attempt: Attempt) -> None:
         now = baton.clock.now()
         alert = c.alert
         route = _route(alert, setup.routes)

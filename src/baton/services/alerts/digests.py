@@ -25,9 +25,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from baton.bootstrap import Baton
 from baton.domain.alerts import burst_groups, weekly_slot
 from baton.services.alerts.setup import AlertSetup
+from baton.services.app import App
 from baton.services.jsonable import jsonable
 from baton.store.tables import alert_digest_members, alerts, digest_runs, people
 from baton.workspace.alerts_schema import DigestSpec, parse_span
@@ -36,7 +36,7 @@ from baton.workspace.calendars import build_calendar
 ITEM_FIELDS = ("id", "kind", "subject", "lead_id", "due_at", "role")
 
 
-def prepare_digests(baton: Baton, setup: AlertSetup, now: datetime) -> int:
+def prepare_digests(baton: App, setup: AlertSetup, now: datetime) -> int:
     """Hold scheduled kinds, send due weekly digests, fold bursts; returns alerts touched."""
     done = 0
     with baton.db.write() as conn:

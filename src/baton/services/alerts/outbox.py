@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from baton.services.events import record_event
+from baton.domain.events import EventKind
+from baton.services.app import App, Unit
 from baton.store.tables import alert_deliveries, alert_digest_members, alerts
 
 STATES = ("pending", "held", "sent", "failed", "dead", "suppressed", "digested")
@@ -77,11 +78,21 @@ def alert_detail(conn: Connection, alert_id: int) -> dict[str, Any] | None:
     }
 
 
-def requeue(conn: Connection, alert_id: int, actor: str, now: datetime) -> dict[str, Any]:
+def requeue(app: App, alert_id: int, actor: str) -> dict[str, Any]:
     """Put a dead (or failed) alert back in the queue now; its give-up clock restarts.
 
-    Channels that already delivered it are not tried again. The caller commits.
+    Channels that already delivered it are not tried again.
     """
+    with app.unit(actor) as unit:
+        result = _requeue(unit, alert_id)
+        unit.commit()
+    return result
+
+
+def _requeue(unit: Unit, alert_id: int) -> dict[str, Any]:
+    conn = unit.conn
+    now = unit.now
+    actor = unit.actor
     row = conn.execute(select(alerts).where(alerts.c.id == alert_id)).first()
     if row is None:
         raise LookupError(f"no alert {alert_id}")
@@ -110,14 +121,10 @@ def requeue(conn: Connection, alert_id: int, actor: str, now: datetime) -> dict[
             silent=False,
         )
     )
-    record_event(
-        conn,
-        at=now,
-        actor=actor,
-        kind="alert.requeued",
-        entity="alert",
-        entity_id=alert_id,
-        payload={
+    unit.emit(
+        EventKind.ALERT_REQUEUED,
+        alert_id,
+        {
             "previous_state": row.state,
             "last_error": row.last_error,
             "attempts": row.attempts,

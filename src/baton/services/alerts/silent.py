@@ -19,9 +19,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from sqlalchemy import Connection, select
 
-from baton.services.events import record_event
+from baton.domain.events import EventKind
+from baton.services.app import App
 from baton.services.versions.versions import activate_version, active_version, apply_workspace
-from baton.store.db import Database
 from baton.store.tables import events, workspace_versions
 from baton.workspace.calendars import build_calendar
 from baton.workspace.loader import WORKSPACE_FILE, load_workspace
@@ -130,10 +130,12 @@ def business_days(status: SilentStatus) -> float:
 
 
 def set_silent(
-    db: Database, root: Path, on: bool, author: str, now: datetime, *, force: bool = False
+    app: App, root: Path, on: bool, author: str, *, force: bool = False
 ) -> tuple[int, SilentStatus]:
-    """Switch silent mode in baton.yaml and make that the live version; returns (version, status before)."""
-    with db.read() as conn:
+    """Switch silent mode in baton.yaml and make that the live version; returns (version,
+    status before)."""
+    now = app.clock.now()
+    with app.db.read() as conn:
         before = silent_status(conn, now)
         live = active_version(conn)
     if live is None:
@@ -160,24 +162,16 @@ def set_silent(
     except Exception:
         path.write_text(original, encoding="utf-8")
         raise
-    applied = apply_workspace(db, ws, author, now)
-    activate_version(db, applied.number, author, now)
-    with db.write() as conn:
-        record_event(
-            conn,
-            at=now,
-            actor=author,
-            kind=f"alerts.silent_{'on' if on else 'off'}",
-            entity="workspace_version",
-            entity_id=applied.number,
-            payload={
-                "version": applied.number,
-                "silent_seconds": before.wall.total_seconds(),
-                "silent_business_seconds": before.business.total_seconds(),
-                "forced": force,
-            },
-        )
-        conn.commit()
+    applied = apply_workspace(app, ws, author, now)
+    activate_version(app, applied.number, author, now)
+    with app.unit(author, now=now) as unit:
+        kind = EventKind.ALERTS_SILENT_ON if on else EventKind.ALERTS_SILENT_OFF
+        silent = {
+            "silent_seconds": before.wall.total_seconds(),
+            "silent_business_seconds": before.business.total_seconds(),
+        }
+        unit.emit(kind, applied.number, {"version": applied.number, **silent, "forced": force})
+        unit.commit()
     return applied.number, before
 
 

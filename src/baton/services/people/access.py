@@ -1,4 +1,4 @@
-"""What a signed-in user may see, as WHERE clauses added to a SELECT.
+"""Who may see and change what, as WHERE clauses added to a SELECT and as checks.
 
 One rule for every page: an admin sees every lead; a manager the leads owned by
 the people of their team (``people.team_id``) and of the teams they manage
@@ -9,7 +9,9 @@ themselves: they pass their query through :func:`scope_leads` (or
 
 from __future__ import annotations
 
-from sqlalchemy import Select, false, or_, select, union
+from typing import Any
+
+from sqlalchemy import Connection, Select, false, or_, select, union
 
 from baton.services.people.users import Role, User
 from baton.store.tables import leads, people, teams
@@ -59,3 +61,25 @@ def scope_people(query: Select, user: User) -> Select:
 def may_set_out_of_office(user: User) -> bool:
     """Managers and admins set PTO (for the people they may see); reps cannot."""
     return user.role in (Role.ADMIN, Role.MANAGER)
+
+
+class Forbidden(Exception):
+    """The viewer may not do this; the message says who may."""
+
+
+def editable_person(conn: Connection, viewer: User | None, person_id: str) -> Any:
+    """The person whose availability ``viewer`` may set (None: an admin token, everyone).
+
+    Forbidden for reps; LookupError for a person who does not exist or is outside the
+    viewer's people — the same answer, so a rep cannot probe who exists.
+    """
+    if viewer is not None and not may_set_out_of_office(viewer):
+        raise Forbidden("Only managers and admins can set out-of-office periods. Ask your manager.")
+    query = select(people).where(people.c.id == person_id)
+    row = conn.execute(scope_people(query, viewer) if viewer else query).first()
+    if row is None:
+        raise LookupError(
+            f"There is no person '{person_id}'"
+            + (", or they are not in your teams." if viewer is not None else ".")
+        )
+    return row

@@ -15,9 +15,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection, delete, insert, select, update
 
-from baton.services.events import record_event
+from baton.domain.events import EventKind
+from baton.domain.people import Period
+from baton.services.app import App, Event, Unit
+from baton.services.live import live_workspace
 from baton.services.outcomes import ItemResult, Rejected, errors_from_validation, reject
-from baton.services.records.payloads import PersonIn, PersonPatch
+from baton.services.people.availability import replace_out_of_office
+from baton.services.people.payloads import PersonIn, PersonPatch
 from baton.store.tables import out_of_office, people, teams
 from baton.workspace.spec import WorkspaceSpec
 
@@ -55,8 +59,16 @@ def _spec_rows(spec: WorkspaceSpec) -> dict[str, dict[str, Any]]:
     }
 
 
-def sync_people(conn: Connection, spec: WorkspaceSpec, actor: str, now: datetime) -> list[str]:
+def on_workspace_activated(unit: Unit, event: Event) -> None:
+    """A version went live: the people and teams tables follow its ``people:`` and ``teams:``."""
+    live = live_workspace(unit.conn)
+    if live is not None:
+        unit.warnings += sync_people(unit, live.spec)
+
+
+def sync_people(unit: Unit, spec: WorkspaceSpec) -> list[str]:
     """Make the people and teams tables match the workspace; return the changes in words."""
+    conn, now = unit.conn, unit.now
     wanted = _spec_rows(spec)
     current = {r.id: r for r in conn.execute(select(people))}
     changes: list[str] = []
@@ -69,15 +81,7 @@ def sync_people(conn: Connection, spec: WorkspaceSpec, actor: str, now: datetime
                 )
             )
             changes.append(f"added {pid}")
-            record_event(
-                conn,
-                at=now,
-                actor=actor,
-                kind="person.created",
-                entity="person",
-                entity_id=pid,
-                payload=values,
-            )
+            unit.emit(EventKind.PERSON_CREATED, pid, values)
             continue
         changed = {k: v for k, v in values.items() if getattr(row, k) != v}
         if changed or row.managed_by != "workspace":
@@ -87,29 +91,17 @@ def sync_people(conn: Connection, spec: WorkspaceSpec, actor: str, now: datetime
                 .values(managed_by="workspace", updated_at=now, **changed)
             )
             changes += [f"{pid}.{k}: {getattr(row, k)!r} → {v!r}" for k, v in changed.items()]
-            record_event(
-                conn,
-                at=now,
-                actor=actor,
-                kind="person.updated",
-                entity="person",
-                entity_id=pid,
-                payload={"changed": changed},
-            )
+            unit.emit(EventKind.PERSON_UPDATED, pid, {"changed": changed})
     for pid, row in current.items():
         if row.managed_by == "workspace" and pid not in wanted and row.active:
             conn.execute(
                 update(people).where(people.c.id == pid).values(active=False, updated_at=now)
             )
             changes.append(f"{pid} removed from the workspace: deactivated")
-            record_event(
-                conn,
-                at=now,
-                actor=actor,
-                kind="person.updated",
-                entity="person",
-                entity_id=pid,
-                payload={"changed": {"active": False}, "reason": "removed from workspace"},
+            unit.emit(
+                EventKind.PERSON_UPDATED,
+                pid,
+                {"changed": {"active": False}, "reason": "removed from workspace"},
             )
     _sync_teams(conn, spec, now)
     return changes
@@ -131,8 +123,17 @@ def _sync_teams(conn: Connection, spec: WorkspaceSpec, now: datetime) -> None:
             conn.execute(insert(teams).values(id=t.id, **values))
 
 
-def create_person(conn: Connection, item: PersonIn, actor: str, now: datetime) -> tuple[str, bool]:
+def add_person(app: App, item: PersonIn, actor: str) -> tuple[str, bool]:
+    """Use case: add a person through the API; (id, created)."""
+    with app.unit(actor) as unit:
+        result = create_person(unit, item)
+        unit.commit()
+    return result
+
+
+def create_person(unit: Unit, item: PersonIn) -> tuple[str, bool]:
     """Insert a person; (id, created). The same id again is not a duplicate."""
+    conn, now = unit.conn, unit.now
     if conn.execute(select(people.c.id).where(people.c.id == item.id)).first():
         return item.id, False
     values = item.model_dump(exclude={"id"})
@@ -142,27 +143,22 @@ def create_person(conn: Connection, item: PersonIn, actor: str, now: datetime) -
             id=item.id, managed_by="api", created_at=now, updated_at=now, **_plain(values)
         )
     )
-    record_event(
-        conn,
-        at=now,
-        actor=actor,
-        kind="person.created",
-        entity="person",
-        entity_id=item.id,
-        payload=values,
-    )
+    unit.emit(EventKind.PERSON_CREATED, item.id, values)
     return item.id, True
 
 
-def submit_people(db, items: list[dict[str, Any]], actor: str, now: datetime) -> list[ItemResult]:
+def submit_people(
+    app: App, items: list[dict[str, Any]], actor: str, now: datetime | None = None
+) -> list[ItemResult]:
     """People from a CSV import: each validated and created in one transaction."""
     results = []
-    with db.write() as conn:
+    with app.unit(actor, now=now) as unit:
+        conn = unit.conn
         for index, raw in enumerate(items):
             try:
                 person = PersonIn.model_validate(raw)
                 savepoint = conn.begin_nested()
-                person_id, created = create_person(conn, person, actor, now)
+                person_id, created = create_person(unit, person)
                 savepoint.commit()
             except ValidationError as exc:
                 results.append(ItemResult(index, "rejected", errors=errors_from_validation(exc)))
@@ -172,14 +168,20 @@ def submit_people(db, items: list[dict[str, Any]], actor: str, now: datetime) ->
                 results.append(ItemResult(index, "rejected", errors=exc.errors))
                 continue
             results.append(ItemResult(index, "created" if created else "existing", id=person_id))
-        conn.commit()
+        unit.commit()
     return results
 
 
-def patch_person(
-    conn: Connection, person_id: str, patch: PersonPatch, actor: str, now: datetime
-) -> None:
-    """Apply the fields present in ``patch``; ``out_of_office`` replaces the periods."""
+def patch_person(app: App, person_id: str, patch: PersonPatch, actor: str) -> None:
+    """Use case: apply the fields present in ``patch``; ``out_of_office`` replaces the periods
+    (each checked as the dashboard checks them). LookupError, Rejected: nothing written."""
+    with app.unit(actor) as unit:
+        _patch_person(unit, person_id, patch)
+        unit.commit()
+
+
+def _patch_person(unit: Unit, person_id: str, patch: PersonPatch) -> None:
+    conn, now = unit.conn, unit.now
     row = conn.execute(select(people).where(people.c.id == person_id)).first()
     if row is None:
         raise LookupError(person_id)
@@ -191,42 +193,9 @@ def patch_person(
         conn.execute(
             update(people).where(people.c.id == person_id).values(updated_at=now, **changed)
         )
-        record_event(
-            conn,
-            at=now,
-            actor=actor,
-            kind="person.updated",
-            entity="person",
-            entity_id=person_id,
-            payload={"changed": changed},
-        )
+        unit.emit(EventKind.PERSON_UPDATED, person_id, {"changed": changed})
     if periods is not None:
-        set_out_of_office(conn, person_id, periods, actor, now)
-
-
-def set_out_of_office(
-    conn: Connection, person_id: str, periods: list[dict[str, Any]], actor: str, now: datetime
-) -> None:
-    conn.execute(delete(out_of_office).where(out_of_office.c.person_id == person_id))
-    for p in periods:
-        conn.execute(
-            insert(out_of_office).values(
-                person_id=person_id,
-                starts_at=p["starts_at"],
-                ends_at=p["ends_at"],
-                reason=p.get("reason", ""),
-                created_at=now,
-            )
-        )
-    record_event(
-        conn,
-        at=now,
-        actor=actor,
-        kind="person.out_of_office_set",
-        entity="person",
-        entity_id=person_id,
-        payload={"periods": periods},
-    )
+        replace_out_of_office(unit, person_id, [Period(**p) for p in periods])
 
 
 def _check_person_refs(conn: Connection, values: dict[str, Any]) -> None:
@@ -256,63 +225,3 @@ def person_view(conn: Connection, person_id: str) -> dict[str, Any] | None:
         )
     ]
     return view
-
-
-def _periods(conn: Connection, person_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(out_of_office)
-        .where(out_of_office.c.person_id == person_id)
-        .order_by(out_of_office.c.starts_at)
-    )
-    return [{"starts_at": p.starts_at, "ends_at": p.ends_at, "reason": p.reason} for p in rows]
-
-
-def add_out_of_office(
-    conn: Connection,
-    person_id: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    reason: str,
-    actor: str,
-    now: datetime,
-) -> int:
-    """Add one out-of-office period beside the person's others; returns its id."""
-    new_id = conn.execute(
-        insert(out_of_office)
-        .values(
-            person_id=person_id, starts_at=starts_at, ends_at=ends_at, reason=reason, created_at=now
-        )
-        .returning(out_of_office.c.id)
-    ).scalar_one()
-    record_event(
-        conn,
-        at=now,
-        actor=actor,
-        kind="person.out_of_office_set",
-        entity="person",
-        entity_id=person_id,
-        payload={"periods": _periods(conn, person_id)},
-    )
-    return new_id
-
-
-def remove_out_of_office(
-    conn: Connection, person_id: str, period_id: int, actor: str, now: datetime
-) -> bool:
-    """Remove one of the person's periods; False when they have no such period."""
-    done = conn.execute(
-        delete(out_of_office).where(
-            out_of_office.c.id == period_id, out_of_office.c.person_id == person_id
-        )
-    ).rowcount
-    if done:
-        record_event(
-            conn,
-            at=now,
-            actor=actor,
-            kind="person.out_of_office_set",
-            entity="person",
-            entity_id=person_id,
-            payload={"periods": _periods(conn, person_id)},
-        )
-    return bool(done)

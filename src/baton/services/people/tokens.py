@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from baton.services.events import record_event
+from baton.domain.events import EventKind
+from baton.services.app import App, Unit
 from baton.store.tables import api_tokens
 
 SCOPES = ("ingest", "read", "admin")
@@ -35,8 +35,17 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(conn: Connection, name: str, scopes: list[str], actor: str, now: datetime) -> str:
+def create_token(app: App, name: str, scopes: list[str], actor: str) -> str:
     """Store a new token and return it; it cannot be shown again."""
+    with app.unit(actor) as unit:
+        result = _create_token(unit, name, scopes)
+        unit.commit()
+    return result
+
+
+def _create_token(unit: Unit, name: str, scopes: list[str]) -> str:
+    conn = unit.conn
+    now = unit.now
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
         raise ValueError(
@@ -50,15 +59,7 @@ def create_token(conn: Connection, name: str, scopes: list[str], actor: str, now
         )
         .returning(api_tokens.c.id)
     ).scalar_one()
-    record_event(
-        conn,
-        at=now,
-        actor=actor,
-        kind="token.created",
-        entity="token",
-        entity_id=token_id,
-        payload={"name": name, "scopes": sorted(set(scopes))},
-    )
+    unit.emit(EventKind.TOKEN_CREATED, token_id, {"name": name, "scopes": sorted(set(scopes))})
     return token
 
 
@@ -71,22 +72,23 @@ def verify_token(conn: Connection, token: str) -> TokenInfo | None:
     return TokenInfo(row.id, row.name, frozenset(row.scopes.split(","))) if row else None
 
 
-def revoke_token(conn: Connection, token_id: int, actor: str, now: datetime) -> bool:
+def revoke_token(app: App, token_id: int, actor: str) -> bool:
+    with app.unit(actor) as unit:
+        result = _revoke_token(unit, token_id)
+        unit.commit()
+    return result
+
+
+def _revoke_token(unit: Unit, token_id: int) -> bool:
+    conn = unit.conn
+    now = unit.now
     done = conn.execute(
         update(api_tokens)
         .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
         .values(revoked_at=now)
     ).rowcount
     if done:
-        record_event(
-            conn,
-            at=now,
-            actor=actor,
-            kind="token.revoked",
-            entity="token",
-            entity_id=token_id,
-            payload={},
-        )
+        unit.emit(EventKind.TOKEN_REVOKED, token_id, {})
     return bool(done)
 
 

@@ -8,7 +8,6 @@ deleted, only disabled: the audit trail keeps naming them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import Enum
 from functools import cache
 
@@ -16,7 +15,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, insert, select, update
 
-from baton.services.events import record_event
+from baton.domain.events import EventKind
+from baton.services.app import App, Unit
 from baton.store.db import Database
 from baton.store.tables import people, users
 
@@ -59,15 +59,20 @@ def _user(row) -> User:
 
 
 def create_user(
-    conn: Connection,
-    username: str,
-    password: str,
-    role: Role,
-    person_id: str | None,
-    actor: str,
-    now: datetime,
+    app: App, username: str, password: str, role: Role, person_id: str | None, actor: str
 ) -> User:
     """Insert a user; reps and managers must be linked to a person (that is what scopes their view)."""
+    with app.unit(actor) as unit:
+        result = _create_user(unit, username, password, role, person_id)
+        unit.commit()
+    return result
+
+
+def _create_user(
+    unit: Unit, username: str, password: str, role: Role, person_id: str | None
+) -> User:
+    conn = unit.conn
+    now = unit.now
     username = username.strip()
     if not username or len(username) > 100 or any(c.isspace() for c in username):
         raise UserError(
@@ -100,15 +105,7 @@ def create_user(
         )
         .returning(users.c.id)
     ).scalar_one()
-    record_event(
-        conn,
-        at=now,
-        actor=actor,
-        kind="user.created",
-        entity="user",
-        entity_id=username,
-        payload={"role": role.value, "person_id": person_id},
-    )
+    unit.emit(EventKind.USER_CREATED, username, {"role": role.value, "person_id": person_id})
     return User(new_id, username, role, person_id)
 
 
@@ -150,21 +147,21 @@ def list_users(conn: Connection) -> list[dict]:
     return [dict(r._mapping) for r in conn.execute(select(*cols).order_by(users.c.username))]
 
 
-def disable_user(conn: Connection, username: str, actor: str, now: datetime) -> bool:
+def disable_user(app: App, username: str, actor: str) -> bool:
     """Disable a user; False when there is no enabled user of that name."""
+    with app.unit(actor) as unit:
+        result = _disable_user(unit, username)
+        unit.commit()
+    return result
+
+
+def _disable_user(unit: Unit, username: str) -> bool:
+    conn = unit.conn
     done = conn.execute(
         update(users)
         .where(users.c.username == username, users.c.disabled.is_(False))
         .values(disabled=True)
     ).rowcount
     if done:
-        record_event(
-            conn,
-            at=now,
-            actor=actor,
-            kind="user.disabled",
-            entity="user",
-            entity_id=username,
-            payload={},
-        )
+        unit.emit(EventKind.USER_DISABLED, username, {})
     return bool(done)

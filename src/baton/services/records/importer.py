@@ -21,12 +21,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ValidationError
 
+from baton.services.app import App
 from baton.services.outcomes import FieldError, ItemResult, errors_from_validation
 from baton.services.people.directory import submit_people
+from baton.services.people.payloads import PersonIn
 from baton.services.records.csvdates import parse_crm_datetime
 from baton.services.records.intake import Submission, submit
 from baton.services.records.kinds import KINDS
-from baton.store.db import Database
 
 CHUNK = 500
 THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
@@ -62,12 +63,12 @@ class ImportOptions:
 
 
 def import_csv(
-    db: Database,
+    app: App,
     path: Path,
     opts: ImportOptions,
-    now: datetime,
     progress: Callable[[int], None] = lambda n: None,
 ) -> ImportSummary:
+    """Import a CSV file in chunks, each one unit of work (stored as of the clock's now)."""
     text = path.read_text(encoding="utf-8-sig")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     summary = ImportSummary()
@@ -77,19 +78,17 @@ def import_csv(
         summary.rows += 1
         chunk.append((reader.line_num, row, row_to_payload(row, model, opts)))
         if len(chunk) >= CHUNK:
-            _flush(db, chunk, opts, summary, now)
+            _flush(app, chunk, opts, summary)
             progress(len(chunk))
             chunk = []
     if chunk:
-        _flush(db, chunk, opts, summary, now)
+        _flush(app, chunk, opts, summary)
         progress(len(chunk))
     summary.rejected.sort(key=lambda r: r[0])
     return summary
 
 
 def _model_for(kind: str) -> type[BaseModel]:
-    from baton.services.records.payloads import PersonIn
-
     return PersonIn if kind == "person" else KINDS[kind].payload
 
 
@@ -156,7 +155,7 @@ def _is(annotation: Any, target: type) -> bool:
     return target in args
 
 
-def _flush(db: Database, chunk, opts: ImportOptions, summary: ImportSummary, now: datetime) -> None:
+def _flush(app: App, chunk: list, opts: ImportOptions, summary: ImportSummary) -> None:
     ready = [(line, row, item) for line, row, item in chunk if isinstance(item, dict)]
     for line, row, item in chunk:
         if not isinstance(item, dict):
@@ -165,11 +164,9 @@ def _flush(db: Database, chunk, opts: ImportOptions, summary: ImportSummary, now
         return
     items = [item for _, _, item in ready]
     if opts.kind == "person":
-        results = submit_people(db, items, opts.actor, now)
+        results = submit_people(app, items, opts.actor)
     else:
-        results = submit(
-            db, Submission(KINDS[opts.kind], items, opts.actor, strict=False), now
-        ).results
+        results = submit(app, Submission(KINDS[opts.kind], items, opts.actor, strict=False)).results
     for (line, row, _), result in zip(ready, results):
         _count(summary, line, row, result)
 

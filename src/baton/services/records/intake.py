@@ -13,10 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, insert
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from baton.services.events import record_event
+from baton.domain.events import EventKind
+from baton.services.app import App, Unit
 from baton.services.outcomes import (
     FieldError,
     ItemResult,
@@ -26,7 +27,6 @@ from baton.services.outcomes import (
 from baton.services.records.idempotency import StoredResponse, remember, replay, request_hash
 from baton.services.records.kinds import RecordKind, build_row
 from baton.services.records.references import find_by_external_id
-from baton.store.db import Database
 
 MAX_BATCH = 1000
 
@@ -49,13 +49,14 @@ class SubmissionResult:
         return sum(1 for r in self.results if r.status == status)
 
 
-def submit(db: Database, sub: Submission, now: datetime) -> SubmissionResult:
-    """Store a submission; retried once if a concurrent writer stored the same record first."""
+def submit(app: App, sub: Submission, now: datetime | None = None) -> SubmissionResult:
+    """Store a submission in one unit of work (``now``: the instant it is stored as of,
+    default the clock's); retried once if a concurrent writer stored the same record first."""
     for attempt in (1, 2):
         try:
-            with db.write() as conn:
-                result = _submit(conn, sub, now)
-                conn.commit()
+            with app.unit(sub.actor, now=now) as unit:
+                result = _submit(unit, sub)
+                unit.commit()
                 return result
         except IntegrityError:
             if attempt == 2:
@@ -63,7 +64,8 @@ def submit(db: Database, sub: Submission, now: datetime) -> SubmissionResult:
     raise AssertionError("unreachable")
 
 
-def _submit(conn: Connection, sub: Submission, now: datetime) -> SubmissionResult:
+def _submit(unit: Unit, sub: Submission) -> SubmissionResult:
+    conn = unit.conn
     body_hash = request_hash(sub.items)
     scope = f"{sub.kind.entity}:{sub.actor}"
     if sub.idempotency_key:
@@ -71,21 +73,10 @@ def _submit(conn: Connection, sub: Submission, now: datetime) -> SubmissionResul
         if stored is not None:
             return SubmissionResult([], replayed=stored)
     seen: dict[tuple[str, str], int] = {}
-    scratch: dict[
-        str, Any
-    ] = {}  # shared by the after-insert hooks of this submission (e.g. routing state)
-    results = [
-        _store_one(conn, sub, i, item, seen, scratch, now) for i, item in enumerate(sub.items)
-    ]
+    results = [_store_one(unit, sub, i, item, seen) for i, item in enumerate(sub.items)]
     if sub.idempotency_key:
-        remember(
-            conn,
-            scope,
-            sub.idempotency_key,
-            body_hash,
-            StoredResponse(201, [r.as_dict() for r in results]),
-            now,
-        )
+        answer = StoredResponse(201, [r.as_dict() for r in results])
+        remember(conn, scope, sub.idempotency_key, body_hash, answer, unit.now)
     return SubmissionResult(results)
 
 
@@ -99,15 +90,8 @@ def validate_item(kind: RecordKind, item: Any, strict: bool):
         return errors_from_validation(exc)
 
 
-def _store_one(
-    conn: Connection,
-    sub: Submission,
-    index: int,
-    raw: Any,
-    seen: dict,
-    scratch: dict,
-    now: datetime,
-) -> ItemResult:
+def _store_one(unit: Unit, sub: Submission, index: int, raw: Any, seen: dict) -> ItemResult:
+    conn, now = unit.conn, unit.now
     kind = sub.kind
     if not isinstance(raw, dict):
         return ItemResult(
@@ -130,18 +114,10 @@ def _store_one(
     record_id = conn.execute(
         insert(kind.table).returning(kind.table.c.id), row
     ).scalar_one()  # params apart: the statement is cached
-    record_event(
-        conn,
-        at=now,
-        actor=sub.actor,
-        kind=f"{kind.entity}.created",
-        entity=kind.entity,
-        entity_id=record_id,
-        payload=row,
-    )
-    warnings = [
-        w for hook in kind.after_insert for w in hook(conn, record_id, row, now, sub.actor, scratch)
-    ]  # e.g. routing
+    warnings = kind.index(conn, record_id, row) if kind.index else []
+    before = len(unit.warnings)
+    unit.emit(EventKind.created(kind.entity), record_id, row)  # e.g. routing reacts
+    warnings += unit.warnings[before:]
     if item.external_id is not None:
         seen[natural] = record_id
     return ItemResult(index, "created", id=record_id, warnings=warnings)

@@ -8,7 +8,7 @@ sent again is reported as ``existing`` and not changed (updates are PATCH).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,18 +26,20 @@ from baton.store.tables import (
     opportunities,
 )
 
-AfterInsert = Callable[[Connection, int, dict[str, Any], datetime, str, dict[str, Any]], list[str]]
+Index = Callable[[Connection, int, dict[str, Any]], list[str]]
 
 
 @dataclass(frozen=True)
 class RecordKind:
-    """``to_row`` only reads and may raise Rejected; ``after_insert`` hooks may write but never reject."""
+    """``to_row`` only reads and may raise Rejected; ``index`` keeps the rows derived from
+    the record (an account's domains), may write but never rejects, and returns warnings.
+    What *reacts* to a new record is not here: see ``bootstrap.HANDLERS``."""
 
     entity: str
     table: Table
     payload: type[BaseModel]
     to_row: Callable[[Connection, Any, datetime], dict[str, Any]]
-    after_insert: list[AfterInsert] = field(default_factory=list)
+    index: Index | None = None
 
 
 def lead_row(conn: Connection, item: LeadIn, now: datetime) -> dict[str, Any]:
@@ -96,14 +98,7 @@ def activity_row(conn: Connection, item: ActivityIn, now: datetime) -> dict[str,
     return values
 
 
-def index_account_domains(
-    conn: Connection,
-    account_id: int,
-    row: dict[str, Any],
-    now: datetime,
-    actor: str,
-    scratch: dict[str, Any] | None = None,
-) -> list[str]:
+def index_account_domains(conn: Connection, account_id: int, row: dict[str, Any]) -> list[str]:
     """The first account to claim a domain keeps it for matching; later claims are reported.
 
     Domains are indexed as registrable domains (www.acme.com and eu.acme.com → acme.com),
@@ -121,45 +116,16 @@ def index_account_domains(
             conn.execute(insert(account_domains).values(domain=domain, account_id=account_id))
         elif owner[0] != account_id:
             warnings.append(
-                f"domain {domain} already belongs to account {owner[0]}; leads from it keep matching account {owner[0]}"
+                f"domain {domain} already belongs to account {owner[0]}; "
+                f"leads from it keep matching account {owner[0]}"
             )
     return warnings
 
 
-def _route(
-    conn: Connection,
-    lead_id: int,
-    row: dict[str, Any],
-    now: datetime,
-    actor: str,
-    scratch: dict[str, Any],
-) -> list[str]:
-    from baton.services.routing.assign import route_new_lead  # routing imports this module's kinds
-
-    return route_new_lead(conn, lead_id, row, now, actor, scratch)
-
-
-def _touch(
-    conn: Connection,
-    activity_id: int,
-    row: dict[str, Any],
-    now: datetime,
-    actor: str,
-    scratch: dict[str, Any],
-) -> list[str]:
-    from baton.services.sla.clocks import touch  # sla imports routing, which imports this module
-
-    if row.get("lead_id") is not None:
-        touch(
-            conn, row["lead_id"], row.get("person_id"), row["kind"], row["occurred_at"], now, actor
-        )
-    return []
-
-
-LEAD = RecordKind("lead", leads, LeadIn, lead_row, [_route])
-ACCOUNT = RecordKind("account", accounts, AccountIn, account_row, [index_account_domains])
+LEAD = RecordKind("lead", leads, LeadIn, lead_row)
+ACCOUNT = RecordKind("account", accounts, AccountIn, account_row, index_account_domains)
 OPPORTUNITY = RecordKind("opportunity", opportunities, OpportunityIn, opportunity_row)
-ACTIVITY = RecordKind("activity", activities, ActivityIn, activity_row, [_touch])
+ACTIVITY = RecordKind("activity", activities, ActivityIn, activity_row)
 KINDS = {k.entity: k for k in (LEAD, ACCOUNT, OPPORTUNITY, ACTIVITY)}
 
 

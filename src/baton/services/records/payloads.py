@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from baton.domain.records import ActivityKind, LeadStatus
-from baton.workspace.schema import Email, Ident, Role, TimeZoneName
+from baton.workspace.schema import Email
 
 Text = Annotated[str, Field(max_length=300)]
 ExtraValue = str | int | float | bool | None
@@ -163,56 +163,6 @@ class ActivityIn(Payload):
                 "an activity must be on a lead, an account or an opportunity (lead_id, account_id or opportunity_id)"
             )
         return self
-
-
-class OutOfOffice(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    reason: str = Field("", max_length=200)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> OutOfOffice:
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
-        return self
-
-
-class PersonIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    id: Ident
-    name: str = Field(min_length=1, max_length=200)
-    email: Email | None = None
-    slack_id: str | None = Field(None, max_length=40)
-    role: Role
-    manager_id: str | None = None
-    team_id: str | None = None
-    timezone: TimeZoneName | None = None
-    calendar: str | None = None
-    active: bool = True
-    max_open: int | None = Field(None, ge=0)
-    max_per_day: int | None = Field(None, ge=0)
-
-
-class PersonPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str | None = Field(None, min_length=1, max_length=200)
-    email: Email | None = None
-    slack_id: str | None = Field(None, max_length=40)
-    role: Role | None = None
-    manager_id: str | None = None
-    team_id: str | None = None
-    timezone: TimeZoneName | None = None
-    calendar: str | None = None
-    active: bool | None = None
-    max_open: int | None = Field(None, ge=0)
-    max_per_day: int | None = Field(None, ge=0)
-    out_of_office: list[OutOfOffice] | None = Field(
-        None, description="replaces the person's out-of-office periods"
-    )
 
 
 def patch_model(model: type[BaseModel], name: str, exclude: set[str]) -> type[BaseModel]:

@@ -1,4 +1,5 @@
-"""Use case: an explicit change (PATCH) to a stored record, kept in the event log."""
+"""Use case: an explicit change (PATCH) to a stored record, kept in the event log and
+reacted to (a new owner, a new status or stage) through the event path."""
 
 from __future__ import annotations
 
@@ -6,30 +7,45 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import delete, select, update
 
+from baton.domain.events import AssignedBy, EventKind
 from baton.domain.routing.facts import company_key
-from baton.services.events import record_event
+from baton.services.app import App, Unit
 from baton.services.jsonable import jsonable
 from baton.services.records.kinds import RecordKind, index_account_domains
 from baton.services.records.references import person_ref, record_ref
-from baton.services.sla.clocks import lead_changed
 from baton.store.tables import account_domains, accounts
 
 ACCOUNT_REFS = ("account_id", "parent_id")
+OWNED = ("lead", "account", "opportunity")
+STAGES = {
+    "lead": {"status": EventKind.LEAD_STATUS_CHANGED},
+    "opportunity": {"stage": EventKind.OPPORTUNITY_STAGE_CHANGED},
+}
 
 
 def patch_record(
-    conn: Connection, kind: RecordKind, record_id: int, patch: BaseModel, actor: str, now: datetime
+    app: App, kind: RecordKind, record_id: int, patch: BaseModel, actor: str
 ) -> dict[str, Any]:
-    """Apply the fields present in ``patch``; returns {field: [old, new]} (empty: nothing changed).
+    """Apply the fields present in ``patch`` in one unit of work; returns {field: [old, new]}
+    (empty: nothing changed). Raises LookupError when the record does not exist, Rejected on
+    a bad reference; nothing is written then."""
+    with app.unit(actor) as unit:
+        diff = change_record(unit, kind, record_id, patch.model_dump(exclude_unset=True))
+        unit.commit()
+    return diff
 
-    Raises LookupError when the record does not exist, Rejected on a bad reference.
-    """
+
+def change_record(
+    unit: Unit, kind: RecordKind, record_id: int, values: dict[str, Any]
+) -> dict[str, Any]:
+    """Change a record and emit what changed: ``{entity}.updated``, then ``{entity}.assigned``
+    for a new owner, ``lead.status_changed`` / ``opportunity.stage_changed``."""
+    conn, now = unit.conn, unit.now
     row = conn.execute(select(kind.table).where(kind.table.c.id == record_id)).first()
     if row is None:
         raise LookupError(record_id)
-    values = patch.model_dump(exclude_unset=True)
     for name, value in list(values.items()):
         if name in ("owner_id", "person_id"):
             person_ref(conn, name, value)
@@ -44,29 +60,36 @@ def patch_record(
     )
     if kind.entity == "account" and ("domains" in changed or "website" in changed):
         conn.execute(delete(account_domains).where(account_domains.c.account_id == record_id))
-        index_account_domains(
-            conn,
+        domains = {
+            "domains": values.get("domains", row.domains),
+            "website": values.get("website", row.website),
+        }
+        unit.warnings += index_account_domains(conn, record_id, domains)
+    diff = {k: [jsonable(getattr(row, k)), jsonable(v)] for k, v in changed.items()}
+    unit.emit(EventKind.updated(kind.entity), record_id, {"changed": diff})
+    _emit_specific(unit, kind, record_id, row, changed)
+    return diff
+
+
+def _emit_specific(
+    unit: Unit, kind: RecordKind, record_id: int, row: Any, changed: dict[str, Any]
+) -> None:
+    """The events records react to, beyond the plain change: a new owner, a new status/stage."""
+    if "owner_id" in changed and kind.entity in OWNED:
+        at = changed.get("assigned_at") or unit.now
+        unit.emit(
+            EventKind.assigned(kind.entity),
             record_id,
             {
-                "domains": values.get("domains", row.domains),
-                "website": values.get("website", row.website),
+                "previous_owner_id": row.owner_id,
+                "owner_id": changed["owner_id"],
+                "at": at,
+                "by": AssignedBy.MANUAL,
             },
-            now,
-            actor,
         )
-    diff = {k: [jsonable(getattr(row, k)), jsonable(v)] for k, v in changed.items()}
-    record_event(
-        conn,
-        at=now,
-        actor=actor,
-        kind=f"{kind.entity}.updated",
-        entity=kind.entity,
-        entity_id=record_id,
-        payload={"changed": diff},
-    )
-    if kind.entity == "lead":
-        lead_changed(conn, record_id, now, actor)  # SLA: exclusion, pause, SAL, new owner
-    return diff
+    for field, kind_changed in STAGES.get(kind.entity, {}).items():
+        if field in changed:
+            unit.emit(kind_changed, record_id, {"from": getattr(row, field), "to": changed[field]})
 
 
 def _derive(kind: RecordKind, row: Any, values: dict[str, Any], now: datetime) -> None:

@@ -1,37 +1,29 @@
 """Use case: route a record through the live (or any) workspace version and store why.
 
-``route_new_lead`` is the intake hook: a new lead is assigned in the same
-transaction that stores it. Backfilled history (a lead that arrives already
+``on_lead_created`` is the reaction to ``lead.created``: a new lead is assigned in
+the transaction that stores it. Backfilled history (a lead that arrives already
 assigned) is not routed again. A decision updates the lead (owner or queue,
 matched account, ``assigned_at``), stores the trace, moves the round-robin
-pointer and appends ``lead.routed`` to the event log.
+pointer and emits ``lead.routed`` and ``lead.assigned`` (which the SLA clock
+reacts to).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, update
 
-from baton.domain.calendar import BusinessCalendar
+from baton.domain.events import AssignedBy, EventKind
 from baton.domain.routing.facts import RecordFacts
 from baton.domain.routing.flow import Decision, Router
 from baton.domain.routing.roundrobin import MemberState
-from baton.services.events import record_event
+from baton.services.app import Event, Unit
+from baton.services.live import LiveWorkspace, live_workspace
 from baton.services.routing.ports import DbRoutingPorts
-from baton.services.sla.clocks import owner_assigned
-from baton.store.lookup import one, tx_memo
-from baton.store.tables import (
-    leads,
-    pool_members,
-    routing_decisions,
-    workspace_versions,
-)
-from baton.workspace.calendars import build_calendar
-from baton.workspace.routing_compile import RoutingConfig, compile_routing
-from baton.workspace.spec import WorkspaceSpec
+from baton.store.lookup import one
+from baton.store.tables import leads, pool_members, routing_decisions
 
 FACT_FIELDS = (
     "email",
@@ -59,55 +51,6 @@ FACT_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class LiveRouting:
-    version: int
-    config: RoutingConfig
-    calendars: dict[str, BusinessCalendar]
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.config.flows)
-
-
-_COMPILED: dict[tuple[int, str], LiveRouting] = {}  # compiled once per version per process
-
-
-def _compile(number: int, document: dict[str, Any]) -> LiveRouting:
-    spec = WorkspaceSpec.model_validate(document)
-    config, _ = compile_routing(spec)
-    calendars = {name: build_calendar(name, cal) for name, cal in spec.calendars.items()}
-    return LiveRouting(number, config, calendars)
-
-
-def load_routing(conn: Connection, version: int | None = None) -> LiveRouting | None:
-    """The routing of version ``version`` (default: the active one); None when there is none.
-
-    Compiled once per version per process; the active version is looked up once per transaction.
-    """
-    memo = tx_memo(conn)
-    if ("routing", version) not in memo:
-        memo[("routing", version)] = _load_routing(conn, version)
-    return memo[("routing", version)]
-
-
-def _load_routing(conn: Connection, version: int | None) -> LiveRouting | None:
-    v = workspace_versions.c
-    query = select(v.number, v.content_hash).where(
-        v.number == version if version is not None else v.state == "active"
-    )
-    row = conn.execute(query).first()
-    if row is None:
-        return None
-    key = (row.number, row.content_hash)
-    if key not in _COMPILED:
-        document = conn.execute(select(v.document).where(v.number == row.number)).scalar_one()
-        if len(_COMPILED) >= 16:
-            _COMPILED.pop(next(iter(_COMPILED)))
-        _COMPILED[key] = _compile(row.number, document)
-    return _COMPILED[key]
-
-
 def lead_facts(row: Any) -> RecordFacts:
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
     fields = {f: get(f) for f in FACT_FIELDS}
@@ -121,9 +64,9 @@ def lead_facts(row: Any) -> RecordFacts:
 
 
 def decide(
-    live: LiveRouting, ports: DbRoutingPorts, facts: RecordFacts, trigger: str, at: datetime
+    live: LiveWorkspace, ports: DbRoutingPorts, facts: RecordFacts, trigger: str, at: datetime
 ) -> Decision | None:
-    flow = live.config.flow_for(
+    flow = live.routing.flow_for(
         trigger, lambda name: facts.extra if name == "extra" else facts.get(name)
     )
     if flow is None:
@@ -133,57 +76,52 @@ def decide(
     return decision
 
 
-def route_new_lead(
-    conn: Connection,
-    lead_id: int,
-    row: dict[str, Any],
-    now: datetime,
-    actor: str,
-    scratch: dict[str, Any],
-) -> list[str]:
-    """Intake hook: assign a new lead in the transaction that stores it."""
+def on_lead_created(unit: Unit, event: Event) -> None:
+    """Assign a new lead in the transaction that stores it."""
+    lead_id, row = int(event.entity_id), event.payload
     if row.get("owner_id") and not row.get("override_owner"):
-        # it arrived assigned (CRM history): not routed again, but its SLA clock runs from that assignment
-        owner_assigned(
-            conn,
-            lead_id,
-            None,
-            row["owner_id"],
-            row.get("assigned_at") or row["received_at"],
-            actor,
-        )
-        return []
-    if "routing" not in scratch:
-        live = load_routing(conn)
-        scratch["routing"] = (
-            live,
-            DbRoutingPorts(
-                conn, live.config, live.calendars, lock=conn.dialect.name == "postgresql"
-            )
-            if live and live.configured
-            else None,
-        )
-    live, ports = scratch["routing"]
+        # it arrived assigned (CRM history): not routed again; its clock runs from that assignment
+        at = row.get("assigned_at") or row["received_at"]
+        assigned = {"previous_owner_id": None, "owner_id": row["owner_id"], "queue": None}
+        unit.emit(EventKind.LEAD_ASSIGNED, lead_id, {**assigned, "at": at, "by": AssignedBy.INTAKE})
+        return
+    live, ports = routing_of(unit)
     if ports is None:
-        return []
-    at = min(row["received_at"], now)  # a backfilled lead is routed as of its arrival
+        return
+    at = min(row["received_at"], unit.now)  # a backfilled lead is routed as of its arrival
     decision = decide(live, ports, lead_facts({**row, "id": lead_id}), "lead.created", at)
     if decision is None:
-        return ["no routing flow applies to this lead"]
-    store_decision(conn, live.version, lead_id, decision, "lead.created", at, actor, ports)
-    return []
+        unit.warnings.append("no routing flow applies to this lead")
+        return
+    store_decision(unit, live.version, lead_id, decision, "lead.created", at, ports)
+
+
+def routing_of(unit: Unit) -> tuple[LiveWorkspace | None, DbRoutingPorts | None]:
+    """The live routing and its ports (people and pool state read once per unit)."""
+    if "routing" not in unit.memo:
+        live = live_workspace(unit.conn)
+        locks = unit.conn.dialect.name == "postgresql"
+        ports = (
+            DbRoutingPorts(unit.conn, live.routing, live.calendars, lock=locks)
+            if live and live.routes_leads
+            else None
+        )
+        unit.memo["routing"] = (live, ports)
+    return unit.memo["routing"]
 
 
 def store_decision(
-    conn: Connection,
+    unit: Unit,
     version: int,
     lead_id: int,
     d: Decision,
     trigger: str,
     at: datetime,
-    actor: str,
     ports: DbRoutingPorts,
 ) -> int:
+    """Give the lead its owner or queue, keep the trace, move the round robin; emit
+    ``lead.routed`` and ``lead.assigned``."""
+    conn = unit.conn
     changes: dict[str, Any] = {
         "owner_id": d.owner_id,
         "queue": d.queue,
@@ -212,29 +150,17 @@ def store_decision(
             "matched_account_id": d.account.account_id if d.account else None,
             "steps": [s.__dict__ for s in d.steps],
             "decided_at": at,
-            "actor": actor,
+            "actor": unit.actor,
         },
     ).scalar_one()
     save_pools(conn, d, ports.stored)
-    record_event(
-        conn,
-        at=at,
-        actor=actor,
-        kind="lead.routed",
-        entity="lead",
-        entity_id=lead_id,
-        payload={
-            "decision_id": decision_id,
-            "owner_id": d.owner_id,
-            "queue": d.queue,
-            "flow": d.flow,
-            "node": d.node,
-            "version": version,
-        },
+    routed = {"decision_id": decision_id, "owner_id": d.owner_id, "queue": d.queue}
+    where = {"flow": d.flow, "node": d.node, "version": version}
+    unit.emit(EventKind.LEAD_ROUTED, lead_id, {**routed, **where}, at=at)
+    assigned = {"previous_owner_id": previous, "owner_id": d.owner_id, "queue": d.queue}
+    unit.emit(
+        EventKind.LEAD_ASSIGNED, lead_id, {**assigned, "at": at, "by": AssignedBy.ROUTING}, at=at
     )
-    owner_assigned(
-        conn, lead_id, previous, d.owner_id, at, actor
-    )  # the SLA clock starts (or changes hands)
     return decision_id
 
 

@@ -14,18 +14,18 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from baton.domain.events import AssignedBy, EventKind
 from baton.domain.routing.facts import RecordFacts
 from baton.domain.routing.flow import Decision
-from baton.services.events import record_event
+from baton.services.app import App, Unit
+from baton.services.live import live_workspace
 from baton.services.routing.assign import (
     decide,
     lead_facts,
-    load_routing,
     save_pools,
     store_decision,
 )
 from baton.services.routing.ports import OPEN_STATUSES, DbRoutingPorts
-from baton.store.db import Database
 from baton.store.tables import accounts, leads, people, routing_decisions
 
 TRIGGER = "lead.reroute"
@@ -62,16 +62,18 @@ class DeparturePlan:
         }
 
 
-def reroute_departed(
-    db: Database, person_id: str, actor: str, now: datetime, *, apply: bool
-) -> DeparturePlan:
-    with db.write() if apply else db.read() as conn:
-        plan = _plan(conn, person_id, now, lock=apply and conn.dialect.name == "postgresql")
-        if apply:
-            live = load_routing(conn)
-            for move in plan.moves:
-                _store(conn, live.version, move, now, actor, plan)
-            conn.commit()
+def reroute_departed(app: App, person_id: str, actor: str, *, apply: bool) -> DeparturePlan:
+    """The plan (dry run), or the plan carried out in one unit of work (``apply``)."""
+    if not apply:
+        with app.db.read() as conn:
+            return _plan(conn, person_id, app.clock.now(), lock=False)
+    with app.unit(actor) as unit:
+        locks = unit.conn.dialect.name == "postgresql"
+        plan = _plan(unit.conn, person_id, unit.now, lock=locks)
+        version = live_workspace(unit.conn).version
+        for move in plan.moves:
+            _store(unit, version, move, plan)
+        unit.commit()
     return plan
 
 
@@ -83,10 +85,10 @@ def _plan(conn: Connection, person_id: str, now: datetime, *, lock: bool) -> Dep
         raise DepartureError(
             f"{person_id} is still active: deactivate them first (active: false in baton.yaml, or PATCH /v1/people/{person_id})"
         )
-    live = load_routing(conn)
-    if live is None or not live.configured:
+    live = live_workspace(conn)
+    if live is None or not live.routes_leads:
         raise DepartureError("the active version has no routing flows to re-route through")
-    ports = DbRoutingPorts(conn, live.config, live.calendars, lock=lock)
+    ports = DbRoutingPorts(conn, live.routing, live.calendars, lock=lock)
     plan = DeparturePlan(person_id)
     owned = conn.execute(
         select(leads)
@@ -119,12 +121,10 @@ def _plan(conn: Connection, person_id: str, now: datetime, *, lock: bool) -> Dep
     return plan
 
 
-def _store(
-    conn: Connection, version: int, move: Moved, now: datetime, actor: str, plan: DeparturePlan
-) -> None:
-    d = move.decision
+def _store(unit: Unit, version: int, move: Moved, plan: DeparturePlan) -> None:
+    conn, now, d = unit.conn, unit.now, move.decision
     if move.kind == "lead":
-        store_decision(conn, version, move.record_id, d, TRIGGER, now, actor, plan.ports)
+        store_decision(unit, version, move.record_id, d, TRIGGER, now, plan.ports)
         return
     conn.execute(
         update(accounts)
@@ -148,16 +148,18 @@ def _store(
             "matched_account_id": None,
             "steps": [s.__dict__ for s in d.steps],
             "decided_at": now,
-            "actor": actor,
+            "actor": unit.actor,
         },
     )
     save_pools(conn, d, plan.ports.stored)
-    record_event(
-        conn,
-        at=now,
-        actor=actor,
-        kind="account.rerouted",
-        entity="account",
-        entity_id=move.record_id,
-        payload={"from": plan.person_id, "owner_id": d.owner_id, "queue": d.queue, "node": d.node},
+    unit.emit(
+        EventKind.ACCOUNT_REROUTED,
+        move.record_id,
+        {"from": plan.person_id, "owner_id": d.owner_id, "queue": d.queue, "node": d.node},
+    )
+    assigned = {"previous_owner_id": plan.person_id, "owner_id": d.owner_id, "queue": d.queue}
+    unit.emit(
+        EventKind.ACCOUNT_ASSIGNED,
+        move.record_id,
+        {**assigned, "at": now, "by": AssignedBy.ROUTING},
     )

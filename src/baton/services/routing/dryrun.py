@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import Connection
 
 from baton.domain.routing.flow import Decision
+from baton.services.live import LiveWorkspace, live_workspace
 from baton.services.outcomes import FieldError, Rejected
 from baton.services.records.intake import validate_item
 from baton.services.records.kinds import LEAD
-from baton.services.routing.assign import LiveRouting, decide, lead_facts, load_routing
+from baton.services.routing.assign import decide, lead_facts
 from baton.services.routing.ports import DbRoutingPorts
 
 
@@ -48,22 +49,22 @@ class ScenarioPorts(DbRoutingPorts):
         )
 
 
-def open_dry_run(conn: Connection, version: int | None) -> tuple[LiveRouting, ScenarioPorts]:
-    live = load_routing(conn, version)
+def open_dry_run(conn: Connection, version: int | None) -> tuple[LiveWorkspace, ScenarioPorts]:
+    live = live_workspace(conn, version)
     if live is None:
         raise NoRouting(
             f"there is no version {version}"
             if version is not None
             else "no active version; give --version N"
         )
-    if not live.configured:
+    if not live.routes_leads:
         raise NoRouting(f"version {live.version} has no routing flows")
-    return live, ScenarioPorts(conn, live.config, live.calendars, lock=False)
+    return live, ScenarioPorts(conn, live.routing, live.calendars, lock=False)
 
 
 def dry_route(
     conn: Connection,
-    live: LiveRouting,
+    live: LiveWorkspace,
     ports: ScenarioPorts,
     index: int,
     raw: dict[str, Any],

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from baton.domain.events import EventKind
 from baton.domain.routing.explain import explain
-from baton.services.events import record_event
+from baton.services.app import App, Unit
 from baton.services.outcomes import reject
 from baton.store.tables import leads, misroutes, people, routing_decisions
 
@@ -29,13 +29,17 @@ def lead_trace(conn: Connection, lead_id: int) -> list[dict[str, Any]]:
 
 
 def flag_misroute(
-    conn: Connection,
-    lead_id: int,
-    reason: str,
-    reported_by: str,
-    expected_owner: str | None,
-    now: datetime,
+    app: App, lead_id: int, reason: str, reported_by: str, expected_owner: str | None
 ) -> int:
+    """Use case: a rep says the lead went to the wrong place; the misroute id."""
+    with app.unit(reported_by) as unit:
+        misroute_id = _flag(unit, lead_id, reason, expected_owner)
+        unit.commit()
+    return misroute_id
+
+
+def _flag(unit: Unit, lead_id: int, reason: str, expected_owner: str | None) -> int:
+    conn = unit.conn
     if conn.execute(select(leads.c.id).where(leads.c.id == lead_id)).first() is None:
         raise LookupError(lead_id)
     if (
@@ -48,29 +52,11 @@ def flag_misroute(
         .where(routing_decisions.c.lead_id == lead_id)
         .order_by(routing_decisions.c.id.desc())
         .limit(1)
-    ).first()
+    ).scalar()
+    flagged = {"reason": reason, "expected_owner": expected_owner, "decision_id": last}
     misroute_id = conn.execute(
         insert(misroutes).returning(misroutes.c.id),
-        {
-            "lead_id": lead_id,
-            "decision_id": last[0] if last else None,
-            "reported_by": reported_by,
-            "reason": reason,
-            "expected_owner": expected_owner,
-            "created_at": now,
-        },
+        {"lead_id": lead_id, "reported_by": unit.actor, "created_at": unit.now, **flagged},
     ).scalar_one()
-    record_event(
-        conn,
-        at=now,
-        actor=reported_by,
-        kind="lead.misroute_flagged",
-        entity="lead",
-        entity_id=lead_id,
-        payload={
-            "reason": reason,
-            "expected_owner": expected_owner,
-            "decision_id": last[0] if last else None,
-        },
-    )
+    unit.emit(EventKind.LEAD_MISROUTE_FLAGGED, lead_id, flagged)
     return misroute_id

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from baton.domain.speed import measure, rate
-from baton.services.sla.clocks import ALWAYS_OPEN, load_sla, person_calendar
+from baton.services.live import live_workspace
+from baton.services.sla.calendars import ALWAYS_OPEN, person_calendar
 from baton.store.tables import sla_clocks, timers
 
 
@@ -50,7 +51,7 @@ def sla_block(conn: Connection, lead_id: int) -> dict[str, Any] | None:
 def speed_block(conn: Connection, lead: dict[str, Any]) -> dict[str, Any]:
     """Systems delay (assigned − engaged), human delay (first touch − assigned), total;
     wall clock and business time of the owner's calendar. Never conflated."""
-    live = load_sla(conn)
+    live = live_workspace(conn)
     calendars = live.calendars if live else {}
     owner = lead.get("owner_id")
     calendar = person_calendar(conn, calendars, owner)[1] if owner else ALWAYS_OPEN

@@ -9,15 +9,28 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from baton.domain.events import EventKind
 from baton.domain.speed import OutageWindow
-from baton.services.events import record_event
+from baton.services.app import App, Unit
 from baton.store.tables import outages
 
 
 def declare_outage(
-    conn: Connection, starts_at: datetime, ends_at: datetime, reason: str, actor: str, now: datetime
+    app: App, starts_at: datetime, ends_at: datetime, reason: str, actor: str
 ) -> dict[str, Any]:
     """Store an outage ``[starts_at, ends_at)``; ValueError when it does not end after it starts or has no reason."""
+    with app.unit(actor) as unit:
+        result = _declare_outage(unit, starts_at, ends_at, reason)
+        unit.commit()
+    return result
+
+
+def _declare_outage(
+    unit: Unit, starts_at: datetime, ends_at: datetime, reason: str
+) -> dict[str, Any]:
+    conn = unit.conn
+    now = unit.now
+    actor = unit.actor
     if not reason.strip():
         raise ValueError("an outage needs a reason, e.g. 'web form webhook failing'")
     window = OutageWindow(
@@ -31,14 +44,10 @@ def declare_outage(
         "created_at": now,
     }
     outage_id = conn.execute(insert(outages).returning(outages.c.id), row).scalar_one()
-    record_event(
-        conn,
-        at=now,
-        actor=actor,
-        kind="outage.declared",
-        entity="outage",
-        entity_id=outage_id,
-        payload={"starts_at": window.starts_at, "ends_at": window.ends_at, "reason": window.reason},
+    unit.emit(
+        EventKind.OUTAGE_DECLARED,
+        outage_id,
+        {"starts_at": window.starts_at, "ends_at": window.ends_at, "reason": window.reason},
     )
     return {"id": outage_id, **row}
 

@@ -15,10 +15,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from baton.bootstrap import Baton
 from baton.domain.sla import Due, DueKind, backfill_suppressed, schedule, still_due
+from baton.services.app import App
 from baton.services.events import record_event
-from baton.services.sla.clocks import _refresh_verdict, calendar_of, clock_input, load_sla
+from baton.services.live import live_workspace
+from baton.services.sla.calendars import calendar_of
+from baton.services.sla.clocks import clock_input, refresh_verdict
 from baton.store.tables import alerts, leads, people, sla_clocks, teams, timers
 
 BATCH = 100
@@ -27,7 +29,7 @@ YIELD_SECONDS = (
 )
 
 
-def fire_due_timers(baton: Baton, now: datetime) -> int:
+def fire_due_timers(baton: App, now: datetime) -> int:
     """Fire every timer due at ``now``; returns how many were handled.
 
     Works in batches of ``BATCH``, each its own short transaction. On SQLite,
@@ -51,7 +53,7 @@ def fire_due_timers(baton: Baton, now: datetime) -> int:
             time.sleep(YIELD_SECONDS)
 
 
-def next_due_at(baton: Baton) -> datetime | None:
+def next_due_at(baton: App) -> datetime | None:
     """When the next pending timer falls due (the worker sleeps until then)."""
     with baton.db.read() as conn:
         return conn.execute(
@@ -73,7 +75,7 @@ def _claim(conn: Connection, now: datetime) -> list[Any]:
 
 def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
     clock_row = conn.execute(select(sla_clocks).where(sla_clocks.c.id == timer.clock_id)).first()
-    live = load_sla(conn)
+    live = live_workspace(conn)
     rule = live.rule(clock_row.rule) if live else None
     if rule is None:
         _settle(conn, timer, now, "skipped", "the rule no longer exists")
@@ -99,7 +101,7 @@ def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
         due.kind is DueKind.MISS
     ):  # the verdict turns; the owner hears of it through escalation tier 1
         if clock_row.stopped_at is None:
-            _refresh_verdict(
+            refresh_verdict(
                 conn,
                 clock_row.id,
                 rule,

@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
-from baton.services.events import record_event
-from baton.services.people.directory import sync_people
-from baton.services.sla.clocks import recompute_open_clocks
-from baton.store.db import Database
+from baton.domain.events import EventKind
+from baton.services.app import App
+from baton.services.routing.ports import OPEN_STATUSES
+from baton.store.lookup import tx_memo
+from baton.store.tables import accounts, leads, people
 from baton.store.tables import workspace_versions as versions
 from baton.workspace.diff import diff_documents
 from baton.workspace.loader import Workspace
-from baton.workspace.spec import WorkspaceSpec
 
 
 class VersionError(Exception):
@@ -33,9 +33,10 @@ class Applied:
     diff: list[str]
 
 
-def apply_workspace(db: Database, ws: Workspace, author: str, now: datetime) -> Applied:
+def apply_workspace(app: App, ws: Workspace, author: str, now: datetime | None = None) -> Applied:
     """Record ``ws`` as a new draft version unless it equals the latest one."""
-    with db.write() as conn:
+    with app.unit(author, now=now) as unit:
+        conn, now = unit.conn, unit.now
         latest = conn.execute(select(versions).order_by(versions.c.number.desc()).limit(1)).first()
         if latest is not None and latest.content_hash == ws.content_hash:
             return Applied(latest.number, False, [])
@@ -53,63 +54,43 @@ def apply_workspace(db: Database, ws: Workspace, author: str, now: datetime) -> 
             )
             .returning(versions.c.number)
         ).scalar_one()
-        record_event(
-            conn,
-            at=now,
-            actor=author,
-            kind="workspace.applied",
-            entity="workspace_version",
-            entity_id=number,
-            payload={"content_hash": ws.content_hash, "diff": lines},
+        unit.emit(
+            EventKind.WORKSPACE_APPLIED, number, {"content_hash": ws.content_hash, "diff": lines}
         )
-        conn.commit()
+        unit.commit()
         return Applied(number, True, lines)
 
 
-def activate_version(db: Database, number: int, actor: str, now: datetime) -> list[str]:
+def activate_version(app: App, number: int, actor: str, now: datetime | None = None) -> list[str]:
     """Make version ``number`` live; the previous live version is kept as retired.
 
-    Returns what changed in the people/teams tables.
+    Returns what changed, in words: people and teams (synced by the handlers of
+    ``workspace.activated``), re-timed clocks, and who must be re-routed.
     """
-    with db.write() as conn:
+    with app.unit(actor, now=now) as unit:
+        conn = unit.conn
         row = conn.execute(select(versions).where(versions.c.number == number)).first()
         if row is None:
             raise VersionError(f"there is no version {number}; `baton versions` lists them")
         if row.state == "active":
             return []
-        spec = WorkspaceSpec.model_validate(row.document)
+        previous = conn.execute(select(versions.c.number).where(versions.c.state == "active"))
+        retired = previous.scalar()
         conn.execute(update(versions).where(versions.c.state == "active").values(state="retired"))
         conn.execute(
             update(versions)
             .where(versions.c.number == number)
-            .values(state="active", activated_at=now, activated_by=actor)
+            .values(state="active", activated_at=unit.now, activated_by=actor)
         )
-        changes = sync_people(conn, spec, actor, now) + _orphans(conn)
-        recomputed = recompute_open_clocks(conn, now, actor)
-        if recomputed:
-            changes.append(
-                f"{recomputed} open SLA clocks re-timed with this version's rules and calendars"
-            )
-        record_event(
-            conn,
-            at=now,
-            actor=actor,
-            kind="workspace.activated",
-            entity="workspace_version",
-            entity_id=number,
-            payload={"people_changes": changes},
-        )
-        conn.commit()
+        tx_memo(conn).clear()  # the active version changed within this transaction
+        unit.emit(EventKind.WORKSPACE_ACTIVATED, number, {"retired": retired})
+        changes = unit.warnings + _orphans(conn)
+        unit.commit()
         return changes
 
 
 def _orphans(conn: Connection) -> list[str]:
-    """Inactive people who still own open leads or accounts: the departure the user must re-route."""
-    from sqlalchemy import func
-
-    from baton.services.routing.ports import OPEN_STATUSES
-    from baton.store.tables import accounts, leads, people
-
+    """Inactive people who still own open leads or accounts: the departure to re-route."""
     inactive = [r.id for r in conn.execute(select(people.c.id).where(people.c.active.is_(False)))]
     lines = []
     for pid in inactive:

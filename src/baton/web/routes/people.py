@@ -7,12 +7,16 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import Connection, select
 
 from baton.api.deps import BatonDep
-from baton.services.people.access import may_set_out_of_office, scope_people
-from baton.services.people.directory import add_out_of_office, remove_out_of_office
-from baton.store.tables import out_of_office, people
+from baton.domain.people import Period
+from baton.services.outcomes import Rejected
+from baton.services.people.access import Forbidden, editable_person, may_set_out_of_office
+from baton.services.people.availability import (
+    add_out_of_office,
+    remove_out_of_office,
+    zone_of,
+)
 from baton.web.auth import (
     FiltersDep,
     Viewer,
@@ -71,18 +75,19 @@ def people_page(
     return _people_page(request, baton, viewer, filters)
 
 
-def _editable_person(conn: Connection, viewer: Viewer, person_id: str) -> Any:
-    """The person, if the viewer may set their PTO; 403 for reps, 404 outside the viewer's people."""
-    if not may_set_out_of_office(viewer.user):
-        raise WebError(
-            403, "Only managers and admins can set out-of-office periods. Ask your manager."
-        )
-    row = conn.execute(
-        scope_people(select(people).where(people.c.id == person_id), viewer.user)
-    ).first()
-    if row is None:
-        raise WebError(404, f"There is no person '{person_id}', or they are not in your teams.")
-    return row
+FORM_FIELDS = {"starts_at": "starts", "ends_at": "ends", "reason": "reason"}
+
+
+def _person(baton, viewer: Viewer, person_id: str) -> tuple[Any, ZoneInfo]:
+    """The person the viewer may set PTO for, and their zone; 403 for reps, 404 otherwise."""
+    try:
+        with baton.db.read() as conn:
+            person = editable_person(conn, viewer.user, person_id)
+            return person, zone_of(conn, person)
+    except Forbidden as exc:
+        raise WebError(403, str(exc)) from None
+    except LookupError as exc:
+        raise WebError(404, str(exc.args[0])) from None
 
 
 @router.post("/people/{person_id}/out-of-office", dependencies=CSRF)
@@ -90,43 +95,26 @@ async def set_pto(
     request: Request, person_id: str, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep
 ) -> Response:
     form = await request.form()
-    with baton.db.write() as conn:
-        person = _editable_person(conn, viewer, person_id)
-        zone = ZoneInfo(person.timezone or workspace_zone_name(conn) or "UTC")
-        existing = conn.execute(
-            select(out_of_office).where(out_of_office.c.person_id == person_id)
-        ).all()
-        try:
-            starts_at, ends_at, reason = parse_pto_form(form, zone, existing)
-        except PtoFormError as exc:
-            errors = exc.errors
-        else:
-            errors = None
-            add_out_of_office(
-                conn,
-                person_id,
-                starts_at,
-                ends_at,
-                reason,
-                f"web:{viewer.user.username}",
-                baton.clock.now(),
-            )
-            conn.commit()
-    if errors:
-        values = {k: str(form.get(k) or "") for k in ("starts", "ends", "reason")}
-        return _people_page(
+    person, zone = _person(baton, viewer, person_id)
+    try:
+        starts_at, ends_at, reason = parse_pto_form(form, zone)
+        period = Period(starts_at, ends_at, reason)
+        add_out_of_office(baton, person_id, period, _actor(viewer), viewer=viewer.user)
+    except PtoFormError as exc:
+        errors = exc.errors
+    except Rejected as exc:
+        errors = {FORM_FIELDS[str(e.loc[-1])]: e.message for e in exc.errors}
+    else:
+        back = local(ends_at, zone, "%Y-%m-%d")
+        flash(
             request,
-            baton,
-            viewer,
-            filters,
-            {"person_id": person_id, "errors": errors, "values": values},
-            status=422,
+            f"{person.name} is out of office from {local(starts_at, zone, '%Y-%m-%d')}, "
+            f"back {back} ({reason}).",
         )
-    flash(
-        request,
-        f"{person.name} is out of office from {local(starts_at, zone, '%Y-%m-%d')}, back {local(ends_at, zone, '%Y-%m-%d')} ({reason}).",
-    )
-    return RedirectResponse(filters.url(PAGE.path) + f"#person-{person_id}", status_code=303)
+        return RedirectResponse(filters.url(PAGE.path) + f"#person-{person_id}", status_code=303)
+    values = {k: str(form.get(k) or "") for k in ("starts", "ends", "reason")}
+    form_state = {"person_id": person_id, "errors": errors, "values": values}
+    return _people_page(request, baton, viewer, filters, form_state, status=422)
 
 
 @router.post("/people/{person_id}/out-of-office/{period_id}/remove", dependencies=CSRF)
@@ -138,15 +126,15 @@ def remove_pto(
     viewer: ViewerDep,
     filters: FiltersDep,
 ) -> Response:
-    with baton.db.write() as conn:
-        person = _editable_person(conn, viewer, person_id)
-        if not remove_out_of_office(
-            conn, person_id, period_id, f"web:{viewer.user.username}", baton.clock.now()
-        ):
-            raise WebError(
-                404,
-                f"{person.name} has no such out-of-office period (it may have been removed already).",
-            )
-        conn.commit()
+    person, _ = _person(baton, viewer, person_id)
+    if not remove_out_of_office(baton, person_id, period_id, _actor(viewer), viewer=viewer.user):
+        raise WebError(
+            404,
+            f"{person.name} has no such out-of-office period (it may have been removed already).",
+        )
     flash(request, f"Out-of-office period of {person.name} removed.")
     return RedirectResponse(filters.url(PAGE.path) + f"#person-{person_id}", status_code=303)
+
+
+def _actor(viewer: Viewer) -> str:
+    return f"web:{viewer.user.username}"

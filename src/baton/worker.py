@@ -19,6 +19,8 @@ from datetime import datetime
 from sqlalchemy import insert, update
 
 from baton.bootstrap import Baton
+from baton.services.alerts.delivery import Delivery
+from baton.services.sla.timers import fire_due_timers, next_due_at
 from baton.store.tables import worker_heartbeats
 
 log = logging.getLogger("baton.worker")
@@ -40,9 +42,6 @@ def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
 
 def default_jobs() -> list[Job]:
     """The jobs `baton serve` runs, in order each round: liveness, SLA timers, alert delivery."""
-    from baton.services.alerts.delivery import Delivery
-    from baton.services.sla.timers import fire_due_timers
-
     return [heartbeat, fire_due_timers, Delivery()]
 
 
@@ -92,8 +91,6 @@ class Worker:
     def _idle_wait(self) -> float:
         """Sleep until the next SLA timer falls due, at most ``idle_seconds``: a miss is
         recorded moments after its deadline, not up to a whole polling interval later."""
-        from baton.services.sla.timers import next_due_at
-
         try:
             due = next_due_at(self.baton)
         except Exception:

@@ -1,4 +1,5 @@
-"""The HTTP application: routers, error shapes, and the worker in the same process."""
+"""The HTTP application: the API and the dashboard composed, error shapes, and the worker
+in the same process."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from baton import __version__
 from baton.api import alerts, events, people, records, reports, routing, system
 from baton.api.openapi import install_openapi
 from baton.bootstrap import Baton
-from baton.services.worker import Worker, warm_analytics
 from baton.web.app import install_web
+from baton.worker import Worker, warm_analytics
 
 DESCRIPTION = """Baton routes every inbound lead to the right owner, runs business-hours SLA
 clocks, and keeps an append-only log of every change.
