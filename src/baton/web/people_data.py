@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
+from baton.domain.records import OPEN_STATUSES
 from baton.services.people.access import scope_leads, scope_people
 from baton.services.people.users import Role, User
-from baton.services.routing.ports import OPEN_STATUSES
 from baton.store.tables import leads, out_of_office, people, teams
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters

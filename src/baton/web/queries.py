@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, exists, func, select, true
 
+from baton.domain.records import OPEN_STATUSES
 from baton.services.people.access import scope_leads, scope_people
 from baton.services.people.users import User
 from baton.services.records.payloads import LeadStatus
 from baton.services.records.views import LEAD_TIMESTAMPS
-from baton.services.routing.ports import OPEN_STATUSES
 from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks, teams
 from baton.web.filters import FilterError, Filters
 from baton.web.sla_charges import CHARGE_DATE, RESPONSE_BANDS, charge_conditions

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from baton.domain.events import AssignedBy, EventKind
+from baton.domain.records import OPEN_STATUSES
 from baton.domain.routing.facts import RecordFacts
 from baton.domain.routing.flow import Decision
 from baton.services.app import App, Unit
@@ -25,7 +26,7 @@ from baton.services.routing.assign import (
     save_pools,
     store_decision,
 )
-from baton.services.routing.ports import OPEN_STATUSES, DbRoutingPorts
+from baton.services.routing.ports import DbRoutingPorts
 from baton.store.tables import accounts, leads, people, routing_decisions
 
 TRIGGER = "lead.reroute"

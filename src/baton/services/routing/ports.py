@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, func, select
 
 from baton.domain.calendar import BusinessCalendar
-from baton.domain.routing.availability import PeopleView, local_day, unavailable_reason
+from baton.domain.records import OPEN_STATUSES
+from baton.domain.routing.availability import (
+    PeopleView,
+    local_day,
+    unavailable_members,
+    unavailable_reason,
+)
 from baton.domain.routing.facts import (
     RecordFacts,
     company_key,
@@ -33,7 +39,6 @@ from baton.store.tables import (
 )
 from baton.workspace.routing_compile import RoutingConfig
 
-OPEN_STATUSES = ("new", "mql", "sal")
 ACCOUNT_FIELDS = ("segment", "employees", "industry", "country", "region", "state")
 
 
@@ -119,12 +124,10 @@ class DbRoutingPorts(PeopleView):
         self, pool_id: str, members: tuple[MemberState, ...], now: datetime
     ) -> dict[str, str]:
         pool = self.config.pools[pool_id]
-        out = {}
-        for m in members:
-            reason = self._why_not(m.person_id, pool.skip_outside_hours, pool.respect_capacity, now)
-            if reason:
-                out[m.person_id] = reason
-        return out
+        return unavailable_members(
+            members,
+            lambda pid: self._why_not(pid, pool.skip_outside_hours, pool.respect_capacity, now),
+        )
 
     def _why_not(
         self, pid: str, check_hours: bool, check_capacity: bool, now: datetime

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from baton.domain.events import EventKind
+from baton.domain.records import OPEN_STATUSES
 from baton.services.app import App
-from baton.services.routing.ports import OPEN_STATUSES
 from baton.store.lookup import tx_memo
 from baton.store.tables import accounts, leads, people
 from baton.store.tables import workspace_versions as versions
