@@ -31,7 +31,6 @@ from baton.services.app import App
 from baton.services.jsonable import jsonable
 from baton.store.tables import alert_digest_members, alerts, digest_runs, people
 from baton.workspace.alerts_schema import DigestSpec, parse_span
-from baton.workspace.calendars import build_calendar
 
 ITEM_FIELDS = ("id", "kind", "subject", "lead_id", "due_at", "role")
 
@@ -55,7 +54,8 @@ def _matches(kind: str, patterns: Iterable[str]) -> bool:
 
 
 def _hold(conn: Connection, digests: list[DigestSpec]) -> int:
-    """Pending alerts a digest collects (its kinds, addressed to one of its people or to it) wait for it."""
+    """Pending alerts a digest collects (its kinds, addressed to one of its people or to it)
+    wait for it."""
     pending = conn.execute(
         select(alerts.c.id, alerts.c.kind, alerts.c.recipient_id).where(
             alerts.c.state == "pending",
@@ -96,11 +96,7 @@ def _run_weekly(
     conn: Connection, setup: AlertSetup, digest: DigestSpec, now: datetime, public_url: str
 ) -> int:
     ws = setup.workspace
-    calendar = (
-        build_calendar(digest.calendar, ws.calendars[digest.calendar])
-        if digest.calendar in ws.calendars
-        else None
-    )
+    calendar = setup.calendars.get(digest.calendar) if digest.calendar else None
     zone = digest.timezone or (
         calendar.timezone.key if calendar is not None else ws.workspace.timezone
     )

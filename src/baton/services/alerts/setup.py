@@ -9,17 +9,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from baton.domain.alerts import RetryPolicy, Route
+from baton.domain.calendar import BusinessCalendar
 from baton.notify import DeliveryError, Message, Notifier, Sent
-from baton.store.tables import workspace_versions
+from baton.services.live import live_workspace
 from baton.workspace.alerts_schema import AlertsSpec, ChannelSpec, parse_span
 from baton.workspace.spec import WorkspaceSpec
 
 
 class Unavailable:
-    """A channel that cannot work (its secret variable is unset): every send fails, and is retried."""
+    """A channel that cannot work (its secret variable is unset): every send fails, and is
+    retried."""
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
@@ -83,6 +85,7 @@ class AlertSetup:
     workspace: WorkspaceSpec
     version: int
     content_hash: str
+    calendars: Mapping[str, BusinessCalendar] = field(default_factory=dict)
     notifiers: dict[str, Notifier] = field(default_factory=dict)
 
     @property
@@ -113,32 +116,20 @@ class AlertSetup:
             notifier.close()
 
 
-def active_alerts(conn: Connection) -> tuple[int, str, WorkspaceSpec, AlertsSpec | None] | None:
-    """The live version's number, hash, spec and ``alerts:`` section (None: no live version)."""
-    row = conn.execute(
-        select(
-            workspace_versions.c.number,
-            workspace_versions.c.content_hash,
-            workspace_versions.c.document,
-        ).where(workspace_versions.c.state == "active")
-    ).first()
-    if row is None:
-        return None
-    spec = WorkspaceSpec.model_validate(row.document)
-    return row.number, row.content_hash, spec, getattr(spec, "alerts", None)
-
-
 def load_setup(conn: Connection, previous: AlertSetup | None = None) -> AlertSetup | None:
-    """The live setup; ``previous`` is reused while the live version is unchanged."""
-    current = conn.execute(
-        select(workspace_versions.c.content_hash).where(workspace_versions.c.state == "active")
-    ).scalar()
-    if previous is not None and previous.content_hash == current:
+    """The live setup; ``previous`` (and its open notifiers) is reused while the live version
+    is unchanged."""
+    live = live_workspace(conn)
+    if previous is not None and live is not None and previous.content_hash == live.content_hash:
         return previous
-    found = active_alerts(conn)
     if previous is not None:
         previous.close()
-    if found is None or found[3] is None:
+    if live is None or live.alerts is None:
         return None
-    number, content_hash, workspace, spec = found
-    return AlertSetup(spec=spec, workspace=workspace, version=number, content_hash=content_hash)
+    return AlertSetup(
+        spec=live.alerts,
+        workspace=live.spec,
+        version=live.version,
+        content_hash=live.content_hash,
+        calendars=live.calendars,
+    )

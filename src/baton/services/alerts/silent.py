@@ -21,9 +21,9 @@ from sqlalchemy import Connection, select
 
 from baton.domain.events import EventKind
 from baton.services.app import App
+from baton.services.live import live_workspace
 from baton.services.versions.versions import activate_version, active_version, apply_workspace
 from baton.store.tables import events, workspace_versions
-from baton.workspace.calendars import build_calendar
 from baton.workspace.loader import WORKSPACE_FILE, load_workspace
 from baton.workspace.schema import CalendarSpec, expand_weekdays, parse_window
 from baton.workspace.spec import WorkspaceSpec
@@ -84,15 +84,14 @@ def silent_status(conn: Connection, now: datetime) -> SilentStatus:
             periods.append((at, None, int(number)))
         elif not silent and is_open:
             periods[-1] = (periods[-1][0], at, periods[-1][2])
-    live = active_version(conn)
-    spec = WorkspaceSpec.model_validate(live.document) if live is not None else None
-    alerts = spec.alerts if spec is not None else None
+    live = live_workspace(conn)
+    alerts = live.alerts if live is not None else None
     name = (
-        (alerts.calendar if alerts and alerts.calendar else next(iter(spec.calendars), None))
-        if spec
+        (alerts.calendar if alerts and alerts.calendar else next(iter(live.calendars), None))
+        if live
         else None
     )
-    calendar = build_calendar(name, spec.calendars[name]) if name else None
+    calendar = live.calendars[name] if live and name else None
     wall = business = timedelta(0)
     for start, end, _ in periods:
         wall += (end or now) - start
@@ -107,7 +106,7 @@ def silent_status(conn: Connection, now: datetime) -> SilentStatus:
         business,
         name,
         alerts.silent_minimum_business_days if alerts else 2,
-        _open_day(spec.calendars[name]) if name else timedelta(hours=24),
+        _open_day(live.spec.calendars[name]) if live and name else timedelta(hours=24),
     )
 
 
@@ -125,7 +124,8 @@ def _open_day(spec: CalendarSpec) -> timedelta:
 
 
 def business_days(status: SilentStatus) -> float:
-    """Business time in silent mode counted in the calendar's average open day (24 h without one)."""
+    """Business time in silent mode counted in the calendar's average open day (24 h without
+    one)."""
     return status.business / status.day_length
 
 
@@ -146,8 +146,9 @@ def set_silent(
         )
     if not on and not force and business_days(before) < before.minimum_business_days:
         raise SilentModeError(
-            f"only {business_days(before):.1f} business days in silent mode so far; the playbook asks for "
-            f"{before.minimum_business_days} or more before go-live. Pass --force to turn it off now."
+            f"only {business_days(before):.1f} business days in silent mode so far; "
+            f"the playbook asks for {before.minimum_business_days} or more before go-live. "
+            "Pass --force to turn it off now."
         )
     path = root / WORKSPACE_FILE
     original = path.read_text(encoding="utf-8")
@@ -157,7 +158,8 @@ def set_silent(
         expected = WorkspaceSpec.model_validate(_toggled(live.document, on)).document()
         if ws.document != expected:
             raise SilentModeError(
-                "baton.yaml has other changes that are not live; `baton apply` and `baton activate` them first, then switch silent mode"
+                "baton.yaml has other changes that are not live; "
+                "`baton apply` and `baton activate` them first, then switch silent mode"
             )
     except Exception:
         path.write_text(original, encoding="utf-8")
