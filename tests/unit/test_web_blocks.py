@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from baton.services.people.users import Role, User
-from baton.web.charts import Chart, Series
+from baton.web.charts import COLORS, OTHERS, Axis, Chart, Series
 from baton.web.pages import MANAGERS, Page, PageRegistry
 from baton.web.routes.signin import safe_next
 
+SYSTEMS = Axis("Systems delay", "minutes")
 VENDOR = Path(__file__).resolve().parents[2] / "src" / "baton" / "web" / "static" / "vendor"
 
 
@@ -46,17 +47,74 @@ def test_a_chart_table_and_csv_show_the_same_numbers():
     json.dumps(spec)  # goes into the page as JSON
 
 
-def test_a_series_takes_its_own_colour_or_one_per_value():
+def test_a_series_takes_its_own_colour_or_its_metric_s_from_the_one_palette():
     c = Chart(
         id="bands",
         title="t",
         labels=["ok", "late"],
-        series=[Series("a", [1, 2], color=["#0a0", "#a00"]), Series("b", [3, 4])],
+        series=[
+            Series("a", [1, 2], color=["#0a0", "#a00"]),
+            Series("Median human delay", [3, 4], metric="human delay"),
+            Series("Hit", [5, 6]),  # named after its metric
+            Series("b", [7, 8]),
+        ],
     )
     assert [d["backgroundColor"] for d in c.chartjs()["config"]["data"]["datasets"]] == [
         ["#0a0", "#a00"],
-        "#f59e0b",
-    ]  # b: the palette's second
+        COLORS["human delay"],
+        COLORS["hit"],
+        OTHERS[0],  # no metric: a colour no metric has
+    ]
+    assert not set(OTHERS) & set(COLORS.values())
+
+
+def test_each_metric_has_a_colour_of_its_own():
+    aliases = {"open leads": "leads", "share by weight": "target"}  # the same thing, drawn again
+    own = {m: c for m, c in COLORS.items() if m not in aliases}
+    assert len(set(own.values())) == len(own)
+    assert all(COLORS[m] == COLORS[same] for m, same in aliases.items())
+    with pytest.raises(ValueError, match="no colour for the metric 'humn delay'"):
+        Series("x", [1], metric="humn delay")
+
+
+def test_a_duration_column_says_its_unit_and_a_count_column_does_not():
+    hours = Chart(
+        id="delays",
+        title="t",
+        labels=["Mon"],
+        label_header="Day",
+        unit="hours",
+        series=[
+            Series("Median human delay", [6.0]),
+            Series("Median systems delay", [0.5], axis=Axis("Systems delay", "minutes")),
+        ],
+    )
+    assert (
+        hours.csv()
+        == "Day,Median human delay (hours),Median systems delay (minutes)\nMon,6.0,0.5\n"
+    )
+    assert chart().csv().startswith("Team,Leads,Target\n")  # leads: a count, not a duration
+
+
+def test_a_series_on_a_second_axis_is_drawn_against_it_in_its_colour():
+    series = [
+        Series("Median human delay", [6.0, 5.0], metric="human delay"),
+        Series("Median systems delay", [0.5, 0.4], metric="systems delay", axis=SYSTEMS),
+    ]
+    upright = Chart(id="a", title="t", labels=["1", "2"], unit="hours", series=series).chartjs()
+    datasets, scales = upright["config"]["data"]["datasets"], upright["config"]["options"]["scales"]
+    assert "yAxisID" not in datasets[0] and datasets[1]["yAxisID"] == "y2"
+    assert [d["unit"] for d in datasets] == ["hours", "minutes"]  # for the tooltip
+    assert scales["y"]["title"]["text"] == "hours"
+    assert scales["y2"]["position"] == "right" and scales["y2"]["title"] == {
+        "display": True,
+        "text": "Systems delay (minutes)",
+        "color": COLORS["systems delay"],
+    }
+    sideways = Chart(id="b", title="t", labels=["1", "2"], horizontal=True, series=series)
+    config = sideways.chartjs()["config"]
+    assert config["data"]["datasets"][1]["xAxisID"] == "x2"
+    assert config["options"]["scales"]["x2"]["position"] == "top"
 
 
 @pytest.mark.parametrize(
@@ -65,6 +123,15 @@ def test_a_series_takes_its_own_colour_or_one_per_value():
         ({"id": "By Team"}, "lowercase letters, digits and dashes"),
         ({"kind": "pie"}, "is not one of"),
         ({"labels": ["one"]}, "has 2 values for 1 labels"),
+        (
+            {
+                "series": [
+                    Series("s", [1, 2], axis=SYSTEMS),
+                    Series("t", [1, 2], axis=Axis("Other", "hours")),
+                ]
+            },
+            "one second axis at most",
+        ),
     ],
 )
 def test_a_chart_that_does_not_add_up_is_refused(changes, message):

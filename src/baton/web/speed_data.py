@@ -6,6 +6,9 @@ Every figure is the speed-to-lead report's (``services/speed_report.py``) for th
 viewer's scope: leads engaged in the period, wall-clock minutes. Leads whose
 systems delay meets an outage are counted but left out of every figure, as the
 report does. Each group links to its leads on the lead list (``date=engaged``).
+
+Durations are charted in the unit their values read in (``units.duration_unit``), and
+systems delay (seconds, as a rule) gets an axis of its own beside human delay (hours).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from baton.domain.speed import Rating
 from baton.reports.speed import PLAYBOOK_BANDS
 from baton.reports.speed_mirror import speed_report
 from baton.services.people.users import User
-from baton.web.charts import Chart, Series
+from baton.web.charts import Axis, Chart, Series, color
 from baton.web.filters import Filters
 from baton.web.reports import (
     clipped_week,
@@ -28,17 +31,9 @@ from baton.web.reports import (
     viewer_scope,
     week_start,
 )
+from baton.web.units import DurationUnit, duration_unit, plural
 
 DAILY_UP_TO_DAYS = 31  # longer periods are shown week by week
-RATING_COLORS = {
-    Rating.BEST_POSSIBLE: "#059669",
-    Rating.BEST_IN_CLASS: "#34d399",
-    Rating.ACCEPTABLE: "#94a3b8",
-    Rating.YELLOW: "#facc15",
-    Rating.RED: "#f87171",
-    Rating.CRITICAL: "#b91c1c",
-}
-SYSTEMS, HUMAN, P90 = "#2563eb", "#f59e0b", "#475569"
 RATING_NAMES = {
     Rating.BEST_POSSIBLE: "best possible",
     Rating.BEST_IN_CLASS: "best in class",
@@ -47,10 +42,6 @@ RATING_NAMES = {
     Rating.RED: "red",
     Rating.CRITICAL: "critical",
 }
-
-
-def minutes(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds / 60, 1)
 
 
 def speed_view(
@@ -113,7 +104,8 @@ def time_unit(filters: Filters) -> str:
 def _slots(
     report: dict[str, Any], filters: Filters
 ) -> list[tuple[str, dict[str, Any] | None, Filters, datetime, datetime]]:
-    """The periods of the time axis: every day (or week) of the period, with its group of the report (None: no lead)."""
+    """The periods of the time axis: every day (or week) of the period, with its group of
+    the report (None: no lead)."""
     if time_unit(filters) == "day":
         rows = {r["key"]: r for r in report["by_day"]}
         return [
@@ -147,7 +139,9 @@ def _bounds(filters: Filters, first, last) -> tuple[datetime, datetime]:
 
 
 def over_time_charts(report: dict[str, Any], filters: Filters) -> list[Chart]:
-    """Systems vs human delay stacked (medians) with the p90 of the whole, and median and p90 as lines; days with an outage marked."""
+    """Human delay (median) with the p90 of speed to lead and, on its own axis, systems delay
+    (median); then speed to lead's median and p90, with systems delay's on its own axis. Days
+    with an outage are marked."""
     slots = _slots(report, filters)
     outages = report["outages"]
     labels = [
@@ -159,66 +153,85 @@ def over_time_charts(report: dict[str, Any], filters: Filters) -> list[Chart]:
         )
         for label, _, _, start, end in slots
     ]
-    stat = lambda measure, name: [
-        minutes(g[measure]["wall"][name]) if g else None for _, g, _, _, _ in slots
-    ]
+
+    def stat(measure: str, name: str) -> list[float | None]:
+        return [g[measure]["wall"][name] if g else None for _, g, _, _, _ in slots]
+
     links = [
         inside.url("/leads", date="engaged") if g and g["leads"] else None
         for _, g, inside, _, _ in slots
     ]
-    unit = "day" if filters.days <= DAILY_UP_TO_DAYS else "week"
-    stacked = Chart(
+    period = time_unit(filters)
+    human, systems = stat("human_delay", "median_seconds"), stat("systems_delay", "median_seconds")
+    total_p90 = stat("total", "p90_seconds")
+    left, right = duration_unit(human, total_p90), duration_unit(systems)
+    delays = Chart(
         id="speed-over-time",
-        title=f"Systems delay vs human delay, by {unit}",
-        label_header=unit.title(),
-        unit="minutes",
-        stacked=True,
-        note="Bars: median systems delay (engaged → assigned) on top of median human delay (assigned → first touch). "
-        "Line: p90 of speed to lead (engaged → first touch). Wall-clock minutes; “outage” marks a declared outage (its leads are left out).",
+        title=f"Systems delay and human delay, by {period}",
+        label_header=period.title(),
+        unit=left.name,
+        note="Bars: median human delay (assigned → first touch). Lines: median systems delay "
+        "(engaged → assigned), on its own axis, and the p90 of speed to lead (engaged → first "
+        "touch, dashed). Wall-clock time; “outage” marks a declared outage (its leads are left "
+        "out).",
         labels=labels,
         series=[
+            Series("Median human delay", left.all_of(human), links, metric="human delay"),
+            _systems_line("Median systems delay", right, systems, links),
             Series(
-                "Systems delay (median)",
-                stat("systems_delay", "median_seconds"),
-                links,
-                stack="delay",
-                color=SYSTEMS,
-            ),
-            Series(
-                "Human delay (median)",
-                stat("human_delay", "median_seconds"),
-                links,
-                stack="delay",
-                color=HUMAN,
-            ),
-            Series(
-                "Speed to lead (p90)",
-                stat("total", "p90_seconds"),
+                "p90 speed to lead",
+                left.all_of(total_p90),
                 links,
                 kind="line",
-                stack="p90",
-                color=P90,
+                metric="speed to lead",
+                dashed=True,
             ),
         ],
     )
+    total = stat("total", "median_seconds"), total_p90
+    systems_p90 = stat("systems_delay", "p90_seconds")
+    left, right = duration_unit(*total), duration_unit(systems, systems_p90)
     trend = Chart(
         id="speed-median-p90",
-        title=f"Median and p90, by {unit}",
-        label_header=unit.title(),
-        unit="minutes",
+        title=f"Median and p90, by {period}",
+        label_header=period.title(),
+        unit=left.name,
         kind="line",
         labels=labels,
-        note="Speed to lead (engaged → first touch) and systems delay; a point opens the leads of its "
-        + unit
-        + ".",
+        note=f"Speed to lead (engaged → first touch) and, on its own axis, systems delay; p90s "
+        f"dashed. Wall-clock time; a point opens the leads of its {period}.",
         series=[
-            Series("Speed to lead (median)", stat("total", "median_seconds"), links),
-            Series("Speed to lead (p90)", stat("total", "p90_seconds"), links),
-            Series("Systems delay (median)", stat("systems_delay", "median_seconds"), links),
-            Series("Systems delay (p90)", stat("systems_delay", "p90_seconds"), links),
+            Series("Median speed to lead", left.all_of(total[0]), links, metric="speed to lead"),
+            Series(
+                "p90 speed to lead",
+                left.all_of(total[1]),
+                links,
+                metric="speed to lead",
+                dashed=True,
+            ),
+            _systems_line("Median systems delay", right, systems, links),
+            _systems_line("p90 systems delay", right, systems_p90, links, dashed=True),
         ],
     )
-    return [stacked, trend]
+    return [delays, trend]
+
+
+def _systems_line(
+    name: str,
+    unit: DurationUnit,
+    seconds: list[float | None],
+    links: list[str | None],
+    dashed: bool = False,
+) -> Series:
+    return Series(
+        name,
+        unit.all_of(seconds),
+        links,
+        kind="line",
+        metric="systems delay",
+        axis=Axis("Systems delay", unit.name),
+        dashed=dashed,
+    )
 
 
 def ratings_chart(report: dict[str, Any]) -> Chart:
@@ -228,13 +241,14 @@ def ratings_chart(report: dict[str, Any]) -> Chart:
         title="Leads by systems-delay rating (playbook bands)",
         label_header="Rating",
         unit="leads",
-        note="Each assigned lead rated on its own wall-clock systems delay. Leads not assigned yet, or left out by an outage, are not rated.",
+        note="Each assigned lead rated on its own wall-clock systems delay. Leads not assigned "
+        "yet, or left out by an outage, are not rated.",
         labels=[f"{name} ({span})" for _, span, name in bands],
         series=[
             Series(
                 "Leads",
                 [report["systems_rating"][rating] for rating, _, _ in bands],
-                color=[RATING_COLORS[Rating(r)] for r, _, _ in bands],
+                color=[color(name) for _, _, name in bands],
             )
         ],
     )
@@ -243,37 +257,35 @@ def ratings_chart(report: dict[str, Any]) -> Chart:
 def _by(
     chart_id: str, title: str, header: str, rows: list[dict[str, Any]], filters: Filters, field: str
 ) -> Chart:
-    stat = lambda measure, name: [minutes(r[measure]["wall"][name]) for r in rows]
+
+    def stat(measure: str, name: str) -> list[float | None]:
+        return [r[measure]["wall"][name] for r in rows]
+
     links = [
         filters.url("/leads", date="engaged", **{field: r["key"]}) if r["key"] != "(none)" else None
         for r in rows
     ]
+    human, total_p90 = stat("human_delay", "median_seconds"), stat("total", "p90_seconds")
+    systems = stat("systems_delay", "median_seconds")
+    unit, own = duration_unit(human, total_p90), duration_unit(systems)
     return Chart(
         id=chart_id,
         title=title,
         label_header=header,
-        unit="minutes",
+        unit=unit.name,
         horizontal=True,
-        stacked=True,
-        note="Median systems delay and median human delay stacked; p90 of speed to lead beside them. Wall-clock minutes.",
-        labels=[f"{r['key']} ({r['leads']} leads)" for r in rows],
+        note="Median human delay and p90 of speed to lead; median systems delay on its own axis "
+        "(top). Wall-clock time.",
+        labels=[f"{r['key']} ({plural(r['leads'], 'lead')})" for r in rows],
         series=[
+            Series("Median human delay", unit.all_of(human), links, metric="human delay"),
+            Series("p90 speed to lead", unit.all_of(total_p90), links, metric="speed to lead"),
             Series(
-                "Systems delay (median)",
-                stat("systems_delay", "median_seconds"),
+                "Median systems delay",
+                own.all_of(systems),
                 links,
-                stack="delay",
-                color=SYSTEMS,
-            ),
-            Series(
-                "Human delay (median)",
-                stat("human_delay", "median_seconds"),
-                links,
-                stack="delay",
-                color=HUMAN,
-            ),
-            Series(
-                "Speed to lead (p90)", stat("total", "p90_seconds"), links, stack="p90", color=P90
+                metric="systems delay",
+                axis=Axis("Systems delay", own.name),
             ),
         ],
     )

@@ -28,6 +28,15 @@
         var url = (spec.links[el.datasetIndex] || [])[el.index];
         if (url) window.location.assign(url);
       };
+      // A tooltip says the value's unit ("3.5 hours"), the series' own on a second axis.
+      config.options.plugins = config.options.plugins || {};
+      config.options.plugins.tooltip = config.options.plugins.tooltip || {};
+      config.options.plugins.tooltip.callbacks = {
+        label: function (item) {
+          var unit = item.dataset.unit;
+          return item.dataset.label + ": " + item.formattedValue + (unit ? " " + unit : "");
+        },
+      };
       config.options.onHover = function (event, elements) {
         var el = elements[0];
         var linked = el && (spec.links[el.datasetIndex] || [])[el.index];
