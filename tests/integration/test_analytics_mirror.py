@@ -24,7 +24,7 @@ from baton.reports.sla_mirror import sla_counts
 from baton.reports.speed import speed_report
 from baton.reports.speed_mirror import speed_report as mirror_speed
 from baton.services.people.users import Role, User
-from baton.services.worker import warm_analytics
+from baton.worker import warm_analytics
 from baton.store.tables import leads, misroutes, routing_decisions, sla_clocks
 from baton.web.filters import parse_filters
 from baton.web.routing_data import routing_view
