@@ -71,7 +71,8 @@ class SlackNotifier:
         return Sent(f"{response['channel']}:{response['ts']}")
 
     def _find(self, key: str, address: str) -> str | None:
-        """The ``channel:ts`` of an earlier post of ``key`` in recent history, if Slack lets us look."""
+        """The ``channel:ts`` of an earlier post of ``key`` in recent history, if Slack lets
+        us look."""
         try:
             channel = address
             if address[:1] in ("U", "W"):  # a DM: history is read on the IM channel
@@ -85,7 +86,9 @@ class SlackNotifier:
                     "slack: rate limited while checking for an earlier post",
                     retry_after=_retry_after(exc),
                 ) from exc
-            return None  # e.g. missing_scope (im:history): cannot tell, so send (the documented at-least-once window)
+            # e.g. missing_scope (im:history): cannot tell, so send (the documented
+            # at-least-once window)
+            return None
         except Exception as exc:
             raise DeliveryError(f"slack: {type(exc).__name__}: {exc}") from exc
         for item in history.get("messages", []):

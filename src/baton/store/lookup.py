@@ -40,7 +40,8 @@ def exists(conn: Connection, table: Table, **where: Any) -> bool:
 
 
 def tx_memo(conn: Connection) -> dict[str, Any]:
-    """A dict that lives as long as the connection's current transaction (for per-transaction caches)."""
+    """A dict that lives as long as the connection's current transaction (for
+    per-transaction caches)."""
     tx = conn.get_transaction()
     memo = conn.info.get("baton_tx_memo")
     if memo is None or memo[0] is not tx:

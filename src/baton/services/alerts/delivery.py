@@ -39,7 +39,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, or_, select, update
 
-from baton.domain.alerts import Route, after_failure, channels_to_try, route_for
+from baton.domain.alerts import Route, RouteMode, after_failure, channels_to_try, route_for
 from baton.notify import DeliveryError, Notifier
 from baton.notify.render import Renderer
 from baton.services.alerts.digests import prepare_digests
@@ -84,7 +84,8 @@ def claim(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    # Two statements, not UPDATE … RETURNING: we need the *previous* claimant to know a row is recovering.
+    # Two statements, not UPDATE … RETURNING: we need the *previous* claimant to know a row
+    # is recovering.
     previous = {r.id: r.claimed_by for r in conn.execute(due)}
     if not previous:
         return []
@@ -117,7 +118,8 @@ def claim(
 
 
 class Delivery:
-    """The worker job: ``Delivery()(baton, now)`` delivers one batch and returns how many it handled."""
+    """The worker job: ``Delivery()(baton, now)`` delivers one batch and returns how many it
+    handled."""
 
     def __init__(
         self,
@@ -155,7 +157,8 @@ class Delivery:
             conn.commit()
         if not batch:
             return done
-        # Past 90 % of the lease another worker may take the alert: what is not started by then is handed back.
+        # Past 90 % of the lease another worker may take the alert: what is not started by then
+        # is handed back.
         send_until = time.monotonic() + lease.total_seconds() * 0.9
         recipients = {c.alert["recipient_id"] for c in batch} | {setup.spec.test_recipient} - {None}
         with baton.db.read() as conn:
@@ -215,10 +218,11 @@ class Delivery:
         silent = setup.spec.silent
         target = persons.get(setup.spec.test_recipient or "") if silent else intended
         if route is None or target is None:
+            missing = setup.spec.test_recipient if silent else alert["recipient_id"]
             why = (
                 f"no route for kind '{alert['kind']}' under alerts.routes"
                 if route is None
-                else f"recipient '{setup.spec.test_recipient if silent else alert['recipient_id']}' is not in people"
+                else f"recipient '{missing}' is not in people"
             )
             return self._finish(baton, setup, c, Attempt(error=why, unreachable=True))
         try:
@@ -230,7 +234,7 @@ class Delivery:
         attempt = Attempt(delivered=set(c.delivered))
         for channel in channels_to_try(route, attempt.delivered):
             self._try_channel(setup, channel, message, target, silent, c.recovering, attempt)
-            if route.mode == "fallback" and attempt.delivered:
+            if route.mode is RouteMode.FALLBACK and attempt.delivered:
                 break
         self._finish(baton, setup, c, attempt)
 

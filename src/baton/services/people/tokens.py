@@ -49,7 +49,8 @@ def _create_token(unit: Unit, name: str, scopes: list[str]) -> str:
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
         raise ValueError(
-            f"unknown scope(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(SCOPES)}"
+            f"unknown scope(s) {', '.join(unknown) or '(none given)'}; "
+            f"choose from {', '.join(SCOPES)}"
         )
     token = PREFIX + secrets.token_urlsafe(32)
     token_id = conn.execute(

@@ -8,7 +8,7 @@ deleted, only disabled: the audit trail keeps naming them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -31,7 +31,7 @@ def _dummy_hash() -> str:
     return _hasher.hash("not a password anybody has")
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     ADMIN = "admin"
     MANAGER = "manager"
     REP = "rep"
@@ -61,7 +61,8 @@ def _user(row) -> User:
 def create_user(
     app: App, username: str, password: str, role: Role, person_id: str | None, actor: str
 ) -> User:
-    """Insert a user; reps and managers must be linked to a person (that is what scopes their view)."""
+    """Insert a user; reps and managers must be linked to a person (that is what scopes their
+    view)."""
     with app.unit(actor) as unit:
         result = _create_user(unit, username, password, role, person_id)
         unit.commit()
@@ -82,14 +83,16 @@ def _create_user(
         raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if role is not Role.ADMIN and not person_id:
         raise UserError(
-            f"a {role.value} sees the leads of a person: pass --person ID (e.g. --person maria-chen)"
+            f"a {role.value} sees the leads of a person: "
+            "pass --person ID (e.g. --person maria-chen)"
         )
     if (
         person_id
         and conn.execute(select(people.c.id).where(people.c.id == person_id)).first() is None
     ):
         raise UserError(
-            f"there is no person '{person_id}'; people come from baton.yaml once a version is activated"
+            f"there is no person '{person_id}'; "
+            "people come from baton.yaml once a version is activated"
         )
     if conn.execute(select(users.c.id).where(users.c.username == username)).first() is not None:
         raise UserError(f"user '{username}' already exists")
@@ -110,7 +113,8 @@ def _create_user(
 
 
 def authenticate(db: Database, username: str, password: str) -> User | None:
-    """The enabled user with this name and password, else None (which of the two was wrong is not told).
+    """The enabled user with this name and password, else None (which of the two was wrong
+    is not told).
 
     Reads only, so a sign-in never waits for a writer; a hash made with older
     parameters is upgraded in a short write transaction afterwards.

@@ -57,5 +57,6 @@ def _strptime(text: str, formats: tuple[str, ...]) -> datetime:
         except ValueError:
             continue
     raise ValueError(
-        f"'{text}' is not a date Baton can read — use ISO 8601 (2026-11-02T14:30:00Z), MM/DD/YYYY HH:MM, or pass --day-first for DD/MM/YYYY"
+        f"'{text}' is not a date Baton can read — use ISO 8601 (2026-11-02T14:30:00Z), "
+        "MM/DD/YYYY HH:MM, or pass --day-first for DD/MM/YYYY"
     )

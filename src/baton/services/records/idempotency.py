@@ -37,7 +37,8 @@ def replay(conn: Connection, scope: str, key: str, body_hash: str) -> StoredResp
         return None
     if row.request_hash != body_hash:
         raise IdempotencyConflict(
-            f"Idempotency-Key '{key}' was already used with a different body; use a new key for a new request"
+            f"Idempotency-Key '{key}' was already used with a different body; "
+            "use a new key for a new request"
         )
     return StoredResponse(row.status_code, row.response)
 

@@ -167,7 +167,7 @@ def _flush(app: App, chunk: list, opts: ImportOptions, summary: ImportSummary) -
         results = submit_people(app, items, opts.actor)
     else:
         results = submit(app, Submission(KINDS[opts.kind], items, opts.actor, strict=False)).results
-    for (line, row, _), result in zip(ready, results):
+    for (line, row, _), result in zip(ready, results, strict=True):
         _count(summary, line, row, result)
 
 

@@ -160,7 +160,8 @@ class ActivityIn(Payload):
         )
         if not any(t is not None for t in targets):
             raise ValueError(
-                "an activity must be on a lead, an account or an opportunity (lead_id, account_id or opportunity_id)"
+                "an activity must be on a lead, an account or an opportunity "
+                "(lead_id, account_id or opportunity_id)"
             )
         return self
 

@@ -15,7 +15,8 @@ def person_ref(conn: Connection, field_name: str, person_id: str | None) -> str 
     if not exists(conn, people, id=person_id):
         raise reject(
             field_name,
-            f"person '{person_id}' does not exist; create it under people: in baton.yaml or POST /v1/people",
+            f"person '{person_id}' does not exist; "
+            "create it under people: in baton.yaml or POST /v1/people",
         )
     return person_id
 
@@ -42,7 +43,8 @@ def record_ref(
             ext_field = field_name.replace("_id", "_external_id")
             raise reject(
                 ext_field,
-                f"no {what} with external_id '{external_id}' from source_system '{source_system}'; send the {what} first",
+                f"no {what} with external_id '{external_id}' from source_system "
+                f"'{source_system}'; send the {what} first",
             )
         return found[0]
     return None

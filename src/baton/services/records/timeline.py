@@ -70,7 +70,8 @@ def _event(e: Any) -> Moment | None:
         ),
         "lead.misroute_flagged": lambda: f"flagged as misrouted: {p.get('reason')}",
         "sla.clock_started": lambda: (
-            f"SLA clock '{p.get('rule')}' started for {p.get('owner_id')} ({p.get('calendar')} calendar)"
+            f"SLA clock '{p.get('rule')}' started for {p.get('owner_id')} "
+            f"({p.get('calendar')} calendar)"
         ),
         "sla.clock_stopped": lambda: f"SLA clock stopped by {p.get('by')}: {p.get('verdict')}",
         "sla.notice": lambda: f"SLA reminder ({p.get('timer')})",
@@ -79,7 +80,8 @@ def _event(e: Any) -> Moment | None:
         ),
         "sla.escalation": lambda: f"SLA escalation ({p.get('timer')})",
         "sla.charge_closed": lambda: (
-            f"SLA charge of {p.get('owner_id')} closed: {p.get('outcome')} (now {p.get('next_owner_id') or 'a queue'})"
+            f"SLA charge of {p.get('owner_id')} closed: {p.get('outcome')} "
+            f"(now {p.get('next_owner_id') or 'a queue'})"
         ),
     }.get(e.kind)
     if words is None:

@@ -165,7 +165,8 @@ def store_decision(
 
 
 def save_pools(conn: Connection, d: Decision, stored: dict[tuple[str, str], MemberState]) -> None:
-    """Write the members whose state changed (usually the one chosen); count the chosen one's lead."""
+    """Write the members whose state changed (usually the one chosen); count the chosen one's
+    lead."""
     for pool_id, states in d.pool_updates.items():
         for m in states:
             before = stored.get((pool_id, m.person_id))

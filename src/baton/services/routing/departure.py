@@ -84,7 +84,8 @@ def _plan(conn: Connection, person_id: str, now: datetime, *, lock: bool) -> Dep
         raise DepartureError(f"no person '{person_id}'")
     if person.active:
         raise DepartureError(
-            f"{person_id} is still active: deactivate them first (active: false in baton.yaml, or PATCH /v1/people/{person_id})"
+            f"{person_id} is still active: deactivate them first "
+            f"(active: false in baton.yaml, or PATCH /v1/people/{person_id})"
         )
     live = live_workspace(conn)
     if live is None or not live.routes_leads:

@@ -54,7 +54,8 @@ class DbRoutingPorts(PeopleView):
         self.conn = conn
         self.config = config
         self.calendars = calendars
-        self.lock = lock  # FOR UPDATE on pool rows (PostgreSQL; SQLite's BEGIN IMMEDIATE already serializes)
+        # FOR UPDATE on pool rows (PostgreSQL; SQLite's BEGIN IMMEDIATE already serializes)
+        self.lock = lock
         self.people = {r.id: r for r in conn.execute(select(people))}
         self.ooo: dict[str, list[tuple[datetime, datetime]]] = {}
         for r in conn.execute(select(out_of_office)):
@@ -150,7 +151,8 @@ class DbRoutingPorts(PeopleView):
         )
 
     def _open_count(self, pid: str) -> int:
-        """Open leads the person holds (one indexed count per person, then kept up to date by note())."""
+        """Open leads the person holds (one indexed count per person, then kept up to date by
+        note())."""
         if pid not in self._open:
             self._open[pid] = self.conn.execute(
                 select(func.count())
@@ -176,7 +178,8 @@ class DbRoutingPorts(PeopleView):
         return self._today[key]
 
     def note(self, decision: Decision, now: datetime) -> None:
-        """Remember a decision made in this transaction: new pool states, one more lead for the owner."""
+        """Remember a decision made in this transaction: new pool states, one more lead for the
+        owner."""
         self.pools.update(decision.pool_updates)
         if decision.owner_id is None:
             return

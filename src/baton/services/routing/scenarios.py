@@ -89,7 +89,8 @@ def run_scenarios(
 
 
 def _matches(what: str, expected: str, got: str) -> bool:
-    """A node may be named by its full path or by the branch it sits in ('test lead?' matches 'test lead? / assign')."""
+    """A node may be named by its full path or by the branch it sits in ('test lead?' matches
+    'test lead? / assign')."""
     return got == expected or (what == "node" and got.startswith(expected + " / "))
 
 

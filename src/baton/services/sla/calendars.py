@@ -83,7 +83,8 @@ class OwnerCalendars:
         return self.calendars.get(name, ALWAYS_OPEN) if name else ALWAYS_OPEN
 
     def changed_since(self, before: OwnerCalendars | None) -> set[str]:
-        """Owners whose leads must be measured again: their calendar is another one, or another version's."""
+        """Owners whose leads must be measured again: their calendar is another one, or
+        another version's."""
         if before is None:
             return set()
 

@@ -18,7 +18,8 @@ from baton.store.tables import outages
 def declare_outage(
     app: App, starts_at: datetime, ends_at: datetime, reason: str, actor: str
 ) -> dict[str, Any]:
-    """Store an outage ``[starts_at, ends_at)``; ValueError when it does not end after it starts or has no reason."""
+    """Store an outage ``[starts_at, ends_at)``; ValueError when it does not end after it
+    starts or has no reason."""
     with app.unit(actor) as unit:
         result = _declare_outage(unit, starts_at, ends_at, reason)
         unit.commit()

@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from baton.domain.alerts import AlertKind
+from baton.domain.events import EventKind
 from baton.domain.sla import Due, DueKind, backfill_suppressed, schedule, still_due
 from baton.services.app import App
 from baton.services.events import record_event
@@ -114,7 +116,7 @@ def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
             conn,
             at=now,
             actor="worker",
-            kind="sla.miss",
+            kind=EventKind.SLA_MISS,
             entity="lead",
             entity_id=clock_row.lead_id,
             payload={
@@ -133,7 +135,7 @@ def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
         conn,
         at=now,
         actor="worker",
-        kind=f"sla.{due.kind.value}",
+        kind=EventKind(AlertKind.for_due(due.kind).value),
         entity="lead",
         entity_id=clock_row.lead_id,
         payload={
@@ -217,7 +219,7 @@ def _alerts(
             insert(alerts),
             {
                 "idempotency_key": key,
-                "kind": f"sla.{due.kind.value}",
+                "kind": AlertKind.for_due(due.kind),
                 "entity": "lead",
                 "entity_id": str(lead.id),
                 "lead_id": lead.id,
@@ -240,7 +242,8 @@ def _alerts(
 def _content(
     row: Any, due: Due, lead: Any, rule, elapsed: timedelta, owner_name: str | None, public_url: str
 ) -> dict[str, Any]:
-    """The facts every template renders (playbook: lead, type, company, owner, rule, time elapsed, link)."""
+    """The facts every template renders (playbook: lead, type, company, owner, rule, time
+    elapsed, link)."""
     name = (
         " ".join(p for p in (lead.first_name, lead.last_name) if p)
         or lead.email
@@ -274,10 +277,16 @@ def _subject(due: Due, content: dict[str, Any]) -> str:
     lead = content["lead"]
     who = f"{lead['name']}" + (f" ({lead['company']})" if lead["company"] else "")
     if due.kind is DueKind.NOTICE:
-        return f"SLA reminder: {due.fraction:.0%} of {content['threshold']} used — {who}, {lead['lead_type'] or 'lead'}"
+        return (
+            f"SLA reminder: {due.fraction:.0%} of {content['threshold']} used — "
+            f"{who}, {lead['lead_type'] or 'lead'}"
+        )
     if due.kind is DueKind.MISS:
         return f"SLA missed ({content['rule']}, {content['threshold']}) — {who}"
-    return f"SLA escalation tier {due.tier}: still no touch after {content['elapsed_business']} — {who}"
+    return (
+        f"SLA escalation tier {due.tier}: still no touch after "
+        f"{content['elapsed_business']} — {who}"
+    )
 
 
 def _words(delta: timedelta) -> str:

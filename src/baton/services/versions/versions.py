@@ -104,7 +104,8 @@ def _orphans(conn: Connection) -> list[str]:
         ).scalar_one()
         if open_leads or owned:
             lines.append(
-                f"{pid} is inactive but owns {open_leads} open leads and {owned} accounts: `baton reroute {pid}` shows where they would go"
+                f"{pid} is inactive but owns {open_leads} open leads and {owned} accounts: "
+                f"`baton reroute {pid}` shows where they would go"
             )
     return lines
 
