@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from baton.domain.alerts import burst_groups, weekly_slot
+from baton.domain.alerts import AlertKind, burst_groups, weekly_slot
 from baton.services.alerts.setup import AlertSetup
 from baton.services.app import App
 from baton.services.jsonable import jsonable
@@ -136,7 +136,7 @@ def _run_weekly(
             title = f"{digest.name}, week {period}"
             _make_digest(
                 conn,
-                "digest.weekly",
+                AlertKind.DIGEST_WEEKLY,
                 f"digest.weekly:{digest.name}:{period}:{person}",
                 person,
                 title,
@@ -187,7 +187,7 @@ def _fold_bursts(conn: Connection, setup: AlertSetup, now: datetime, public_url:
     for recipient, kind in burst_groups(pending, recent, limit):
         last = conn.execute(
             select(func.max(alerts.c.created_at)).where(
-                alerts.c.kind == "digest.burst",
+                alerts.c.kind == AlertKind.DIGEST_BURST,
                 alerts.c.recipient_id == recipient,
                 alerts.c.entity_id == kind,
                 alerts.c.created_at > since,
@@ -211,7 +211,7 @@ def _fold_bursts(conn: Connection, setup: AlertSetup, now: datetime, public_url:
         title = f"{len(members)} × {kind} in {setup.spec.bursts.window}"
         _make_digest(
             conn,
-            "digest.burst",
+            AlertKind.DIGEST_BURST,
             f"digest.burst:{recipient}:{kind}:{members[0]['id']}",
             recipient,
             title,

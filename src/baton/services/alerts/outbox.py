@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from baton.domain.alerts import AlertState
 from baton.domain.events import EventKind
 from baton.services.app import App, Unit
 from baton.store.tables import alert_deliveries, alert_digest_members, alerts
 
-STATES = ("pending", "held", "sent", "failed", "dead", "suppressed", "digested")
+STATES = tuple(AlertState)
 LIST_COLUMNS = [c for c in alerts.c if c.name != "content"]
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from baton.domain.events import AssignedBy, EventKind
+from baton.domain.records import LeadStatus
 from baton.domain.sla import ClockInput
 from baton.services.app import Event, Unit
 from baton.services.live import live_workspace
@@ -97,7 +98,7 @@ def _paused_or_resumed(clock: ClockInput, paused: bool, now: datetime) -> ClockI
 
 def on_lead_status_changed(unit: Unit, event: Event) -> None:
     """Status SAL (the owner accepted the lead) stops the clock when its rule says so."""
-    if event.payload.get("to") != "sal":
+    if event.payload.get("to") != LeadStatus.SAL:
         return
     lead = one(unit.conn, leads, columns=("sal_at",), id=int(event.entity_id))
     at = (lead.sal_at if lead else None) or unit.now
