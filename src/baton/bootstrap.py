@@ -41,7 +41,8 @@ class Baton(App):
     _mirror: Mirror | None = field(default=None, init=False, repr=False)
 
     def analytics(self) -> Mirror:
-        """The dashboard's DuckDB mirror of this database (made on first use; DuckDB is imported only then)."""
+        """The dashboard's DuckDB mirror of this database (made on first use; DuckDB is
+        imported only then)."""
         if self._mirror is None:
             from baton.reports.mirror import Mirror
 

@@ -19,7 +19,8 @@ from baton.worker import Worker, warm_analytics
 DESCRIPTION = """Baton routes every inbound lead to the right owner, runs business-hours SLA
 clocks, and keeps an append-only log of every change.
 
-Authenticate with `Authorization: Bearer TOKEN` (`baton token create --scope ingest --name my-form`).
+Authenticate with `Authorization: Bearer TOKEN` \
+(`baton token create --scope ingest --name my-form`).
 Send one record as a JSON object or up to 1,000 as `{"items": [...]}`; valid items are stored,
 invalid ones are reported by index. Re-sending a record with the same `external_id` +
 `source_system`, or the same `Idempotency-Key` header, returns the stored record (200), not a copy.

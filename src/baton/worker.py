@@ -46,8 +46,9 @@ def default_jobs() -> list[Job]:
 
 
 def warm_analytics(baton: Baton) -> threading.Thread:
-    """Copy the database into the dashboard's mirror (``baton.analytics``) in a thread of its own, at start-up,
-    so the first dashboard page does not wait for it (30–50 s per million leads) and timers never do."""
+    """Copy the database into the dashboard's mirror (``baton.analytics``) in a thread of its
+    own, at start-up, so the first dashboard page does not wait for it (30–50 s per million
+    leads) and timers never do."""
 
     def warm() -> None:
         try:
@@ -55,7 +56,8 @@ def warm_analytics(baton: Baton) -> threading.Thread:
                 pass
         except Exception:
             log.exception(
-                "copying the database into the dashboard's mirror failed; the first page will try again"
+                "copying the database into the dashboard's mirror failed; "
+                "the first page will try again"
             )
 
     thread = threading.Thread(target=warm, name="baton-analytics-warm", daemon=True)

@@ -1,4 +1,5 @@
-"""Alerts: the outbox as people see it (pending, sent, failed, dead letters), re-queuing, silent mode."""
+"""Alerts: the outbox as people see it (pending, sent, failed, dead letters), re-queuing,
+silent mode."""
 
 from __future__ import annotations
 

@@ -47,7 +47,8 @@ def split_batch(body: Any) -> tuple[list[Any], bool]:
         if len(items) > MAX_BATCH:
             raise HTTPException(
                 413,
-                f"{len(items)} items in one batch; at most {MAX_BATCH} per request — split the batch",
+                f"{len(items)} items in one batch; "
+                f"at most {MAX_BATCH} per request — split the batch",
             )
         return items, True
     if isinstance(body, dict):

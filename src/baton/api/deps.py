@@ -27,7 +27,8 @@ def require(scope: str) -> Callable[..., TokenInfo]:
         if scheme.lower() != "bearer" or not token.strip():
             raise HTTPException(
                 401,
-                "missing bearer token: send 'Authorization: Bearer TOKEN' (create one with `baton token create`)",
+                "missing bearer token: send 'Authorization: Bearer TOKEN' "
+                "(create one with `baton token create`)",
                 headers={"WWW-Authenticate": "Bearer"},
             )
         with baton.db.read() as conn:
@@ -39,7 +40,8 @@ def require(scope: str) -> Callable[..., TokenInfo]:
         if not info.allows(scope):
             raise HTTPException(
                 403,
-                f"token '{info.name}' lacks the '{scope}' scope (it has: {', '.join(sorted(info.scopes))})",
+                f"token '{info.name}' lacks the '{scope}' scope "
+                f"(it has: {', '.join(sorted(info.scopes))})",
             )
         return info
 

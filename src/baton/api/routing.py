@@ -39,7 +39,8 @@ def trace(lead_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
     if not decisions:
         raise HTTPException(
             404,
-            f"no routing decision for lead {lead_id} (it does not exist, or arrived before routing was configured)",
+            f"no routing decision for lead {lead_id} "
+            "(it does not exist, or arrived before routing was configured)",
         )
     return {"lead_id": lead_id, "decisions": jsonable(decisions)}
 
@@ -60,7 +61,9 @@ def misroute(lead_id: int, body: MisrouteIn, baton: BatonDep, token: Ingest) -> 
 
 @router.get(
     "/reports/routing",
-    summary="Distribution per member, pool, team, flow and node; fallback share; imbalance; misroutes",
+    summary=(
+        "Distribution per member, pool, team, flow and node; fallback share; imbalance; misroutes"
+    ),
 )
 def report(
     baton: BatonDep,
@@ -77,7 +80,9 @@ def report(
 
 @router.post(
     "/people/{person_id}/reroute",
-    summary="Re-route a departed person's open leads and named accounts (dry run unless apply=true)",
+    summary=(
+        "Re-route a departed person's open leads and named accounts (dry run unless apply=true)"
+    ),
 )
 def reroute(person_id: str, baton: BatonDep, token: Admin, apply: bool = False) -> dict[str, Any]:
     try:

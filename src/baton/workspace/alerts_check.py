@@ -87,7 +87,8 @@ def check_alerts(ws: WorkspaceSpec, environ: Mapping[str, str] | None = None) ->
             issues.append(
                 Issue(
                     loc + ("calendar",),
-                    f"unknown calendar '{digest.calendar}'{did_you_mean(digest.calendar, list(ws.calendars))}",
+                    f"unknown calendar '{digest.calendar}'"
+                    f"{did_you_mean(digest.calendar, list(ws.calendars))}",
                     "a name under calendars:",
                     "americas",
                 )
@@ -169,7 +170,8 @@ def _silent(ws: WorkspaceSpec, alerts: AlertsSpec) -> list[Issue]:
         issues.append(
             Issue(
                 ("alerts", "test_recipient"),
-                f"unknown person '{alerts.test_recipient}'{did_you_mean(alerts.test_recipient, ids)}",
+                f"unknown person '{alerts.test_recipient}'"
+                f"{did_you_mean(alerts.test_recipient, ids)}",
                 "a person id under people:",
                 ids[0] if ids else None,
             )
@@ -178,7 +180,8 @@ def _silent(ws: WorkspaceSpec, alerts: AlertsSpec) -> list[Issue]:
         issues.append(
             Issue(
                 ("alerts", "calendar"),
-                f"unknown calendar '{alerts.calendar}'{did_you_mean(alerts.calendar, list(ws.calendars))}",
+                f"unknown calendar '{alerts.calendar}'"
+                f"{did_you_mean(alerts.calendar, list(ws.calendars))}",
                 "a name under calendars:",
                 "americas",
             )

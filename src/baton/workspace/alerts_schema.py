@@ -33,7 +33,8 @@ def _positive_span(text: str) -> str:
 def _env_name(text: str) -> str:
     if not ENV_RE.match(text):
         raise ValueError(
-            f"'{text}' is not an environment variable name (the secret itself never goes in baton.yaml)"
+            f"'{text}' is not an environment variable name "
+            "(the secret itself never goes in baton.yaml)"
         )
     return text
 
@@ -180,7 +181,9 @@ class BurstSpec(Section):
     max: StrictInt = Field(
         10,
         ge=1,
-        description="more alerts than this of one kind to one person within the window become one digest",
+        description=(
+            "more alerts than this of one kind to one person within the window become one digest"
+        ),
         examples=[10],
     )
     window: Span = "5m"
@@ -190,7 +193,9 @@ class DigestSpec(Section):
     name: Ident
     kinds: list[str] = Field(
         min_length=1,
-        description="alert kinds this digest collects ('*' as a wildcard); they wait for the schedule",
+        description=(
+            "alert kinds this digest collects ('*' as a wildcard); they wait for the schedule"
+        ),
         examples=[["feedback.*"]],
     )
     to: list[str] = Field(
@@ -242,7 +247,9 @@ class TemplateSpec(Section):
 class AlertsSpec(Section):
     silent: StrictBool = Field(
         False,
-        description="true sends every alert to test_recipient instead (use `baton alerts silent on|off`)",
+        description=(
+            "true sends every alert to test_recipient instead (use `baton alerts silent on|off`)"
+        ),
         examples=[True],
     )
     test_recipient: str | None = Field(

@@ -147,7 +147,8 @@ def _issue_problem(issue: Issue, source_map: SourceMap) -> Problem:
 
 
 def _calendar_problems(data: dict[str, Any], source_map: SourceMap) -> list[Problem]:
-    """Windows that contradict each other; each calendar on its own, so one bad one hides no other."""
+    """Windows that contradict each other; each calendar on its own, so one bad one hides no
+    other."""
     calendars = data.get("calendars")
     problems = []
     for name, raw in calendars.items() if isinstance(calendars, dict) else ():

@@ -132,7 +132,8 @@ def _people_warnings(people, source_map: SourceMap) -> list[Problem]:
                     file,
                     line,
                     dotted(("people", i)),
-                    f"'{person.get('id')}' has neither email nor slack_id, so no alert can reach them",
+                    f"'{person.get('id')}' has neither email nor slack_id, "
+                    "so no alert can reach them",
                     "an email or a slack_id",
                     "ana@acme.com",
                     severity="warning",

@@ -110,7 +110,8 @@ class RoutingConfig:
     tables: dict[str, TerritoryTable] = field(default_factory=dict)
 
     def flow_for(self, trigger: str, get: Callable[[str], Any]) -> Flow | None:
-        """The first flow for ``trigger`` whose ``when`` holds (lead.reroute falls back to lead.created)."""
+        """The first flow for ``trigger`` whose ``when`` holds (lead.reroute falls back to
+        lead.created)."""
         for wanted in (trigger, "lead.created") if trigger == "lead.reroute" else (trigger,):
             for flow in self.flows:
                 if flow.trigger == wanted and (flow.when is None or flow.when(get).passed):
@@ -210,8 +211,8 @@ class _Compiler:
         for a, b in ambiguous_pairs(built):
             self.error(
                 ("territories", i, "rows", index[b.line]),
-                f"territory {table_id}: rows {a.line} and {b.line} can match the same lead with equal specificity "
-                f"({a.describe()} / {b.describe()})",
+                f"territory {table_id}: rows {a.line} and {b.line} can match the same lead "
+                f"with equal specificity ({a.describe()} / {b.describe()})",
                 "make one row more specific or the rows disjoint",
             )
         return TerritoryTable(built)
@@ -281,7 +282,8 @@ class _Compiler:
             }[kind]
             self.error(
                 loc,
-                f"'{target}' is not a known {'person' if kind == 'owner' else kind}{did_you_mean(target, list(known))}",
+                f"'{target}' is not a known {'person' if kind == 'owner' else kind}"
+                f"{did_you_mean(target, list(known))}",
                 f"the id of {where}",
             )
         elif kind == "owner" and not self.people[target].active:
@@ -365,7 +367,8 @@ class _Compiler:
                 if key not in NODE_KEYS[kind]:
                     self.error(
                         loc + (kind, key),
-                        f"unknown key '{key}' for a {kind} node{did_you_mean(str(key), NODE_KEYS[kind])}",
+                        f"unknown key '{key}' for a {kind} node"
+                        f"{did_you_mean(str(key), NODE_KEYS[kind])}",
                         "one of " + ", ".join(NODE_KEYS[kind]),
                     )
         return getattr(self, f"_node_{kind}")(loc + (kind,), config)
@@ -398,7 +401,10 @@ class _Compiler:
             self.error(
                 loc,
                 "a branch needs if: CONDITION and then: [nodes] (else: [nodes] optional)",
-                example="{name: enterprise?, if: {field: employees, gte: 1000}, then: [{territory: ent}]}",
+                example=(
+                    "{name: enterprise?, if: {field: employees, gte: 1000}, "
+                    "then: [{territory: ent}]}"
+                ),
             )
             return None
         predicate = self._condition(loc + ("if",), config["if"])
@@ -490,7 +496,8 @@ class _Compiler:
             if last.when is not None:
                 self.error(
                     ("flows", i, "when"),
-                    f"the last {trigger} flow has a condition, so a lead matching no flow would stay unassigned",
+                    f"the last {trigger} flow has a condition, "
+                    "so a lead matching no flow would stay unassigned",
                     "a last flow without when:",
                 )
 

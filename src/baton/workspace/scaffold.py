@@ -16,6 +16,6 @@ def write_template(directory: Path, *, overwrite: bool = False) -> list[Path]:
     existing = [t for t in targets if t.exists()]
     if existing and not overwrite:
         raise FileExistsError(f"{existing[0]} already exists; not overwriting it")
-    for name, target in zip(TEMPLATE_FILES, targets):
+    for name, target in zip(TEMPLATE_FILES, targets, strict=True):
         shutil.copyfile(TEMPLATES / name, target)
     return targets

@@ -93,7 +93,9 @@ Window = Annotated[
     str,
     AfterValidator(_window),
     Field(
-        description="a window 'HH:MM-HH:MM' in local time (an end before the start runs past midnight)",
+        description=(
+            "a window 'HH:MM-HH:MM' in local time (an end before the start runs past midnight)"
+        ),
         examples=["09:00-17:00"],
     ),
 ]

@@ -277,7 +277,8 @@ def coverage_issues(ws: WorkspaceSpec, seen_in_data: Iterable[str] = ()) -> list
         issues.append(
             Issue(
                 ("sla", "rules"),
-                f"lead type '{lead_type}' (seen in {where}) has no SLA rule, so its leads are never timed",
+                f"lead type '{lead_type}' (seen in {where}) has no SLA rule, "
+                "so its leads are never timed",
                 "a rule whose lead_types include it, or a catch-all rule",
                 f"lead_types: [{lead_type}]",
                 "warning",

@@ -118,7 +118,9 @@ class SlaRuleSpec(Section):
     )
     escalations: list[EscalationSpec] | None = Field(
         None,
-        description="tiers after a miss (default: owner at 0, manager after 2h, executive after 8h)",
+        description=(
+            "tiers after a miss (default: owner at 0, manager after 2h, executive after 8h)"
+        ),
     )
     on_reassign: str = Field(
         "restart", pattern="^(restart|carry)$", description="restart or carry", examples=["restart"]
