@@ -26,7 +26,8 @@ class Fakes:
     def channels(self) -> str:
         return f"""  channels:
     slack: {{type: slack, token_env: TEST_SLACK_TOKEN, base_url: "{self.slack.base_url}"}}
-    email: {{type: email, host: 127.0.0.1, port: {self.smtp.port}, security: none, sender: "Baton <baton@acme.example>"}}
+    email: {{type: email, host: 127.0.0.1, port: {self.smtp.port}, security: none,
+      sender: "Baton <baton@acme.example>"}}
     hook: {{type: webhook, url: "{self.hook.url}", secret_env: TEST_WEBHOOK_SECRET}}
 """
 

@@ -32,7 +32,10 @@ def postgres_reason() -> str | None:
         with socket.create_connection((url.host or "127.0.0.1", url.port or 5432), timeout=1):
             pass
     except OSError as exc:
-        return f"no PostgreSQL at {url.host}:{url.port} ({exc}); set BATON_TEST_POSTGRES_URL to run these tests"
+        return (
+            f"no PostgreSQL at {url.host}:{url.port} ({exc}); "
+            "set BATON_TEST_POSTGRES_URL to run these tests"
+        )
     return None
 
 

@@ -106,7 +106,9 @@ def test_a_kill_9_mid_drain_loses_nothing_and_duplicates_only_the_in_flight_wind
         )  # email/webhook: only what was in flight
         assert all(in_flight[k] != "sla.miss" for k in twice)
         print(
-            f"\nat kill: {at_kill} delivered, {len(in_flight)} claimed by the dead worker, {len(twice)} twice, found on Slack: {len([k for k in in_flight if in_flight[k] == 'sla.miss'])}"
+            f"\nat kill: {at_kill} delivered, {len(in_flight)} claimed by the dead worker, "
+            f"{len(twice)} twice, found on Slack: "
+            f"{len([k for k in in_flight if in_flight[k] == 'sla.miss'])}"
         )
         refused = [
             r for r in hook.received if not r["verified"]

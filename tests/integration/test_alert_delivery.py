@@ -1,4 +1,5 @@
-"""The outbox drained for real (SQLite and PostgreSQL) to loopback Slack, SMTP and webhook servers."""
+"""The outbox drained for real (SQLite and PostgreSQL) to loopback Slack, SMTP and webhook
+servers."""
 
 from __future__ import annotations
 
@@ -97,7 +98,9 @@ def test_mode_all_sends_to_every_channel_and_a_retry_skips_those_that_delivered(
         baton,
         tmp_path,
         fakes,
-        routes="  routes:\n    - kinds: ['*']\n      channels: [slack, email, hook]\n      mode: all\n",
+        routes=(
+            "  routes:\n    - kinds: ['*']\n      channels: [slack, email, hook]\n      mode: all\n"
+        ),
     )
     (alert_id,) = add(baton, 1)
     fakes.hook.fail(500)

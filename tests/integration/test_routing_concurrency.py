@@ -52,7 +52,11 @@ WORKER = textwrap.dedent("""
     baton = Baton(settings=settings, db=Database(sys.argv[1]))
     worker, count = int(sys.argv[2]), int(sys.argv[3])
     for i in range(count):
-        lead = {"email": f"w{worker}-{i}@company{i}.com", "external_id": f"{worker}-{i}", "source_system": "load"}
+        lead = {
+            "email": f"w{worker}-{i}@company{i}.com",
+            "external_id": f"{worker}-{i}",
+            "source_system": "load",
+        }
         result = submit(baton, Submission(LEAD, [lead], f"worker-{worker}"))
         assert result.results[0].status == "created", result.results[0]
 """)

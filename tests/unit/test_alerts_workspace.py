@@ -14,7 +14,8 @@ alerts:
   test_recipient: maria-chen
   channels:
     slack: {type: slack, token_env: T_SLACK}
-    email: {type: email, host: smtp.acme.example, port: 587, sender: "Baton <baton@acme.example>", username_env: T_USER, password_env: T_PASS}
+    email: {type: email, host: smtp.acme.example, port: 587, sender: "Baton <baton@acme.example>",
+      username_env: T_USER, password_env: T_PASS}
     hook: {type: webhook, url: "https://hooks.acme.example/baton", secret_env: T_HOOK}
   routes:
     - kinds: ["sla.*"]

@@ -47,9 +47,12 @@ def _imports(tree: ast.AST, module: str) -> list[tuple[str, bool]]:
 
 def _type_only(tree: ast.AST, module: str) -> bool:
     for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            if any(isinstance(n, ast.ImportFrom) and n.module == module for n in ast.walk(node)):
-                return True
+        if (
+            isinstance(node, ast.If)
+            and "TYPE_CHECKING" in ast.unparse(node.test)
+            and any(isinstance(n, ast.ImportFrom) and n.module == module for n in ast.walk(node))
+        ):
+            return True
     return False
 
 

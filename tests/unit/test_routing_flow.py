@@ -357,7 +357,8 @@ def test_fallback_to_a_pool_assigns_a_member_who_is_in():
     d = route(*setup(POOL_FALLBACK, out_of_office=away))
     assert (d.owner_id, d.pool_id) == ("priya", "sdr")
     assert words(d) == [
-        "round robin sdr: skipped Sam (out of office until Nov 5), chose Priya (1st assignment this cycle)"
+        "round robin sdr: skipped Sam (out of office until Nov 5), "
+        "chose Priya (1st assignment this cycle)"
     ]
 
 

@@ -499,7 +499,7 @@ def test_deadlines_with_random_pauses_agree_with_a_minute_walk():
         marks = sorted(
             start + minutes(rng.randrange(0, 3 * 24 * 60)) for _ in range(2 * rng.randrange(0, 3))
         )
-        pauses = list(zip(marks[::2], marks[1::2]))
+        pauses = list(zip(marks[::2], marks[1::2], strict=True))  # an even number of marks
         threshold = rng.randrange(1, 600)
         policy = SlaPolicy("random", minutes(threshold))
         clock = ClockInput(

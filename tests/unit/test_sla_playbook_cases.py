@@ -61,7 +61,8 @@ def ny(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=NY)
 
 
-# Arrivals: Tuesday 10:00, Tuesday 19:30 (counts from Wednesday 09:00), Saturday 11:00 (from Monday 09:00).
+# Arrivals: Tuesday 10:00, Tuesday 19:30 (counts from Wednesday 09:00), Saturday 11:00
+# (from Monday 09:00).
 ARRIVALS = {"inside": ny(4, 14, 10), "outside": ny(4, 14, 19, 30), "weekend": ny(4, 18, 11)}
 
 # Hand-stated: 50 % notice, 80 % notice, miss (= tier 1), tier 2, tier 3.
@@ -171,7 +172,7 @@ def ref_deadlines(start: datetime, threshold: timedelta) -> dict[str, datetime]:
         threshold + TIER_2_AFTER,
         threshold + TIER_3_AFTER,
     )
-    return with_tier_1(dict(zip(KEYS, (ref_add(start, o) for o in offsets))))
+    return with_tier_1(dict(zip(KEYS, (ref_add(start, o) for o in offsets), strict=True)))
 
 
 def with_tier_1(deadlines: dict[str, datetime]) -> dict[str, datetime]:
@@ -195,7 +196,7 @@ class Row:
 
     @property
     def first_deadlines(self) -> dict[str, datetime]:
-        return with_tier_1(dict(zip(KEYS, DEADLINES[self.lead_type, self.arrival])))
+        return with_tier_1(dict(zip(KEYS, DEADLINES[self.lead_type, self.arrival], strict=True)))
 
     @property
     def reassigned_at(self) -> datetime | None:

@@ -66,8 +66,8 @@ def test_unknown_key_suggests_the_close_one(tmp_path):
     write(tmp_path, "workspace:\n  nmae: Acme\n")
     msgs = problems(tmp_path)
     assert (
-        "baton.yaml:2: workspace.nmae: unknown key 'nmae' (did you mean 'name'?) — expected one of: name, timezone"
-        in msgs
+        "baton.yaml:2: workspace.nmae: unknown key 'nmae' (did you mean 'name'?) "
+        "— expected one of: name, timezone" in msgs
     )
     assert any(m.startswith("baton.yaml:1: workspace.name: required but missing") for m in msgs)
 
@@ -82,7 +82,8 @@ def test_unknown_time_zone_with_suggestion_and_example(tmp_path):
     write(tmp_path, "workspace:\n  name: Acme\n  timezone: Europe/Berln\n")
     (msg,) = problems(tmp_path)
     assert msg == (
-        "baton.yaml:3: workspace.timezone: 'Europe/Berln' is not a known IANA time zone (did you mean 'Europe/Berlin'?)"
+        "baton.yaml:3: workspace.timezone: 'Europe/Berln' is not a known IANA time zone "
+        "(did you mean 'Europe/Berlin'?)"
         " — expected an IANA time zone name, e.g. America/New_York"
     )
 
@@ -227,9 +228,9 @@ people:
 """,
     )
     (msg,) = problems(tmp_path)
-    assert (
-        msg
-        == "baton.yaml:6: people[1].id: duplicate person id 'ana' (first defined at baton.yaml:5) — expected a unique person id"
+    assert msg == (
+        "baton.yaml:6: people[1].id: duplicate person id 'ana' (first defined at baton.yaml:5) "
+        "— expected a unique person id"
     )
 
 
