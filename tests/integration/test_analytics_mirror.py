@@ -109,28 +109,18 @@ def scopes() -> list[ReportScope]:
     ]
 
 
-def without_durations(report: dict) -> dict:
-    """The SLA report less what the mirror does not compute (the business-time summaries)."""
-    out = {k: v for k, v in report.items() if k not in ("response_business", "miss_business")}
-    return out | {
-        k: [without_durations(g) for g in v] for k, v in out.items() if k.startswith("by_")
-    }
-
-
 def assert_same(live, mirror: Mirror) -> None:
     now = live.clock.now()
     with live.db.read() as conn, mirror.session(conn, live.clock.now()) as duck:
         for scope in scopes():
             assert mirror_speed(conn, duck, scope) == speed_report(conn, scope), scope
-            streaming = without_durations(sla_report(conn, scope, now))
+            streaming = sla_report(conn, scope, now).without_durations()
             assert sla_counts(conn, duck, scope, now) == streaming, scope
             overall = sla_counts(
                 conn, duck, scope, now, dimensions=("team",)
             )  # without the lead joined, as the Overview asks
-            assert {k: v for k, v in overall.items() if not k.startswith("by_")} == {
-                k: v for k, v in streaming.items() if not k.startswith("by_")
-            }
-            assert overall["by_team"] == streaming["by_team"]
+            assert overall.overall == streaming.overall
+            assert overall.by_team == streaming.by_team
 
 
 @pytest.fixture
@@ -267,7 +257,7 @@ def test_a_clock_copied_before_its_lead_is_counted_with_its_lead_as_the_streamin
         seen = sla_counts(conn, duck, scope, live.clock.now(), dimensions=("team",))
         assert duck.execute(select(func.count()).select_from(sla_clocks)).scalar_one() > 0
     assert (
-        seen["hit"] + seen["miss"] + seen["pending"] == 0 and seen["by_team"] == []
+        seen.overall.hit + seen.overall.miss + seen.overall.pending == 0 and seen.by_team == ()
     )  # no clock without its lead
     monkeypatch.undo()
     assert_same(live, mirror)  # its lead copied: the clock counted, under the lead's type

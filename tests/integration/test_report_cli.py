@@ -146,4 +146,7 @@ def test_sla_status_lists_overdue_first_with_business_time_left(run, charges):
 def test_report_periods_default_to_the_last_30_days(run, api, clock):
     with time_machine.travel(datetime(2026, 11, 20, 12, 0, tzinfo=NOW.tzinfo), tick=False):
         data = json.loads(run("report", "speed-to-lead", "--json").output)
-    assert (data["since"], data["until"]) == ("2026-10-21T17:00:00Z", "2026-11-20T17:00:00Z")
+    assert (data["since"], data["until"]) == (
+        "2026-10-22T04:00:00Z",  # midnight in New York: 30 calendar days, today included
+        "2026-11-20T17:00:00Z",
+    )

@@ -287,7 +287,7 @@ def test_open_clocks_overdue_first_then_by_deadline_with_business_time_left(api,
     ] == [week["L7"]]
 
 
-def test_a_clock_past_due_before_the_worker_ran_is_already_overdue(api, live, clock):
+def test_a_clock_past_due_before_the_worker_ran_is_already_a_miss(api, live, clock):
     lead_id = lead(api, clock, ny(2026, 11, 2, 10, 0), "sam-ortiz")
     clock.set(ny(2026, 11, 2, 10, 45))  # the miss was due at 10:30; no worker has run
     clocks = api.get("/v1/reports/sla/open").json()["clocks"]
@@ -296,11 +296,11 @@ def test_a_clock_past_due_before_the_worker_ran_is_already_overdue(api, live, cl
     ]
     r = sla(api)
     assert (r["pending"], r["miss"], r["open"], r["overdue"]) == (
-        1,
         0,
         1,
         1,
-    )  # the verdict is the worker's to record
+        1,
+    )  # the verdict is as of now: the worker's timer sends the alerts, it does not decide
 
 
 def test_empty_period_and_bad_input(api):
@@ -321,10 +321,10 @@ def test_empty_period_and_bad_input(api):
 
 
 def test_sla_report_uses_the_clock_for_its_default_period(api, clock):
-    clock.set(datetime(2026, 11, 20, 12, 0, tzinfo=UTC))
+    clock.set(datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # 07:00 in New York
     r = api.get("/v1/reports/sla").json()
     assert (r["since"], r["until"], r["now"]) == (
-        "2026-10-21T12:00:00Z",
+        "2026-10-22T04:00:00Z",  # midnight in New York, 30 calendar days with today
         "2026-11-20T12:00:00Z",
         "2026-11-20T12:00:00Z",
     )

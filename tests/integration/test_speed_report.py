@@ -311,29 +311,30 @@ def test_empty_period_has_counts_of_zero_and_no_statistics(api, clock):
     assert r["by_day"] == [] and r["by_owner"] == [] and r["rating_of_mean"] is None
 
 
-def test_default_period_is_the_last_30_days(api, clock):
+def test_default_period_is_the_last_30_calendar_days_of_the_workspace_zone(api, clock):
     send(
         api,
         clock,
         [
             {
                 "owner": "vp-sales",
-                "engaged": at(UTC, 2026, 10, 21, 12),
-                "assigned": at(UTC, 2026, 10, 21, 12, 1),
-            },  # 30 d before
+                "engaged": at(UTC, 2026, 10, 22, 4),
+                "assigned": at(UTC, 2026, 10, 22, 4, 1),
+            },  # midnight in New York, 30 calendar days with today: in
             {
                 "owner": "vp-sales",
-                "engaged": at(UTC, 2026, 10, 21, 11, 59),
-                "assigned": at(UTC, 2026, 10, 21, 12, 1),
-            },
+                "engaged": at(UTC, 2026, 10, 22, 3, 59),
+                "assigned": at(UTC, 2026, 10, 22, 4, 1),
+            },  # 23:59 the day before: out
         ],
         now=at(UTC, 2026, 11, 20, 12, 0),
     )
     r = report(api)
     assert (
         r["leads"] == 1
-        and r["since"] == "2026-10-21T12:00:00Z"
+        and r["since"] == "2026-10-22T04:00:00Z"
         and r["until"] == "2026-11-20T12:00:00Z"
+        and r["timezone"] == "America/New_York"
     )
 
 

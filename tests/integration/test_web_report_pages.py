@@ -356,10 +356,11 @@ def test_open_clocks_are_a_fragment_that_polls_itself(story, web):
     assert 'hx-get="/sla/open-clocks?range=7d"' in fragment and 'hx-trigger="every 15s"' in fragment
     assert re.findall(r'data-lead="(\d+)"', fragment) == [
         str(story[k]) for k in ("L3", "L7", "L8")
-    ]  # overdue first, then by deadline
+    ]  # most late first: overdue, then by deadline
     assert (
-        "2 h 30 min late" in fragment and "3 h 00 min" in fragment
-    )  # L3: 10:30–12:00 + 13:00–14:00; L7: 14:00–17:00
+        '3 h 30 min late</span> <span class="sub">2 h 30 min business time' in fragment
+        and "3 h 00 min" in fragment
+    )  # L3: 10:30–14:00, of which 10:30–12:00 + 13:00–14:00 open; L7: 14:00–17:00
     assert re.findall(r'<td class="n">([^<]*%)</td>', fragment) == [
         "&gt; 100 %",
         "25 %",

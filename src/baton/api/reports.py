@@ -1,5 +1,9 @@
 """Reports over HTTP: speed to lead, SLA compliance, open clocks; and the outage
-windows that speed to lead leaves out of its averages."""
+windows that speed to lead leaves out of its averages.
+
+Without ``since`` and ``until`` a report covers the last 30 local calendar days of the
+workspace's time zone, today included — the dashboard's "Last 30 days"; the answer
+states the instants it covered (``since``, ``until``) and the zone (``timezone``)."""
 
 from __future__ import annotations
 
@@ -16,8 +20,9 @@ from pydantic import (
 )
 
 from baton.api.deps import Admin, BatonDep, Read, actor_of
-from baton.reports.scope import ReportScope, scope_of
-from baton.reports.sla import open_clocks, sla_report
+from baton.reports.open_clocks import open_clocks
+from baton.reports.scope import ReportScope, report_zone, scope_of
+from baton.reports.sla import sla_report
 from baton.reports.speed import speed_report
 from baton.services.jsonable import jsonable
 from baton.services.sla.outages import declare_outage, list_outages
@@ -26,20 +31,28 @@ router = APIRouter(prefix="/v1", tags=["Reports"])
 
 Since = Annotated[
     AwareDatetime | None,
-    Query(description="start, inclusive, with a time zone (default: 30 days before until)"),
+    Query(
+        description="start, inclusive, with a time zone (default: 30 calendar days before "
+        "until, in the workspace's time zone)"
+    ),
 ]
 Until = Annotated[
-    AwareDatetime | None, Query(description="end, exclusive, with a time zone (default: now)")
+    AwareDatetime | None,
+    Query(
+        description="end, exclusive, with a time zone (default: the midnight that ends today "
+        "in the workspace's time zone)"
+    ),
 ]
 Filter = Annotated[str | None, Query(max_length=200)]
 
 
-def _scope(baton, since, until, source, lead_type, owner, team) -> ReportScope:
+def _scope(conn, baton, since, until, source, lead_type, owner, team) -> ReportScope:
     try:
         return scope_of(
             baton.clock.now(),
             since,
             until,
+            report_zone(conn),
             source=source,
             lead_type=lead_type,
             owner=owner,
@@ -73,9 +86,9 @@ def speed_to_lead(
     owner: Filter = None,
     team: Filter = None,
 ) -> dict[str, Any]:
-    scope = _scope(baton, since, until, source, lead_type, owner, team)
     with baton.db.read() as conn:
-        return jsonable(speed_report(conn, scope))
+        scope = _scope(conn, baton, since, until, source, lead_type, owner, team)
+        return jsonable(speed_report(conn, scope).as_dict())
 
 
 @router.get(
@@ -92,14 +105,14 @@ def sla(
     owner: Filter = None,
     team: Filter = None,
 ) -> dict[str, Any]:
-    scope = _scope(baton, since, until, source, lead_type, owner, team)
     with baton.db.read() as conn:
-        return jsonable(sla_report(conn, scope, baton.clock.now()))
+        scope = _scope(conn, baton, since, until, source, lead_type, owner, team)
+        return jsonable(sla_report(conn, scope, baton.clock.now()).as_dict())
 
 
 @router.get(
     "/reports/sla/open",
-    summary="Open SLA clocks nearest to breach: overdue first, then by deadline",
+    summary="Open SLA clocks, most late first: overdue (latest first), then by deadline",
 )
 def sla_open(
     baton: BatonDep,
@@ -109,10 +122,8 @@ def sla_open(
     team: Filter = None,
 ) -> dict[str, Any]:
     with baton.db.read() as conn:
-        return {
-            "now": jsonable(baton.clock.now()),
-            "clocks": jsonable(open_clocks(conn, baton.clock.now(), limit, owner=owner, team=team)),
-        }
+        clocks = open_clocks(conn, baton.clock.now(), limit, owner=owner, team=team)
+        return jsonable(clocks.as_dict())
 
 
 class OutageIn(BaseModel):

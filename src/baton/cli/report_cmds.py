@@ -1,6 +1,10 @@
 """Reports from the command line: speed to lead and SLA compliance (added to the
-``report`` group), open clocks nearest to breach (``sla status``), and the outage
-windows speed to lead leaves out of its averages (``outage``)."""
+``report`` group), open clocks most late first (``sla status``), and the outage
+windows speed to lead leaves out of its averages (``outage``).
+
+Without ``--since`` a report covers the last 30 calendar days of the workspace's time
+zone, today included (the dashboard's "Last 30 days"); each report says the period it
+covered, in that zone."""
 
 from __future__ import annotations
 
@@ -16,9 +20,10 @@ from baton.cli.context import CliContext, author_name
 from baton.cli.data_cmds import workspace_zone
 from baton.cli.dates import parse_moment
 from baton.cli.routing_cmds import report
+from baton.reports.open_clocks import open_clocks
 from baton.reports.scope import ReportScope, scope_of
-from baton.reports.sla import open_clocks, sla_report
-from baton.reports.speed import MEASURES, RATINGS, speed_report
+from baton.reports.sla import sla_report
+from baton.reports.speed import MEASURES, RATINGS, SpeedGroup, speed_report
 from baton.services.jsonable import jsonable
 from baton.services.sla.outages import declare_outage, list_outages
 
@@ -31,8 +36,9 @@ def _scope_options(f: Callable) -> Callable:
             click.option(
                 "--since",
                 default=None,
-                help="Start (default: 30 days before --until), e.g. 2026-11-01, 7d (7 days ago) "
-                "or yesterday; workspace time zone unless an offset is given.",
+                help="Start (default: the 30 calendar days ending with --until's day, from "
+                "midnight), e.g. 2026-11-01, 7d (7 days ago) or yesterday; workspace time zone "
+                "unless an offset is given.",
             ),
             click.option(
                 "--until", default=None, help="End, exclusive (default: now), e.g. today or 1d."
@@ -58,7 +64,7 @@ def _scope(
     try:
         start = parse_moment(since, zone, now) if since else None
         end = parse_moment(until, zone, now) if until else None
-        return scope_of(now, start, end, **filters)
+        return scope_of(now, start, end, zone, **filters)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since/--until") from exc
 
@@ -98,6 +104,12 @@ def _print(data: dict[str, Any]) -> None:
     click.echo(json.dumps(jsonable(data), indent=2))
 
 
+def _period(scope: ReportScope, zone: ZoneInfo) -> str:
+    """The period a report covered, in the zone its days are read in."""
+    since, until = (t.astimezone(zone) for t in (scope.since, scope.until))
+    return f"{since:%Y-%m-%d %H:%M} → {until:%Y-%m-%d %H:%M} {zone.key}"
+
+
 @report.command("speed-to-lead")
 @_scope_options
 @click.option(
@@ -127,8 +139,9 @@ def report_speed(
 ) -> None:
     """Systems delay (engaged → assigned), human delay (assigned → first touch) and total: mean, median, p90."""
     baton = ctx.open()
+    zone = workspace_zone(ctx, baton)
     scope = _scope(
-        workspace_zone(ctx, baton),
+        zone,
         baton.clock.now(),
         since,
         until,
@@ -140,36 +153,34 @@ def report_speed(
     with baton.db.read() as conn:
         data = speed_report(conn, scope)
     if as_json:
-        return _print(data)
+        return _print(data.as_dict())
     kind = "business" if business else "wall"
+    overall = data.overall
     click.echo(
-        f"Speed to lead {scope.since:%Y-%m-%d %H:%M} → {scope.until:%Y-%m-%d %H:%M} UTC, days and weeks in {data['timezone']}; "
+        f"Speed to lead {_period(scope, zone)}; "
         f"{'business time' if business else 'wall-clock time'}"
     )
     click.echo(
-        f"{data['leads']} leads, {data['excluded']} left out of averages by {len(data['outages'])} outage(s), {data['anomalies']} anomalies"
+        f"{overall.leads} leads, {overall.excluded} left out of averages by "
+        f"{len(data.outages)} outage(s), {overall.anomalies} anomalies"
     )
     headers = [by, "leads", "excl."] + [
         f"{m.split('_')[0]} {s}" for m in MEASURES for s in ("mean", "median", "p90")
     ]
-    line = lambda g: (
-        [g.get("key", "all"), g["leads"], g["excluded"]]
-        + [
-            duration(g[m][kind][f"{s}_seconds"])
+
+    def line(g: SpeedGroup, key: str) -> list[Any]:
+        return [key, g.leads, g.excluded] + [
+            duration(getattr(g, m)[kind][f"{s}_seconds"])
             for m in MEASURES
             for s in ("mean", "median", "p90")
         ]
-    )
-    _table(headers, [line(data)] + [line(g) for g in data[f"by_{by}"]])
-    ratings = data["systems_rating"]
+
+    _table(headers, [line(overall, "all")] + [line(g, g.key) for g in data.by(by)])
+    ratings, mean = overall.systems_rating, overall.rating_of_mean
     click.echo(
         "systems-delay ratings: "
         + ", ".join(f"{r.value.replace('_', ' ')} {ratings[r.value]}" for r in RATINGS)
-        + (
-            f"; the mean rates {data['rating_of_mean'].replace('_', ' ')}"
-            if data["rating_of_mean"]
-            else ""
-        )
+        + (f"; the mean rates {mean.replace('_', ' ')}" if mean else "")
     )
 
 
@@ -188,9 +199,9 @@ def report_sla(
 ) -> None:
     """SLA hit/miss and compliance, response times and miss durations (business time), open clocks."""
     baton = ctx.open()
-    now = baton.clock.now()
+    now, zone = baton.clock.now(), workspace_zone(ctx, baton)
     scope = _scope(
-        workspace_zone(ctx, baton),
+        zone,
         now,
         since,
         until,
@@ -202,11 +213,13 @@ def report_sla(
     with baton.db.read() as conn:
         data = sla_report(conn, scope, now)
     if as_json:
-        return _print(data)
+        return _print(data.as_dict())
+    o = data.overall
     click.echo(
-        f"SLA {scope.since:%Y-%m-%d %H:%M} → {scope.until:%Y-%m-%d %H:%M} UTC: {data['clocks']} charges; "
-        f"compliance {_percent(data['compliance'])} ({data['hit']} hit, {data['miss']} miss); {data['open']} open "
-        f"({data['overdue']} overdue); {data['excluded']} excluded, {data['released']} released (not counted)"
+        f"SLA {_period(scope, zone)}: {o.clocks} charges; "
+        f"compliance {_percent(o.compliance)} ({o.hit} hit, {o.miss} miss); {o.open} open "
+        f"({o.overdue} overdue); {o.excluded} excluded, {o.released} released (not counted); "
+        "verdicts as of now, business time"
     )
     headers = [
         by,
@@ -224,20 +237,20 @@ def report_sla(
     ]
     rows = [
         [
-            g["key"],
-            g["clocks"],
-            g["hit"],
-            g["miss"],
-            _percent(g["compliance"]),
-            g["open"],
-            g["overdue"],
-            g["excluded"],
-            g["released"],
-            duration(g["response_business"]["mean_seconds"]),
-            duration(g["response_business"]["median_seconds"]),
-            duration(g["miss_business"]["mean_seconds"]),
+            g.key,
+            g.clocks,
+            g.hit,
+            g.miss,
+            _percent(g.compliance),
+            g.open,
+            g.overdue,
+            g.excluded,
+            g.released,
+            duration((g.response_business or {}).get("mean_seconds")),
+            duration((g.response_business or {}).get("median_seconds")),
+            duration((g.miss_business or {}).get("mean_seconds")),
         ]
-        for g in data[f"by_{by}"]
+        for g in data.by(by)
     ]
     _table(headers, rows)
 
@@ -260,30 +273,33 @@ def sla() -> None:
 def sla_status(
     ctx: CliContext, limit: int, owner: str | None, team: str | None, as_json: bool
 ) -> None:
-    """Open clocks nearest to breach: overdue (missed, still untouched) first, then by deadline."""
+    """Open clocks, most late first: overdue (past the deadline, untouched) by how late,
+    then the running ones by deadline."""
     baton = ctx.open()
     now = baton.clock.now()
     with baton.db.read() as conn:
-        clocks = open_clocks(conn, now, limit, owner=owner, team=team)
+        found = open_clocks(conn, now, limit, owner=owner, team=team)
     if as_json:
-        return _print({"now": now, "clocks": clocks})
-    if not clocks:
+        return _print(found.as_dict())
+    if not found.clocks:
         click.echo("no open SLA clocks")
         return
     zone = workspace_zone(ctx, baton)
+    headers = ["lead", "company", "owner", "rule", f"due ({zone.key})", "left (business)"]
     _table(
-        ["lead", "company", "owner", "rule", f"due ({zone.key})", "left (business)", "state"],
+        [*headers, "late", "state"],
         [
             [
-                f"{c['lead_id']} {c['lead']}",
-                c["company"] or "",
-                c["owner_id"],
-                c["rule"],
-                f"{c['due_at'].astimezone(zone):%a %Y-%m-%d %H:%M}",
-                duration(c["time_left_business_seconds"]),
-                c["state"].upper() if c["state"] == "overdue" else c["state"],
+                f"{c.lead_id} {c.lead}",
+                c.company or "",
+                c.owner_id,
+                c.rule,
+                f"{c.due_at.astimezone(zone):%a %Y-%m-%d %H:%M}",
+                duration(c.time_left_business_seconds),
+                duration(c.late_seconds) if c.state == "overdue" else "",
+                c.state.upper() if c.state == "overdue" else c.state,
             ]
-            for c in clocks
+            for c in found.clocks
         ],
     )
 

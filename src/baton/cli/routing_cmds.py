@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -13,7 +13,8 @@ from baton.cli.context import CliContext, author_name
 from baton.cli.data_cmds import workspace_zone
 from baton.cli.dates import parse_moment
 from baton.domain.routing.explain import outcome_words
-from baton.reports.routing import routing_report
+from baton.reports.routing import RoutingReport, distribution
+from baton.reports.scope import default_period
 from baton.services.jsonable import jsonable
 from baton.services.records.importer import ImportOptions, row_to_payload
 from baton.services.records.kinds import LEAD
@@ -202,7 +203,10 @@ def report() -> None:
 
 @report.command("routing")
 @click.option(
-    "--since", default=None, help="Start (default: 30 days ago), e.g. 2026-11-01, 7d or yesterday."
+    "--since",
+    default=None,
+    help="Start (default: the 30 calendar days ending today, from midnight, workspace time "
+    "zone), e.g. 2026-11-01, 7d or yesterday.",
 )
 @click.option("--until", default=None, help="End (default: now), e.g. today or 1d.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -213,30 +217,39 @@ def report_routing(ctx: CliContext, since: str | None, until: str | None, as_jso
     zone, now = workspace_zone(ctx, baton), baton.clock.now()
     try:
         end = parse_moment(until, zone, now) if until else None
-        start = parse_moment(since, zone, now) if since else (end or now) - timedelta(days=30)
+        start = parse_moment(since, zone, now) if since else default_period(now, zone, None, end)[0]
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since/--until") from exc
     with baton.db.read() as conn:
-        data = routing_report(conn, start, end)
+        data = distribution(conn, start, end)
     if as_json:
-        click.echo(json.dumps(jsonable(data), indent=2))
+        click.echo(json.dumps(jsonable(data.as_dict()), indent=2))
         return
+    _print_routing(data, zone)
+
+
+def _print_routing(data: RoutingReport, zone: ZoneInfo) -> None:
+    limits, fallback = data.limits, data.fallback
+    until = f"{data.until.astimezone(zone):%Y-%m-%d %H:%M}" if data.until else "now"
     click.echo(
-        f"{data['routed']} leads routed {start:%Y-%m-%d} → {f'{end:%Y-%m-%d}' if end else 'now'}; fallback {data['fallback']['leads']} ({data['fallback']['share']:.1%})"
+        f"{data.routed} leads routed {data.since.astimezone(zone):%Y-%m-%d %H:%M} → {until} "
+        f"{zone.key}; fallback {fallback.leads} ({fallback.share:.1%})"
+        + (f"  ⚠ over {limits.fallback_share:.0%}" if fallback.flagged else "")
     )
-    for pool in data["pools"]:
-        flag = "  ⚠ imbalance over 20%" if pool["flagged"] else ""
-        click.echo(f"pool {pool['pool']}: imbalance {pool['imbalance']:.1%}{flag}")
-        for m in pool["members"]:
-            click.echo(f"    {m['person_id']:<20} weight {m['weight']}  {m['leads']:>5} leads")
-    click.echo("by node: " + ", ".join(f"{k} {v}" for k, v in data["by_node"].items()))
-    if data["inactive_owners"]:
+    for pool in data.pools:
+        flag = f"  ⚠ imbalance over {limits.pool_imbalance:.0%}" if pool.flagged else ""
+        click.echo(f"pool {pool.pool}: imbalance {pool.imbalance:.1%}{flag}")
+        for m in pool.members:
+            click.echo(f"    {m.person_id:<20} weight {m.weight}  {m.leads:>5} leads")
+    click.echo("by node: " + ", ".join(f"{k} {v}" for k, v in data.by_node.items()))
+    if data.inactive_owners:
         click.echo(
             "⚠ inactive people who received leads: "
-            + ", ".join(f"{i['person_id']} ({i['leads']})" for i in data["inactive_owners"])
+            + ", ".join(f"{i.person_id} ({i.leads})" for i in data.inactive_owners)
         )
-    m = data["misroutes"]
-    click.echo(f"misroutes: {m['count']} ({m['rate']:.1%}){'  ⚠ over 5%' if m['flagged'] else ''}")
+    m = data.misroutes
+    flag = f"  ⚠ over {limits.misroute_rate:.0%}" if m.flagged else ""
+    click.echo(f"misroutes: {m.count} ({m.rate:.1%}){flag}")
 
 
 COMMANDS = [route, test_, reroute, report]

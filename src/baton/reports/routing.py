@@ -1,51 +1,107 @@
 """The routing distribution report: who got what, fallback share, imbalance, misroutes.
 
-Thresholds are the playbooks' defaults (imbalance > 20 %, misroutes > 5 % in
-the period) and are parameters, not constants buried in queries.
+Its red flags (a pool's imbalance, the misroute rate, the fallback share) are judged by
+the live version's ``health:`` thresholds (the playbooks' 20 %, 5 % and 10 % by
+default), which the result carries for the CLI to say.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
 
+from baton.reports.result import NOT_JSON, Result
+from baton.reports.scope import health_limits
 from baton.services.live import live_workspace
 from baton.store.tables import misroutes, people, routing_decisions
+from baton.workspace.health_schema import DEFAULT_LIMITS, HealthLimits
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    imbalance: float = 0.20
-    misroute_rate: float = 0.05
-    fallback_share: float = 0.10
+class MemberLeads(Result):
+    person_id: str
+    name: str
+    leads: int
+
+
+@dataclass(frozen=True)
+class PoolMember(Result):
+    person_id: str
+    weight: int
+    leads: int
+
+
+@dataclass(frozen=True)
+class PoolBalance(Result):
+    """Imbalance = (max − min) / max of leads per unit of weight, over the members."""
+
+    pool: str
+    members: tuple[PoolMember, ...]
+    imbalance: float
+    flagged: bool  # over ``health.pool_imbalance``
+
+
+@dataclass(frozen=True)
+class Fallback(Result):
+    leads: int
+    share: float
+    flagged: bool = field(default=False, metadata=NOT_JSON)  # over ``health.fallback_share``
+
+
+@dataclass(frozen=True)
+class InactiveOwner(Result):
+    person_id: str
+    leads: int
+
+
+@dataclass(frozen=True)
+class Misroutes(Result):
+    count: int
+    rate: float
+    flagged: bool  # over ``health.misroute_rate``
+    reasons: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class RoutingReport(Result):
+    since: datetime
+    until: datetime | None
+    routed: int
+    by_member: tuple[MemberLeads, ...]
+    by_team: Mapping[str, int]
+    by_queue: Mapping[str, int]
+    by_flow: Mapping[str, int]
+    by_node: Mapping[str, int]
+    fallback: Fallback
+    pools: tuple[PoolBalance, ...]
+    inactive_owners: tuple[InactiveOwner, ...]
+    misroutes: Misroutes
+    limits: HealthLimits = field(default=DEFAULT_LIMITS, metadata=NOT_JSON)
 
 
 def routing_report(
+    conn: Connection, since: datetime, until: datetime | None = None
+) -> dict[str, Any]:
+    """The JSON form of ``distribution``, for ``api/routing.py`` until it calls
+    ``distribution(...).as_dict()`` itself."""
+    return distribution(conn, since, until).as_dict()
+
+
+def distribution(
     conn: Connection,
     since: datetime,
     until: datetime | None = None,
-    thresholds: Thresholds = Thresholds(),
-) -> dict[str, Any]:
-    """Decisions made in [since, until) (no upper bound when until is None)."""
-    query = select(
-        routing_decisions.c.owner_id,
-        routing_decisions.c.queue,
-        routing_decisions.c.pool_id,
-        routing_decisions.c.team_id,
-        routing_decisions.c.flow,
-        routing_decisions.c.node,
-        routing_decisions.c.via_fallback,
-    )
-    rows = conn.execute(
-        query.where(
-            *_window(routing_decisions.c.decided_at, since, until),
-            routing_decisions.c.lead_id.is_not(None),
-        )
-    ).all()
+    limits: HealthLimits | None = None,
+) -> RoutingReport:
+    """Decisions made in [since, until) (no upper bound when until is None), flagged by
+    ``limits`` (default: the live version's ``health:``)."""
+    limits = limits if limits is not None else health_limits(conn)
+    rows = conn.execute(_decisions(since, until)).all()
     person = {
         r.id: r
         for r in conn.execute(select(people.c.id, people.c.name, people.c.team_id, people.c.active))
@@ -62,39 +118,47 @@ def routing_report(
         if r.pool_id:
             pools[r.pool_id][r.owner_id] += 1
     fallback = sum(1 for r in rows if r.via_fallback)
-    reasons = Counter(
-        r.reason
-        for r in conn.execute(
-            select(misroutes.c.reason).where(*_window(misroutes.c.created_at, since, until))
-        )
-    )
-    misrouted = sum(reasons.values())
     inactive = sorted(pid for pid in by_member if pid in person and not person[pid].active)
-    return {
-        "since": since,
-        "until": until,
-        "routed": total,
-        "by_member": [
-            {"person_id": pid, "name": person[pid].name if pid in person else pid, "leads": n}
+    return RoutingReport(
+        since,
+        until,
+        total,
+        tuple(
+            MemberLeads(pid, person[pid].name if pid in person else pid, n)
             for pid, n in by_member.most_common()
-        ],
-        "by_team": dict(by_team.most_common()),
-        "by_queue": dict(Counter(r.queue for r in rows if r.queue).most_common()),
-        "by_flow": dict(Counter(r.flow for r in rows).most_common()),
-        "by_node": dict(Counter(f"{r.flow} / {r.node}" for r in rows).most_common()),
-        "fallback": {"leads": fallback, "share": _share(fallback, total)},
-        "pools": [
-            _pool_balance(conn, pool_id, counts, thresholds.imbalance)
+        ),
+        dict(by_team.most_common()),
+        dict(Counter(r.queue for r in rows if r.queue).most_common()),
+        dict(Counter(r.flow for r in rows).most_common()),
+        dict(Counter(f"{r.flow} / {r.node}" for r in rows).most_common()),
+        Fallback(
+            fallback, _share(fallback, total), _share(fallback, total) > limits.fallback_share
+        ),
+        tuple(
+            _pool_balance(conn, pool_id, counts, limits.pool_imbalance)
             for pool_id, counts in sorted(pools.items())
-        ],
-        "inactive_owners": [{"person_id": pid, "leads": by_member[pid]} for pid in inactive],
-        "misroutes": {
-            "count": misrouted,
-            "rate": _share(misrouted, total),
-            "flagged": _share(misrouted, total) > thresholds.misroute_rate,
-            "reasons": dict(reasons.most_common()),
-        },
-    }
+        ),
+        tuple(InactiveOwner(pid, by_member[pid]) for pid in inactive),
+        _misroutes(conn, since, until, total, limits.misroute_rate),
+        limits,
+    )
+
+
+def _decisions(since: datetime, until: datetime | None):
+    d = routing_decisions.c
+    return select(d.owner_id, d.queue, d.pool_id, d.team_id, d.flow, d.node, d.via_fallback).where(
+        *_window(d.decided_at, since, until), d.lead_id.is_not(None)
+    )
+
+
+def _misroutes(
+    conn: Connection, since: datetime, until: datetime | None, routed: int, limit: float
+) -> Misroutes:
+    window = _window(misroutes.c.created_at, since, until)
+    reasons = Counter(r.reason for r in conn.execute(select(misroutes.c.reason).where(*window)))
+    count = sum(reasons.values())
+    rate = _share(count, routed)
+    return Misroutes(count, rate, rate > limit, dict(reasons.most_common()))
 
 
 def _window(column, since: datetime, until: datetime | None) -> list:
@@ -105,8 +169,7 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def _pool_balance(conn: Connection, pool_id: str, counts: Counter, limit: float) -> dict[str, Any]:
-    """Imbalance = (max − min) / max of leads per unit of weight, over the members of the pool."""
+def _pool_balance(conn: Connection, pool_id: str, counts: Counter, limit: float) -> PoolBalance:
     live = live_workspace(conn)
     weights = (
         dict(live.routing.pools[pool_id].members) if live and pool_id in live.routing.pools else {}
@@ -115,12 +178,9 @@ def _pool_balance(conn: Connection, pool_id: str, counts: Counter, limit: float)
     per_weight = {pid: counts.get(pid, 0) / weights.get(pid, 1) for pid in members}
     high, low = max(per_weight.values(), default=0), min(per_weight.values(), default=0)
     imbalance = round((high - low) / high, 4) if high else 0.0
-    return {
-        "pool": pool_id,
-        "members": [
-            {"person_id": pid, "weight": weights.get(pid, 1), "leads": counts.get(pid, 0)}
-            for pid in sorted(members)
-        ],
-        "imbalance": imbalance,
-        "flagged": imbalance > limit,
-    }
+    return PoolBalance(
+        pool_id,
+        tuple(PoolMember(pid, weights.get(pid, 1), counts.get(pid, 0)) for pid in sorted(members)),
+        imbalance,
+        imbalance > limit,
+    )

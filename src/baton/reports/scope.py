@@ -1,20 +1,26 @@
-"""What the speed-to-lead and SLA reports share: the period and filters they are
-scoped by, the time zone their days and weeks are read in, and how a summary of
-durations is written out (seconds, for JSON and tables alike)."""
+"""What the reports share: the period and filters they are scoped by, the time zone their
+days and weeks are read in, the health thresholds they flag against, and how a summary of
+durations is written out (seconds, for JSON and tables alike).
+
+"The last 30 days" is the same period everywhere: the 30 local calendar days ending
+today, in the workspace's zone (``default_period``), as the dashboard's "Last 30 days".
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
 from baton.domain.speed import summarize
+from baton.services.live import live_workspace
 from baton.services.versions.versions import active_version
 from baton.store.tables import leads, people
+from baton.workspace.health_schema import DEFAULT_LIMITS, HealthLimits
 
 DEFAULT_DAYS = 30
 FILTERS = ("source", "lead_type", "owner", "team")
@@ -44,7 +50,8 @@ class ReportScope:
             value = getattr(self, name)
             if value.tzinfo is None or value.utcoffset() is None:
                 raise ValueError(
-                    f"{name} must carry a time zone, e.g. 2026-11-01T00:00:00Z; got {value.isoformat()}"
+                    f"{name} must carry a time zone, e.g. 2026-11-01T00:00:00Z; "
+                    f"got {value.isoformat()}"
                 )
         if self.since >= self.until:
             raise ValueError(
@@ -59,11 +66,25 @@ def scope_of(
     now: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
+    zone: ZoneInfo | None = None,
     **filters: str | None,
 ) -> ReportScope:
-    """The scope with defaults filled in: until now, since 30 days before until."""
+    """The scope with its period filled in by ``default_period`` in ``zone`` (UTC if None)."""
+    since, until = default_period(now, zone or ZoneInfo("UTC"), since, until)
+    return ReportScope(since, until, zone=zone, **filters)
+
+
+def default_period(
+    now: datetime, zone: ZoneInfo, since: datetime | None = None, until: datetime | None = None
+) -> tuple[datetime, datetime]:
+    """``[since, until)`` with what is missing filled in: until ``now``; since the local
+    midnight that starts the 30 calendar days of ``zone`` ending with until's day (today,
+    so far, by default) — the days the dashboard's "Last 30 days" counts."""
     until = until or now
-    return ReportScope(since or until - timedelta(days=DEFAULT_DAYS), until, **filters)
+    if since is None:
+        last_day = (until - timedelta(microseconds=1)).astimezone(zone).date()
+        since = datetime.combine(last_day - timedelta(days=DEFAULT_DAYS - 1), time(0), zone)
+    return since, until
 
 
 def lead_conditions(scope: ReportScope, owner_column: Any = leads.c.owner_id) -> list[Any]:
@@ -91,11 +112,19 @@ def lead_conditions(scope: ReportScope, owner_column: Any = leads.c.owner_id) ->
 
 
 def report_zone(conn: Connection, scope: ReportScope | None = None) -> ZoneInfo:
-    """Days and weeks are the scope's zone if it has one, else the workspace's: the live version's time zone, else UTC."""
+    """Days and weeks are the scope's zone if it has one, else the workspace's: the live
+    version's time zone, else UTC."""
     if scope is not None and scope.zone is not None:
         return scope.zone
     live = active_version(conn)
     return ZoneInfo(live.document["workspace"]["timezone"]) if live is not None else ZoneInfo("UTC")
+
+
+def health_limits(conn: Connection) -> HealthLimits:
+    """The thresholds every flag and band is judged by: the live version's ``health:``
+    section, else the playbooks' defaults."""
+    live = live_workspace(conn)
+    return live.health.limits if live is not None else DEFAULT_LIMITS
 
 
 def teams_of_people(conn: Connection) -> dict[str, str | None]:
@@ -103,7 +132,8 @@ def teams_of_people(conn: Connection) -> dict[str, str | None]:
 
 
 def day_and_week(zone: ZoneInfo) -> Callable[[datetime], tuple[str, str]]:
-    """An instant's local day (2026-11-02) and ISO week (2026-W45) in ``zone``, labels cached per day."""
+    """An instant's local day (2026-11-02) and ISO week (2026-W45) in ``zone``, labels cached
+    per day."""
     labels: dict[date, tuple[str, str]] = {}
 
     def of(t: datetime) -> tuple[str, str]:
@@ -119,7 +149,10 @@ def day_and_week(zone: ZoneInfo) -> Callable[[datetime], tuple[str, str]]:
 def summary_seconds(values: Sequence[timedelta]) -> dict[str, Any]:
     """``domain.speed.summarize`` in seconds: count, mean, median, p90 (None when empty)."""
     s = summarize(values)
-    seconds = lambda d: d.total_seconds() if d is not None else None
+
+    def seconds(d: timedelta | None) -> float | None:
+        return d.total_seconds() if d is not None else None
+
     return {
         "count": s.count,
         "mean_seconds": seconds(s.mean),
@@ -135,9 +168,10 @@ def share(part: int, whole: int) -> float | None:
 def summary_of_aggregates(
     count: int, total_us: int | None, median_us: float | None, p90_us: int | None
 ) -> dict[str, Any]:
-    """``summary_seconds`` from what a database computes over integer microseconds: the count, the sum, the
-    interpolated median (``quantile_cont(0.5)``: the mean of the two middle values) and the nearest-rank
-    p90 (``quantile_disc(0.9)``). Rounded to the microsecond exactly as ``summarize`` rounds timedeltas."""
+    """``summary_seconds`` from what a database computes over integer microseconds: the count,
+    the sum, the interpolated median (``quantile_cont(0.5)``: the mean of the two middle values)
+    and the nearest-rank p90 (``quantile_disc(0.9)``). Rounded to the microsecond exactly as
+    ``summarize`` rounds timedeltas."""
     if not count:
         return summary_seconds([])
     seconds = lambda us: timedelta(microseconds=us).total_seconds()  # noqa: E731  (a float .5 rounds half to even, as timedelta / 2 does)

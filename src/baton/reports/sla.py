@@ -4,28 +4,32 @@ durations in business time, and the clocks still open. Excluded and released cha
 are counted apart and never enter compliance: a released charge (the lead was taken
 away in time) is nobody's miss.
 
-``response_bands`` is the playbook's response-time distribution: a hit that used
-less than 80 % of its rule's threshold is "under", one that used 80 % or more
-"approaching", a miss "breached" (pending charges have no response time yet).
+Every verdict is as of ``now`` (``domain.sla.state``): a pending charge whose deadline
+has passed is a miss whether or not the worker's timer has recorded it yet, so the
+figures do not depend on when the worker last ran.
 
-``open_clocks`` lists the clocks nearest to breach for ``baton sla status``: missed
-and still untouched first (overdue, longest first), then pending by deadline.
+``response_bands`` is the playbook's response-time distribution: a hit that used less
+than ``health.sla_approaching`` (80 %) of its rule's threshold is "under", one that used
+more "approaching", a miss "breached" (pending charges have no response time yet).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, and_, case, or_, select
 
 from baton.domain.sla import verdict
+from baton.domain.sla.state import state_as_of
+from baton.reports.result import NOT_JSON, Result
 from baton.reports.scope import (
     ReportScope,
     day_and_week,
+    health_limits,
     lead_conditions,
     report_zone,
     share,
@@ -33,76 +37,176 @@ from baton.reports.scope import (
     teams_of_people,
 )
 from baton.services.live import LiveWorkspace, live_workspace
-from baton.services.sla.calendars import ALWAYS_OPEN, calendar_of
-from baton.services.sla.clocks import OPEN, clock_input
-from baton.store.tables import leads, people, sla_clocks
+from baton.services.sla.calendars import calendar_of
+from baton.services.sla.clocks import clock_input
+from baton.store.tables import leads, sla_clocks
+from baton.workspace.health_schema import DEFAULT_LIMITS, HealthLimits
 
 STATES = ("hit", "miss", "pending", "excluded", "released")
 DIMENSIONS = ("rule", "lead_type", "owner", "team", "week")
 BANDS = ("under", "approaching", "breached")
-APPROACHING = 0.8  # share of the threshold used from which a response was "approaching" the breach
+DURATIONS = ("response_business", "miss_business")
+
+
+@dataclass(frozen=True)
+class SlaGroup(Result):
+    """One group's charges: per state as of ``now``, the open and overdue ones, compliance =
+    hit / (hit + miss), the response bands; and, from the streaming report only, the
+    business-time summaries of responses and misses (None from the mirror's)."""
+
+    key: str
+    clocks: int
+    hit: int
+    miss: int
+    pending: int
+    excluded: int
+    released: int
+    open: int  # still running: pending, or missed and still untouched (escalations running)
+    overdue: int  # open and past the deadline
+    compliance: float | None
+    response_bands: Mapping[str, int]
+    response_business: Mapping[str, Any] | None = None
+    miss_business: Mapping[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = super().as_dict()
+        return {k: v for k, v in out.items() if v is not None or k not in DURATIONS}
+
+    def without_durations(self) -> SlaGroup:
+        """The counts alone, as the mirror's twin gives them."""
+        return replace(self, response_business=None, miss_business=None)
+
+
+@dataclass(frozen=True)
+class SlaReport(Result):
+    """Charges whose clock started in ``[since, until)``: overall and per dimension."""
+
+    since: datetime
+    until: datetime
+    timezone: str  # the zone of the report's weeks
+    now: datetime
+    filters: Mapping[str, str]
+    overall: SlaGroup
+    by_rule: tuple[SlaGroup, ...] = ()
+    by_lead_type: tuple[SlaGroup, ...] = ()
+    by_owner: tuple[SlaGroup, ...] = ()
+    by_team: tuple[SlaGroup, ...] = ()
+    by_week: tuple[SlaGroup, ...] = ()
+    limits: HealthLimits = field(default=DEFAULT_LIMITS, metadata=NOT_JSON)
+
+    def by(self, dimension: str) -> tuple[SlaGroup, ...]:
+        return getattr(self, f"by_{dimension}")
+
+    def as_dict(self) -> dict[str, Any]:
+        out = super().as_dict()
+        overall = out.pop("overall")
+        overall.pop("key")
+        head = {k: out.pop(k) for k in ("since", "until", "timezone", "now", "filters")}
+        return head | overall | out
+
+    def without_durations(self) -> SlaReport:
+        groups = {f"by_{d}": tuple(g.without_durations() for g in self.by(d)) for d in DIMENSIONS}
+        return replace(self, overall=self.overall.without_durations(), **groups)
+
+
+def sla_group(
+    key: str,
+    states: Mapping[str, int],
+    open_clocks: int,
+    overdue: int,
+    bands: Mapping[str, int],
+    **durations: Mapping[str, Any],
+) -> SlaGroup:
+    """A group from its counts (the streaming report and its mirror twin both end here)."""
+    hit, miss = states.get("hit", 0), states.get("miss", 0)
+    return SlaGroup(
+        key,
+        sum(states.values()),
+        *(states.get(s, 0) for s in STATES),
+        open_clocks,
+        overdue,
+        share(hit, hit + miss),
+        {b: bands.get(b, 0) for b in BANDS},
+        **durations,
+    )
 
 
 @dataclass
 class _Tally:
     states: Counter = field(default_factory=Counter)
-    open: int = 0  # still running: pending, or missed and still untouched (escalations running)
-    overdue: int = (
-        0  # open and past the deadline, whether or not the worker has recorded the miss yet
-    )
+    open: int = 0
+    overdue: int = 0
     responses: list[timedelta] = field(default_factory=list)
     misses: list[timedelta] = field(default_factory=list)
     bands: Counter = field(default_factory=Counter)
 
-    def add(
-        self,
-        state: str,
-        response: timedelta | None,
-        miss: timedelta | None,
-        is_open: bool,
-        overdue: bool,
-        band: str | None,
-    ) -> None:
-        self.states[state] += 1
-        if band is not None:
-            self.bands[band] += 1
-        self.open += is_open
-        self.overdue += overdue
-        if response is not None:
-            self.responses.append(response)
-        if miss is not None:
-            self.misses.append(miss)
+    def add(self, charge: _Charge) -> None:
+        self.states[charge.state] += 1
+        if charge.band is not None:
+            self.bands[charge.band] += 1
+        self.open += charge.is_open
+        self.overdue += charge.overdue
+        if charge.response is not None:
+            self.responses.append(charge.response)
+        if charge.miss is not None:
+            self.misses.append(charge.miss)
 
-    def as_dict(self) -> dict[str, Any]:
-        return counts_row(self.states, self.open, self.overdue, self.bands) | {
-            "response_business": summary_seconds(self.responses),
-            "miss_business": summary_seconds(self.misses),
-        }
+    def group(self, key: str) -> SlaGroup:
+        return sla_group(
+            key,
+            self.states,
+            self.open,
+            self.overdue,
+            self.bands,
+            response_business=summary_seconds(self.responses),
+            miss_business=summary_seconds(self.misses),
+        )
 
 
-def counts_row(
-    states: Mapping[str, int], open_clocks: int, overdue: int, bands: Mapping[str, int]
-) -> dict[str, Any]:
-    """A group's counts: charges per state, open, overdue, compliance = hit / (hit + miss), response bands."""
-    hit, miss = states.get("hit", 0), states.get("miss", 0)
-    return {
-        "clocks": sum(states.values()),
-        **{s: states.get(s, 0) for s in STATES},
-        "open": open_clocks,
-        "overdue": overdue,
-        "compliance": share(hit, hit + miss),
-        "response_bands": {b: bands.get(b, 0) for b in BANDS},
-    }
+@dataclass(frozen=True)
+class _Charge:
+    state: str
+    is_open: bool
+    overdue: bool
+    response: timedelta | None
+    miss: timedelta | None
+    band: str | None
 
 
-def sla_report(conn: Connection, scope: ReportScope, now: datetime) -> dict[str, Any]:
-    """Charges whose clock started in ``[scope.since, scope.until)``; owner and team filters are the charged owner's."""
+def sla_report(conn: Connection, scope: ReportScope, now: datetime) -> SlaReport:
+    """Charges whose clock started in ``[scope.since, scope.until)``; owner and team filters
+    are the charged owner's."""
+    zone = report_zone(conn, scope)
+    labels, team_of, live = day_and_week(zone), teams_of_people(conn), live_workspace(conn)
+    limits = health_limits(conn)
+    band = band_of(threshold_seconds(conn), limits.sla_approaching)
+    overall, groups = _Tally(), {d: defaultdict(_Tally) for d in DIMENSIONS}
+    for row in conn.execute(_charges(scope).execution_options(yield_per=10_000)):
+        charge = _judge(row, live, now, band)
+        keys = (
+            row.rule,
+            row.lead_type or "(none)",
+            row.owner_id,
+            team_of.get(row.owner_id) or "(none)",
+            labels(row.started_at)[1],
+        )
+        for tally in (overall, *(groups[d][k] for d, k in zip(DIMENSIONS, keys, strict=True))):
+            tally.add(charge)
+    return SlaReport(
+        scope.since,
+        scope.until,
+        zone.key,
+        now,
+        scope.filters(),
+        overall.group(""),
+        *(sort_rows([t.group(k) for k, t in groups[d].items()], d) for d in DIMENSIONS),
+        limits=limits,
+    )
+
+
+def _charges(scope: ReportScope):
     c = sla_clocks.c
-    labels = day_and_week(report_zone(conn, scope))
-    team_of = teams_of_people(conn)
-    live = live_workspace(conn)
-    threshold = threshold_seconds(conn)
-    query = (
+    return (
         select(
             c.rule,
             c.version,
@@ -127,40 +231,27 @@ def sla_report(conn: Connection, scope: ReportScope, now: datetime) -> dict[str,
             *lead_conditions(scope, c.owner_id),
         )
     )
-    overall, groups = _Tally(), {d: defaultdict(_Tally) for d in DIMENSIONS}
-    for row in conn.execute(query.execution_options(yield_per=10_000)):
-        untouched_miss = row.state == "miss" and row.stopped_at is None and row.closed_at is None
-        is_open = row.state == "pending" or untouched_miss
-        overdue = is_open and row.due_at is not None and row.due_at <= now
-        response = _seconds(row.response_business_seconds) if row.state in ("hit", "miss") else None
-        miss = (
-            _miss_so_far(live, row, now)
-            if untouched_miss
-            else _seconds(row.miss_business_seconds)
-            if row.state == "miss"
-            else None
-        )
-        band = _band(row, threshold(row.version, row.rule))
-        keys = (
-            row.rule,
-            row.lead_type or "(none)",
-            row.owner_id,
-            team_of.get(row.owner_id) or "(none)",
-            labels(row.started_at)[1],
-        )
-        for tally in (overall, *(groups[d][k] for d, k in zip(DIMENSIONS, keys))):
-            tally.add(row.state, response, miss, is_open, overdue, band)
-    return {
-        "since": scope.since,
-        "until": scope.until,
-        "now": now,
-        "filters": scope.filters(),
-        **overall.as_dict(),
-        **{
-            f"by_{d}": sort_rows([{"key": k, **t.as_dict()} for k, t in groups[d].items()], d)
-            for d in DIMENSIONS
-        },
-    }
+
+
+def _judge(
+    row: Any, live: LiveWorkspace | None, now: datetime, band: Callable[..., str | None]
+) -> _Charge:
+    """One charge as it stands at ``now``."""
+    state = state_as_of(row.state, row.due_at, now)
+    untouched_miss = state == "miss" and row.stopped_at is None and row.closed_at is None
+    is_open = row.state == "pending" or untouched_miss
+    return _Charge(
+        state,
+        is_open,
+        is_open and row.due_at is not None and row.due_at <= now,
+        _seconds(row.response_business_seconds) if state in ("hit", "miss") else None,
+        _miss_so_far(live, row, now)
+        if untouched_miss
+        else _seconds(row.miss_business_seconds)
+        if state == "miss"
+        else None,
+        band(state, row.version, row.rule, row.response_business_seconds),
+    )
 
 
 def _seconds(value: float | None) -> timedelta | None:
@@ -168,7 +259,8 @@ def _seconds(value: float | None) -> timedelta | None:
 
 
 def threshold_seconds(conn: Connection) -> Callable[[int, str], float | None]:
-    """The threshold (business seconds) of a rule in the version a clock was started under, looked up once per pair."""
+    """The threshold (business seconds) of a rule in the version a clock was started under,
+    looked up once per pair."""
     cache: dict[tuple[int, str], float | None] = {}
 
     def of(version: int, rule_name: str) -> float | None:
@@ -181,12 +273,21 @@ def threshold_seconds(conn: Connection) -> Callable[[int, str], float | None]:
     return of
 
 
-def _band(row: Any, threshold: float | None) -> str | None:
-    if row.state == "miss":
-        return "breached"
-    if row.state != "hit" or row.response_business_seconds is None or threshold is None:
-        return None
-    return "approaching" if row.response_business_seconds >= APPROACHING * threshold else "under"
+def band_of(
+    threshold: Callable[[int, str], float | None], approaching: float
+) -> Callable[[str, int, str, float | None], str | None]:
+    """A charge's response band from its state (as of now) and response time: a miss is
+    breached; a hit approaching from ``approaching`` of its rule's threshold, else under."""
+
+    def band(state: str, version: int, rule: str, response: float | None) -> str | None:
+        if state == "miss":
+            return "breached"
+        limit = threshold(version, rule)
+        if state != "hit" or response is None or limit is None:
+            return None
+        return "approaching" if response >= approaching * limit else "under"
+
+    return band
 
 
 def _miss_so_far(live: LiveWorkspace | None, row: Any, now: datetime) -> timedelta | None:
@@ -199,98 +300,22 @@ def _miss_so_far(live: LiveWorkspace | None, row: Any, now: datetime) -> timedel
     ).miss_duration
 
 
-def sort_rows(rows: list[dict[str, Any]], dimension: str) -> list[dict[str, Any]]:
+def sort_rows(rows: Sequence[SlaGroup], dimension: str) -> tuple[SlaGroup, ...]:
     """Weeks in time order; the other groups most charges first."""
-    return sorted(
-        rows,
-        key=(lambda r: r["key"]) if dimension == "week" else (lambda r: (-r["clocks"], r["key"])),
-    )
+    ordered = dimension == "week"
+    return tuple(sorted(rows, key=(lambda r: r.key) if ordered else (lambda r: (-r.clocks, r.key))))
 
 
-def open_clocks(
-    conn: Connection,
-    now: datetime,
-    limit: int = 20,
-    *,
-    owner: str | None = None,
-    team: str | None = None,
-    lead_ids: Any = None,
-    due_after: datetime | None = None,
-) -> list[dict[str, Any]]:
-    """Open clocks by deadline: overdue (missed, still untouched) first, then pending; paused ones have no deadline and are left out.
+def state_now(c: Any, now: datetime) -> ColumnElement[str]:
+    """``domain.sla.state.state_as_of`` in SQL, over the columns ``c`` of ``sla_clocks``."""
+    return case((and_(c.state == "pending", c.due_at <= now), "miss"), else_=c.state)
 
-    ``lead_ids``: a SELECT of the only lead ids to list (see ``ReportScope.lead_ids``); ``due_after``: only
-    the clocks due after that instant (``now``: the next deadlines, none overdue). ``used`` is the share of
-    the rule's threshold spent so far (1.0 or more when overdue; None when the rule is gone).
-    """
-    c = sla_clocks.c
-    rows = []
-    for state in (
-        OPEN if due_after is None else ("pending",)
-    ):  # one state at a time: each is one ordered walk of (state, due_at)
-        query = (
-            select(
-                c.id,
-                c.lead_id,
-                c.rule,
-                c.version,
-                c.owner_id,
-                c.calendar,
-                c.due_at,
-                c.state,
-                c.started_at,
-                people.c.name.label("owner_name"),
-                leads.c.first_name,
-                leads.c.last_name,
-                leads.c.email,
-                leads.c.company,
-                leads.c.lead_type,
-            )
-            .join(leads, leads.c.id == c.lead_id)
-            .outerjoin(people, people.c.id == c.owner_id)
-            .where(
-                c.state == state,
-                c.stopped_at.is_(None),
-                c.closed_at.is_(None),
-                c.due_at.is_not(None),
-            )
-            .order_by(c.due_at, c.id)
-            .limit(limit)
-        )
-        if owner is not None:
-            query = query.where(c.owner_id == owner)
-        if team is not None:
-            query = query.where(c.owner_id.in_(select(people.c.id).where(people.c.team_id == team)))
-        if lead_ids is not None:
-            query = query.where(c.lead_id.in_(lead_ids))
-        if due_after is not None:
-            query = query.where(c.due_at > due_after)
-        rows += conn.execute(query).all()
-    live = live_workspace(conn)
-    threshold = threshold_seconds(conn)
-    out = []
-    for r in sorted(rows, key=lambda r: (r.due_at, r.id))[:limit]:
-        calendar = calendar_of(live, r.calendar) if live else ALWAYS_OPEN
-        name = (
-            " ".join(p for p in (r.first_name, r.last_name) if p) or r.email or f"lead {r.lead_id}"
-        )
-        left = calendar.between(now, r.due_at).total_seconds()
-        full = threshold(r.version, r.rule)
-        out.append(
-            {
-                "lead_id": r.lead_id,
-                "lead": name,
-                "company": r.company,
-                "lead_type": r.lead_type,
-                "rule": r.rule,
-                "owner_id": r.owner_id,
-                "owner_name": r.owner_name or r.owner_id,
-                "started_at": r.started_at,
-                "due_at": r.due_at,
-                "state": "overdue" if r.state == "miss" or r.due_at <= now else "pending",
-                "time_left_business_seconds": left,
-                "time_left_seconds": (r.due_at - now).total_seconds(),
-                "used": round(1 - left / full, 4) if full else None,
-            }
-        )
-    return out
+
+def state_is(c: Any, state: str, now: datetime) -> ColumnElement[bool]:
+    """``state_now(c, now) == state``, written so an index on ``state`` still serves it."""
+    past_due = and_(c.state == "pending", c.due_at <= now)
+    if state == "miss":
+        return or_(c.state == "miss", past_due)
+    if state == "pending":
+        return and_(c.state == "pending", or_(c.due_at.is_(None), c.due_at > now))
+    return c.state == state

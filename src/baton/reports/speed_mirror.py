@@ -1,4 +1,4 @@
-"""The speed-to-lead report (``services.speed_report``) computed in the mirror.
+"""The speed-to-lead report (``reports.speed``) computed in the mirror.
 
 Same scope, same groups, same numbers, by one query per dimension over the
 period's leads instead of a pass in Python. The delays were measured when the
@@ -24,11 +24,18 @@ from sqlalchemy import Connection, and_, case, func, literal, literal_column, nu
 from baton.domain.speed import OutageWindow, Rating, RatingBands
 from baton.reports.local_time import local_date, week_label
 from baton.reports.mirror import DELAYS, blank_as, mirrored, run
-from baton.reports.scope import ReportScope, lead_conditions, report_zone, summary_of_aggregates
+from baton.reports.scope import (
+    ReportScope,
+    health_limits,
+    lead_conditions,
+    report_zone,
+    summary_of_aggregates,
+)
 from baton.reports.speed import (
     DIMENSIONS,
-    PLAYBOOK_BANDS,
     SERIES,
+    SpeedGroup,
+    SpeedReport,
     assemble,
     group_row,
     outages_after,
@@ -44,30 +51,35 @@ def speed_report(
     conn: Connection,
     duck: Connection,
     scope: ReportScope,
-    bands: RatingBands = PLAYBOOK_BANDS,
+    bands: RatingBands | None = None,
     *,
     dimensions: Sequence[str] = DIMENSIONS[1:],
     business: bool | str = True,
-) -> dict[str, Any]:
-    """``services.speed_report.speed_report`` over the mirror ``duck`` (outages and the zone read from ``conn``)."""
+) -> SpeedReport:
+    """``reports.speed.speed_report`` over the mirror ``duck`` (outages, the zone and the
+    rating bands read from ``conn``)."""
+    bands = bands if bands is not None else health_limits(conn).systems_delay
     zone = report_zone(conn, scope)
     windows = outages_after(conn, scope.since)
     base = _base(scope, zone, windows, bands, with_team="team" in dimensions).subquery("base")
     keys = [base.c[f"k_{d}"] for d in dimensions]
-    groups: dict[str, list[dict[str, Any]]] = {d: [] for d in DIMENSIONS}
+    groups: dict[str, list[SpeedGroup]] = {d: [] for d in DIMENSIONS}
     every = range(len(SERIES))
     sets = [("all", [], every if business else _WALL)] + [
-        (d, [k], every if business is True else _WALL) for d, k in zip(dimensions, keys)
+        (d, [k], every if business is True else _WALL)
+        for d, k in zip(dimensions, keys, strict=True)
     ]
     for dimension, by, series in sets:
         for row in run(duck, select(*by, *_aggregates(base, series)).group_by(*by)):
             key = _label(dimension, row[0]) if by else "all"
             groups[dimension].append(_group(key, row[len(by) :], series, bands))
-    return assemble(scope, zone, windows, {d: sort_groups(d, rows) for d, rows in groups.items()})
+    sorted_groups = {d: sort_groups(d, rows) for d, rows in groups.items()}
+    return assemble(scope, zone, windows, sorted_groups, bands)
 
 
 def _aggregates(base: Any, series: Sequence[int]) -> list[Any]:
-    """Counts, anomalies, then per series: count, sum, and one sort for median and p90 (``_median_and_p90``), then ratings."""
+    """Counts, anomalies, then per series: count, sum, and one sort for median and p90
+    (``_median_and_p90``), then ratings."""
     out = [
         func.count(),
         func.count().filter(base.c.x),
@@ -84,8 +96,9 @@ def _aggregates(base: Any, series: Sequence[int]) -> list[Any]:
 
 
 def _median_and_p90(lows_highs_p90: list[int] | None) -> tuple[float | None, int | None]:
-    """``quantile_disc`` at 0.5, just above 0.5 and 0.9 picks the lower and upper middle values (the same one when the
-    count is odd) and the nearest-rank p90 in one sort; the median is the mean of the middle two."""
+    """``quantile_disc`` at 0.5, just above 0.5 and 0.9 picks the lower and upper middle
+    values (the same one when the count is odd) and the nearest-rank p90 in one sort; the
+    median is the mean of the middle two."""
     if not lows_highs_p90:
         return None, None
     low, high, p90 = lows_highs_p90
@@ -94,7 +107,7 @@ def _median_and_p90(lows_highs_p90: list[int] | None) -> tuple[float | None, int
 
 def _group(
     key: str, values: tuple[Any, ...], series: Sequence[int], bands: RatingBands
-) -> dict[str, Any]:
+) -> SpeedGroup:
     count, excluded, anomalies = values[:3]
     stats = {
         SERIES[s]: summary_of_aggregates(
@@ -102,7 +115,7 @@ def _group(
         )
         for i, s in enumerate(series)
     }
-    ratings = dict(zip((r.value for r in Rating), values[3 + 3 * len(series) :]))
+    ratings = dict(zip((r.value for r in Rating), values[3 + 3 * len(series) :], strict=True))
     return group_row(
         key,
         count,
@@ -115,7 +128,8 @@ def _group(
 
 
 def _label(dimension: str, value: Any) -> str:
-    """Days and weeks are grouped by local date and local Monday; labelled as the streaming report labels them."""
+    """Days and weeks are grouped by local date and local Monday; labelled as the streaming
+    report labels them."""
     return (
         value.isoformat()
         if dimension == "day"
@@ -133,8 +147,9 @@ def _base(
     *,
     with_team: bool,
 ):
-    """One row per lead of the scope: its group keys, its delays, whether an outage excludes it, its rating.
-    The owner's team is joined only when grouped by (``with_team``): a year's join is a sixth of a query's time."""
+    """One row per lead of the scope: its group keys, its delays, whether an outage excludes
+    it, its rating. The owner's team is joined only when grouped by (``with_team``): a year's
+    join is a sixth of a query's time."""
     day = local_date(leads.c.engaged_at, zone, scope.since, scope.until)
     excluded = _excluded(windows)
     return (
@@ -165,7 +180,8 @@ def _base(
 
 
 def _excluded(windows: list[OutageWindow]):
-    """``domain.speed.excluded_by_outage`` as an expression: the systems-delay interval meets an outage."""
+    """``domain.speed.excluded_by_outage`` as an expression: the systems-delay interval meets
+    an outage."""
     e, a = leads.c.engaged_at, leads.c.assigned_at
     at = lambda t: literal(t, e.type)  # noqa: E731
     meets = []

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from baton.reports.routing import Thresholds
+from baton.reports.sla import SlaReport
 from baton.reports.speed_mirror import speed_report
 from baton.services.live import live_workspace
 from baton.services.people.access import scope_leads
@@ -25,7 +25,7 @@ from baton.web.filters import Filters
 from baton.web.reports import percent, viewer_scope
 from baton.web.routing_data import routing_view
 from baton.web.sla_charges import CHARGE_DATE
-from baton.web.sla_data import COMPLIANCE_TARGET, compliance, open_clock_rows
+from baton.web.sla_data import compliance, open_clock_rows
 from baton.web.speed_data import over_time_charts, time_unit
 from baton.workspace.sla_compile import uncovered_lead_types
 
@@ -44,7 +44,8 @@ class Flag:
 def overview_view(
     conn: Connection, mirror: Connection, user: User, filters: Filters, now: datetime
 ) -> dict[str, Any]:
-    """``conn``: the main database; ``mirror``: the analytics mirror (``baton.analytics``) the period's figures are counted in."""
+    """``conn``: the main database; ``mirror``: the analytics mirror the period's figures are
+    counted in."""
     speed = speed_report(
         conn, mirror, viewer_scope(user, filters), dimensions=(time_unit(filters),), business=False
     )
@@ -74,20 +75,24 @@ def health_flags(
     user: User,
     filters: Filters,
     routing: dict[str, Any],
-    sla: dict[str, Any],
+    sla: SlaReport,
 ) -> list[Flag]:
-    limits = Thresholds()
+    """The red flags, each judged by the live version's ``health:`` threshold."""
+    limits = routing["limits"]
     routed = routing["routed"]
-    pools = [(p.pool, p.imbalance) for p in routing["pools"] if p.flagged]
+    flagged = [p for p in routing["pools"] if p.flagged]
     return [
         Flag(
             "imbalance",
-            f"Round-robin imbalance (flag over {percent(limits.imbalance)})",
-            bool(pools),
+            f"Round-robin imbalance (flag over {percent(limits.pool_imbalance)})",
+            bool(flagged),
             f"{_count(len(routing['pools']), 'pool')} in the period"
             if routing["pools"]
             else "no round robin in the period",
-            [(f"{pool}: {percent(share)}", filters.url("/routing")) for pool, share in pools],
+            [
+                (f"{p.pool}: {percent(p.imbalance)} — {p.skips.words}", filters.url("/routing"))
+                for p in flagged
+            ],
         ),
         Flag(
             "fallback",
@@ -158,7 +163,8 @@ def _inactive_owners(conn: Connection, mirror: Connection, user: User, filters: 
 def _lead_types_without_rule(
     conn: Connection, mirror: Connection, user: User, filters: Filters
 ) -> Flag:
-    """Lead types of the period's leads that no SLA rule times (``sla_compile.uncovered_lead_types``, as ``baton check`` warns)."""
+    """Lead types of the period's leads that no SLA rule times
+    (``sla_compile.uncovered_lead_types``, as ``baton check`` warns)."""
     live = live_workspace(conn)
     counts = (
         _received_by(mirror, user, filters, leads.c.lead_type) if live and live.sla.rules else {}
@@ -181,22 +187,20 @@ def _lead_types_without_rule(
     )
 
 
-def _teams_under_target(conn: Connection, sla: dict[str, Any], filters: Filters) -> Flag:
+def _teams_under_target(conn: Connection, sla: SlaReport, filters: Filters) -> Flag:
     names = dict(conn.execute(select(teams.c.id, teams.c.name)).all())
-    low = [
-        t
-        for t in sla["by_team"]
-        if t["key"] in names and t["compliance"] is not None and t["compliance"] < COMPLIANCE_TARGET
-    ]
+    target = sla.limits.team_sla_compliance
+    judged = [t for t in sla.by_team if t.compliance is not None]
+    low = [t for t in judged if t.key in names and t.compliance < target]
     return Flag(
         "compliance",
-        f"Team SLA compliance (flag under {percent(COMPLIANCE_TARGET)})",
+        f"Team SLA compliance (flag under {percent(target)})",
         bool(low),
-        f"{_count(sum(1 for t in sla['by_team'] if t['compliance'] is not None), 'team')} with verdicts in the period",
+        f"{_count(len(judged), 'team')} with verdicts in the period",
         [
             (
-                f"{names[t['key']]}: {percent(t['compliance'])} ({t['miss']:,} missed)",
-                filters.url("/leads", date=CHARGE_DATE, sla="miss", team=t["key"]),
+                f"{names[t.key]}: {percent(t.compliance)} ({t.miss:,} missed)",
+                filters.url("/leads", date=CHARGE_DATE, sla="miss", team=t.key),
             )
             for t in low
         ],

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from math import ceil
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, exists, func, select, true
 
 from baton.domain.records import OPEN_STATUSES
+from baton.reports.sla import state_is
 from baton.services.people.access import scope_leads, scope_people
 from baton.services.people.users import User
 from baton.services.records.payloads import LeadStatus
@@ -34,27 +36,34 @@ DATE_COLUMNS = {
 SLA_STATES = ("pending", "hit", "miss", "excluded", "released")
 
 
-def _status(value: str) -> ColumnElement[bool]:
+Condition = Callable[[str, datetime], ColumnElement[bool]]  # (value, now) → WHERE
+
+
+def _status(value: str, now: datetime) -> ColumnElement[bool]:
     return leads.c.status.in_(OPEN_STATUSES) if value == "open" else leads.c.status == value
 
 
-def _sla(value: str) -> ColumnElement[bool]:
-    return exists().where(sla_clocks.c.lead_id == leads.c.id, sla_clocks.c.state == value)
+def _sla(value: str, now: datetime) -> ColumnElement[bool]:
+    """A clock of the lead in state ``value`` as of ``now`` (a pending one past its deadline is
+    a miss, as the SLA report counts it)."""
+    return exists().where(sla_clocks.c.lead_id == leads.c.id, state_is(sla_clocks.c, value, now))
 
 
-def _decided(column) -> Callable[[str], ColumnElement[bool]]:
-    return lambda value: exists().where(routing_decisions.c.lead_id == leads.c.id, column == value)
+def _decided(column) -> Condition:
+    return lambda value, now: exists().where(
+        routing_decisions.c.lead_id == leads.c.id, column == value
+    )
 
 
-def _yes(condition: ColumnElement[bool]) -> Callable[[str], ColumnElement[bool]]:
-    return lambda value: condition
+def _yes(condition: ColumnElement[bool]) -> Condition:
+    return lambda value, now: condition
 
 
 @dataclass(frozen=True)
 class Facet:
     label: str
     values: tuple[str, ...] | None  # None: any text (e.g. a node or pool name)
-    condition: Callable[[str], ColumnElement[bool]]
+    condition: Condition
 
 
 FACETS: dict[str, Facet] = {
@@ -62,7 +71,7 @@ FACETS: dict[str, Facet] = {
     "sla": Facet("SLA clock", SLA_STATES, _sla),
     "node": Facet("Routed by node", None, _decided(routing_decisions.c.node)),
     "pool": Facet("Round-robin pool", None, _decided(routing_decisions.c.pool_id)),
-    "queue": Facet("Queue", None, lambda value: leads.c.queue == value),
+    "queue": Facet("Queue", None, lambda value, now: leads.c.queue == value),
     "routed": Facet(
         "Routed by Baton", ("yes",), _yes(exists().where(routing_decisions.c.lead_id == leads.c.id))
     ),
@@ -80,7 +89,7 @@ FACETS: dict[str, Facet] = {
         "Flagged as misrouted", ("yes",), _yes(exists().where(misroutes.c.lead_id == leads.c.id))
     ),
     "response": Facet(
-        "SLA response", RESPONSE_BANDS, lambda value: true()
+        "SLA response", RESPONSE_BANDS, lambda value, now: true()
     ),  # only with date=sla_charge: see charge_conditions
 }
 
@@ -90,8 +99,8 @@ class Facets:
     values: dict[str, str]
     date: str = "received"
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        return [FACETS[name].condition(value) for name, value in self.values.items()]
+    def conditions(self, now: datetime) -> list[ColumnElement[bool]]:
+        return [FACETS[name].condition(value, now) for name, value in self.values.items()]
 
     def params(self) -> dict[str, str]:
         return self.values | ({"date": self.date} if self.date != "received" else {})
@@ -119,7 +128,8 @@ def parse_facets(params: Mapping[str, str]) -> Facets:
         )
     if "response" in values and date != CHARGE_DATE:
         errors.append(
-            f"response: only with date={CHARGE_DATE} (the band of one SLA charge started in the period)"
+            f"response: only with date={CHARGE_DATE} "
+            "(the band of one SLA charge started in the period)"
         )
     if errors:
         raise FilterError(errors, params)
@@ -141,14 +151,17 @@ def lead_list(
     filters: Filters,
     facets: Facets,
     page: int = 1,
+    *,
+    now: datetime,
 ) -> LeadPage:
-    """The leads behind a number, newest first, ``PER_PAGE`` at a time (counted in the analytics ``mirror``, read from ``conn``)."""
+    """The leads behind a number, newest first, ``PER_PAGE`` at a time (counted in the
+    analytics ``mirror``, read from ``conn``); SLA states are as of ``now``."""
     dated = (
-        charge_conditions(conn, filters, facets.values)
+        charge_conditions(conn, filters, facets.values, now)
         if facets.date == CHARGE_DATE
         else filters.lead_conditions(DATE_COLUMNS[facets.date])
     )
-    where = [*dated, *facets.conditions()]
+    where = [*dated, *facets.conditions(now)]
     total = mirror.execute(
         scope_leads(select(func.count()).select_from(leads), user).where(*where)
     ).scalar_one()
@@ -181,7 +194,8 @@ def lead_list(
 
 
 def lead_detail(conn: Connection, user: User, lead_id: int) -> dict[str, Any] | None:
-    """The lead's fields, owner (with team) and timestamps; None when absent or not the user's to see."""
+    """The lead's fields, owner (with team) and timestamps; None when absent or not the user's
+    to see."""
     row = conn.execute(scope_leads(select(leads).where(leads.c.id == lead_id), user)).first()
     if row is None:
         return None
@@ -210,7 +224,8 @@ def lead_detail(conn: Connection, user: User, lead_id: int) -> dict[str, Any] | 
 
 
 def filter_options(conn: Connection, user: User, filters: Filters) -> dict[str, list[Any]]:
-    """Choices for the filter bar: values seen in the period (scoped), visible people and teams (pages pass the mirror)."""
+    """Choices for the filter bar: values seen in the period (scoped), visible people and teams
+    (pages pass the mirror)."""
 
     def seen(column) -> list[str]:
         query = (

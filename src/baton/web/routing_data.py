@@ -3,45 +3,48 @@ hits per flow, queues, misroutes with reasons, people away today.
 
 Every count is of leads the viewer may see (``scope_leads``) received in the
 period, so that each number's drill-down (``/leads?node=…``, ``?pool=…&owner=…``,
-``?fallback=yes``, ``?queue=…``, ``?misrouted=yes``) lists exactly those leads.
+``?fallback=yes``, ``?queue=…``, ``?misrouted=yes``) lists exactly those leads. The red
+flags are judged by the live version's ``health:`` thresholds; a flagged pool says whom
+it skipped and why (``pool_skips``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
 from baton.reports.mirror import mirrored, run
-from baton.reports.routing import Thresholds
+from baton.reports.scope import health_limits
 from baton.services.live import live_workspace
 from baton.services.people.access import scope_leads, scope_people
 from baton.services.people.users import User
 from baton.store.tables import leads, misroutes, out_of_office, people, routing_decisions
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters
-
-LIMITS = Thresholds()  # the playbooks' red-flag thresholds, shared with the report and the Overview
-IMBALANCE_LIMIT = LIMITS.imbalance
+from baton.web.pool_skips import PoolSkips, pool_skips
 
 
-@dataclass
+@dataclass(frozen=True)
 class PoolView:
     pool: str
     chart: Chart
     imbalance: float
+    limit: float  # health.pool_imbalance
+    skips: PoolSkips | None = None  # read for a flagged pool only
 
     @property
     def flagged(self) -> bool:
-        return self.imbalance > IMBALANCE_LIMIT
+        return self.imbalance > self.limit
 
 
 def _visible(user: User, filters: Filters):
-    """The ids of the leads this page counts: visible to the user, received in the period, filtered."""
+    """The ids of the leads this page counts: visible to the user, received in the period,
+    filtered."""
     return scope_leads(select(leads.c.id).where(*filters.lead_conditions()), user).scalar_subquery()
 
 
@@ -54,8 +57,9 @@ def routing_view(
     *,
     charts: bool = True,
 ) -> dict[str, Any]:
-    """``conn``: the main database; ``mirror``: the analytics mirror (``baton.analytics``) the period's leads are counted in.
-    ``charts=False`` (the Overview): the counts and pools only, no node and queue charts, misroutes or people away."""
+    """``conn``: the main database; ``mirror``: the analytics mirror the period's leads are
+    counted in. ``charts=False`` (the Overview): the counts and pools only, no node and queue
+    charts, misroutes or people away."""
     visible = _visible(user, filters)
     received, routed, fallback, misrouted = _counts(mirror, user, filters)
     names = {r.id: r.name for r in conn.execute(select(people.c.id, people.c.name))}
@@ -65,7 +69,8 @@ def routing_view(
         if charts
         else []
     )
-    pools = _pools(conn, mirror, in_period, filters, names)
+    limits = health_limits(conn)
+    pools = _pools(conn, mirror, in_period, filters, names, limits.pool_imbalance)
     return {
         "received": received,
         "routed": routed,
@@ -73,7 +78,7 @@ def routing_view(
         "misrouted": misrouted,
         "fallback_share": fallback / routed if routed else 0.0,
         "misroute_rate": misrouted / routed if routed else 0.0,
-        "limits": LIMITS,
+        "limits": limits,
         "links": {
             "routed": filters.url("/leads", routed="yes"),
             "fallback": filters.url("/leads", fallback="yes"),
@@ -87,8 +92,9 @@ def routing_view(
 
 
 def _counts(mirror: Connection, user: User, filters: Filters) -> tuple[int, int, int, int]:
-    """Leads received in the period (visible, filtered); of them routed by Baton, routed to the fallback, flagged misrouted
-    (each lead's routing summary in the mirror: ``analytics.mirror.ROUTING``)."""
+    """Leads received in the period (visible, filtered); of them routed by Baton, routed to
+    the fallback, flagged misrouted (each lead's routing summary in the mirror:
+    ``reports.mirror.ROUTING``)."""
     query = select(
         func.count(),
         *(func.count().filter(mirrored(c)) for c in ("routed", "via_fallback", "misrouted")),
@@ -119,7 +125,8 @@ def _nodes_chart(
         label_header="Flow / node",
         unit="leads",
         horizontal=True,
-        note="A lead routed again (a departure, an SLA miss) counts for each node that assigned it.",
+        note="A lead routed again (a departure, an SLA miss) counts for each node that "
+        "assigned it.",
         series=[
             Series("Leads", [r.n for r in rows], [filters.url("/leads", node=r.node) for r in rows])
         ],
@@ -156,8 +163,10 @@ def _pools(
     in_period: Callable[[Select], Select],
     filters: Filters,
     names: dict[str, str],
+    limit: float,
 ) -> list[PoolView]:
-    """Leads per member of each round-robin pool (current owner), against the share their weight asks for."""
+    """Leads per member of each round-robin pool (current owner), against the share their
+    weight asks for; a pool over ``limit`` with whom it skipped and why."""
     member = in_period(
         select(func.unnest(mirrored("pools")).label("pool_id"), leads.c.owner_id).where(
             leads.c.owner_id.is_not(None)
@@ -204,7 +213,10 @@ def _pools(
                 Series("Share by weight", expected, kind="line"),
             ],
         )
-        views.append(PoolView(pool_id, chart, round(imbalance, 4)))
+        view = PoolView(pool_id, chart, round(imbalance, 4), limit)
+        if view.flagged:
+            view = replace(view, skips=pool_skips(conn, in_period, pool_id))
+        views.append(view)
     return views
 
 

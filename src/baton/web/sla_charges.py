@@ -4,8 +4,9 @@ The SLA report counts owner charges (``sla_clocks`` rows) dated by the clock's
 start, with owner and team meaning the *charged* owner (a miss stays Sam's after
 the lead went to Priya). The lead list reproduces that with ``date=sla_charge``:
 the period, owner and team then apply to one charge of the lead, and so do the
-``sla`` state and the ``response`` band (under / approaching / breached) — all
-on the same charge. Source, campaign and lead type stay filters on the lead.
+``sla`` state (as of now: a pending charge past its deadline is a miss) and the
+``response`` band (under / approaching / breached) — all on the same charge. Source,
+campaign and lead type stay filters on the lead.
 A lead is listed once even when two of its charges match (handed over and
 missed twice), where the report counts two charges.
 """
@@ -13,11 +14,13 @@ missed twice), where the report counts two charges.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, false, or_, select
 
-from baton.reports.sla import APPROACHING, BANDS, threshold_seconds
+from baton.reports.scope import health_limits
+from baton.reports.sla import BANDS, state_is, state_now, threshold_seconds
 from baton.store.tables import leads, people, sla_clocks
 from baton.web.filters import Filters
 
@@ -26,9 +29,10 @@ RESPONSE_BANDS = BANDS
 
 
 def charge_conditions(
-    conn: Connection, filters: Filters, facets: Mapping[str, str]
+    conn: Connection, filters: Filters, facets: Mapping[str, str], now: datetime
 ) -> list[ColumnElement[bool]]:
-    """WHERE conditions on ``leads``: a charge started in the period matching the owner, team, state and band."""
+    """WHERE conditions on ``leads``: a charge started in the period matching the owner, team,
+    state and band as of ``now``."""
     c = sla_clocks.c
     on_charge: list[Any] = [
         c.lead_id == leads.c.id,
@@ -42,9 +46,9 @@ def charge_conditions(
             c.owner_id.in_(select(people.c.id).where(people.c.team_id == filters.team))
         )
     if facets.get("sla"):
-        on_charge.append(c.state == facets["sla"])
+        on_charge.append(state_is(c, facets["sla"], now))
     if facets.get("response"):
-        on_charge.append(_band(conn, filters, facets["response"]))
+        on_charge.append(_band(conn, filters, facets["response"], now))
     on_lead = [
         leads.c[name] == getattr(filters, name)
         for name in ("source", "campaign", "lead_type")
@@ -53,19 +57,20 @@ def charge_conditions(
     return [*on_lead, exists().where(*on_charge)]
 
 
-def _band(conn: Connection, filters: Filters, band: str) -> ColumnElement[bool]:
-    """The report's bands in SQL: a miss is breached; a hit is approaching from 80 % of its rule's threshold (in the
-    version its clock started under), else under."""
+def _band(conn: Connection, filters: Filters, band: str, now: datetime) -> ColumnElement[bool]:
+    """The report's bands in SQL: a miss (as of ``now``) is breached; a hit is approaching from
+    ``health.sla_approaching`` of its rule's threshold (in the version its clock started
+    under), else under."""
     c = sla_clocks.c
     if band == "breached":
-        return c.state == "miss"
-    threshold = threshold_seconds(conn)
+        return state_now(c, now) == "miss"
+    threshold, approaching = threshold_seconds(conn), health_limits(conn).sla_approaching
     pairs = conn.execute(
         select(c.version, c.rule)
         .distinct()
         .where(c.started_at >= filters.since, c.started_at < filters.until)
     ).all()
-    limits = [(v, r, t * APPROACHING) for v, r in pairs if (t := threshold(v, r)) is not None]
+    limits = [(v, r, t * approaching) for v, r in pairs if (t := threshold(v, r)) is not None]
     if not limits:
         return false()
     used = (

@@ -2,10 +2,11 @@
 distribution (under SLA / approaching / breached), hit and miss by lead type, rep,
 team and week, and the open clocks nearest to breach.
 
-Every number is the SLA report's (``services/sla_report.py``: owner charges dated
-by the clock's start, owner and team the charged owner's) for the viewer's scope,
-and links to the same charges on the lead list (``date=sla_charge``, see
-``web/sla_charges.py``).
+Every number is the SLA report's (``reports/sla.py``: owner charges dated by the
+clock's start, owner and team the charged owner's, verdicts as of now) for the viewer's
+scope, and links to the same charges on the lead list (``date=sla_charge``, see
+``web/sla_charges.py``). The compliance target and the "approaching" share are the live
+version's ``health:`` thresholds, carried by the report.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from baton.reports.sla import APPROACHING, open_clocks
+from baton.reports.open_clocks import OpenClock, open_clocks
+from baton.reports.sla import SlaGroup, SlaReport
 from baton.reports.sla_mirror import sla_counts
 from baton.services.people.users import User
 from baton.store.tables import people, teams
@@ -34,7 +36,6 @@ from baton.web.reports import (
 )
 from baton.web.sla_charges import CHARGE_DATE
 
-COMPLIANCE_TARGET = 0.80  # playbook 002: a team under 80 % is a red flag
 OPEN_CLOCKS_SHOWN = 50
 VERDICTS = (("hit", "Hit"), ("miss", "Miss"), ("pending", "Pending"))
 COLORS = {
@@ -51,16 +52,22 @@ COLORS = {
 class Compliance:
     """Hit / (hit + miss) of a period and of the one before, with links to their charges."""
 
-    now: dict[str, Any]  # the SLA report of the period
-    before: dict[str, Any]  # … of the previous period of the same length
+    now: SlaReport  # the SLA report of the period
+    before: SlaReport  # … of the previous period of the same length
     filters: Filters
     previous: Filters
 
     @property
+    def target(self) -> float:
+        """``health.team_sla_compliance``: under it, a team (and the period) is a red flag."""
+        return self.now.limits.team_sla_compliance
+
+    @property
     def change_points(self) -> float | None:
-        if self.now["compliance"] is None or self.before["compliance"] is None:
+        now, before = self.now.overall.compliance, self.before.overall.compliance
+        if now is None or before is None:
             return None
-        return round(100 * (self.now["compliance"] - self.before["compliance"]), 1)
+        return round(100 * (now - before), 1)
 
     def link(self, state: str, previous: bool = False) -> str:
         return (self.previous if previous else self.filters).url(
@@ -76,7 +83,8 @@ def compliance(
     now: datetime,
     dimensions: tuple[str, ...] = ("lead_type", "owner", "team", "week"),
 ) -> Compliance:
-    """The SLA counts of the period by ``dimensions`` (from the mirror), and the previous period's overall ones."""
+    """The SLA counts of the period by ``dimensions`` (from the mirror), and the previous
+    period's overall ones."""
     before = previous_period(filters)
     return Compliance(
         sla_counts(conn, mirror, viewer_scope(user, filters), now, dimensions=dimensions),
@@ -99,7 +107,7 @@ def sla_view(
             "sla-by-lead-type",
             "SLA by lead type",
             "Lead type",
-            report["by_lead_type"],
+            report.by_lead_type,
             filters,
             str,
             lambda k: {"lead_type": k} if k != "(none)" else None,
@@ -108,7 +116,7 @@ def sla_view(
             "sla-by-rep",
             "SLA by rep",
             "Rep",
-            report["by_owner"],
+            report.by_owner,
             filters,
             lambda k: person.get(k, k),
             lambda k: {"owner": k} if k in person else None,
@@ -117,7 +125,7 @@ def sla_view(
             "sla-by-team",
             "SLA by team",
             "Team",
-            report["by_team"],
+            report.by_team,
             filters,
             lambda k: team.get(k, k),
             lambda k: {"team": k} if k in team else None,
@@ -132,9 +140,9 @@ def sla_view(
     }
 
 
-def bands_chart(report: dict[str, Any], filters: Filters) -> Chart:
-    bands = report["response_bands"]
-    limit = percent(APPROACHING)
+def bands_chart(report: SlaReport, filters: Filters) -> Chart:
+    bands = report.overall.response_bands
+    limit = percent(report.limits.sla_approaching)
     labels = {
         "under": f"Under SLA (< {limit} of the threshold)",
         "approaching": f"Approaching (≥ {limit})",
@@ -145,8 +153,9 @@ def bands_chart(report: dict[str, Any], filters: Filters) -> Chart:
         title="Response times: under SLA, approaching, breached",
         label_header="Response",
         unit="charges",
-        note=f"Hits by the share of their rule's threshold they used (business time); every miss is breached. "
-        f"{report['pending']} charges still running have no response yet (open clocks below).",
+        note="Hits by the share of their rule's threshold they used (business time); "
+        f"every miss is breached. {report.overall.pending} charges still running have no "
+        "response yet (open clocks below).",
         labels=list(labels.values()),
         series=[
             Series(
@@ -163,18 +172,21 @@ def _by(
     chart_id: str,
     title: str,
     header: str,
-    rows: list[dict[str, Any]],
+    rows: tuple[SlaGroup, ...],
     filters: Filters,
     name: Callable[[str], str],
     params: Callable[[str], dict[str, str] | None],
 ) -> Chart:
-    shown = [r for r in rows if r["hit"] + r["miss"] + r["pending"]]
-    links = lambda state: [
-        filters.url("/leads", date=CHARGE_DATE, sla=state, **p)
-        if (p := params(r["key"])) is not None
-        else None
-        for r in shown
-    ]
+    shown = [r for r in rows if r.hit + r.miss + r.pending]
+
+    def links(state: str) -> list[str | None]:
+        return [
+            filters.url("/leads", date=CHARGE_DATE, sla=state, **p)
+            if (p := params(r.key)) is not None
+            else None
+            for r in shown
+        ]
+
     return Chart(
         id=chart_id,
         title=title,
@@ -182,35 +194,48 @@ def _by(
         unit="charges",
         horizontal=True,
         stacked=True,
-        note="Owner charges whose clock started in the period; compliance = hit ÷ (hit + miss) in brackets.",
-        labels=[f"{name(r['key'])} ({percent(r['compliance'])})" for r in shown],
+        note="Owner charges whose clock started in the period; "
+        "compliance = hit ÷ (hit + miss) in brackets.",
+        labels=[f"{name(r.key)} ({percent(r.compliance)})" for r in shown],
         series=[
             Series(
-                label, [r[state] for r in shown], links(state), stack="charges", color=COLORS[state]
+                label,
+                [getattr(r, state) for r in shown],
+                links(state),
+                stack="charges",
+                color=COLORS[state],
             )
             for state, label in VERDICTS
         ],
     )
 
 
-def weekly_charts(report: dict[str, Any], filters: Filters) -> list[Chart]:
-    """Hit / miss / pending per ISO week of the viewer's zone, and compliance week over week against the target."""
-    rows = {r["key"]: r for r in report["by_week"]}
+def weekly_charts(report: SlaReport, filters: Filters) -> list[Chart]:
+    """Hit / miss / pending per ISO week of the viewer's zone, and compliance week over week
+    against the target (``health.team_sla_compliance``)."""
+    rows = {r.key: r for r in report.by_week}
+    target = report.limits.team_sla_compliance
     weeks = period_weeks(filters)
     label = [f"week of {week_start(w):%Y-%m-%d}" for w in weeks]
-    count = lambda w, state: rows[w][state] if w in rows else 0
-    link = lambda w, state: (
-        clipped_week(filters, w).url("/leads", date=CHARGE_DATE, sla=state)
-        if count(w, state)
-        else None
-    )
+
+    def count(w: str, state: str) -> int:
+        return getattr(rows[w], state) if w in rows else 0
+
+    def link(w: str, state: str) -> str | None:
+        return (
+            clipped_week(filters, w).url("/leads", date=CHARGE_DATE, sla=state)
+            if count(w, state)
+            else None
+        )
+
     counts = Chart(
         id="sla-by-week",
         title="SLA week by week",
         label_header="Week",
         unit="charges",
         stacked=True,
-        note="Weeks run Monday to Sunday in your time zone; the first and last are cut to the period.",
+        note="Weeks run Monday to Sunday in your time zone; "
+        "the first and last are cut to the period.",
         labels=label,
         series=[
             Series(
@@ -224,9 +249,7 @@ def weekly_charts(report: dict[str, Any], filters: Filters) -> list[Chart]:
         ],
     )
     share = [
-        round(100 * rows[w]["compliance"], 1)
-        if w in rows and rows[w]["compliance"] is not None
-        else None
+        round(100 * rows[w].compliance, 1) if w in rows and rows[w].compliance is not None else None
         for w in weeks
     ]
     trend = Chart(
@@ -236,10 +259,11 @@ def weekly_charts(report: dict[str, Any], filters: Filters) -> list[Chart]:
         unit="%",
         kind="line",
         labels=label,
-        note=f"Hit ÷ (hit + miss); a point opens that week's misses. The line at {percent(COMPLIANCE_TARGET)} is the target.",
+        note="Hit ÷ (hit + miss); a point opens that week's misses. "
+        f"The line at {percent(target)} is the target (health: team_sla_compliance).",
         series=[
             Series("Compliance", share, [link(w, "miss") for w in weeks]),
-            Series("Target", [round(100 * COMPLIANCE_TARGET)] * len(weeks), color="#94a3b8"),
+            Series("Target", [round(100 * target, 1)] * len(weeks), color="#94a3b8"),
         ],
         options={"scales": {"y": {"min": 0, "max": 100, "title": {"display": True, "text": "%"}}}},
     )
@@ -254,11 +278,11 @@ def open_clock_rows(
     limit: int = OPEN_CLOCKS_SHOWN,
     *,
     overdue: bool = True,
-) -> list[dict[str, Any]]:
-    """The open clocks nearest to breach (overdue first, unless ``overdue`` is False) on leads the viewer may see,
-    whatever the period; the other filters apply."""
+) -> tuple[OpenClock, ...]:
+    """The open clocks most late first (overdue ones, unless ``overdue`` is False, then by
+    deadline) on leads the viewer may see, whatever the period; the other filters apply."""
     lead_ids = visible_lead_ids(user, filters, ("source", "campaign", "lead_type"))
-    rows = open_clocks(
+    return open_clocks(
         conn,
         now,
         limit,
@@ -266,9 +290,4 @@ def open_clock_rows(
         team=filters.team,
         lead_ids=lead_ids,
         due_after=None if overdue else now,
-    )
-    for r in rows:
-        r["approaching"] = (
-            r["state"] == "pending" and r["used"] is not None and r["used"] >= APPROACHING
-        )
-    return rows
+    ).clocks

@@ -33,7 +33,9 @@ def leads_page(
     except ValueError:
         number = 1
     with reading(baton) as (conn, mirror):
-        result = lead_list(conn, mirror, viewer.user, filters, facets, number)
+        result = lead_list(
+            conn, mirror, viewer.user, filters, facets, number, now=baton.clock.now()
+        )
         options = filter_options(mirror, viewer.user, filters)
     return page(
         request,

@@ -6,14 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from baton.api.deps import BatonDep
-from baton.reports.sla import APPROACHING
 from baton.web.auth import FiltersDep, ViewerDep, page_guard
 from baton.web.overview_data import overview_view
 from baton.web.pages import Page
 from baton.web.queries import filter_options
 from baton.web.reading import reading
 from baton.web.render import page
-from baton.web.sla_data import COMPLIANCE_TARGET
 
 PAGE = Page("overview", "Overview", "/", order=10)
 router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
@@ -35,7 +33,6 @@ def overview_page(
             **view,
             "charts": {chart.id: chart},
             "options": options,
-            "target": COMPLIANCE_TARGET,
-            "approaching": APPROACHING,
+            "target": view["compliance"].target,
         },
     )

@@ -11,7 +11,7 @@ from baton.web.pages import MANAGERS, Page
 from baton.web.queries import filter_options
 from baton.web.reading import reading
 from baton.web.render import page
-from baton.web.routing_data import IMBALANCE_LIMIT, routing_view
+from baton.web.routing_data import routing_view
 
 PAGE = Page("routing", "Routing", "/routing", order=40, roles=MANAGERS)
 router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
@@ -33,6 +33,6 @@ def routing_page(
             "view": view,
             "charts": charts,
             "options": options,
-            "limit": IMBALANCE_LIMIT,
+            "limit": view["limits"].pool_imbalance,
         },
     )

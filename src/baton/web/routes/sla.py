@@ -11,7 +11,7 @@ from baton.web.pages import Page
 from baton.web.queries import filter_options
 from baton.web.reading import reading
 from baton.web.render import page, render
-from baton.web.sla_data import COMPLIANCE_TARGET, open_clock_rows, sla_view
+from baton.web.sla_data import open_clock_rows, sla_view
 
 PAGE = Page("sla", "SLA", "/sla", order=20)
 router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
@@ -31,7 +31,7 @@ def sla_page(request: Request, baton: BatonDep, viewer: ViewerDep, filters: Filt
             **view,
             "charts": {c.id: c for c in view["shown"]},
             "options": options,
-            "target": COMPLIANCE_TARGET,
+            "target": view["compliance"].target,
             "poll": POLL_SECONDS,
             "now": baton.clock.now(),
         },
