@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 
@@ -36,6 +36,7 @@ class Event:
     actor: str
 
 
+T = TypeVar("T")
 Handler = Callable[["Unit", Event], None]
 Handlers = Mapping[EventKind, Sequence[Handler]]
 
@@ -110,3 +111,10 @@ class App:
         """A write transaction; rolled back unless the use case calls ``unit.commit()``."""
         with self.db.write() as conn:
             yield Unit(conn, now or self.clock.now(), actor, self.handlers)
+
+    def run(self, actor: str, step: Callable[..., T], *args: Any) -> T:
+        """``step(unit, *args)`` in a unit of its own, committed when it returns."""
+        with self.unit(actor) as unit:
+            result = step(unit, *args)
+            unit.commit()
+        return result

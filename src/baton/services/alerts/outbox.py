@@ -84,10 +84,7 @@ def requeue(app: App, alert_id: int, actor: str) -> dict[str, Any]:
 
     Channels that already delivered it are not tried again.
     """
-    with app.unit(actor) as unit:
-        result = _requeue(unit, alert_id)
-        unit.commit()
-    return result
+    return app.run(actor, _requeue, alert_id)
 
 
 def _requeue(unit: Unit, alert_id: int) -> dict[str, Any]:

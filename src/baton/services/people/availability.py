@@ -63,9 +63,7 @@ def remove_out_of_office(
 
 def set_out_of_office(app: App, person_id: str, periods: Sequence[Period], actor: str) -> None:
     """Use case: replace all of the person's periods (``baton pto --replace``)."""
-    with app.unit(actor) as unit:
-        replace_out_of_office(unit, person_id, periods)
-        unit.commit()
+    app.run(actor, replace_out_of_office, person_id, periods)
 
 
 def replace_out_of_office(unit: Unit, person_id: str, periods: Sequence[Period]) -> None:

@@ -125,10 +125,7 @@ def _sync_teams(conn: Connection, spec: WorkspaceSpec, now: datetime) -> None:
 
 def add_person(app: App, item: PersonIn, actor: str) -> tuple[str, bool]:
     """Use case: add a person through the API; (id, created)."""
-    with app.unit(actor) as unit:
-        result = create_person(unit, item)
-        unit.commit()
-    return result
+    return app.run(actor, create_person, item)
 
 
 def create_person(unit: Unit, item: PersonIn) -> tuple[str, bool]:
@@ -175,9 +172,7 @@ def submit_people(
 def patch_person(app: App, person_id: str, patch: PersonPatch, actor: str) -> None:
     """Use case: apply the fields present in ``patch``; ``out_of_office`` replaces the periods
     (each checked as the dashboard checks them). LookupError, Rejected: nothing written."""
-    with app.unit(actor) as unit:
-        _patch_person(unit, person_id, patch)
-        unit.commit()
+    app.run(actor, _patch_person, person_id, patch)
 
 
 def _patch_person(unit: Unit, person_id: str, patch: PersonPatch) -> None:

@@ -37,10 +37,7 @@ def _hash(token: str) -> str:
 
 def create_token(app: App, name: str, scopes: list[str], actor: str) -> str:
     """Store a new token and return it; it cannot be shown again."""
-    with app.unit(actor) as unit:
-        result = _create_token(unit, name, scopes)
-        unit.commit()
-    return result
+    return app.run(actor, _create_token, name, scopes)
 
 
 def _create_token(unit: Unit, name: str, scopes: list[str]) -> str:
@@ -74,10 +71,7 @@ def verify_token(conn: Connection, token: str) -> TokenInfo | None:
 
 
 def revoke_token(app: App, token_id: int, actor: str) -> bool:
-    with app.unit(actor) as unit:
-        result = _revoke_token(unit, token_id)
-        unit.commit()
-    return result
+    return app.run(actor, _revoke_token, token_id)
 
 
 def _revoke_token(unit: Unit, token_id: int) -> bool:

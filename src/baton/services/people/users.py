@@ -63,10 +63,7 @@ def create_user(
 ) -> User:
     """Insert a user; reps and managers must be linked to a person (that is what scopes their
     view)."""
-    with app.unit(actor) as unit:
-        result = _create_user(unit, username, password, role, person_id)
-        unit.commit()
-    return result
+    return app.run(actor, _create_user, username, password, role, person_id)
 
 
 def _create_user(
@@ -153,10 +150,7 @@ def list_users(conn: Connection) -> list[dict]:
 
 def disable_user(app: App, username: str, actor: str) -> bool:
     """Disable a user; False when there is no enabled user of that name."""
-    with app.unit(actor) as unit:
-        result = _disable_user(unit, username)
-        unit.commit()
-    return result
+    return app.run(actor, _disable_user, username)
 
 
 def _disable_user(unit: Unit, username: str) -> bool:

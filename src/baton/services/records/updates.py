@@ -31,10 +31,7 @@ def patch_record(
     """Apply the fields present in ``patch`` in one unit of work; returns {field: [old, new]}
     (empty: nothing changed). Raises LookupError when the record does not exist, Rejected on
     a bad reference; nothing is written then."""
-    with app.unit(actor) as unit:
-        diff = change_record(unit, kind, record_id, patch.model_dump(exclude_unset=True))
-        unit.commit()
-    return diff
+    return app.run(actor, change_record, kind, record_id, patch.model_dump(exclude_unset=True))
 
 
 def change_record(

@@ -32,10 +32,7 @@ def flag_misroute(
     app: App, lead_id: int, reason: str, reported_by: str, expected_owner: str | None
 ) -> int:
     """Use case: a rep says the lead went to the wrong place; the misroute id."""
-    with app.unit(reported_by) as unit:
-        misroute_id = _flag(unit, lead_id, reason, expected_owner)
-        unit.commit()
-    return misroute_id
+    return app.run(reported_by, _flag, lead_id, reason, expected_owner)
 
 
 def _flag(unit: Unit, lead_id: int, reason: str, expected_owner: str | None) -> int:

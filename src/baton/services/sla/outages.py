@@ -20,10 +20,7 @@ def declare_outage(
 ) -> dict[str, Any]:
     """Store an outage ``[starts_at, ends_at)``; ValueError when it does not end after it
     starts or has no reason."""
-    with app.unit(actor) as unit:
-        result = _declare_outage(unit, starts_at, ends_at, reason)
-        unit.commit()
-    return result
+    return app.run(actor, _declare_outage, starts_at, ends_at, reason)
 
 
 def _declare_outage(
