@@ -1,5 +1,8 @@
 """The demo company: its workspace loads cleanly and its records are valid,
-deterministic, consistent with each other and shaped like a real funnel."""
+deterministic, consistent with each other and shaped like a real funnel; the history
+told after routing (touches, lifecycle stamps) agrees with each lead's status and owner.
+
+The routing here is a stand-in (``routed``), so these checks hold whatever Baton decides."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from baton.demo.generator import (
     demo_records,
     write_demo_workspace,
 )
+from baton.demo.history import QUEUE_WORKERS, Routed, lead_histories, rule_of
 from baton.services.records.payloads import AccountIn, ActivityIn, LeadIn, OpportunityIn
 from baton.workspace.loader import load_workspace
 
@@ -34,6 +38,48 @@ def data():
 @pytest.fixture(scope="module")
 def leads_by_id(data):
     return {lead["external_id"]: lead for lead in data.leads}
+
+
+THRESHOLDS = {"hand-raiser": timedelta(minutes=30), "content": timedelta(hours=4)}
+
+
+def stand_in_routing(lead: dict) -> Routed:
+    """Roughly what the demo workspace decides: test leads and small partner referrals to
+    a queue, a CRM owner kept, else a rep of the lead's region; a running clock unless the
+    lead is excluded (its deadline in wall time: these tests check consistency, not
+    business hours)."""
+    received = at(lead["received_at"])
+    if lead.get("is_test"):
+        return Routed(None, "test-leads", None, None)
+    if lead["source"] == "partner" and lead["employees"] < 1000:
+        return Routed(None, "partner-desk", None, None)
+    wanted = "ae" if lead["segment"] == "Enterprise" else "sdr"
+    reps = [p for p in DEMO_PEOPLE if p.active and p.region == lead["region"]]
+    reps = [p for p in reps if p.role == wanted] or [p for p in reps if p.role == "ae"]
+    owner = lead.get("owner_id") or reps[0].id
+    if lead["status"] in ("recycled", "disqualified"):
+        return Routed(owner, None, received, None)
+    threshold = THRESHOLDS.get(rule_of(lead["lead_type"]), timedelta(hours=8))
+    return Routed(owner, None, received, received + threshold)
+
+
+@pytest.fixture(scope="module")
+def routed(data):
+    return {lead["external_id"]: stand_in_routing(lead) for lead in data.leads}
+
+
+@pytest.fixture(scope="module")
+def history(data, routed):
+    return lead_histories(data.leads, routed, NOW)
+
+
+@pytest.fixture(scope="module")
+def touches(history):
+    """Lead external id → its touches, in order."""
+    by_lead: dict[str, list[dict]] = {}
+    for activity in history.activities:
+        by_lead.setdefault(activity["lead_external_id"], []).append(activity)
+    return by_lead
 
 
 def test_demo_workspace_loads_without_errors_or_warnings(tmp_path):
@@ -78,12 +124,12 @@ def test_same_seed_gives_the_same_records_and_another_seed_does_not(data):
     assert other.leads != data.leads and other.accounts != data.accounts
 
 
-def test_every_payload_validates_strictly_against_its_model(data):
+def test_every_payload_validates_strictly_against_its_model(data, history):
     for model, items in (
         (AccountIn, data.accounts),
         (LeadIn, data.leads),
         (OpportunityIn, data.opportunities),
-        (ActivityIn, data.activities),
+        (ActivityIn, data.account_activities + history.activities),
     ):
         for item in items:
             model.model_validate_json(json.dumps(item), strict=True)
@@ -104,13 +150,23 @@ def test_counts_are_those_of_a_mid_sized_b2b_company(data):
         > sum(1 for lead in data.leads if lead["status"] == "mql")
         > 100
     )
-    touched = {a["lead_external_id"] for a in data.activities if "lead_external_id" in a}
-    assert 0.6 <= len(touched) / len(data.leads) <= 0.8
-    assert any("account_external_id" in a for a in data.activities)
+    assert all("account_external_id" in a for a in data.account_activities)
+    assert 30 <= len(data.account_activities) <= 50
 
 
-def test_external_ids_are_unique(data):
-    for items in (data.accounts, data.leads, data.opportunities, data.activities):
+def test_leads_are_numbered_in_the_order_they_arrived(data):
+    arrivals = [at(lead["received_at"]) for lead in data.leads]
+    assert arrivals == sorted(arrivals)
+    assert [lead["external_id"] for lead in data.leads[:2]] == ["L-000001", "L-000002"]
+
+
+def test_external_ids_are_unique(data, history):
+    for items in (
+        data.accounts,
+        data.leads,
+        data.opportunities,
+        data.account_activities + history.activities,
+    ):
         ids = [item["external_id"] for item in items]
         assert len(ids) == len(set(ids))
 
@@ -135,16 +191,16 @@ def test_leads_arrive_mostly_on_weekdays_in_office_hours(data):
     assert sum(7 <= t.hour < 19 for t in local) / len(local) > 0.6
 
 
-def test_activities_fall_after_their_lead_arrived_and_not_after_now(data, leads_by_id):
-    for activity in data.activities:
+def test_activities_fall_after_their_lead_arrived_and_not_after_now(data, history, leads_by_id):
+    for activity in data.account_activities + history.activities:
         occurred_at = at(activity["occurred_at"])
         assert occurred_at <= NOW
         if "lead_external_id" in activity:
             assert occurred_at > at(leads_by_id[activity["lead_external_id"]]["received_at"])
-        assert PEOPLE[activity["person_id"]].role in ("sdr", "ae")
+    assert all(PEOPLE[a["person_id"]].role == "ae" for a in data.account_activities)
 
 
-def test_every_reference_points_at_something_that_exists(data, leads_by_id):
+def test_every_reference_points_at_something_that_exists(data, history, leads_by_id):
     seen_accounts: set[str] = set()
     for account in data.accounts:
         assert account.get("parent_external_id") in seen_accounts | {None}  # parents come first
@@ -159,19 +215,19 @@ def test_every_reference_points_at_something_that_exists(data, leads_by_id):
         assert PEOPLE[opportunity["owner_id"]].role == "ae"
         assert ("closed_at" in opportunity) == opportunity["stage"].startswith("Closed")
         assert at(opportunity.get("closed_at", NOW.isoformat())) <= NOW
-    for activity in data.activities:
+    for activity in data.account_activities + history.activities:
         assert activity.get("lead_external_id", "L-000001") in leads_by_id
         assert activity.get("account_external_id", "A-0001") in seen_accounts
     assert all(lead["owner_id"] in PEOPLE for lead in data.leads if "owner_id" in lead)
 
 
-def test_the_departed_rep_owns_and_touches_nothing_from_the_last_thirty_days(data, leads_by_id):
+def test_the_departed_rep_owns_and_touches_nothing_from_the_last_thirty_days(data, history):
     cutoff = NOW - timedelta(days=30)
     departed = {p.id for p in DEMO_PEOPLE if not p.active}
     for lead in data.leads:
         if lead.get("owner_id") in departed:
             assert at(lead["received_at"]) < cutoff
-    for activity in data.activities:
+    for activity in data.account_activities + history.activities:
         if activity["person_id"] in departed:
             assert at(activity["occurred_at"]) < cutoff
     assert not any(item.get("owner_id") in departed for item in data.accounts + data.opportunities)
@@ -199,3 +255,92 @@ def test_fewer_leads_and_a_shorter_window_are_respected():
 def test_a_naive_now_is_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
         demo_records(datetime(2026, 11, 22, 12, 0))
+
+
+# --- the history after routing --------------------------------------------------------
+
+STAMPS = ("mql_at", "sal_at", "sql_at", "recycled_at", "disqualified_at")
+STAMPS_OF = {  # the stamps each status has (mql_at also on recycled/disqualified MQLs)
+    "new": set(),
+    "mql": {"mql_at"},
+    "sal": {"mql_at", "sal_at"},
+    "sql": {"mql_at", "sal_at", "sql_at"},
+    "recycled": {"recycled_at"},
+    "disqualified": {"disqualified_at"},
+}
+
+
+def test_each_lead_has_the_stamps_of_its_status_in_order(data, history, touches):
+    for lead in data.leads:
+        stamps = history.stamps[lead["external_id"]]
+        expected = set(STAMPS_OF[lead["status"]])
+        if lead["status"] in ("recycled", "disqualified") and lead["score"] >= 60:
+            expected.add("mql_at")
+        assert set(stamps) == expected, lead["external_id"]
+        moments = [stamps[name] for name in STAMPS if name in stamps]
+        assert all(at(lead["received_at"]) <= m <= NOW for m in moments)
+        assert moments == sorted(moments)  # mql_at <= sal_at <= sql_at
+        times = [at(t["occurred_at"]) for t in touches.get(lead["external_id"], [])]
+        if lead["status"] in ("sal", "sql"):
+            assert times and times[0] <= stamps["sal_at"]  # accepted after a conversation
+        if lead["status"] == "recycled":
+            assert times and times[-1] <= stamps["recycled_at"]
+        if lead["status"] == "disqualified":
+            assert all(t <= stamps["disqualified_at"] for t in times)
+
+
+def test_no_lead_is_qualified_on_its_first_day_and_test_leads_stay_new(data):
+    for lead in data.leads:
+        if NOW - at(lead["received_at"]) < timedelta(days=1):
+            assert lead["status"] in ("new", "mql")
+        if lead.get("is_test"):
+            assert lead["status"] == "new"
+
+
+def test_most_leads_are_touched_by_their_owner_or_their_queue_first_by_call_or_email(
+    data, routed, touches
+):
+    real = [lead for lead in data.leads if not lead.get("is_test")]
+    assert sum(lead["external_id"] in touches for lead in real) / len(real) >= 0.9
+    for xid, lead_touches in touches.items():
+        worker = routed[xid].owner_id or QUEUE_WORKERS[routed[xid].queue]
+        assert {t["person_id"] for t in lead_touches} == {worker}
+        assert lead_touches[0]["kind"] in ("call", "email")
+    assert not any(lead["external_id"] in touches for lead in data.leads if lead.get("is_test"))
+
+
+def test_owners_answer_most_clocks_before_the_deadline_and_leave_a_few_overdue(
+    data, routed, touches
+):
+    hit = late = overdue = waiting = 0
+    for lead in data.leads:
+        due = routed[lead["external_id"]].due_at
+        if due is None:
+            continue
+        first = touches.get(lead["external_id"])
+        if first and at(first[0]["occurred_at"]) < due:
+            hit += 1
+        elif first:
+            late += 1
+        elif due < NOW:
+            overdue += 1  # a miss as of now
+        else:
+            waiting += 1
+    assert 0.7 <= hit / (hit + late + overdue) <= 0.9
+    assert late > 100 and 3 <= overdue <= 60 and waiting >= 1
+
+
+def test_a_leads_history_does_not_depend_on_the_other_leads(data, routed, history):
+    first, second = data.leads[100], data.leads[101]
+    changed = dict(routed)
+    changed[first["external_id"]] = Routed(None, "partner-desk", None, None)
+    again = lead_histories(data.leads, changed, NOW)
+
+    def of(h, xid):
+        return [
+            (a["person_id"], a["occurred_at"]) for a in h.activities if a["lead_external_id"] == xid
+        ]
+
+    assert of(again, second["external_id"]) == of(history, second["external_id"])
+    assert again.stamps[second["external_id"]] == history.stamps[second["external_id"]]
+    assert lead_histories(data.leads, routed, NOW) == history

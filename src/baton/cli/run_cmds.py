@@ -47,7 +47,7 @@ def serve(ctx: CliContext, host: str, port: int, no_worker: bool) -> None:
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
     """Create a demo company in DIRECTORY (default ./baton-demo), load it, and serve it."""
-    from baton.demo.load import demo_loaded, ensure_demo_workspace, load_demo
+    from baton.demo.load import DemoInterrupted, demo_loaded, ensure_demo_workspace, load_demo
 
     started = time.monotonic()
     directory.mkdir(parents=True, exist_ok=True)
@@ -55,9 +55,13 @@ def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
         click.echo(f"wrote the demo workspace to {directory.resolve()}")
     ctx = CliContext(workspace=directory)
     baton = ctx.open()
-    if demo_loaded(baton):
+    try:
+        loaded = demo_loaded(baton, directory)
+    except DemoInterrupted as exc:
+        raise click.ClickException(str(exc)) from exc
+    if loaded:
         click.echo("demo data already loaded")
-    else:
+    elif no_serve:
         with Progress(transient=True) as progress:
             tasks: dict[str, int] = {}
 
@@ -72,6 +76,8 @@ def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
     token = create_token(baton, f"demo-admin-{int(time.time())}", ["admin"], "demo")
     sign_in = _demo_users(baton, directory)
     click.echo(f"ready in {time.monotonic() - started:.1f} s")
+    if not loaded and not no_serve:
+        click.echo("the history loads meanwhile: the dashboard shows how far, then opens")
     click.echo(f"admin token: {token}")
     click.echo(f"dashboard sign-in: {sign_in}")
     if no_serve:
@@ -79,7 +85,12 @@ def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
         return
     click.echo(f"Baton is at http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     click.echo(f'try: curl -H "Authorization: Bearer {token}" http://{host}:{port}/v1/leads/1')
-    run_server(baton, host, port)
+    if loaded:
+        run_server(baton, host, port)
+    else:
+        from baton.demo.serve import serve_while_loading
+
+        serve_while_loading(baton, directory, host, port, click.echo)
 
 
 DEMO_USERS = (

@@ -334,7 +334,8 @@ WORKSPACE_FILES = Path(__file__).resolve().parent / "workspace"
 
 
 def write_demo_workspace(directory: Path) -> None:
-    """Write the demo workspace (baton.yaml, people.csv, territories.csv, scenarios.csv) into directory."""
+    """Write the demo workspace (baton.yaml, people.csv, territories.csv, scenarios.csv)
+    into ``directory``."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     for source in sorted(WORKSPACE_FILES.iterdir()):
@@ -696,6 +697,8 @@ SOURCES = {  # source: (weight, {lead type: weight}, campaigns)
 }
 HAND_RAISES = ("demo-request", "contact-sales", "free-trial")
 PRODUCTS = ("Analytics Cloud", "Data Pipelines", "Embedded BI")
+DEAL_KINDS = ("New business", "Expansion", "Platform upgrade")
+US_AREA_CODES = ("212", "312", "415", "512", "617")
 PARTNERS = ("Clearpath Consulting", "Ridgeline Advisory", "Bluefjord Data")
 STAGES = {
     "Discovery": 25,
@@ -750,10 +753,13 @@ WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 0.9, 0.22, 0.18)
 
 @dataclass(frozen=True)
 class DemoData:
+    """The records Baton is sent before anything is routed. The touches on leads depend on
+    whom Baton routed each lead to, so they come after (``baton.demo.history``)."""
+
     accounts: list[dict]  # payload dicts for AccountIn
-    leads: list[dict]  # payload dicts for LeadIn
+    leads: list[dict]  # payload dicts for LeadIn, oldest first
     opportunities: list[dict]  # payload dicts for OpportunityIn
-    activities: list[dict]  # payload dicts for ActivityIn
+    account_activities: list[dict]  # payload dicts for ActivityIn: touches on named accounts
 
 
 @dataclass(frozen=True)
@@ -774,7 +780,7 @@ class _Company:
 
     @property
     def zone(self) -> ZoneInfo:
-        return _zone(US_STATES[self.state][1] if self.state else COUNTRIES[self.country][5])
+        return zone_named(US_STATES[self.state][1] if self.state else COUNTRIES[self.country][5])
 
 
 @dataclass
@@ -792,7 +798,8 @@ class _World:
 
 def demo_records(now: datetime, *, seed: int = 7, leads: int = 5000, days: int = 60) -> DemoData:
     """The demo company's CRM: ~400 accounts, ``leads`` leads received over the ``days``
-    days before ``now``, ~150 opportunities and touches on ~70 % of the leads."""
+    days before ``now`` (numbered in the order they arrived), ~150 opportunities and a few
+    touches on named accounts."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware, e.g. datetime.now(UTC)")
     if days < 1 or leads < 0:
@@ -815,20 +822,20 @@ def demo_records(now: datetime, *, seed: int = 7, leads: int = 5000, days: int =
         {},
     )
     account_payloads = _account_payloads(rng, accounts)
-    lead_payloads, activities = [], []
-    for number in range(1, leads + 1):
-        lead, company, received_at = _lead(world, number)
-        lead_payloads.append(lead)
-        activities += _lead_activities(world, lead, company, received_at)
-    activities += _account_activities(world, account_payloads)
+    lead_payloads = sorted((_lead(world) for _ in range(leads)), key=lambda x: x["received_at"])
+    for number, lead in enumerate(lead_payloads, 1):
+        lead["external_id"] = f"L-{number:06d}"
+        if lead.get("is_test"):
+            lead["email"] = f"qa+{number}@northwind.example"
+    activities = _account_activities(world, account_payloads)
     for number, activity in enumerate(activities, 1):
-        activity["external_id"] = f"T-{number:06d}"
+        activity["external_id"] = f"T-A{number:04d}"
     return DemoData(
         account_payloads, lead_payloads, _opportunities(world, account_payloads), activities
     )
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -908,7 +915,7 @@ PEOPLE_BY_ID = {p.id: p for p in DEMO_PEOPLE}
 
 
 @cache
-def _zone(name: str) -> ZoneInfo:
+def zone_named(name: str) -> ZoneInfo:
     return ZoneInfo(name)  # ZoneInfo's own strong cache holds only 8 zones
 
 
@@ -966,7 +973,7 @@ def _account_payloads(rng: random.Random, accounts: list[_Company]) -> list[dict
     return payloads
 
 
-def _lead(world: _World, number: int) -> tuple[dict, _Company, datetime]:
+def _lead(world: _World) -> dict:
     rng = world.rng
     company, domain = _lead_company(world)
     first, last = rng.choice(FIRST_NAMES[company.region]), rng.choice(LAST_NAMES[company.region])
@@ -976,7 +983,6 @@ def _lead(world: _World, number: int) -> tuple[dict, _Company, datetime]:
     received_at = _arrival(world, company.zone)
     score = rng.randint(45, 100) if lead_type in HAND_RAISES else rng.randint(0, 80)
     lead = {
-        "external_id": f"L-{number:06d}",
         "source_system": SOURCE_SYSTEM,
         "email": _email(rng, first, last, domain),
         "first_name": first,
@@ -993,8 +999,8 @@ def _lead(world: _World, number: int) -> tuple[dict, _Company, datetime]:
         "employees": company.employees,
         "segment": company.segment,
         "score": score,
-        "engaged_at": _iso(received_at - _systems_delay(rng)),
-        "received_at": _iso(received_at),
+        "engaged_at": iso(received_at - _systems_delay(rng)),
+        "received_at": iso(received_at),
     }
     _add_details(rng, lead, company)
     if rng.random() < 0.006:  # the CRM already gave it to someone who must keep it
@@ -1003,23 +1009,27 @@ def _lead(world: _World, number: int) -> tuple[dict, _Company, datetime]:
     elif rng.random() < 0.003:
         lead |= {
             "is_test": True,
+            "status": "new",
             "first_name": "Test",
             "last_name": "Lead",
-            "email": f"qa+{number}@northwind.example",
             "company": "Northwind QA",
         }
-    return lead, company, received_at
+    return lead
 
 
-CLOSED_STATUSES = {"recycled": 45, "disqualified": 30, "sql": 25}
+CLOSED_STATUSES = {"recycled": 42, "disqualified": 28, "sql": 30}
 
 
 def _status(world: _World, score: int, received_at: datetime) -> str:
-    """Older leads have mostly been worked: recycled, disqualified or qualified; recent ones are open."""
-    age_days = (world.now - received_at).days
-    closed = 0.85 if age_days > 14 else 0.4 if age_days > 3 else 0.05
-    if world.rng.random() < closed:
+    """Older leads have mostly been worked: recycled, disqualified or qualified; recent ones
+    are open (new, an MQL, or accepted by their owner: SAL). Nothing closes on its first day."""
+    age_days = (world.now - received_at).total_seconds() / 86400
+    closed = 0.85 if age_days > 14 else 0.45 if age_days > 3 else 0.1 if age_days > 1 else 0
+    roll = world.rng.random()
+    if roll < closed:
         return _pick(world.rng, CLOSED_STATUSES)
+    if age_days > 1 and roll > 0.85:
+        return "sal"
     return "mql" if score >= 60 and world.rng.random() < 0.4 else "new"
 
 
@@ -1040,7 +1050,8 @@ def _lead_company(world: _World) -> tuple[_Company, str]:
 def _email(rng: random.Random, first: str, last: str, domain: str) -> str:
     f, la = (re.sub(r"[^a-z]", "", name.lower()) for name in (first, last))
     if domain in FREEMAIL_DOMAINS:
-        return f"{rng.choice((f'{f}.{la}', f'{f}{la}{rng.randint(1, 99)}', f'{f[0]}{la}{rng.randint(70, 99)}'))}@{domain}"
+        local = (f"{f}.{la}", f"{f}{la}{rng.randint(1, 99)}", f"{f[0]}{la}{rng.randint(70, 99)}")
+        return f"{rng.choice(local)}@{domain}"
     return f"{rng.choice((f'{f}.{la}', f'{f[0]}{la}', f, f'{f}{la[0]}'))}@{domain}"
 
 
@@ -1057,7 +1068,7 @@ def _add_details(rng: random.Random, lead: dict, company: _Company) -> None:
         lead["website"] = company.domains[0]
     if rng.random() < 0.4 and company.country in ("US", "CA", "GB", "AU"):
         lead["phone"] = {
-            "US": f"+1 {rng.choice(('212', '312', '415', '512', '617'))} 555 01{rng.randrange(100):02d}",
+            "US": f"+1 {rng.choice(US_AREA_CODES)} 555 01{rng.randrange(100):02d}",
             "CA": f"+1 {rng.choice(('416', '604'))} 555 01{rng.randrange(100):02d}",
             "GB": f"+44 20 7946 0{rng.randrange(1000):03d}",
             "AU": f"+61 2 5550 {rng.randrange(10000):04d}",
@@ -1102,8 +1113,9 @@ def _systems_delay(rng: random.Random) -> timedelta:
     return timedelta(seconds=rng.uniform(60, 600) if roll < 0.12 else rng.uniform(2, 90))
 
 
-def _working_hours(moment: datetime, zone: ZoneInfo, rng: random.Random) -> datetime:
-    """``moment`` if it falls Mon-Fri 08:00-18:00 local, else a little after 08:00 on the next working day."""
+def working_hours(moment: datetime, zone: ZoneInfo, rng: random.Random) -> datetime:
+    """``moment`` if it falls Mon-Fri 08:00-18:00 local, else a little after 08:00 on the
+    next working day."""
     local = moment.astimezone(zone)
     if local.weekday() < 5 and 8 <= local.hour < 18:
         return moment
@@ -1115,52 +1127,6 @@ def _working_hours(moment: datetime, zone: ZoneInfo, rng: random.Random) -> date
     ).astimezone(UTC)
 
 
-def _lead_activities(
-    world: _World, lead: dict, company: _Company, received_at: datetime
-) -> list[dict]:
-    """Touches by the rep working the lead: the first minutes to days after arrival, then a cadence."""
-    rng = world.rng
-    if lead.get("is_test") or rng.random() >= 0.7:
-        return []
-    rep = (
-        PEOPLE_BY_ID[lead["owner_id"]]
-        if "owner_id" in lead
-        else _rep_at(world, company.region, company.segment, received_at)
-    )
-    limit = world.now if rep.active else min(world.now, world.departed_at)
-    zone, touches, moment = _zone(rep.timezone), [], received_at
-    for step in range(rng.choices((1, 2, 3, 4, 5), (30, 28, 20, 14, 8))[0]):
-        moment = _working_hours(moment + _touch_gap(rng, step), zone, rng)
-        if moment > limit:
-            break
-        kind = rng.choices(
-            tuple(SUBJECTS), (45, 45, 10, 0) if step == 0 else (35, 40, 15, 10 if step >= 2 else 0)
-        )[0]
-        touch = {
-            "source_system": SOURCE_SYSTEM,
-            "kind": kind,
-            "person_id": rep.id,
-            "occurred_at": _iso(moment),
-            "lead_external_id": lead["external_id"],
-            "subject": rng.choice(SUBJECTS[kind]),
-        }
-        if kind != "meeting":
-            touch["direction"] = (
-                "inbound" if kind == "email" and step and rng.random() < 0.2 else "outbound"
-            )
-        touches.append(touch)
-    return touches
-
-
-def _touch_gap(rng: random.Random, step: int) -> timedelta:
-    low, high = (
-        rng.choices(((0.04, 1), (1, 6), (6, 72)), (45, 30, 25))[0]
-        if step == 0
-        else rng.choices(((1, 4), (20, 72)), (40, 60))[0]
-    )
-    return timedelta(hours=rng.uniform(low, high))
-
-
 def _account_activities(world: _World, accounts: list[dict]) -> list[dict]:
     """A few touches on named accounts by their AE, somewhere in the window."""
     rng, touches = world.rng, []
@@ -1170,13 +1136,13 @@ def _account_activities(world: _World, accounts: list[dict]) -> list[dict]:
         raw = world.now - timedelta(
             seconds=rng.uniform(3600, (world.now - world.start).total_seconds())
         )
-        moment = _working_hours(raw, _zone(rep.timezone), rng)
+        moment = working_hours(raw, zone_named(rep.timezone), rng)
         kind = rng.choices(("meeting", "call", "email"), (40, 30, 30))[0]
         touch = {
             "source_system": SOURCE_SYSTEM,
             "kind": kind,
             "person_id": rep.id,
-            "occurred_at": _iso(moment if moment <= world.now else raw),
+            "occurred_at": iso(moment if moment <= world.now else raw),
             "account_external_id": account["external_id"],
             "subject": "Quarterly business review"
             if kind == "meeting"
@@ -1211,7 +1177,7 @@ def _opportunity(world: _World, number: int, account: dict) -> dict:
     item = {
         "external_id": f"O-{number:04d}",
         "source_system": SOURCE_SYSTEM,
-        "name": f"{account['name']} - {rng.choice(('New business', 'Expansion', 'Platform upgrade'))}",
+        "name": f"{account['name']} - {rng.choice(DEAL_KINDS)}",
         "account_external_id": account["external_id"],
         "owner_id": owner.id,
         "stage": stage,
@@ -1221,12 +1187,13 @@ def _opportunity(world: _World, number: int, account: dict) -> dict:
     closed_at = None
     if stage.startswith("Closed"):
         raw = world.now - timedelta(days=rng.uniform(1, 120))
-        closed_at = min(_working_hours(raw, _zone(owner.timezone), rng), world.now)
-        item |= {"closed_at": _iso(closed_at), "close_date": closed_at.date().isoformat()}
+        closed_at = min(working_hours(raw, zone_named(owner.timezone), rng), world.now)
+        item |= {"closed_at": iso(closed_at), "close_date": closed_at.date().isoformat()}
     else:
         item["close_date"] = (world.now + timedelta(days=rng.randint(7, 150))).date().isoformat()
     if stage == "Closed Won":
-        contact = f"{rng.choice(FIRST_NAMES[account['region']])} {rng.choice(LAST_NAMES[account['region']])}"
+        region = account["region"]
+        contact = f"{rng.choice(FIRST_NAMES[region])} {rng.choice(LAST_NAMES[region])}"
         item["handoff"] = {
             "primary_contact": contact,
             "use_case": rng.choice(("Board reporting", "Embedded dashboards", "Sales forecasting")),
@@ -1235,6 +1202,6 @@ def _opportunity(world: _World, number: int, account: dict) -> dict:
     if account.get("partner") or rng.random() < 0.08:
         item |= {
             "partner": account.get("partner") or rng.choice(PARTNERS),
-            "registered_at": _iso((closed_at or world.now) - timedelta(days=rng.uniform(20, 90))),
+            "registered_at": iso((closed_at or world.now) - timedelta(days=rng.uniform(20, 90))),
         }
     return item

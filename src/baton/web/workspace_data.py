@@ -27,6 +27,25 @@ def failures(run: Any) -> list[dict[str, Any]]:
     return [r for r in run.results if not r.get("passed")]
 
 
+def scenario_lines(run: Any) -> list[dict[str, Any]]:
+    """Each scenario of a run as it ran: its name and line, where routing sent the record
+    (owner or queue, and the node that decided), and what was wrong when it failed."""
+    lines = []
+    for result in run.results:
+        got = result.get("got") or {}
+        target = got.get("owner") or (f"queue {got['queue']}" if got.get("queue") else None)
+        lines.append(
+            {
+                "name": result.get("name"),
+                "line": result.get("line"),
+                "passed": bool(result.get("passed")),
+                "routed": f"{target} via {got.get('node')}" if target else "not routed",
+                "problems": result.get("problems") or [],
+            }
+        )
+    return lines
+
+
 def chosen_pair(
     params: Mapping[str, str], numbers: list[int]
 ) -> tuple[int | None, int | None, str | None]:
@@ -42,7 +61,8 @@ def chosen_pair(
         return (
             None,
             None,
-            f"there is no version {missing[0]}; versions are {', '.join(map(str, numbers)) or 'none yet'}",
+            f"there is no version {missing[0]}; "
+            f"versions are {', '.join(map(str, numbers)) or 'none yet'}",
         )
     return a, b, None
 
@@ -52,9 +72,11 @@ def workspace_view(conn: Connection, params: Mapping[str, str], now: datetime) -
     numbers = sorted(v["number"] for v in versions)
     a, b, problem = chosen_pair(params, numbers)
     silent: SilentStatus = silent_status(conn, now)
+    runs = latest_scenario_runs(conn)
     return {
         "versions": versions,
-        "runs": latest_scenario_runs(conn),
+        "runs": runs,
+        "scenarios": {version: scenario_lines(run) for version, run in runs.items()},
         "a": a,
         "b": b,
         "diff_problem": problem,
