@@ -26,6 +26,7 @@ from baton.store.lookup import every, one
 from baton.store.tables import leads, sla_clocks, timers
 from baton.workspace.sla_compile import SlaRule
 
+UNSCHEDULED = "no longer scheduled"  # a cancelled timer's outcome when a pause took it off
 OPEN = ("pending", "miss")  # a missed clock stays open until the touch comes (escalations run)
 
 
@@ -116,7 +117,8 @@ def pauses_json(pauses) -> list[list[str | None]]:
 
 
 def _write_timers(conn: Connection, clock_id: int, dues, *, new: bool = False) -> None:
-    """Insert timers not yet there; move pending ones whose due time changed; fired ones stay."""
+    """Insert timers not yet there; move pending ones whose due time changed; fired ones stay.
+    A timer a pause took off the schedule is armed again when the schedule has it back."""
     existing = {r.key: r for r in every(conn, timers, clock_id=clock_id)} if not new else {}
     fresh = [
         {"clock_id": clock_id, "key": d.key, "due_at": d.due_at, "state": "pending"}
@@ -131,12 +133,15 @@ def _write_timers(conn: Connection, clock_id: int, dues, *, new: bool = False) -
             continue
         elif row.state == "pending" and row.due_at != due.due_at:
             conn.execute(update(timers).where(timers.c.id == row.id).values(due_at=due.due_at))
+        elif row.state == "cancelled" and row.outcome == UNSCHEDULED:
+            rearm = {"state": "pending", "outcome": None, "due_at": due.due_at}
+            conn.execute(update(timers).where(timers.c.id == row.id).values(**rearm))
     for row in existing.values():
         if row.state == "pending":
             conn.execute(
                 update(timers)
                 .where(timers.c.id == row.id)
-                .values(state="cancelled", outcome="no longer scheduled")
+                .values(state="cancelled", outcome=UNSCHEDULED)
             )
 
 
