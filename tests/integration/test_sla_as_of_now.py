@@ -196,3 +196,24 @@ def test_open_clocks_list_the_latest_first_and_say_days_past_a_day(api, live, cl
     assert re.findall(r'data-lead="(\d+)"', fragment) == [str(early), str(later), str(running)]
     assert "3 d 1 h late" in fragment and "2 d 1 h late" in fragment
     assert "business time" in fragment
+
+
+def test_a_lead_read_through_the_api_and_its_page_says_miss_before_the_timer_fires(
+    api, live, clock
+):
+    """C (demo request at 10:00, due 10:30, untouched): at 14:00 the lead's SLA block says
+    miss, with 2 h 30 min of business time missed (10:30–12:00 and 13:00–14:00: the
+    americas calendar closes for lunch), as it will after the worker runs."""
+    lead_id = lead(api, clock, ny(2026, 11, 3, 10, 0), "priya-nair")
+    clock.set(NOW)
+    block = api.get(f"/v1/leads/{lead_id}").json()["sla"]
+    assert stored(live)[lead_id][0] == "pending"  # the worker has not run
+    assert block["state"] == "miss" and block["miss_business_seconds"] == 2.5 * 3600
+    assert block["due_at"] == "2026-11-03T15:30:00Z"
+    make_users(live)
+    page = client_for(live, "admin").get(f"/leads/{lead_id}").text
+    assert "miss" in page and "pending" not in page.split("SLA", 1)[1].split("</section>")[0]
+    fire_due_timers(live, NOW)
+    after = api.get(f"/v1/leads/{lead_id}").json()["sla"]
+    assert after.pop("next") != block.pop("next")  # the notices and the miss have fired
+    assert after == block

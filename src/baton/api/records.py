@@ -69,7 +69,7 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
     @router.get(f"/{path}/{{record_id}}", tags=[tag], summary=f"Read one {kind.entity}")
     def read(record_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
         with baton.db.read() as conn:
-            view = record_view(conn, kind, record_id)
+            view = record_view(conn, kind, record_id, baton.clock.now())
         if view is None:
             raise HTTPException(404, f"no {kind.entity} {record_id}")
         return view
@@ -99,7 +99,7 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
         except Rejected as exc:
             raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
         with baton.db.read() as conn:
-            view = record_view(conn, kind, record_id)
+            view = record_view(conn, kind, record_id, baton.clock.now())
         return {"changed": changed, kind.entity: view}
 
 
@@ -131,7 +131,7 @@ def _single_response(baton, kind: RecordKind, result: SubmissionResult) -> JSONR
             return JSONResponse({"detail": [e.as_dict() for e in item.errors]}, status_code=422)
         record_id, status = item.id, 201 if item.status == "created" else 200
     with baton.db.read() as conn:
-        view = record_view(conn, kind, record_id)
+        view = record_view(conn, kind, record_id, baton.clock.now())
     headers = {"Location": f"/v1/{PATHS[kind.entity]}/{record_id}"}
     if result.results and result.results[0].warnings:
         view = {**view, "warnings": result.results[0].warnings}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -25,19 +26,20 @@ LEAD_TIMESTAMPS = (
 )
 
 
-def record_view(conn: Connection, kind, record_id: int) -> dict[str, Any] | None:
-    """The record as JSON-ready dict, or None; leads get their owner and a timestamps block."""
+def record_view(conn: Connection, kind, record_id: int, now: datetime) -> dict[str, Any] | None:
+    """The record as JSON-ready dict, or None; leads get their owner, a timestamps block and
+    their SLA clock as of ``now``."""
     row = conn.execute(select(kind.table).where(kind.table.c.id == record_id)).first()
     if row is None:
         return None
     data = dict(row._mapping)
     if kind.entity == "lead":
-        data = _lead_shape(conn, data)
+        data = _lead_shape(conn, data, now)
     return jsonable(data)
 
 
-def _lead_shape(conn: Connection, data: dict[str, Any]) -> dict[str, Any]:
-    data["sla"] = sla_block(conn, data["id"])
+def _lead_shape(conn: Connection, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    data["sla"] = sla_block(conn, data["id"], now)
     data["speed_to_lead"] = speed_block(conn, data)
     owner_id = data.pop("owner_id")
     owner = None

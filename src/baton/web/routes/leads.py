@@ -57,5 +57,5 @@ def lead_page(request: Request, lead_id: int, baton: BatonDep, viewer: ViewerDep
         detail = lead_detail(conn, viewer.user, lead_id)
         if detail is None:
             raise WebError(404, f"There is no lead {lead_id}, or it is not yours to see.")
-        story = lead_story(conn, detail["lead"])
+        story = lead_story(conn, detail["lead"], baton.clock.now())
     return page(request, "leads/detail.html", {"current": PAGE.key, **detail, **story})
