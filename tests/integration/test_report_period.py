@@ -66,3 +66,12 @@ def test_the_last_30_days_are_the_same_local_days_in_the_cli_the_api_and_the_pag
         table = runner.invoke(cli, ["-w", str(workspace_dir), "report", "sla"], env=env)
     assert json.loads(as_json.output) == sla
     assert "SLA 2026-10-22 00:00 → 2026-11-20 23:30 America/New_York: 2 charges" in table.output
+
+    # the routing report counts the same days: the API and the CLI alike
+    routing = api.get("/v1/reports/routing").json()
+    assert routing["since"] == "2026-10-22T04:00:00Z" and routing["routed"] == 2
+    with time_machine.travel(NOW, tick=False):
+        cli_routing = runner.invoke(
+            cli, ["-w", str(workspace_dir), "report", "routing", "--json"], env=env
+        )
+    assert json.loads(cli_routing.output) == routing

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from baton.api.deps import Admin, BatonDep, Ingest, Read, actor_of
-from baton.reports.routing import routing_report
+from baton.reports.routing import distribution
+from baton.reports.scope import default_period, report_zone
 from baton.services.jsonable import jsonable
 from baton.services.outcomes import Rejected
 from baton.services.routing.departure import DepartureError, reroute_departed
@@ -69,13 +69,18 @@ def report(
     baton: BatonDep,
     token: Read,
     since: Annotated[
-        AwareDatetime | None, Query(description="default: 30 days before until")
+        AwareDatetime | None,
+        Query(
+            description="default: the local midnight starting the 30 calendar days (in the "
+            "workspace time zone) that end with until's day — the dashboard's 'Last 30 days'"
+        ),
     ] = None,
     until: Annotated[AwareDatetime | None, Query(description="default: no upper bound")] = None,
 ) -> dict[str, Any]:
-    since = since or (until or baton.clock.now()) - timedelta(days=30)
     with baton.db.read() as conn:
-        return jsonable(routing_report(conn, since, until))
+        if since is None:
+            since = default_period(baton.clock.now(), report_zone(conn), None, until)[0]
+        return jsonable(distribution(conn, since, until).as_dict())
 
 
 @router.post(

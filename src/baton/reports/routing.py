@@ -11,7 +11,6 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -82,14 +81,6 @@ class RoutingReport(Result):
     inactive_owners: tuple[InactiveOwner, ...]
     misroutes: Misroutes
     limits: HealthLimits = field(default=DEFAULT_LIMITS, metadata=NOT_JSON)
-
-
-def routing_report(
-    conn: Connection, since: datetime, until: datetime | None = None
-) -> dict[str, Any]:
-    """The JSON form of ``distribution``, for ``api/routing.py`` until it calls
-    ``distribution(...).as_dict()`` itself."""
-    return distribution(conn, since, until).as_dict()
 
 
 def distribution(

@@ -18,7 +18,6 @@ from sqlalchemy import Connection, select
 
 from baton.domain.speed import summarize
 from baton.services.live import live_workspace
-from baton.services.versions.versions import active_version
 from baton.store.tables import leads, people
 from baton.workspace.health_schema import DEFAULT_LIMITS, HealthLimits
 
@@ -116,8 +115,8 @@ def report_zone(conn: Connection, scope: ReportScope | None = None) -> ZoneInfo:
     version's time zone, else UTC."""
     if scope is not None and scope.zone is not None:
         return scope.zone
-    live = active_version(conn)
-    return ZoneInfo(live.document["workspace"]["timezone"]) if live is not None else ZoneInfo("UTC")
+    live = live_workspace(conn)
+    return ZoneInfo(live.zone if live is not None else "UTC")
 
 
 def health_limits(conn: Connection) -> HealthLimits:
