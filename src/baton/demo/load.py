@@ -88,6 +88,7 @@ def load_demo(
         "account": _submit(baton, "account", data.accounts, progress),
         "lead": _submit(baton, "lead", data.leads, progress),
     }
+    _refresh_statistics(baton)
     history = lead_histories(data.leads, routed_leads(baton), now)
     _write_stamps(baton, history.stamps)
     counts["opportunity"] = _submit(baton, "opportunity", data.opportunities, progress)
@@ -109,6 +110,16 @@ def _submit(baton: Baton, entity: str, items: list[dict], progress: Progress) ->
         created += result.count("created")
         progress(entity, min(start + MAX_BATCH, len(items)), len(items))
     return created
+
+
+def _refresh_statistics(baton: Baton) -> None:
+    """SQLite plans by statistics it has only once ANALYZE ran. Without them, after a bulk
+    load, it cancels a clock's timers by scanning every pending timer due later (its state
+    and due-time index) instead of the clock's few: 2 ms a touch, a quarter of the load."""
+    if baton.db.dialect == "sqlite":
+        with baton.unit(ACTOR) as unit:
+            unit.conn.exec_driver_sql("ANALYZE")
+            unit.commit()
 
 
 def routed_leads(baton: Baton) -> dict[str, Routed]:
