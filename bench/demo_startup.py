@@ -85,7 +85,7 @@ def main() -> None:
             no_serve.append(timed([*BATON, "demo", str(Path(tmp) / "demo"), "--no-serve"]))
     print(
         f"runs: {args.runs}; SQLite; 400 accounts, 5,000 leads, 150 opportunities, "
-        "~8,800 activities through the normal intake"
+        "~7,700 activities through the normal intake"
     )
     print(f"baseline `baton --version`                {median(startup):6.2f} s")
     print(f"`baton demo`: first HTTP answer           {median(answers):6.2f} s")
