@@ -163,3 +163,11 @@ def test_dashboard_pages_flag_by_the_workspace_health(live, story, moved):
     routing_page = html.unescape(client.get("/routing").text)
     assert "Imbalance 33.3 %" in routing_page
     assert ("over 20 %" in routing_page) == (not moved)
+    # the Speed page rates and labels by the same bands: the late-assigned lead (4 minutes)
+    # is best in class by the playbook, red by the moved bands
+    ratings = client.get("/speed", params={"csv": "speed-ratings"}).text.splitlines()
+    rows = {line.rsplit(",", 1)[0]: line.rsplit(",", 1)[1] for line in ratings[1:]}
+    if moved:
+        assert rows["red (≥ 4 min)"] == "1" and "best in class (≤ 2 min)" in rows
+    else:
+        assert rows["best in class (≤ 5 min)"] == "1" and "red (≥ 15 min)" in rows

@@ -25,14 +25,6 @@ class Result:
             if f.metadata.get("json", True)
         }
 
-    def __getitem__(self, key: str) -> Any:
-        """Read by JSON key, as pages written against the reports' former dicts still do
-        (``web/speed_data.py``: ``report["by_source"]``); new code reads attributes."""
-        try:
-            return getattr(self, key)
-        except AttributeError:
-            raise KeyError(key) from None
-
 
 def plain(value: Any) -> Any:
     """``value`` with every result, tuple and mapping in it turned into dicts and lists."""

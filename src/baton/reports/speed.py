@@ -59,9 +59,6 @@ RATINGS = tuple(Rating)
 _US = timedelta(microseconds=1)
 _BATCH = 10_000
 Summaries = Mapping[str, Mapping[str, Any]]  # "wall" | "business" → ``summary_seconds``
-# The default bands, for web/speed_data.py's legend until it shows ``SpeedReport.bands``
-# (the bands the report was rated by); nothing here rates by it.
-PLAYBOOK_BANDS = DEFAULT_LIMITS.systems_delay
 
 
 @dataclass(frozen=True)
@@ -115,10 +112,6 @@ class SpeedReport(Result):
         overall.pop("key")
         head = {k: out.pop(k) for k in ("since", "until", "timezone", "filters", "outages")}
         return head | overall | out
-
-    def __getitem__(self, key: str) -> Any:
-        """The JSON's keys: the overall group's figures sit at the top, as in ``as_dict``."""
-        return getattr(self, key) if hasattr(self, key) else self.overall[key]
 
 
 def speed_report(

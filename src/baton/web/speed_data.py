@@ -13,13 +13,14 @@ systems delay (seconds, as a rule) gets an axis of its own beside human delay (h
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 
-from baton.domain.speed import Rating
-from baton.reports.speed import PLAYBOOK_BANDS
+from baton.domain.speed import Rating, RatingBands
+from baton.reports.speed import SpeedGroup, SpeedReport
 from baton.reports.speed_mirror import speed_report
 from baton.services.people.users import User
 from baton.web.charts import Axis, Chart, Series, color
@@ -61,7 +62,7 @@ def speed_view(
             "speed-by-source",
             "Speed to lead by source",
             "Source",
-            report["by_source"],
+            report.by_source,
             filters,
             "source",
         ),
@@ -69,7 +70,7 @@ def speed_view(
             "speed-by-lead-type",
             "Speed to lead by lead type",
             "Lead type",
-            report["by_lead_type"],
+            report.by_lead_type,
             filters,
             "lead_type",
         ),
@@ -77,14 +78,15 @@ def speed_view(
     return {
         "report": report,
         "shown": charts,
-        "bands": rating_bands(),
+        "bands": rating_bands(report.bands),
         "leads_link": filters.url("/leads", date="engaged"),
     }
 
 
-def rating_bands() -> list[tuple[str, str, str]]:
-    """(rating, range, name) of each playbook band, e.g. ("yellow", "10–15 min", "yellow")."""
-    b = {k: int(v.total_seconds() // 60) for k, v in vars(PLAYBOOK_BANDS).items()}
+def rating_bands(bands: RatingBands) -> list[tuple[str, str, str]]:
+    """(rating, range, name) of each band the report rated by (the ``health:`` section's
+    systems_delay), e.g. ("yellow", "10–15 min", "yellow")."""
+    b = {k: int(v.total_seconds() // 60) for k, v in vars(bands).items()}
     ranges = {
         Rating.BEST_POSSIBLE: f"≤ {b['best_possible']} min",
         Rating.BEST_IN_CLASS: f"≤ {b['best_in_class']} min",
@@ -102,12 +104,12 @@ def time_unit(filters: Filters) -> str:
 
 
 def _slots(
-    report: dict[str, Any], filters: Filters
-) -> list[tuple[str, dict[str, Any] | None, Filters, datetime, datetime]]:
+    report: SpeedReport, filters: Filters
+) -> list[tuple[str, SpeedGroup | None, Filters, datetime, datetime]]:
     """The periods of the time axis: every day (or week) of the period, with its group of
     the report (None: no lead)."""
     if time_unit(filters) == "day":
-        rows = {r["key"]: r for r in report["by_day"]}
+        rows = {r.key: r for r in report.by_day}
         return [
             (
                 day.isoformat(),
@@ -117,7 +119,7 @@ def _slots(
             )
             for day in period_days(filters)
         ]
-    rows = {r["key"]: r for r in report["by_week"]}
+    rows = {r.key: r for r in report.by_week}
     out = []
     for week in period_weeks(filters):
         inside = clipped_week(filters, week)
@@ -138,27 +140,23 @@ def _bounds(filters: Filters, first, last) -> tuple[datetime, datetime]:
     )
 
 
-def over_time_charts(report: dict[str, Any], filters: Filters) -> list[Chart]:
+def over_time_charts(report: SpeedReport, filters: Filters) -> list[Chart]:
     """Human delay (median) with the p90 of speed to lead and, on its own axis, systems delay
     (median); then speed to lead's median and p90, with systems delay's on its own axis. Days
     with an outage are marked."""
     slots = _slots(report, filters)
-    outages = report["outages"]
+    outages = report.outages
     labels = [
         label
-        + (
-            " · outage"
-            if any(o["starts_at"] < end and start < o["ends_at"] for o in outages)
-            else ""
-        )
+        + (" · outage" if any(o.starts_at < end and start < o.ends_at for o in outages) else "")
         for label, _, _, start, end in slots
     ]
 
     def stat(measure: str, name: str) -> list[float | None]:
-        return [g[measure]["wall"][name] if g else None for _, g, _, _, _ in slots]
+        return [getattr(g, measure)["wall"][name] if g else None for _, g, _, _, _ in slots]
 
     links = [
-        inside.url("/leads", date="engaged") if g and g["leads"] else None
+        inside.url("/leads", date="engaged") if g and g.leads else None
         for _, g, inside, _, _ in slots
     ]
     period = time_unit(filters)
@@ -234,11 +232,11 @@ def _systems_line(
     )
 
 
-def ratings_chart(report: dict[str, Any]) -> Chart:
-    bands = rating_bands()
+def ratings_chart(report: SpeedReport) -> Chart:
+    bands = rating_bands(report.bands)
     return Chart(
         id="speed-ratings",
-        title="Leads by systems-delay rating (playbook bands)",
+        title="Leads by systems-delay rating",
         label_header="Rating",
         unit="leads",
         note="Each assigned lead rated on its own wall-clock systems delay. Leads not assigned "
@@ -247,7 +245,7 @@ def ratings_chart(report: dict[str, Any]) -> Chart:
         series=[
             Series(
                 "Leads",
-                [report["systems_rating"][rating] for rating, _, _ in bands],
+                [report.overall.systems_rating[rating] for rating, _, _ in bands],
                 color=[color(name) for _, _, name in bands],
             )
         ],
@@ -255,14 +253,14 @@ def ratings_chart(report: dict[str, Any]) -> Chart:
 
 
 def _by(
-    chart_id: str, title: str, header: str, rows: list[dict[str, Any]], filters: Filters, field: str
+    chart_id: str, title: str, header: str, rows: Sequence[SpeedGroup], filters: Filters, field: str
 ) -> Chart:
 
     def stat(measure: str, name: str) -> list[float | None]:
-        return [r[measure]["wall"][name] for r in rows]
+        return [getattr(r, measure)["wall"][name] for r in rows]
 
     links = [
-        filters.url("/leads", date="engaged", **{field: r["key"]}) if r["key"] != "(none)" else None
+        filters.url("/leads", date="engaged", **{field: r.key}) if r.key != "(none)" else None
         for r in rows
     ]
     human, total_p90 = stat("human_delay", "median_seconds"), stat("total", "p90_seconds")
@@ -276,7 +274,7 @@ def _by(
         horizontal=True,
         note="Median human delay and p90 of speed to lead; median systems delay on its own axis "
         "(top). Wall-clock time.",
-        labels=[f"{r['key']} ({plural(r['leads'], 'lead')})" for r in rows],
+        labels=[f"{r.key} ({plural(r.leads, 'lead')})" for r in rows],
         series=[
             Series("Median human delay", unit.all_of(human), links, metric="human delay"),
             Series("p90 speed to lead", unit.all_of(total_p90), links, metric="speed to lead"),
