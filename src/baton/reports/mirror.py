@@ -26,7 +26,7 @@ copied whole each time (they are few). When an owner's calendar changes (their c
 workspace version that defines it), that owner's leads are measured again.
 Nothing is deleted from the tables mirrored. The first refresh copies
 everything: 30–50 s per million leads on two cores, done at start-up by
-``baton serve`` (``services.worker.warm_analytics``).
+``baton serve`` (``worker.warm_analytics``).
 
 The tables keep the main database's names and column names, so a SQLAlchemy
 query over ``baton.store.tables`` (its role scope, its filters) runs here as is.
