@@ -8,7 +8,8 @@ of alerts (RATE/s for SECONDS) while a real ``Worker`` loop runs with its defaul
 1 s idle sleep; latency = ``sent_at - created_at``. Baseline in the same run: the
 fakes' round trip for one message per channel, sequentially (the protocol floor).
 
-    .venv/bin/python bench/alerts_delivery.py [--runs 3] [--alerts 1500] [--rate 40] [--seconds 8] [--postgres [ADMIN_URL]]
+    .venv/bin/python bench/alerts_delivery.py [--runs 3] [--alerts 1500] [--rate 40]
+        [--seconds 8] [--postgres [ADMIN_URL]]
 
 With ``--postgres`` each run uses a throw-away database on that server
 (default postgresql+psycopg://postgres@127.0.0.1:5432/test), dropped afterwards.
@@ -33,10 +34,10 @@ from conditions import machine, median, percentile
 from baton.bootstrap import open_baton
 from baton.notify.fakes import FakeSlack, FakeWebhook, SmtpSink, insert_alert
 from baton.services.alerts.delivery import Delivery
-from baton.worker import Worker
 from baton.settings import Settings
 from baton.store.db import sqlite_url
 from baton.store.tables import alerts
+from baton.worker import Worker
 from tests.alerts_support import ENV, SLACK_TOKEN, WEBHOOK_SECRET, Fakes, go_live, write_workspace
 
 PEOPLE = ["sam-ortiz", "priya-nair", "maria-chen", "lukas-weber", "emma-schulz"]
@@ -191,15 +192,18 @@ def main() -> None:
         drop_databases()
     dialect = "PostgreSQL" if args.postgres else "SQLite (WAL)"
     print(
-        f"runs: {args.runs}; {args.alerts} alerts per drain (1/3 Slack, 1/3 email, 1/3 webhook); {dialect}; default delivery settings (concurrency 8, batch 64)"
+        f"runs: {args.runs}; {args.alerts} alerts per drain (1/3 Slack, 1/3 email, 1/3 webhook); "
+        f"{dialect}; default delivery settings (concurrency 8, batch 64)"
     )
     print(f"baseline: one message at a time straight to the fakes  {median(floors):7,.0f} msg/s")
     print(
-        f"drain: alerts delivered and recorded                    {median(rates):7,.0f} alerts/s  (runs: {', '.join(f'{r:,.0f}' for r in rates)})"
+        f"drain: alerts delivered and recorded                    {median(rates):7,.0f} alerts/s  "
+        f"(runs: {', '.join(f'{r:,.0f}' for r in rates)})"
     )
     p50s, p99s = [percentile(x, 50) for x in lat], [percentile(x, 99) for x in lat]
     print(
-        f"creation → delivery at {args.rate:g} alerts/s for {args.seconds:g} s, worker idle sleep 1 s: "
+        f"creation → delivery at {args.rate:g} alerts/s for {args.seconds:g} s, "
+        "worker idle sleep 1 s: "
         f"p50 {median(p50s) * 1000:,.0f} ms  p99 {median(p99s) * 1000:,.0f} ms (median of runs)"
     )
 

@@ -65,7 +65,8 @@ def peer():
 
 
 def ops_per_second(fn, args) -> float:
-    """Median over RUNS timed passes of at least ~0.2 s each, after an untimed pass (warms caches)."""
+    """Median over RUNS timed passes of at least ~0.2 s each, after an untimed pass (warms
+    caches)."""
     t0 = clock.perf_counter()
     for a in args:
         fn(*a)
@@ -112,7 +113,10 @@ def judge(name, args, our_fn, peer_fn, walk_fn) -> str:
     )
     if differ:
         a = sample[0]
-        line += f"\n  e.g. {name}{tuple(str(x) for x in a)}: baton {our_fn(*a)}, peer {peer_fn(*a)}, walk {walk_fn(*a)}"
+        line += (
+            f"\n  e.g. {name}{tuple(str(x) for x in a)}: baton {our_fn(*a)}, "
+            f"peer {peer_fn(*a)}, walk {walk_fn(*a)}"
+        )
     return line
 
 
@@ -138,7 +142,8 @@ def show(td: timedelta) -> str:
 def main() -> None:
     print(machine())
     print(
-        f"baton calendar vs businesstimedelta {version('businesstimedelta')} (holidays {version('holidays')}); "
+        f"baton calendar vs businesstimedelta {version('businesstimedelta')} "
+        f"(holidays {version('holidays')}); "
         f"{CASES} cases, ops/s = median of {RUNS} runs of >= 0.2 s"
     )
     print(

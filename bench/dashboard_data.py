@@ -37,8 +37,8 @@ from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from baton.bootstrap import Baton, open_baton
-from baton.services.people.users import Role, create_user
 from baton.services.live import live_workspace
+from baton.services.people.users import Role, create_user
 from baton.settings import Settings
 from baton.store.db import sqlite_url
 from baton.store.tables import (
@@ -204,20 +204,23 @@ def generate(baton: Baton, count: int, now: datetime) -> None:
 
 
 def _drop_indexes(baton: Baton) -> list[str]:
-    """Drop the secondary indexes of the tables loaded (rebuilt after: much faster than maintaining them row by row)."""
+    """Drop the secondary indexes of the tables loaded (rebuilt after: much faster than
+    maintaining them row by row)."""
     names = ("leads", "activities", "routing_decisions", "sla_clocks", "timers", "misroutes")
     with baton.db.write() as conn:
         if baton.db.dialect == "sqlite":
             found = conn.execute(
                 text(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
+                    "SELECT name, sql FROM sqlite_master "
+                    "WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
                     f"({', '.join(repr(n) for n in names)})"
                 )
             ).all()
         else:
             found = conn.execute(
                 text(
-                    "SELECT i.indexname, i.indexdef FROM pg_indexes i LEFT JOIN pg_constraint c ON c.conname = i.indexname "
+                    "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                    "LEFT JOIN pg_constraint c ON c.conname = i.indexname "
                     "WHERE i.schemaname = 'public' AND c.conname IS NULL AND i.tablename = ANY(:t)"
                 ),
                 {"t": list(names)},

@@ -10,12 +10,13 @@ run time (so a new page is included; htmx fragments too), a path parameter
 data's ``now``: one warm-up request, then RUNS timed ones; the median (and the
 slowest) is shown. Baseline in the same run: ``GET /healthz`` and ``GET /signin``
 (the app, the session and the test client without a page's queries); the analytics mirror's
-first copy (before the pages: their times are with a warm mirror, as under `baton serve`); and two floors
-for the leads of each period: streaming the six columns the speed report reads into
-Python, and one GROUP BY over them in the database.
+first copy (before the pages: their times are with a warm mirror, as under `baton serve`);
+and two floors for the leads of each period: streaming the six columns the speed report
+reads into Python, and one GROUP BY over them in the database.
 
-    .venv/bin/python bench/dashboard_pages.py [--leads 1000000] [--db sqlite,postgresql] [--runs 5] [--reuse]
-        [--cache DIR] [--postgres ADMIN_URL] [--pages /speed,/sla*] [--profile] [--keep]
+    .venv/bin/python bench/dashboard_pages.py [--leads 1000000] [--db sqlite,postgresql]
+        [--runs 5] [--reuse] [--cache DIR] [--postgres ADMIN_URL] [--pages /speed,/sla*]
+        [--profile] [--keep]
 
 ``--profile``: for each page slower than the goal, one more request under cProfile
 (in the threads that serve it) with every SQL statement's execute time: Baton's
@@ -49,8 +50,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from conditions import machine, median
 from dashboard_data import BENCH_PASSWORD, BENCH_USER, dataset, drop_database
 
-from baton.server import create_app
 from baton.bootstrap import Baton, open_baton
+from baton.server import create_app
 from baton.settings import Settings
 from baton.store.tables import activities, leads, routing_decisions, sla_clocks
 from baton.testing import FakeClock
@@ -67,7 +68,8 @@ NOT_GENERATED = (
 
 
 def pages(sample_lead: int) -> tuple[list[tuple[str, str]], list[str]]:
-    """((route path, path to time) for each page, route paths skipped for want of a sample value)."""
+    """((route path, path to time) for each page, route paths skipped for want of a sample
+    value)."""
     samples = {"lead_id": str(sample_lead)}
     paths, skipped = [], []
     for section in SECTIONS:
@@ -103,8 +105,9 @@ def timed(client: TestClient, url: str, runs: int) -> tuple[float, float, int, i
 
 
 def floors(baton: Baton, now, runs: int) -> list[str]:
-    """What any design that reads the period's leads row by row in Python pays before its arithmetic
-    (the speed report's six columns, streamed as it streams them), against one GROUP BY in the database."""
+    """What any design that reads the period's leads row by row in Python pays before its
+    arithmetic (the speed report's six columns, streamed as it streams them), against one
+    GROUP BY in the database."""
     cols = (
         leads.c.engaged_at,
         leads.c.assigned_at,
@@ -154,7 +157,8 @@ def signed_in(baton: Baton) -> TestClient:
 
 
 def database_size(baton: Baton, generated: int) -> str:
-    """Total size, the largest tables (with their indexes), and the estimate with what is not generated."""
+    """Total size, the largest tables (with their indexes), and the estimate with what is not
+    generated."""
     with baton.db.read() as conn:
         if baton.db.dialect == "sqlite":
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -164,7 +168,8 @@ def database_size(baton: Baton, generated: int) -> str:
             per_table = dict(
                 conn.execute(
                     text(
-                        "SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat d LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY 1"
+                        "SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat d "
+                        "LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY 1"
                     )
                 ).all()
             )
@@ -181,13 +186,16 @@ def database_size(baton: Baton, generated: int) -> str:
     top = sorted(per_table.items(), key=lambda kv: -kv[1])[:5]
     extra = sum(per_table.get(t, 0) for t in NOT_GENERATED) / max(demo_leads, 1) * generated
     return (
-        f"{total / 1e9:.2f} GB ({', '.join(f'{name} {size / 1e9:.2f}' for name, size in top)} GB with indexes); "
-        f"the event log and timers at the demo's {extra / max(generated, 1):,.0f} bytes per lead would add ~{extra / 1e9:.1f} GB"
+        f"{total / 1e9:.2f} GB "
+        f"({', '.join(f'{name} {size / 1e9:.2f}' for name, size in top)} GB with indexes); "
+        f"the event log and timers at the demo's {extra / max(generated, 1):,.0f} bytes per lead "
+        f"would add ~{extra / 1e9:.1f} GB"
     )
 
 
 def mirror_copy(baton: Baton, now) -> str:
-    """The dashboard's DuckDB mirror: its first copy of the database, a refresh when nothing changed, its memory."""
+    """The dashboard's DuckDB mirror: its first copy of the database, a refresh when nothing
+    changed, its memory."""
     started = time.perf_counter()
     with baton.db.read() as conn, baton.analytics().session(conn, now):
         pass
@@ -203,7 +211,8 @@ def mirror_copy(baton: Baton, now) -> str:
             "SELECT sum(memory_usage_bytes) FROM duckdb_memory()"
         ).scalar_one()
     return (
-        f"first copy {first:.1f} s (done by `baton serve` in the background as it starts); refresh with nothing changed "
+        f"first copy {first:.1f} s (done by `baton serve` in the background as it starts); "
+        "refresh with nothing changed "
         f"{median(again) * 1000:,.0f} ms; DuckDB memory {memory / 1e6:,.0f} MB"
     )
 
@@ -225,7 +234,8 @@ def newest_lead(baton: Baton) -> int:
 
 
 class Statements:
-    """Every SQL statement run while inside: its text, parameters and execute time (rows fetched later are not in it)."""
+    """Every SQL statement run while inside: its text, parameters and execute time (rows
+    fetched later are not in it)."""
 
     def __init__(self, baton: Baton) -> None:
         self.engine, self.rows = baton.db.engine, []
@@ -292,7 +302,8 @@ def where_time_goes(baton: Baton, client: TestClient, url: str) -> None:
         key=lambda kv: -kv[1][2],
     )
     print(
-        f"      {url}: {took:.2f} s under the profiler; {len(s.rows)} SQL statements, {sum(r[2] for r in s.rows):.2f} s in execute"
+        f"      {url}: {took:.2f} s under the profiler; {len(s.rows)} SQL statements, "
+        f"{sum(r[2] for r in s.rows):.2f} s in execute"
     )
     print("        Baton functions by cumulative time:")
     for key, row in ours[:8]:
@@ -303,7 +314,8 @@ def where_time_goes(baton: Baton, client: TestClient, url: str) -> None:
     statement, parameters, executed = max(s.rows, key=lambda r: r[2])
     sql = " ".join(statement.split())
     print(
-        f"        slowest statement ({executed:.2f} s execute): {sql[:400]}{' …' if len(sql) > 400 else ''}"
+        f"        slowest statement ({executed:.2f} s execute): "
+        f"{sql[:400]}{' …' if len(sql) > 400 else ''}"
     )
     prefix = "EXPLAIN QUERY PLAN " if baton.db.dialect == "sqlite" else "EXPLAIN "
     with baton.db.read() as conn:
@@ -339,14 +351,16 @@ def bench_database(kind: str, args) -> None:
         clock=FakeClock(data.now),
     )
     try:
-        print(
-            f"\n== {kind} ({baton.db.url.split('@')[-1] if kind != 'sqlite' else data.url.removeprefix('sqlite:///')}); {how}; now = {data.now:%Y-%m-%d %H:%M} UTC"
+        where = (
+            baton.db.url.split("@")[-1] if kind != "sqlite" else data.url.removeprefix("sqlite:///")
         )
+        print(f"\n== {kind} ({where}); {how}; now = {data.now:%Y-%m-%d %H:%M} UTC")
         if kind == "postgresql":
             with baton.db.read() as conn:
                 settings = conn.execute(
                     text(
-                        "SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'jit')"
+                        "SELECT name, setting, unit FROM pg_settings "
+                        "WHERE name IN ('shared_buffers', 'work_mem', 'jit')"
                     )
                 ).all()
                 print(
@@ -377,7 +391,7 @@ def bench_database(kind: str, args) -> None:
             + "   status, size"
         )
         slow = []
-        for template, path in paths:
+        for _, path in paths:
             cells, status = [], ""
             for query in periods.values():
                 url = f"{path}?{query}" if query else path
@@ -387,7 +401,7 @@ def bench_database(kind: str, args) -> None:
                 if mid > GOAL_SECONDS or code != 200:
                     slow.append(url)
             print(f"   {path:<28}" + "".join(f"{c:>26}" for c in cells) + f"   {status}")
-        for path, (mid, worst, code, size) in base.items():
+        for path, (mid, worst, code, _) in base.items():
             print(
                 f"   {'baseline ' + path:<28}{mid * 1000:>12,.1f} ms ({worst * 1000:,.1f})   {code}"
             )
@@ -396,11 +410,13 @@ def bench_database(kind: str, args) -> None:
         if skipped:
             print(f"   not timed (no sample value for a path parameter): {', '.join(skipped)}")
         print(
-            f"   goal: every page < {GOAL_SECONDS:.0f} s on SQLite; over it (or not 200): {', '.join(slow) or 'none'}"
+            f"   goal: every page < {GOAL_SECONDS:.0f} s on SQLite; "
+            f"over it (or not 200): {', '.join(slow) or 'none'}"
         )
         if args.profile and slow:
             print(
-                "   where the slow pages spend it (one more request each, profiled, every statement timed):"
+                "   where the slow pages spend it "
+                "(one more request each, profiled, every statement timed):"
             )
             for url in slow:
                 where_time_goes(baton, client, url)
@@ -451,7 +467,8 @@ def main() -> None:
     print(machine())
     print(code_version())
     print(
-        f"{args.leads:,} generated leads over 12 months; {args.runs} timed requests per page after a warm-up, signed in as an admin"
+        f"{args.leads:,} generated leads over 12 months; "
+        f"{args.runs} timed requests per page after a warm-up, signed in as an admin"
     )
     for kind in args.db.split(","):
         bench_database(kind.strip(), args)

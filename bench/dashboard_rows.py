@@ -74,7 +74,8 @@ STAMPS = ("mql_at", "sal_at", "sql_at", "recycled_at", "disqualified_at", "conve
 
 
 def demo_templates(conn) -> dict[str, Any]:
-    """What the generated rows copy from the demo: lead fields, traces by node, the next free ids."""
+    """What the generated rows copy from the demo: lead fields, traces by node, the next free
+    ids."""
     fields = (
         "first_name",
         "last_name",
@@ -112,7 +113,8 @@ def demo_templates(conn) -> dict[str, Any]:
 
 
 def people_and_teams(conn, rnd: random.Random, now: datetime) -> dict[str, Any]:
-    """Twenty teams of 10–20 people: SDR and AE teams per region; pools are 'team:ID' (territory rows)."""
+    """Twenty teams of 10–20 people: SDR and AE teams per region; pools are 'team:ID'
+    (territory rows)."""
     first = [
         "Alex",
         "Sam",
@@ -285,7 +287,9 @@ def add_lead(
     lead = {
         **t,
         "id": lead_id,
-        "email": f"{(t['first_name'] or 'x').lower()}.{lead_id}@{t['email_domain'] or 'example.com'}",
+        "email": (
+            f"{(t['first_name'] or 'x').lower()}.{lead_id}@{t['email_domain'] or 'example.com'}"
+        ),
         "campaign": f"{t['campaign']} {received:%Y-%m}" if t["campaign"] else None,
         "region": region,
         "status": status,
@@ -349,7 +353,10 @@ def _status(
     if age_days < 3:
         return ("new" if touch is None or rnd.random() < 0.7 else "mql"), {}
     r = rnd.random()
-    later = lambda days: min(received + timedelta(days=days * rnd.random() + 1), now)
+
+    def later(days: float) -> datetime:
+        return min(received + timedelta(days=days * rnd.random() + 1), now)
+
     if touch is None:
         return (
             ("disqualified", {"disqualified_at": later(20)})

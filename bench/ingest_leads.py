@@ -142,15 +142,19 @@ def run(url: str, token: str, args) -> None:
         )
         batch.append(args.batches * 1000 / spent)
     print(
-        f"runs: {args.runs}; per run {args.singles} single POSTs, {args.batches} batches of 1,000; SQLite (WAL), one serve process, demo routing"
+        f"runs: {args.runs}; per run {args.singles} single POSTs, {args.batches} batches of "
+        "1,000; SQLite (WAL), one serve process, demo routing"
     )
     print(f"baseline GET /healthz         {median(health):8,.0f} req/s")
     print(
-        f"POST /v1/leads single         {median(single):8,.0f} leads/s   ({median(single) / median(health):.2f}x baseline)   "
-        f"request → assignment committed p50 {percentile(single_lat, 50) * 1000:.1f} ms  p99 {percentile(single_lat, 99) * 1000:.1f} ms"
+        f"POST /v1/leads single         {median(single):8,.0f} leads/s   "
+        f"({median(single) / median(health):.2f}x baseline)   "
+        f"request → assignment committed p50 {percentile(single_lat, 50) * 1000:.1f} ms  "
+        f"p99 {percentile(single_lat, 99) * 1000:.1f} ms"
     )
     print(
-        f"POST /v1/leads batch of 1,000 {median(batch):8,.0f} leads/s   ({median(batch) / median(single):.1f}x single)"
+        f"POST /v1/leads batch of 1,000 {median(batch):8,.0f} leads/s   "
+        f"({median(batch) / median(single):.1f}x single)"
     )
 
 

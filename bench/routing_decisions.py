@@ -340,7 +340,9 @@ def accounts(rng: random.Random, n: int) -> list[dict]:
         out.append(
             {
                 "id": i,
-                "name": f"{rng.choice(WORDS)} {rng.choice(WORDS)} {i} {rng.choice(SUFFIXES)}".strip(),
+                "name": (
+                    f"{rng.choice(WORDS)} {rng.choice(WORDS)} {i} {rng.choice(SUFFIXES)}".strip()
+                ),
                 "domains": [f"{'www.' if i % 4 == 0 else ''}account{i}.com"],
                 "owner_id": f"ae-{i % 60:03d}" if named or i % 3 == 0 else None,
                 "named": named,
@@ -401,7 +403,8 @@ def fresh_ports(spec, config, account_rows) -> InMemoryRoutingPorts:
     ports = InMemoryRoutingPorts.for_workspace(
         spec, config, accounts=account_rows, out_of_office=away
     )
-    registrable_domain.cache_clear()  # indexing accounts warmed the caches with their domains and names
+    # indexing accounts warmed the caches with their domains and names
+    registrable_domain.cache_clear()
     company_key.cache_clear()
     return ports
 
@@ -450,8 +453,9 @@ def main() -> None:
     instants = [START + timedelta(seconds=i) for i in range(len(rows))]
     domains = {registrable_domain(d): a["id"] for a in account_rows for d in a["domains"]}
     print(
-        f"workspace: {len(config.tables['main'].rows):,} territory rows, {args.accounts:,} accounts "
-        f"({sum(a['named'] for a in account_rows):,} named), pool of {len(config.pools['inbound-sdr'].members)}; "
+        f"workspace: {len(config.tables['main'].rows):,} territory rows, "
+        f"{args.accounts:,} accounts ({sum(a['named'] for a in account_rows):,} named), "
+        f"pool of {len(config.pools['inbound-sdr'].members)}; "
         f"compile_routing (incl. ambiguity check) {compile_s:.2f} s"
     )
     rates, baselines, latencies, by_outcome = [], [], [], {}
@@ -475,10 +479,12 @@ def main() -> None:
     )
     print(
         f"routing decisions                                  {median(rates):10,.0f} decisions/s   "
-        f"({median(rates) / median(baselines):.2f}x baseline)   goal >= 10,000/s: {'met' if median(rates) >= 10_000 else 'MISSED'}"
+        f"({median(rates) / median(baselines):.2f}x baseline)   "
+        f"goal >= 10,000/s: {'met' if median(rates) >= 10_000 else 'MISSED'}"
     )
     print(
-        f"per-decision latency  p50 {percentile(latencies, 50) * 1e6:.1f} µs   p99 {percentile(latencies, 99) * 1e6:.1f} µs   "
+        f"per-decision latency  p50 {percentile(latencies, 50) * 1e6:.1f} µs   "
+        f"p99 {percentile(latencies, 99) * 1e6:.1f} µs   "
         f"max {max(latencies) * 1e3:.2f} ms"
     )
     if args.profile:

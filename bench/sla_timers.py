@@ -24,7 +24,8 @@ Measured, in one process:
    due_at`` (what the store records) and of ``round end - due_at`` (an upper bound of
    when the commit was visible); misses not fired GRACE seconds after the window.
 
-    .venv/bin/python bench/sla_timers.py [--clocks 100000] [--spread 3600] [--window 20] [--runs 3] [--idle 10] [--profile]
+    .venv/bin/python bench/sla_timers.py [--clocks 100000] [--spread 3600] [--window 20]
+        [--runs 3] [--idle 10] [--profile]
 
 ``--profile`` runs cProfile over every job of the serve worker's rounds.
 """
@@ -55,10 +56,10 @@ from baton.services.live import live_workspace
 from baton.services.sla.calendars import ALWAYS_OPEN
 from baton.services.sla.timers import fire_due_timers
 from baton.services.versions.versions import activate_version, apply_workspace
-from baton.worker import Worker, default_jobs
 from baton.settings import Settings
 from baton.store.db import sqlite_url
 from baton.store.tables import leads, sla_clocks, timers
+from baton.worker import Worker, default_jobs
 from baton.workspace.loader import load_workspace
 from baton.workspace.scaffold import write_template
 
@@ -166,7 +167,8 @@ def setup(
 
 
 class Observed:
-    """A job wrapper: the job itself, plus when each busy round of it ended on the bench clock and (optionally) a profile."""
+    """A job wrapper: the job itself, plus when each busy round of it ended on the bench clock
+    and (optionally) a profile."""
 
     def __init__(self, job, clock: RunningClock, profiler: cProfile.Profile | None) -> None:
         self.job, self.clock, self.profiler = job, clock, profiler
@@ -315,9 +317,12 @@ def main() -> None:
         t0 = time.perf_counter()
         baton, clock = setup(Path(tmp), args.clocks, args.spread, first_due)
         print(
-            f"setup: {args.clocks:,} open clocks, {args.clocks * 6:,} timers, miss deadlines over {args.spread:,.0f} s "
-            f"(~{args.clocks / args.spread:.1f} misses/s, ~{4 * args.clocks / args.spread:.0f} timers/s with notices and tier 1) "
-            f"in {time.perf_counter() - t0:.1f} s; SQLite WAL; Worker idle_seconds {Worker.idle_seconds:.2f}"
+            f"setup: {args.clocks:,} open clocks, {args.clocks * 6:,} timers, "
+            f"miss deadlines over {args.spread:,.0f} s "
+            f"(~{args.clocks / args.spread:.1f} misses/s, "
+            f"~{4 * args.clocks / args.spread:.0f} timers/s with notices and tier 1) "
+            f"in {time.perf_counter() - t0:.1f} s; SQLite WAL; "
+            f"Worker idle_seconds {Worker.idle_seconds:.2f}"
         )
         clock.start(BASE)
         idle = {kind: idle_cpu(baton, kind, args.idle) for kind in (Worker, FixedPollWorker)}
@@ -341,22 +346,31 @@ def report(args, idle: dict, results: dict[type[Worker], list[Window]], profiler
 
     def line(name: str, per_window: list[list[float]]) -> str:
         worst = max((max(v) for v in per_window if v), default=float("nan"))
-        return f"    {name:<40} p50 {p(per_window, 50) * 1000:6.0f} ms   p99 {p(per_window, 99) * 1000:6.0f} ms   max {worst * 1000:6.0f} ms"
+        return (
+            f"    {name:<40} p50 {p(per_window, 50) * 1000:6.0f} ms   "
+            f"p99 {p(per_window, 99) * 1000:6.0f} ms   max {worst * 1000:6.0f} ms"
+        )
 
     print(
-        f"runs: {args.runs} windows of {args.window:.0f} s per loop, serve and baseline alternating; p50/p99 are medians over the windows, max over all"
+        f"runs: {args.runs} windows of {args.window:.0f} s per loop, serve and baseline "
+        "alternating; p50/p99 are medians over the windows, max over all"
     )
     print(
-        f"idle CPU (process CPU / wall over {args.idle:.0f} s, {args.clocks:,} open clocks, nothing due): "
+        f"idle CPU (process CPU / wall over {args.idle:.0f} s, {args.clocks:,} open clocks, "
+        "nothing due): "
         f"serve {idle[Worker]:.2%} of one core, baseline {idle[FixedPollWorker]:.2%}"
     )
     titles = {
-        Worker: "serve: Worker(baton) as `baton serve` runs it, sleeps until the next due timer (goal: p99 <= 1 s)",
+        Worker: (
+            "serve: Worker(baton) as `baton serve` runs it, sleeps until the next due timer "
+            "(goal: p99 <= 1 s)"
+        ),
         FixedPollWorker: "baseline: the same Worker and jobs, fixed idle sleep",
     }
     for kind, windows in results.items():
         print(
-            f"  {titles[kind]}: {sum(w.due for w in windows):,} misses due, {sum(w.unfired for w in windows)} not fired {GRACE:.0f} s after their window"
+            f"  {titles[kind]}: {sum(w.due for w in windows):,} misses due, "
+            f"{sum(w.unfired for w in windows)} not fired {GRACE:.0f} s after their window"
         )
         print(line("miss recorded late (fired_at - due_at)", [w.recorded for w in windows]))
         print(line("miss visible late (round end - due_at)", [w.visible for w in windows]))
@@ -367,8 +381,10 @@ def report(args, idle: dict, results: dict[type[Worker], list[Window]], profiler
             sum(w.wall for w in windows),
         )
         print(
-            f"    {sum(w.rounds for w in windows) / wall:.1f} rounds/s; {len(busy)} rounds fired {done:,} timers (notices, misses, tier 1), "
-            f"{spent / max(done, 1) * 1000:.2f} ms per timer, {spent / max(len(busy), 1) * 1000:.1f} ms per busy round; "
+            f"    {sum(w.rounds for w in windows) / wall:.1f} rounds/s; "
+            f"{len(busy)} rounds fired {done:,} timers (notices, misses, tier 1), "
+            f"{spent / max(done, 1) * 1000:.2f} ms per timer, "
+            f"{spent / max(len(busy), 1) * 1000:.1f} ms per busy round; "
             f"process CPU {median([w.cpu for w in windows]):.0%} of one core"
         )
         rounds = sum(w.rounds for w in windows)
@@ -378,7 +394,8 @@ def report(args, idle: dict, results: dict[type[Worker], list[Window]], profiler
                 f"{name} {sum(w.job_seconds[name] for w in windows) / rounds * 1000:.2f} ms"
                 for name in windows[0].job_seconds
             )
-            + f"; time in jobs {sum(sum(w.job_seconds.values()) for w in windows) / wall:.0%} of the phase"
+            + "; time in jobs "
+            + f"{sum(sum(w.job_seconds.values()) for w in windows) / wall:.0%} of the phase"
         )
     ratio = p([w.recorded for w in results[Worker]], 99) / p(
         [w.recorded for w in results[FixedPollWorker]], 99
