@@ -74,7 +74,10 @@ def _scope(conn, baton, since, until, source, lead_type, owner, team) -> ReportS
 
 @router.get(
     "/reports/speed-to-lead",
-    summary="Systems, human and total delay (wall clock and business time) by day, week, source, lead type, owner, team",
+    summary=(
+        "Systems, human and total delay (wall clock and business time) by day, week, source, "
+        "lead type, owner, team"
+    ),
 )
 def speed_to_lead(
     baton: BatonDep,
@@ -93,7 +96,10 @@ def speed_to_lead(
 
 @router.get(
     "/reports/sla",
-    summary="SLA hit/miss and compliance by lead type (rule), owner, team and ISO week; response and miss times",
+    summary=(
+        "SLA hit/miss and compliance by lead type (rule), owner, team and ISO week; "
+        "response and miss times"
+    ),
 )
 def sla(
     baton: BatonDep,
