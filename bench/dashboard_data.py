@@ -198,9 +198,7 @@ def generate(baton: Baton, count: int, now: datetime) -> None:
         f"\r   {baton.db.dialect}: " + ", ".join(f"{k} {v:.0f} s" for k, v in spent.items()),
         file=sys.stderr,
     )
-    with baton.db.write() as conn:
-        create_user(conn, BENCH_USER, BENCH_PASSWORD, Role.ADMIN, None, "bench", now)
-        conn.commit()
+    create_user(baton, BENCH_USER, BENCH_PASSWORD, Role.ADMIN, None, "bench")
 
 
 def _drop_indexes(baton: Baton) -> list[str]:
