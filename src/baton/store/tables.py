@@ -367,7 +367,7 @@ timers = Table(
     "timers",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("clock_id", Id, ForeignKey("sla_clocks.id"), nullable=False, index=True),
+    Column("clock_id", Id, ForeignKey("sla_clocks.id"), nullable=False),
     Column("key", String(40), nullable=False),  # notice:50 | notice:80 | miss | escalation:N
     Column("due_at", UTCDateTime, nullable=False),
     Column("state", String(20), nullable=False),  # pending | fired | skipped | cancelled
@@ -377,6 +377,7 @@ timers = Table(
     Column("claimed_until", UTCDateTime),
     UniqueConstraint("clock_id", "key"),
     Index("ix_timers_state_due", "state", "due_at"),
+    Index("ix_timers_clock_state", "clock_id", "state"),  # a clock's pending timers (0009)
 )
 
 alerts = Table(
