@@ -18,13 +18,15 @@ def local_date(column: Any, zone: ZoneInfo, since: datetime, until: datetime) ->
 
 
 def week_label(monday: date) -> str:
-    """The ISO week label (2026-W45) of a date, as ``services.report_scope.day_and_week`` writes it."""
+    """The ISO week label (2026-W45) of a date, as ``services.report_scope.day_and_week``
+    writes it."""
     year, week, _ = monday.isocalendar()
     return f"{year}-W{week:02d}"
 
 
 def _utc_offset_us(column: Any, zone: ZoneInfo, since: datetime, until: datetime):
-    """The zone's UTC offset at ``column`` (µs): a CASE over the offset changes (DST) between ``since`` and ``until``."""
+    """The zone's UTC offset at ``column`` (µs): a CASE over the offset changes (DST) between
+    ``since`` and ``until``."""
     us = lambda offset: offset // timedelta(microseconds=1)  # noqa: E731
     t = since.astimezone(UTC) - timedelta(days=1)
     first = current = t.astimezone(zone).utcoffset()

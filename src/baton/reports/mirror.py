@@ -21,9 +21,10 @@ backfilled lead's rows are stamped with its history's instants. Copies replace
 by primary key. A lead's routing summary is made as it is copied (its
 decisions and misroutes are copied first), and made again when a decision or
 misroute arrives for a lead not copied in the same refresh; a clock's lead type
-is taken as it is copied (after the leads) and set again when its lead is. People and teams are
-copied whole each time (they are few). When an owner's calendar changes (their calendar, their team's, or the
-workspace version that defines it), that owner's leads are measured again.
+is taken as it is copied (after the leads) and set again when its lead is. People
+and teams are copied whole each time (they are few). When an owner's calendar
+changes (their calendar, their team's, or the workspace version that defines it),
+that owner's leads are measured again.
 Nothing is deleted from the tables mirrored. The first refresh copies
 everything: 30–50 s per million leads on two cores, done at start-up by
 ``baton serve`` (``worker.warm_analytics``).
@@ -62,8 +63,11 @@ from sqlalchemy.types import NullType
 from baton.services.sla.calendars import OwnerCalendars
 from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks, teams
 
-MARGIN = timedelta(minutes=5)  # an update stamped up to this long before it committed is still seen
-ID_MARGIN = 1_000  # PostgreSQL: ids handed out to transactions that commit later than one with a higher id (SQLite: 0)
+# an update stamped up to this long before it committed is still seen
+MARGIN = timedelta(minutes=5)
+# PostgreSQL: ids handed out to transactions that commit later than one with a higher id
+# (SQLite: 0)
+ID_MARGIN = 1_000
 ID_CHUNK = 10_000  # ids per IN (…) when reading changed rows (SQLite allows 32,766 parameters)
 PRUNE_AT = 100_000  # rows remembered as copied before those out of both windows are forgotten
 BATCH = 50_000
@@ -75,20 +79,23 @@ TS, TEXT, INT, REAL, BOOL = (
     pa.bool_(),
 )
 DELAYS = ("sys_us", "sys_b_us", "human_us", "human_b_us", "total_us", "total_b_us")
-# per lead, from its routing decisions and misroutes (``_insert``, ``_follow_leads``): what the routing counts read without a join
+# per lead, from its routing decisions and misroutes (``_insert``, ``_follow_leads``): what the
+# routing counts read without a join
 ROUTING = {
     "routed": Boolean(),
     "via_fallback": Boolean(),
     "misrouted": Boolean(),
     "pools": ARRAY(String()),
 }
-# on each mirrored SLA clock, its lead's type ("" for none; NULL while the lead is not in the mirror): the SLA by lead type without a join
+# on each mirrored SLA clock, its lead's type ("" for none; NULL while the lead is not in the
+# mirror): the SLA by lead type without a join
 CLOCK_LEAD_TYPE = "lead_type"
 _ROUTING_DDL = ", ".join(
     f"{name} {'VARCHAR[]' if isinstance(kind, ARRAY) else 'BOOLEAN'}"
     for name, kind in ROUTING.items()
 )
-_CLOCK_LEAD_TYPE = "CASE WHEN l.id IS NULL THEN NULL ELSE coalesce(l.lead_type, '') END"  # of a clock joined to its lead ``l``
+# of a clock joined to its lead ``l``
+_CLOCK_LEAD_TYPE = "CASE WHEN l.id IS NULL THEN NULL ELSE coalesce(l.lead_type, '') END"
 
 # table -> (columns copied with their arrow types, the column that dates a change)
 COPIED: dict[str, tuple[dict[str, Any], str | None]] = {
@@ -172,7 +179,8 @@ DUCK_TYPES = {TS: "TIMESTAMP", TEXT: "VARCHAR", INT: "BIGINT", REAL: "DOUBLE", B
 
 
 class Mirror:
-    """One per process (``Baton.analytics``); ``session(conn)`` refreshes it and lends it out, one reader at a time."""
+    """One per process (``Baton.analytics``); ``session(conn)`` refreshes it and lends it out,
+    one reader at a time."""
 
     def __init__(self, dialect: str = "sqlite") -> None:
         self.engine: Engine = create_engine("duckdb:///:memory:", poolclass=StaticPool)
@@ -208,7 +216,8 @@ class Mirror:
 
     @contextmanager
     def session(self, conn: Connection, now: datetime) -> Iterator[Connection]:
-        """The mirror brought up to date from ``conn`` (a read transaction on the main database) as of ``now``, as a connection."""
+        """The mirror brought up to date from ``conn`` (a read transaction on the main database)
+        as of ``now``, as a connection."""
         with self._lock, self.engine.connect() as duck:
             saved = self._bookkeeping()
             try:
@@ -224,11 +233,13 @@ class Mirror:
             yield duck
 
     def _bookkeeping(self) -> tuple[Any, ...]:
-        """What ``refresh`` changes besides DuckDB's tables, as it was before (less ``_recent``: forgotten on failure)."""
+        """What ``refresh`` changes besides DuckDB's tables, as it was before (less ``_recent``:
+        forgotten on failure)."""
         return dict(self._ids), dict(self._floors), dict(self._small), self._owners
 
     def refresh(self, conn: Connection, duck: Connection, now: datetime) -> None:
-        """Copy what changed, in one DuckDB transaction: a refresh that fails leaves the mirror as it was (``session``)."""
+        """Copy what changed, in one DuckDB transaction: a refresh that fails leaves the mirror as
+        it was (``session``)."""
         duck.begin()  # else the driver-level inserts below would commit one by one
         owners = OwnerCalendars.load(conn)
         remeasure = owners.changed_since(self._owners)
@@ -254,8 +265,9 @@ class Mirror:
         duck.commit()
 
     def _copy_changed(self, conn: Connection, duck: Connection, table: str, now: datetime) -> None:
-        """Rows with ids past the last copied (less the id margin) and rows stamped within ``MARGIN`` before the
-        previous refresh or later (all rows the first time), less those already copied with the same stamp."""
+        """Rows with ids past the last copied (less the id margin) and rows stamped within
+        ``MARGIN`` before the previous refresh or later (all rows the first time), less those
+        already copied with the same stamp."""
         source, stamp = SOURCES[table], COPIED[table][1]
         recent = self._recent.setdefault(table, {})
         if table not in self._ids:
@@ -294,7 +306,10 @@ class Mirror:
 
     def _insert(self, duck: Connection, table: str, batch: list[Any]) -> None:
         columns = COPIED[table][0]
-        data = {name: _arrow(values, columns[name]) for name, values in zip(columns, zip(*batch))}
+        data = {  # not strict: an empty batch (no people or teams yet) has no columns
+            name: _arrow(values, columns[name])
+            for name, values in zip(columns, zip(*batch, strict=True), strict=False)
+        }
         if table == "leads":
             data |= self._delays(data)
             self._copied.append(data["id"])
@@ -304,33 +319,41 @@ class Mirror:
             "leads": _with_routing(
                 "incoming", "t.*"
             ),  # a lead's decisions and misroutes are copied before it, its clocks after
-            "sla_clocks": f"SELECT t.*, {_CLOCK_LEAD_TYPE} FROM incoming t LEFT JOIN leads l ON l.id = t.lead_id",
+            "sla_clocks": (
+                f"SELECT t.*, {_CLOCK_LEAD_TYPE} FROM incoming t"
+                " LEFT JOIN leads l ON l.id = t.lead_id"
+            ),
         }.get(table, "SELECT * FROM incoming")
         with _registered(duck, "incoming", data) as raw:
             raw.execute(f"INSERT OR REPLACE INTO {table} {source}")
 
     def _follow_leads(self, duck: Connection) -> None:
-        """What the mirror keeps from a lead's other rows, or on them from the lead, made again where this refresh changed
-        its source without copying the row that keeps it: ``ROUTING`` of the leads given a decision or a misroute, not
-        copied; the lead type on the clocks of the leads copied (their clocks may not be)."""
+        """What the mirror keeps from a lead's other rows, or on them from the lead, made again
+        where this refresh changed its source without copying the row that keeps it: ``ROUTING``
+        of the leads given a decision or a misroute, not copied; the lead type on the clocks of
+        the leads copied (their clocks may not be)."""
         touched, copied = _ids(self._touched), _ids(self._copied)
         self._touched, self._copied = [], []
         if len(copied):
             touched = touched.filter(pc.invert(pc.is_in(touched, value_set=copied)))
             with _registered(duck, "copied", {"id": copied}) as raw:
                 raw.execute(
-                    f"UPDATE sla_clocks SET {CLOCK_LEAD_TYPE} = {_CLOCK_LEAD_TYPE} FROM leads l WHERE sla_clocks.lead_id = l.id"
-                    f" AND l.id IN (SELECT id FROM copied) AND sla_clocks.{CLOCK_LEAD_TYPE} IS DISTINCT FROM {_CLOCK_LEAD_TYPE}"
+                    f"UPDATE sla_clocks SET {CLOCK_LEAD_TYPE} = {_CLOCK_LEAD_TYPE}"
+                    " FROM leads l WHERE sla_clocks.lead_id = l.id"
+                    " AND l.id IN (SELECT id FROM copied)"
+                    f" AND sla_clocks.{CLOCK_LEAD_TYPE} IS DISTINCT FROM {_CLOCK_LEAD_TYPE}"
                 )
         if len(touched):
             with _registered(duck, "touched", {"id": touched}) as raw:
                 raw.execute(
-                    f"UPDATE leads SET {', '.join(f'{c} = s.{c}' for c in ROUTING)} FROM ({_with_routing('touched', 't.id')}) s WHERE leads.id = s.id"
+                    f"UPDATE leads SET {', '.join(f'{c} = s.{c}' for c in ROUTING)}"
+                    f" FROM ({_with_routing('touched', 't.id')}) s WHERE leads.id = s.id"
                 )
 
     def _delays(self, data: dict[str, pa.Array]) -> dict[str, pa.Array]:
-        """Each lead's six delays (µs; NULL where an end is missing, 0 when it came before its start) and its
-        anomaly count, as ``domain.speed.measure`` gives them, on microsecond integers."""
+        """Each lead's six delays (µs; NULL where an end is missing, 0 when it came before its
+        start) and its anomaly count, as ``domain.speed.measure`` gives them, on microsecond
+        integers."""
         assert self._owners is not None
         engaged, assigned, touched = (
             data[c].cast(INT).to_pylist() for c in ("engaged_at", "assigned_at", "first_touch_at")
@@ -338,7 +361,8 @@ class Mirror:
         out: list[list[int | None]] = [[] for _ in DELAYS]
         anomalies = []
         calendar_of = self._owners.calendar
-        for e, a, t, owner in zip(engaged, assigned, touched, data["owner_id"].to_pylist()):
+        owners = data["owner_id"].to_pylist()
+        for e, a, t, owner in zip(engaged, assigned, touched, owners, strict=True):
             calendar, odd = calendar_of(owner), 0
             for i, (start, end) in enumerate(((e, a), (a, t), (e, t))):
                 if start is None or end is None:
@@ -352,14 +376,15 @@ class Mirror:
                     out[2 * i].append(end - start)
                     out[2 * i + 1].append(calendar.between_us(start, end))
             anomalies.append(odd)
-        return {name: pa.array(v, INT) for name, v in zip(DELAYS, out)} | {
+        return {name: pa.array(v, INT) for name, v in zip(DELAYS, out, strict=True)} | {
             "anomalies": pa.array(anomalies, pa.int32())
         }
 
 
 @contextmanager
 def _registered(duck: Connection, name: str, columns: dict[str, pa.Array]) -> Iterator[Any]:
-    """The DuckDB connection under ``duck`` with ``columns`` readable as the table ``name`` while inside."""
+    """The DuckDB connection under ``duck`` with ``columns`` readable as the table ``name``
+    while inside."""
     raw = duck.connection.driver_connection
     raw.register(name, pa.table(columns))
     try:
@@ -373,19 +398,24 @@ def _ids(arrays: list[pa.Array]) -> pa.Array:
 
 
 def _with_routing(ids: str, columns: str) -> str:
-    """SELECT ``columns`` of each row ``t`` of the table ``ids`` (its lead ``id``) and the lead's ``ROUTING``, from the mirror."""
-    return f"""SELECT {columns}, d.lead_id IS NOT NULL AS routed, coalesce(d.via_fallback, false) AS via_fallback,
+    """SELECT ``columns`` of each row ``t`` of the table ``ids`` (its lead ``id``) and the lead's
+    ``ROUTING``, from the mirror."""
+    return f"""SELECT {columns}, d.lead_id IS NOT NULL AS routed,
+                      coalesce(d.via_fallback, false) AS via_fallback,
                       m.lead_id IS NOT NULL AS misrouted, coalesce(d.pools, []) AS pools
                FROM {ids} t
                LEFT JOIN (SELECT lead_id, bool_or(via_fallback) AS via_fallback,
-                                 list(DISTINCT pool_id ORDER BY pool_id) FILTER (WHERE pool_id IS NOT NULL) AS pools
-                          FROM routing_decisions WHERE lead_id IN (SELECT id FROM {ids}) GROUP BY lead_id) d ON d.lead_id = t.id
-               LEFT JOIN (SELECT DISTINCT lead_id FROM misroutes WHERE lead_id IN (SELECT id FROM {ids})) m ON m.lead_id = t.id"""
+                                 list(DISTINCT pool_id ORDER BY pool_id)
+                                     FILTER (WHERE pool_id IS NOT NULL) AS pools
+                          FROM routing_decisions WHERE lead_id IN (SELECT id FROM {ids})
+                          GROUP BY lead_id) d ON d.lead_id = t.id
+               LEFT JOIN (SELECT DISTINCT lead_id FROM misroutes
+                          WHERE lead_id IN (SELECT id FROM {ids})) m ON m.lead_id = t.id"""
 
 
 def mirrored(name: str, table: str = "leads") -> Any:
-    """A column the mirror adds to ``leads`` (``DELAYS``, ``anomalies``, ``ROUTING``) or ``sla_clocks`` (``CLOCK_LEAD_TYPE``),
-    for a query over the mirror."""
+    """A column the mirror adds to ``leads`` (``DELAYS``, ``anomalies``, ``ROUTING``) or
+    ``sla_clocks`` (``CLOCK_LEAD_TYPE``), for a query over the mirror."""
     return literal_column(
         f"{table}.{name}", ROUTING.get(name, String() if table == "sla_clocks" else None)
     )
@@ -399,7 +429,8 @@ def _utc(value: Any) -> datetime:
 
 
 def _arrow(values: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
-    """A column as the main database's driver gives it (SQLite: instants as naive UTC text, booleans as 0/1; PostgreSQL: JSON parsed)."""
+    """A column as the main database's driver gives it (SQLite: instants as naive UTC text,
+    booleans as 0/1; PostgreSQL: JSON parsed)."""
     sample = next((v for v in values if v is not None), None)
     if kind == TS and isinstance(sample, str):
         return pa.array(values, TEXT).cast(pa.timestamp("us")).cast(INT).view(TS)
@@ -411,19 +442,22 @@ def _arrow(values: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
 
 
 def _columns(table: str) -> list[Any]:
-    """The copied columns, read raw (no result processing: the driver's values go to Arrow as they are)."""
+    """The copied columns, read raw (no result processing: the driver's values go to Arrow as
+    they are)."""
     source = SOURCES[table]
     return [type_coerce(source.c[name], NullType()).label(name) for name in COPIED[table][0]]
 
 
 def run(duck: Connection, query: Any) -> list[Any]:
-    """Rows of a SELECT over the mirror, its values written into the SQL: DuckDB plans constants better than
-    parameters (half the time of a year's report). Values arrive as DuckDB gives them (dates, numbers, text)."""
+    """Rows of a SELECT over the mirror, its values written into the SQL: DuckDB plans constants
+    better than parameters (half the time of a year's report). Values arrive as DuckDB gives them
+    (dates, numbers, text)."""
     return duck.exec_driver_sql(
         str(query.compile(duck, compile_kwargs={"literal_binds": True}))
     ).all()
 
 
 def blank_as(column: Any, none: str) -> Any:
-    """``column`` with NULL and "" read as ``none``, as the streaming reports' ``value or "(none)"`` does."""
+    """``column`` with NULL and "" read as ``none``, as the streaming reports'
+    ``value or "(none)"`` does."""
     return func.coalesce(func.nullif(column, ""), none)
