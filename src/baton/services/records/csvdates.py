@@ -38,25 +38,31 @@ UNAMBIGUOUS = (
 )
 
 
-def parse_crm_datetime(text: str, zone: ZoneInfo, *, day_first: bool = False) -> datetime:
-    """An aware UTC datetime from ISO 8601 or a common export format; ValueError otherwise."""
+def parse_crm_datetime(
+    text: str, zone: ZoneInfo, *, day_first: bool = False, day_first_option: bool = False
+) -> datetime:
+    """An aware UTC datetime from ISO 8601 or a common export format; ValueError otherwise
+    (its message suggests ``--day-first`` only where the caller has that option)."""
     text = text.strip()
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        parsed = _strptime(text, (DAY_FIRST if day_first else MONTH_FIRST) + UNAMBIGUOUS)
+        formats = (DAY_FIRST if day_first else MONTH_FIRST) + UNAMBIGUOUS
+        parsed = _strptime(text, formats, day_first_option and not day_first)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)
 
 
-def _strptime(text: str, formats: tuple[str, ...]) -> datetime:
+def _strptime(text: str, formats: tuple[str, ...], suggest_day_first: bool) -> datetime:
     for fmt in formats:
         try:
             return datetime.strptime(text, fmt)
         except ValueError:
             continue
+    written = "DD/MM/YYYY HH:MM" if formats[0].startswith("%d") else "MM/DD/YYYY HH:MM"
+    hint = ", or pass --day-first for DD/MM/YYYY" if suggest_day_first else ""
     raise ValueError(
-        f"'{text}' is not a date Baton can read — use ISO 8601 (2026-11-02T14:30:00Z), "
-        "MM/DD/YYYY HH:MM, or pass --day-first for DD/MM/YYYY"
+        f"'{text}' is not a date Baton can read — use ISO 8601 (2026-11-02T14:30:00Z) "
+        f"or {written}{hint}"
     )

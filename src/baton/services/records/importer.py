@@ -138,7 +138,7 @@ def _other_errors(
 def _cell(name: str, value: str, model: type[BaseModel], opts: ImportOptions) -> Any:
     annotation = model.model_fields[name].annotation
     if _is(annotation, AwareDatetime) or _is(annotation, datetime):
-        return parse_crm_datetime(value, opts.zone, day_first=opts.day_first)
+        return parse_crm_datetime(value, opts.zone, day_first=opts.day_first, day_first_option=True)
     if name in LIST_FIELDS:
         return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
     if (_is(annotation, int) or _is(annotation, float)) and THOUSANDS.fullmatch(value):
