@@ -388,3 +388,10 @@ def test_serve_copies_the_database_into_the_mirror_as_it_starts(api, live, clock
     with live.db.read() as conn, mirror.session(conn, live.clock.now()) as duck:
         count = select(func.count()).select_from(leads)
         assert duck.execute(count).scalar_one() == conn.execute(count).scalar_one() == 30
+
+
+def test_an_empty_database_is_mirrored_as_empty(baton):
+    """A fresh install (no version, no people, no leads): the first page's refresh copies
+    nothing, without failing, and counts zero."""
+    with baton.db.read() as conn, baton.analytics().session(conn, baton.clock.now()) as duck:
+        assert duck.execute(select(func.count()).select_from(leads)).scalar_one() == 0

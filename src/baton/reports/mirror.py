@@ -305,8 +305,10 @@ class Mirror:
             }
 
     def _insert(self, duck: Connection, table: str, batch: list[Any]) -> None:
+        if not batch:  # nothing to copy (an empty database: no people or teams yet)
+            return
         columns = COPIED[table][0]
-        data = {  # not strict: an empty batch (no people or teams yet) has no columns
+        data = {
             name: _arrow(values, columns[name])
             for name, values in zip(columns, zip(*batch, strict=True), strict=False)
         }
