@@ -94,7 +94,8 @@ def retry(ctx: CliContext, alert_id: int) -> None:
 )
 @pass_ctx
 def silent(ctx: CliContext, switch: str | None, force: bool) -> None:
-    """Show silent mode, or switch it ON/OFF (edits baton.yaml and activates it as a new version)."""
+    """Show silent mode, or switch it ON/OFF (edits baton.yaml and activates it as a new
+    version)."""
     from baton.services.alerts.silent import (
         SilentModeError,
         business_days,
@@ -132,7 +133,8 @@ def silent(ctx: CliContext, switch: str | None, force: bool) -> None:
     click.echo(f"silent mode {switch}: version {version} is active")
     if switch == "off":
         click.echo(
-            f"it was on for {before.wall.total_seconds() / 86400:.1f} days ({business_days(before):.1f} business days)"
+            f"it was on for {before.wall.total_seconds() / 86400:.1f} days"
+            f" ({business_days(before):.1f} business days)"
         )
 
 
@@ -140,7 +142,8 @@ def silent(ctx: CliContext, switch: str | None, force: bool) -> None:
 @click.option("--max-rounds", default=1000, show_default=True, help="Stop after this many rounds.")
 @pass_ctx
 def deliver(ctx: CliContext, max_rounds: int) -> None:
-    """Deliver what is due now, round after round until nothing is left (serve does this in the background)."""
+    """Deliver what is due now, round after round until nothing is left (serve does this in the
+    background)."""
     from baton.services.alerts.delivery import Delivery
 
     baton = ctx.open()

@@ -105,7 +105,8 @@ def import_(
         task = progress.add_task(f"importing {kind}", total=total)
         summary = import_csv(baton, file, opts, lambda n: progress.advance(task, n))
     click.echo(
-        f"{summary.rows} rows: {summary.inserted} inserted, {summary.duplicates} duplicates, {len(summary.rejected)} rejected"
+        f"{summary.rows} rows: {summary.inserted} inserted, {summary.duplicates} duplicates,"
+        f" {len(summary.rejected)} rejected"
     )
     for line, warning in summary.warnings[:20]:
         click.echo(f"  warning line {line}: {warning}")
@@ -167,7 +168,10 @@ def token_revoke(ctx: CliContext, token_id: int) -> None:
     "--from",
     "starts",
     required=True,
-    help="Start, e.g. 2026-12-22 or 2026-12-22T09:00 (workspace time zone unless an offset is given).",
+    help=(
+        "Start, e.g. 2026-12-22 or 2026-12-22T09:00"
+        " (workspace time zone unless an offset is given)."
+    ),
 )
 @click.option("--to", "ends", required=True, help="End (exclusive), e.g. 2027-01-04.")
 @click.option("--reason", default="PTO")

@@ -70,7 +70,8 @@ def _scope(
 
 
 def duration(seconds: float | None) -> str:
-    """A duration for people: 45s, 12m 05s, 3h 20m, 2d 4h; '—' for none, a minus sign when negative."""
+    """A duration for people: 45s, 12m 05s, 3h 20m, 2d 4h; '—' for none, a minus sign when
+    negative."""
     if seconds is None:
         return "—"
     sign, s = ("-" if seconds < 0 else ""), round(abs(seconds))
@@ -90,12 +91,13 @@ def duration(seconds: float | None) -> str:
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> None:
-    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows)]
+    """Print ``rows`` under ``headers``: every row has one cell per header."""
+    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
     for line in [headers, *rows]:
         click.echo(
             "  ".join(
                 str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                for i, (c, w) in enumerate(zip(line, widths))
+                for i, (c, w) in enumerate(zip(line, widths, strict=True))
             )
         )
 
@@ -137,7 +139,8 @@ def report_speed(
     by: str,
     business: bool,
 ) -> None:
-    """Systems delay (engaged → assigned), human delay (assigned → first touch) and total: mean, median, p90."""
+    """Systems delay (engaged → assigned), human delay (assigned → first touch) and total:
+    mean, median, p90."""
     baton = ctx.open()
     zone = workspace_zone(ctx, baton)
     scope = _scope(
@@ -197,7 +200,8 @@ def report_speed(
 def report_sla(
     ctx: CliContext, since, until, source, lead_type, owner, team, as_json: bool, by: str
 ) -> None:
-    """SLA hit/miss and compliance, response times and miss durations (business time), open clocks."""
+    """SLA hit/miss and compliance, response times and miss durations (business time), open
+    clocks."""
     baton = ctx.open()
     now, zone = baton.clock.now(), workspace_zone(ctx, baton)
     scope = _scope(
@@ -330,7 +334,8 @@ def outage_add(ctx: CliContext, starts: str, ends: str, reason: str) -> None:
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--from/--to/--reason") from exc
     click.echo(
-        f"outage {row['id']}: {_local(row['starts_at'], zone)} → {_local(row['ends_at'], zone)} {zone.key} ({row['reason']})"
+        f"outage {row['id']}: {_local(row['starts_at'], zone)} → {_local(row['ends_at'], zone)}"
+        f" {zone.key} ({row['reason']})"
     )
 
 

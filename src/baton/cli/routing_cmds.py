@@ -123,7 +123,8 @@ def _dry_run_file(
                 continue
             d = result.decision
             click.echo(
-                f"{file.name}:{reader.line_num}: → {outcome_words(d.owner_id, d.queue)} via {d.node}"
+                f"{file.name}:{reader.line_num}: → {outcome_words(d.owner_id, d.queue)}"
+                f" via {d.node}"
             )
             rows_out.append(
                 {
@@ -152,7 +153,8 @@ def _dry_run_file(
 )
 @pass_ctx
 def test_(ctx: CliContext, scenarios: Path, version: int | None) -> None:
-    """Run routing scenarios (CSV or YAML: a record + expected_owner/queue/team/pool/node per row)."""
+    """Run routing scenarios (CSV or YAML: a record + expected_owner/queue/team/pool/node per
+    row)."""
     baton = ctx.open()
     try:
         tested, results = run_scenarios(
@@ -186,7 +188,8 @@ def reroute(ctx: CliContext, person_id: str, apply: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     for m in plan.moves:
         click.echo(
-            f"{m.kind} {m.record_id} ({m.label}) → {outcome_words(m.decision.owner_id, m.decision.queue)} via {m.decision.node}"
+            f"{m.kind} {m.record_id} ({m.label})"
+            f" → {outcome_words(m.decision.owner_id, m.decision.queue)} via {m.decision.node}"
         )
     s = plan.summary()
     click.echo(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import click
@@ -35,7 +36,8 @@ def serve(ctx: CliContext, host: str, port: int, no_worker: bool) -> None:
     """Serve the API (docs at /docs) and run the background worker, in one process."""
     baton = ctx.open()
     click.echo(
-        f"Baton serving {ctx.workspace.resolve()} on http://{host}:{port} (database: {baton.db.dialect})"
+        f"Baton serving {ctx.workspace.resolve()} on http://{host}:{port}"
+        f" (database: {baton.db.dialect})"
     )
     run_server(baton, host, port, with_worker=not no_worker)
 
@@ -112,10 +114,8 @@ def _demo_users(baton: Baton, directory: Path) -> str:
         return stored.read_text().strip()
     password = secrets.token_urlsafe(12)
     for name, role, person in DEMO_USERS:
-        try:
+        with suppress(UserError):  # already there from an earlier run
             create_user(baton, name, password, Role(role), person, "demo")
-        except UserError:
-            pass  # already there from an earlier run
     text = f"admin / maria (manager) / ava (rep), password {password}"
     stored.write_text(text + "\n")
     stored.chmod(0o600)

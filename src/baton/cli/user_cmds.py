@@ -41,7 +41,8 @@ def user() -> None:
 def user_create(
     ctx: CliContext, username: str, role: str, person_id: str | None, password_stdin: bool
 ) -> None:
-    """Create USERNAME; the password is prompted for (or read with --password-stdin) and only its hash is kept."""
+    """Create USERNAME; the password is prompted for (or read with --password-stdin) and only its
+    hash is kept."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -59,7 +60,8 @@ def user_create(
         raise click.ClickException(str(exc)) from exc
     who = f" as {created.person_id}" if created.person_id else ""
     click.echo(
-        f"user {created.username} created ({created.role.value}{who}); sign in at {baton.settings.public_url}/signin"
+        f"user {created.username} created ({created.role.value}{who});"
+        f" sign in at {baton.settings.public_url}/signin"
     )
 
 
@@ -72,7 +74,8 @@ def user_list(ctx: CliContext) -> None:
     for u in rows:
         state = "disabled" if u["disabled"] else "active"
         click.echo(
-            f"{u['username']:<24} {u['role']:<8} {u['person_id'] or '-':<24} {state:<9} created {u['created_at']:%Y-%m-%d}"
+            f"{u['username']:<24} {u['role']:<8} {u['person_id'] or '-':<24} {state:<9}"
+            f" created {u['created_at']:%Y-%m-%d}"
         )
 
 

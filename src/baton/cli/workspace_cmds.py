@@ -51,7 +51,8 @@ def init(directory: Path) -> None:
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
-        f"Created {', '.join(str(p) for p in written)}.\nNext: cd {directory} && baton check && baton apply"
+        f"Created {', '.join(str(p) for p in written)}."
+        f"\nNext: cd {directory} && baton check && baton apply"
     )
 
 
@@ -65,7 +66,8 @@ def check(ctx: CliContext) -> None:
             click.echo(f"warning: {issue.message} — add a rule, e.g. {issue.example}", err=True)
     s = ws.spec
     click.echo(
-        f"ok: {ctx.workspace / 'baton.yaml'} — {len(s.people)} people, {len(s.teams)} teams, {len(s.calendars)} calendars, {len(s.definitions)} definitions"
+        f"ok: {ctx.workspace / 'baton.yaml'} — {len(s.people)} people, {len(s.teams)} teams,"
+        f" {len(s.calendars)} calendars, {len(s.definitions)} definitions"
     )
 
 
@@ -88,7 +90,8 @@ def _stored_lead_types(ctx: CliContext) -> set[str]:
             return {t for (t,) in conn.execute(select(leads.c.lead_type).distinct()) if t}
     except Exception as exc:  # a check must still report the file's own problems
         click.echo(
-            f"note: could not read stored lead types ({type(exc).__name__}); SLA coverage checked against routing only",
+            f"note: could not read stored lead types ({type(exc).__name__});"
+            " SLA coverage checked against routing only",
             err=True,
         )
         return set()
