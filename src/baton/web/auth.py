@@ -78,7 +78,8 @@ async def require_csrf(request: Request) -> None:
     ):
         raise WebError(
             403,
-            "This form has expired or did not come from Baton (missing or wrong CSRF token). Reload the page and try again.",
+            "This form has expired or did not come from Baton (missing or wrong CSRF token)."
+            " Reload the page and try again.",
         )
 
 

@@ -95,7 +95,8 @@ class Filters:
         return dataclasses.replace(self, **changes)
 
     def between(self, start: date, end: date) -> Filters:
-        """The same filters over the custom range ``[start, end]`` (a drill-down into a day or a week)."""
+        """The same filters over the custom range ``[start, end]`` (a drill-down into a day or a
+        week)."""
         return self.replace(preset="custom", start=start, end=end)
 
     def without_fields(self) -> Filters:
@@ -103,12 +104,14 @@ class Filters:
         return self.replace(**{name: None for name in FIELDS})
 
     def query(self, **extra: Any) -> str:
-        """A query string of these filters plus ``extra`` (None drops a key; a filter name overrides it)."""
+        """A query string of these filters plus ``extra`` (None drops a key; a filter name
+        overrides it)."""
         params: dict[str, Any] = self.params() | {k.rstrip("_"): v for k, v in extra.items()}
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
     def url(self, path: str, **extra: Any) -> str:
-        """``path`` with these filters and ``extra`` parameters, e.g. ``filters.url("/leads", status="open")``."""
+        """``path`` with these filters and ``extra`` parameters, e.g.
+        ``filters.url("/leads", status="open")``."""
         return f"{path}?{self.query(**extra)}"
 
     def describe(self) -> str:
@@ -184,7 +187,8 @@ def parse_filters(
         start, end = _date(params, "from", errors) or today, _date(params, "to", errors) or today
         if not errors and end < start:
             errors.append(
-                f"to ({end}) is before from ({start}); the range is from the first day to the last, both included"
+                f"to ({end}) is before from ({start});"
+                " the range is from the first day to the last, both included"
             )
     else:
         start, end = preset_days(preset, today)

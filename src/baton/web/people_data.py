@@ -55,7 +55,8 @@ def people_rows(
     now: datetime,
     workspace_zone: ZoneInfo,
 ) -> list[PersonRow]:
-    """Visible people (the team/owner filters apply), active first, with load and away periods (leads counted in the ``mirror``)."""
+    """Visible people (the team/owner filters apply), active first, with load and away periods
+    (leads counted in the ``mirror``)."""
     query = scope_people(
         select(people, teams.c.name.label("team_name")).select_from(
             people.outerjoin(teams, teams.c.id == people.c.team_id)
@@ -140,7 +141,10 @@ def load_chart(rows: list[PersonRow]) -> Chart:
         label_header="Person",
         unit="leads",
         horizontal=True,
-        note="Open = status new, MQL or SAL, whenever received. The line is the person's max_open (blank: no cap).",
+        note=(
+            "Open = status new, MQL or SAL, whenever received."
+            " The line is the person's max_open (blank: no cap)."
+        ),
         labels=[r.name for r in shown],
         series=[
             Series("Open leads", [r.open_leads for r in shown], [r.open_link for r in shown]),

@@ -12,6 +12,7 @@ from baton.bootstrap import Baton
 
 @contextmanager
 def reading(baton: Baton) -> Iterator[tuple[Connection, Connection]]:
-    """(a read transaction on the main database, the mirror brought up to date from it): see ``baton.analytics``."""
+    """(a read transaction on the main database, the mirror brought up to date from it): see
+    ``baton.analytics``."""
     with baton.db.read() as conn, baton.analytics().session(conn, baton.clock.now()) as mirror:
         yield conn, mirror

@@ -34,7 +34,8 @@ def visible_lead_ids(user: User, filters: Filters, fields: tuple[str, ...] = ("c
 
 
 def viewer_scope(user: User, filters: Filters) -> ReportScope:
-    """The report scope of ``filters``' period, in the viewer's zone, limited to what ``user`` may see."""
+    """The report scope of ``filters``' period, in the viewer's zone, limited to what ``user``
+    may see."""
     return ReportScope(
         filters.since,
         filters.until,
@@ -48,7 +49,8 @@ def viewer_scope(user: User, filters: Filters) -> ReportScope:
 
 
 def previous_period(filters: Filters) -> Filters:
-    """The same filters over as many days just before the period (this period vs the previous one)."""
+    """The same filters over as many days just before the period (this period vs the previous
+    one)."""
     return filters.between(
         filters.start - timedelta(days=filters.days), filters.start - timedelta(days=1)
     )
@@ -61,7 +63,8 @@ def week_start(label: str) -> date:
 
 
 def clipped_week(filters: Filters, label: str) -> Filters:
-    """The filters over the days of week ``label`` that are inside the period (a drill-down into a week)."""
+    """The filters over the days of week ``label`` that are inside the period (a drill-down into
+    a week)."""
     monday = week_start(label)
     return filters.between(max(monday, filters.start), min(monday + timedelta(days=6), filters.end))
 

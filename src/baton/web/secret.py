@@ -42,7 +42,8 @@ def _file_secret(path: Path) -> str:
         value = _read_written(path)
         if len(value) < MIN_LENGTH:
             raise SecretKeyError(
-                f"{path} holds a key shorter than {MIN_LENGTH} characters; delete the file to generate a new one"
+                f"{path} holds a key shorter than {MIN_LENGTH} characters;"
+                " delete the file to generate a new one"
             ) from None
         return value
     value = secrets.token_urlsafe(48)
