@@ -77,7 +77,8 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD):
 
 
 def client_for(baton, username: str | None = None) -> TestClient:
-    """A browser-like client, signed in as ``username`` (anonymous when None); ``client.csrf`` is its token."""
+    """A browser-like client, signed in as ``username`` (anonymous when None); ``client.csrf`` is
+    its token."""
     client = TestClient(create_app(baton))
     if username:
         response = sign_in(client, username)

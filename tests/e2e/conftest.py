@@ -82,7 +82,8 @@ def start_server(workspace: Path, env: dict[str, str] | None = None) -> Server:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_env(request) -> dict[str, str]:
-    """Environment selecting the database: the workspace's SQLite file, or a fresh PostgreSQL database."""
+    """Environment selecting the database: the workspace's SQLite file, or a fresh PostgreSQL
+    database."""
     if request.param == "sqlite":
         return {}
     return {"BATON_DATABASE_URL": request.getfixturevalue("postgres_url")}

@@ -49,7 +49,8 @@ def test_check_prints_every_error_with_file_and_line_and_exits_nonzero(tmp_path)
     lines = result.err.strip().splitlines()
     assert any(
         line.startswith(
-            "baton.yaml:10: workspace.timezone: 'America/NewYork' is not a known IANA time zone (did you mean 'America/New_York'?)"
+            "baton.yaml:10: workspace.timezone: 'America/NewYork' is not a known IANA time zone"
+            " (did you mean 'America/New_York'?)"
         )
         for line in lines
     )
@@ -104,7 +105,9 @@ def test_token_import_and_pto(tmp_path, db_env):
     assert bad_scope.code == 2 and "root" in bad_scope.err
     csv = tmp_path / "leads.csv"
     csv.write_text(
-        "Email,Company,Created\nana@initech.com,Initech,11/02/2026 09:15 AM\nbroken,Hooli,11/02/2026\n"
+        "Email,Company,Created\n"
+        "ana@initech.com,Initech,11/02/2026 09:15 AM\n"
+        "broken,Hooli,11/02/2026\n"
     )
     imported = run_baton(
         "-w",
@@ -155,7 +158,10 @@ def test_token_import_and_pto(tmp_path, db_env):
         env=db_env,
     )
     assert backwards.code == 1  # the rule the API and the dashboard apply, in the same words
-    assert "the end (2026-11-30 23:00) must be after the start (2026-12-21 23:00, America/Chicago)" in backwards.err
+    assert (
+        "the end (2026-11-30 23:00) must be after the start (2026-12-21 23:00, America/Chicago)"
+        in backwards.err
+    )
 
 
 def test_check_warns_about_stored_lead_types_without_an_sla_rule(tmp_path):

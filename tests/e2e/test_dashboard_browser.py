@@ -170,7 +170,8 @@ def test_a_bar_of_the_chart_drills_into_its_leads_and_on_into_a_lead(page):
         const bar = chart.getDatasetMeta(0).data[i];
         canvas.scrollIntoView();
         const box = canvas.getBoundingClientRect();
-        return {x: box.left + (bar.x + bar.base) / 2, y: box.top + bar.y, value: spec.config.data.datasets[0].data[i]};
+        return {x: box.left + (bar.x + bar.base) / 2, y: box.top + bar.y,
+                value: spec.config.data.datasets[0].data[i]};
     }""")
     page.mouse.click(point["x"], point["y"])
     page.wait_for_url(re.compile(r"/leads\?.*status=open"))
@@ -214,10 +215,12 @@ BIGGEST_LINKED_BAR = """(id) => {
     let best = null;
     spec.links.forEach((links, d) => links.forEach((link, i) => {
         const value = spec.config.data.datasets[d].data[i];
-        if (link && value && spec.config.data.datasets[d].type !== "line" && (!best || value > best.value)) best = {d, i, value};
+        if (link && value && spec.config.data.datasets[d].type !== "line"
+            && (!best || value > best.value)) best = {d, i, value};
     }));
     canvas.scrollIntoView();
-    const box = canvas.getBoundingClientRect(), at = chart.getDatasetMeta(best.d).data[best.i].getCenterPoint();
+    const box = canvas.getBoundingClientRect();
+    const at = chart.getDatasetMeta(best.d).data[best.i].getCenterPoint();
     return {x: box.left + at.x, y: box.top + at.y, value: best.value};
 }"""
 

@@ -24,10 +24,10 @@ from baton.reports.sla_mirror import sla_counts
 from baton.reports.speed import speed_report
 from baton.reports.speed_mirror import speed_report as mirror_speed
 from baton.services.people.users import Role, User
-from baton.worker import warm_analytics
 from baton.store.tables import leads, misroutes, routing_decisions, sla_clocks
 from baton.web.filters import parse_filters
 from baton.web.routing_data import routing_view
+from baton.worker import warm_analytics
 
 OWNERS = ("sam-ortiz", "priya-nair", "maria-chen", "emma-schulz", "vp-sales")
 SOURCES = ("website", "webinar", "", "partner")
@@ -43,7 +43,8 @@ ZONES = [
 
 
 def backfill(api, clock, count: int, seed: int, now: datetime = NOW) -> list[int]:
-    """``count`` random leads over the 60 days before ``now`` (US and EU DST ends inside), most assigned and touched."""
+    """``count`` random leads over the 60 days before ``now`` (US and EU DST ends inside), most
+    assigned and touched."""
     rnd = random.Random(seed)
     clock.set(now)
     items, touches = [], []
@@ -264,7 +265,8 @@ def test_a_clock_copied_before_its_lead_is_counted_with_its_lead_as_the_streamin
 
 
 def routing_from_rows(conn) -> tuple[tuple[int, int, int, int], Counter]:
-    """(received, routed, to the fallback, misrouted) and leads per (pool, current owner), from the stored rows."""
+    """(received, routed, to the fallback, misrouted) and leads per (pool, current owner), from
+    the stored rows."""
     owner = dict(conn.execute(select(leads.c.id, leads.c.owner_id)).all())
     decisions = conn.execute(
         select(
@@ -301,7 +303,7 @@ def routing_in_mirror(live, mirror: Mirror) -> tuple[tuple[int, int, int, int], 
         {
             (p.pool, url.split("owner=")[1]): n
             for p in view["pools"]
-            for url, n in zip(p.chart.series[0].links, p.chart.series[0].values)
+            for url, n in zip(p.chart.series[0].links, p.chart.series[0].values, strict=True)
             if n
         }
     )

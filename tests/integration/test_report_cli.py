@@ -1,4 +1,5 @@
-"""The report commands: `baton report speed-to-lead|sla`, `baton sla status`, `baton outage add|list`.
+"""The report commands: `baton report speed-to-lead|sla`, `baton sla status`,
+`baton outage add|list`.
 
 They run in-process against the test's database; `--json` must be exactly what the
 API answers for the same scope, and naive dates are read in the workspace time zone.

@@ -41,7 +41,8 @@ def lead(
     received: datetime | None = None,
     **fields,
 ) -> int:
-    """A lead assigned to ``owner`` when it is received (the override node keeps the owner it came with)."""
+    """A lead assigned to ``owner`` when it is received (the override node keeps the owner it
+    came with)."""
     clock.set(max(at, clock.now()))
     body = {
         "email": f"{owner}{at:%d%H%M}@initech.com",
@@ -185,10 +186,11 @@ def test_counts_compliance_response_and_miss_times(api, week, calendars):
 
 def test_by_rule_owner_team_and_week(api, week):
     r = sla(api)
-    rows = lambda dimension: {
-        g["key"]: (g["hit"], g["miss"], g["pending"], g["excluded"], g["released"], g["compliance"])
-        for g in r[f"by_{dimension}"]
-    }
+
+    def rows(dimension):
+        counts = ("hit", "miss", "pending", "excluded", "released", "compliance")
+        return {g["key"]: tuple(g[c] for c in counts) for g in r[f"by_{dimension}"]}
+
     assert rows("rule") == {
         "hand-raiser": (2, 2, 0, 2, 1, 0.5),
         "content": (0, 1, 1, 0, 0, 0.0),
@@ -224,7 +226,8 @@ def test_filters_apply_to_the_charged_owner_and_the_lead(api, week):
 
 
 def test_compliance_per_owner_matches_the_event_log(api, week, live):
-    """Recomputed from sla.clock_started / clock_stopped / charge_closed / sla.miss events, not from sla_clocks."""
+    """Recomputed from sla.clock_started / clock_stopped / charge_closed / sla.miss events, not
+    from sla_clocks."""
     with live.db.read() as conn:
         log = conn.execute(
             select(events.c.kind, events.c.payload)

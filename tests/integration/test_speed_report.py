@@ -75,7 +75,7 @@ def send(api, clock, leads: list[dict], now: datetime = LATER) -> list[int]:
             "occurred_at": lead["touched"].isoformat(),
             "lead_id": lead_id,
         }
-        for lead_id, lead in zip(ids, leads)
+        for lead_id, lead in zip(ids, leads, strict=True)
         if lead.get("touched")
     ]
     if touches:
@@ -152,7 +152,8 @@ def test_veterans_day_does_not_count_as_business_time(api, clock):
 
 
 def test_fall_back_night_counts_the_real_hour_not_the_local_clock(api, clock):
-    # 01:30 EDT, then 01:15 EST on the same night: the local clock went back, 45 real minutes passed.
+    # 01:30 EDT, then 01:15 EST on the same night: the local clock went back, 45 real minutes
+    # passed.
     engaged = datetime(2026, 11, 1, 1, 30, tzinfo=NY)  # fold=0: the first 01:30 (EDT)
     assigned = datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=NY).astimezone(
         UTC
@@ -404,7 +405,8 @@ def _stats(values: list[float]) -> dict:
 
 
 def _expected(leads: list[dict], calendars: dict) -> dict:
-    """Group → {'leads', 'excluded', 'delays': {(measure, kind): [seconds]}, 'ratings': {band: n}}."""
+    """Group → {'leads', 'excluded', 'delays': {(measure, kind): [seconds]},
+    'ratings': {band: n}}."""
     groups: dict = defaultdict(
         lambda: {
             "leads": 0,

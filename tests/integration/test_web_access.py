@@ -198,9 +198,12 @@ def test_reps_cannot_open_the_workspace_page_and_do_not_see_it_in_the_menu(web):
 
 
 def test_the_menu_lists_the_pages_in_order_and_only_those_the_role_may_open(web):
-    menu = lambda user: re.findall(
-        r'<a href="(/[a-z]*)\?[^"]*"[^>]*>([^<]+)</a>', client_for(web, user).get("/people").text
-    )
+    def menu(user):
+        return re.findall(
+            r'<a href="(/[a-z]*)\?[^"]*"[^>]*>([^<]+)</a>',
+            client_for(web, user).get("/people").text,
+        )
+
     assert [title for _, title in menu("admin")] == [
         "Overview",
         "SLA",

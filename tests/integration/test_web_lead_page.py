@@ -1,4 +1,5 @@
-"""The lead page tells the whole story: why it was routed, its SLA clock, speed to lead, timeline, alerts."""
+"""The lead page tells the whole story: why it was routed, its SLA clock, speed to lead,
+timeline, alerts."""
 
 from __future__ import annotations
 

@@ -3,19 +3,18 @@ links to the leads behind it; filters, time zones, the PTO form, the Workspace p
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import insert, select
 
-from baton.services.events import EventFilter, list_events
 from baton.domain.people import Period
+from baton.services.events import EventFilter, list_events
 from baton.services.people.availability import add_out_of_office
 from baton.services.versions.versions import activate_version, apply_workspace
 from baton.store.tables import out_of_office, scenario_runs
@@ -28,7 +27,8 @@ PTO = {"starts": "2026-12-22", "ends": "2027-01-04", "reason": "Holidays"}
 
 
 def last_30_days_new_york():
-    """The default period for a viewer in New York on Monday 2 November 2026: 4 Oct 00:00 to 3 Nov 00:00, local."""
+    """The default period for a viewer in New York on Monday 2 November 2026: 4 Oct 00:00 to
+    3 Nov 00:00, local."""
     return datetime(2026, 10, 4, tzinfo=NEW_YORK), datetime(2026, 11, 3, tzinfo=NEW_YORK)
 
 
@@ -237,7 +237,8 @@ def test_a_manager_sets_pto_for_a_team_member_in_that_persons_time_zone(web):
         (
             {"starts": "2026-12-22", "ends": "2026-12-20"},
             "ends",
-            "the end (2026-12-20 00:00) must be after the start (2026-12-22 00:00, America/Chicago)",
+            "the end (2026-12-20 00:00) must be after the start"
+            " (2026-12-22 00:00, America/Chicago)",
         ),
         ({"starts": "2026-12-22", "ends": "2028-01-04"}, "ends", "a period is at most 366 days"),
         (

@@ -146,7 +146,8 @@ def story(api, web, clock) -> dict[str, int]:
 
 
 def charges(baton) -> list[dict]:
-    """Every charge as the event log tells it: lead, owner, start, and how it ended (None: still running)."""
+    """Every charge as the event log tells it: lead, owner, start, and how it ended (None: still
+    running)."""
     with baton.db.read() as conn:
         log = conn.execute(
             select(events.c.kind, events.c.entity_id, events.c.payload)
@@ -283,11 +284,14 @@ def test_sla_page_numbers_match_the_event_log_and_each_drills_down_to_its_leads(
     assert list(weeks) == [
         f"week of 2026-{d}" for d in ("10-05", "10-12", "10-19", "10-26", "11-02")
     ]
-    week_of = lambda c: (
-        "week of 2026-10-26"
-        if c["started"].astimezone(NY).date().isoformat() < "2026-11-02"
-        else "week of 2026-11-02"
-    )
+
+    def week_of(c):
+        return (
+            "week of 2026-10-26"
+            if c["started"].astimezone(NY).date().isoformat() < "2026-11-02"
+            else "week of 2026-11-02"
+        )
+
     for week, counts in tally(log, week_of).items():
         assert (int(weeks[week]["Hit"]), int(weeks[week]["Miss"])) == (
             counts["hit"],
@@ -451,7 +455,8 @@ def test_overview_numbers_flags_and_drill_downs(story, web):
 
 
 def seed_speed(baton) -> dict[str, list]:
-    """Leads with known delays (minutes after engagement: assigned, first touch) on 1 and 2 November, New York."""
+    """Leads with known delays (minutes after engagement: assigned, first touch) on 1 and
+    2 November, New York."""
     plan = {
         "web": [(2, 10), (4, 30), (12, 42), (3, None)],
         "event": [(1, 5), (35, 95)],
@@ -513,7 +518,10 @@ def test_speed_page_medians_p90s_outages_and_drill_downs(web):
         human = [(t - a).total_seconds() / 60 for _, _, a, t in kept if a and t]
         total = [(t - e).total_seconds() / 60 for _, e, _, t in kept if t]
         row = by_source[f"{source} ({len(rows)} lead{'' if len(rows) == 1 else 's'})"]
-        expect = lambda values, stat: "" if not values else str(round(stat(values), 2))
+
+        def expect(values, stat):
+            return "" if not values else str(round(stat(values), 2))
+
         # all under 120 minutes: drawn in minutes, and the columns say so
         assert row["Median systems delay (minutes)"] == expect(systems, statistics.median), source
         assert row["Median human delay (minutes)"] == expect(human, statistics.median), source

@@ -1,4 +1,5 @@
-"""The Routing page's numbers, each recomputed from the stored rows, and each drill-down adding up."""
+"""The Routing page's numbers, each recomputed from the stored rows, and each drill-down adding
+up."""
 
 from __future__ import annotations
 
