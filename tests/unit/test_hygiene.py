@@ -1,4 +1,5 @@
-"""Hygiene the test suite enforces: the pure domain passes a strict type check
+"""Hygiene the test suite enforces: ruff's lint and format over src, tests and bench
+(``[tool.ruff]``: lines ≤ 100), and a strict type check of the pure domain
 (``[tool.mypy]`` in pyproject.toml)."""
 
 from __future__ import annotations
@@ -23,6 +24,23 @@ def test_the_domain_passes_a_strict_type_check():
     if result.returncode != 0:
         pytest.fail(
             f"mypy src/baton/domain failed (exit {result.returncode}):\n"
+            f"{result.stdout}{result.stderr}",
+            pytrace=False,
+        )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check", "src", "tests", "bench"], ["format", "--check", "src", "tests", "bench"]],
+    ids=["lint", "format"],
+)
+def test_the_code_passes_ruff(command):
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", *command], cwd=ROOT, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"ruff {' '.join(command)} failed (exit {result.returncode}):\n"
             f"{result.stdout}{result.stderr}",
             pytrace=False,
         )
