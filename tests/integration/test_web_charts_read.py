@@ -117,13 +117,14 @@ def test_a_metric_has_the_same_colour_on_the_overview_the_speed_page_and_people(
     seed(web)
     admin = client_for(web, "admin")
     paints: dict[str, set[str]] = {}
-    for path in (f"/?{PERIOD}", f"/speed?{PERIOD}", f"/people?{PERIOD}"):
+    for path in (f"/?{PERIOD}", f"/speed?{PERIOD}", f"/people?{PERIOD}", f"/sla?{PERIOD}"):
         for config in charts_of(admin.get(path).text).values():
             for dataset in config["data"]["datasets"]:
                 if isinstance(dataset["backgroundColor"], str):  # not one colour per bar
                     metric = re.sub(r"^(median|p90) ", "", dataset["label"].lower())
                     paints.setdefault(metric, set()).add(dataset["backgroundColor"])
     assert paints["human delay"] == {color("human delay")}
+    assert paints["hit"] == {color("hit")} and paints["target"] == {color("target")}
     assert {m: p for m, p in paints.items() if len(p) > 1} == {}
     painted = [next(iter(p)) for p in paints.values()]
     assert len(set(painted)) == len(painted), paints  # and no two metrics look alike

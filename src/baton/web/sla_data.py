@@ -23,7 +23,7 @@ from baton.reports.sla import SlaGroup, SlaReport
 from baton.reports.sla_mirror import sla_counts
 from baton.services.people.users import User
 from baton.store.tables import people, teams
-from baton.web.charts import Chart, Series
+from baton.web.charts import Chart, Series, color
 from baton.web.filters import Filters
 from baton.web.reports import (
     clipped_week,
@@ -38,14 +38,6 @@ from baton.web.sla_charges import CHARGE_DATE
 
 OPEN_CLOCKS_SHOWN = 50
 VERDICTS = (("hit", "Hit"), ("miss", "Miss"), ("pending", "Pending"))
-COLORS = {
-    "hit": "#10b981",
-    "miss": "#ef4444",
-    "pending": "#94a3b8",
-    "under": "#10b981",
-    "approaching": "#f59e0b",
-    "breached": "#ef4444",
-}
 
 
 @dataclass(frozen=True)
@@ -162,7 +154,7 @@ def bands_chart(report: SlaReport, filters: Filters) -> Chart:
                 "Charges",
                 [bands[b] for b in labels],
                 [filters.url("/leads", date=CHARGE_DATE, response=b) for b in labels],
-                color=[COLORS[b] for b in labels],
+                color=[color(b) for b in labels],
             )
         ],
     )
@@ -203,7 +195,7 @@ def _by(
                 [getattr(r, state) for r in shown],
                 links(state),
                 stack="charges",
-                color=COLORS[state],
+                color=color(state),
             )
             for state, label in VERDICTS
         ],
@@ -243,7 +235,7 @@ def weekly_charts(report: SlaReport, filters: Filters) -> list[Chart]:
                 [count(w, s) for w in weeks],
                 [link(w, s) for w in weeks],
                 stack="charges",
-                color=COLORS[s],
+                color=color(s),
             )
             for s, name in VERDICTS
         ],
@@ -263,7 +255,7 @@ def weekly_charts(report: SlaReport, filters: Filters) -> list[Chart]:
         f"The line at {percent(target)} is the target (health: team_sla_compliance).",
         series=[
             Series("Compliance", share, [link(w, "miss") for w in weeks]),
-            Series("Target", [round(100 * target, 1)] * len(weeks), color="#94a3b8"),
+            Series("Target", [round(100 * target, 1)] * len(weeks), color=color("target")),
         ],
         options={"scales": {"y": {"min": 0, "max": 100, "title": {"display": True, "text": "%"}}}},
     )
