@@ -438,8 +438,8 @@ def test_overview_numbers_flags_and_drill_downs(story, web):
         for text, href in items.items()
         if "fallback" not in text and "misrouted" not in text
     } == {
-        "Jordan Blake: 1 leads": {story["L8"]},
-        "partner-referral: 1 leads never timed": {story["L11"]},
+        "Jordan Blake: 1 lead": {story["L8"]},
+        "partner-referral: 1 lead never timed": {story["L11"]},
         "SDR Americas: 50 % (2 missed)": {story["L2"], story["L3"]},
         "AE EMEA: 50 % (1 missed)": {story["L6"]},
     }

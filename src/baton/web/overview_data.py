@@ -27,6 +27,7 @@ from baton.web.routing_data import routing_view
 from baton.web.sla_charges import CHARGE_DATE
 from baton.web.sla_data import compliance, open_clock_rows
 from baton.web.speed_data import over_time_charts, time_unit
+from baton.web.units import plural
 from baton.workspace.sla_compile import uncovered_lead_types
 
 ABOUT_TO_BREACH_SHOWN = 10
@@ -80,13 +81,14 @@ def health_flags(
     """The red flags, each judged by the live version's ``health:`` threshold."""
     limits = routing["limits"]
     routed = routing["routed"]
+    of_routed = f"of {plural(routed, 'routed lead')}"
     flagged = [p for p in routing["pools"] if p.flagged]
     return [
         Flag(
             "imbalance",
             f"Round-robin imbalance (flag over {percent(limits.pool_imbalance)})",
             bool(flagged),
-            f"{_count(len(routing['pools']), 'pool')} in the period"
+            f"{plural(len(routing['pools']), 'pool')} in the period"
             if routing["pools"]
             else "no round robin in the period",
             [
@@ -98,8 +100,13 @@ def health_flags(
             "fallback",
             f"Fallback share (flag over {percent(limits.fallback_share)})",
             routing["fallback_share"] > limits.fallback_share,
-            f"{percent(routing['fallback_share']) if routed else '—'} of {routed:,} routed leads",
-            [(f"{routing['fallback']:,} leads to the fallback", routing["links"]["fallback"])]
+            f"{percent(routing['fallback_share']) if routed else '—'} {of_routed}",
+            [
+                (
+                    f"{plural(routing['fallback'], 'lead')} to the fallback",
+                    routing["links"]["fallback"],
+                )
+            ]
             if routing["fallback"]
             else [],
         ),
@@ -107,10 +114,10 @@ def health_flags(
             "misroutes",
             f"Misroute rate (flag over {percent(limits.misroute_rate)})",
             routing["misroute_rate"] > limits.misroute_rate,
-            f"{percent(routing['misroute_rate']) if routed else '—'} of {routed:,} routed leads",
+            f"{percent(routing['misroute_rate']) if routed else '—'} {of_routed}",
             [
                 (
-                    f"{routing['misrouted']:,} leads flagged as misrouted",
+                    f"{plural(routing['misrouted'], 'lead')} flagged as misrouted",
                     routing["links"]["misrouted"],
                 )
             ]
@@ -121,10 +128,6 @@ def health_flags(
         _lead_types_without_rule(conn, mirror, user, filters),
         _teams_under_target(conn, sla, filters),
     ]
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def _received_by(
@@ -152,9 +155,9 @@ def _inactive_owners(conn: Connection, mirror: Connection, user: User, filters: 
         "inactive",
         "Inactive people who received leads",
         bool(counts),
-        f"{_count(len(inactive), 'person', 'people')} marked inactive",
+        f"{plural(len(inactive), 'person', 'people')} marked inactive",
         [
-            (f"{inactive[pid]}: {n:,} leads", filters.url("/leads", owner=pid))
+            (f"{inactive[pid]}: {plural(n, 'lead')}", filters.url("/leads", owner=pid))
             for pid, n in sorted(counts.items())
         ],
     )
@@ -173,7 +176,7 @@ def _lead_types_without_rule(
     detail = (
         "no SLA rules in the live version"
         if not (live and live.sla.rules)
-        else f"{_count(len(counts), 'lead type')} received in the period"
+        else f"{plural(len(counts), 'lead type')} received in the period"
     )
     return Flag(
         "uncovered",
@@ -181,7 +184,7 @@ def _lead_types_without_rule(
         bool(uncovered),
         detail,
         [
-            (f"{t}: {counts[t]:,} leads never timed", filters.url("/leads", lead_type=t))
+            (f"{t}: {plural(counts[t], 'lead')} never timed", filters.url("/leads", lead_type=t))
             for t in uncovered
         ],
     )
@@ -196,7 +199,7 @@ def _teams_under_target(conn: Connection, sla: SlaReport, filters: Filters) -> F
         "compliance",
         f"Team SLA compliance (flag under {percent(target)})",
         bool(low),
-        f"{_count(len(judged), 'team')} with verdicts in the period",
+        f"{plural(len(judged), 'team')} with verdicts in the period",
         [
             (
                 f"{names[t.key]}: {percent(t.compliance)} ({t.miss:,} missed)",
