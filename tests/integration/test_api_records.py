@@ -227,7 +227,7 @@ def test_patch_is_explicit_and_logged(api, clock):
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["changed"]["company"] == ["Initech", "Initech Ltd"]
-    assert body["lead"]["timestamps"]["assigned_at"] == "2026-11-02T15:05:00Z"
+    assert body["lead"]["timestamps"]["assigned_at"] == "2026-11-02T15:00:00Z"
     events = api.get("/v1/events", params={"entity": "lead", "entity_id": str(lead["id"])}).json()[
         "items"
     ]

@@ -68,6 +68,12 @@ def _event(e: Any) -> Moment | None:
             "changed: "
             + ", ".join(f"{k} {v[0]!r} → {v[1]!r}" for k, v in (p.get("changed") or {}).items())
         ),
+        "lead.assigned": lambda: (
+            f"reassigned by hand from {p.get('previous_owner_id') or 'a queue'} to "
+            f"{p.get('owner_id') or 'a queue'} by {e.actor}"
+            if p.get("by") == "manual"
+            else None
+        ),
         "lead.misroute_flagged": lambda: f"flagged as misrouted: {p.get('reason')}",
         "sla.clock_started": lambda: (
             f"SLA clock '{p.get('rule')}' started for {p.get('owner_id')} "
@@ -91,10 +97,9 @@ def _event(e: Any) -> Moment | None:
         "received_at"
     ):  # a backfilled lead arrived when the CRM says, not when it was loaded
         at = datetime.fromisoformat(p["received_at"].replace("Z", "+00:00"))
-    return Moment(
-        at,
-        e.kind,
+    text = (
         words()
         if e.kind != "lead.created" or at == e.occurred_at
-        else f"received (loaded {e.occurred_at:%Y-%m-%d %H:%M} UTC)",
+        else f"received (loaded {e.occurred_at:%Y-%m-%d %H:%M} UTC)"
     )
+    return Moment(at, e.kind, text) if text else None  # routing's assignments: said by lead.routed

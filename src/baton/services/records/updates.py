@@ -90,18 +90,20 @@ def _emit_specific(
 
 
 def _derive(kind: RecordKind, row: Any, values: dict[str, Any], now: datetime) -> None:
-    """Fields that follow from others: a lead's email domain, its assignment time."""
+    """Fields that follow from others: a lead's email domain, its first assignment time.
+
+    A change of owner by hand is a reassignment (a ``lead.assigned`` event, ``by: manual``,
+    with who and when): it does not move ``assigned_at``, which stays the first assignment,
+    so systems delay (engagement → assignment) is never charged for a person's decision.
+    A lead that had no owner yet (a queue) is assigned as of now."""
     if kind.entity == "lead":
         if "email" in values:
             values["email_domain"] = (
                 values["email"].rsplit("@", 1)[1].lower() if values["email"] else None
             )
-        if (
-            "owner_id" in values
-            and values["owner_id"] != row.owner_id
-            and "assigned_at" not in values
-        ):
-            values["assigned_at"] = now if values["owner_id"] else None
+        first_owner = values.get("owner_id") and row.assigned_at is None
+        if first_owner and "assigned_at" not in values:
+            values["assigned_at"] = now
     if kind.entity == "account" and "domains" in values:
         values["domains"] = sorted(set(values["domains"] or []))
     if kind.entity == "account" and "name" in values:

@@ -122,16 +122,13 @@ def store_decision(
     """Give the lead its owner or queue, keep the trace, move the round robin; emit
     ``lead.routed`` and ``lead.assigned``."""
     conn = unit.conn
-    changes: dict[str, Any] = {
-        "owner_id": d.owner_id,
-        "queue": d.queue,
-        "assigned_at": at if d.owner_id else None,
-        "updated_at": at,
-    }
+    before = one(conn, leads, columns=("owner_id", "assigned_at"), id=lead_id)
+    previous = before.owner_id if before else None
+    changes: dict[str, Any] = {"owner_id": d.owner_id, "queue": d.queue, "updated_at": at}
+    if d.owner_id and not (before and before.assigned_at):
+        changes["assigned_at"] = at  # the first assignment; a re-route keeps it (docs/sla.md)
     if d.account:
         changes["account_id"] = d.account.account_id
-    before = one(conn, leads, columns=("owner_id",), id=lead_id)
-    previous = before.owner_id if before else None
     conn.execute(update(leads).where(leads.c.id == lead_id).values(**changes))
     decision_id = conn.execute(
         insert(routing_decisions).returning(routing_decisions.c.id),
