@@ -20,37 +20,39 @@ from baton.web.units import DURATION_UNIT_NAMES
 
 # One colour per metric, on every page: amber is human delay on the Overview and on the
 # Speed page. A series takes its metric's colour (its ``metric``, by default its name).
+# Every colour has a contrast of at least 3:1 against the white card the charts are drawn on
+# (WCAG 1.4.11; tests/unit/test_dashboard_contrast.py computes it).
 COLORS = {
     # speed to lead
     "systems delay": "#2563eb",
-    "human delay": "#f59e0b",
+    "human delay": "#d97706",
     "speed to lead": "#475569",
     # SLA: verdicts, response bands, compliance against its target
-    "hit": "#10b981",
+    "hit": "#059669",
     "miss": "#ef4444",
-    "pending": "#94a3b8",
-    "excluded": "#cbd5e1",
-    "released": "#a8a29e",
-    "under": "#6ee7b7",
-    "approaching": "#fb923c",
+    "pending": "#64748b",
+    "excluded": "#6b7280",
+    "released": "#78716c",
+    "under": "#0d9488",
+    "approaching": "#ea580c",
     "breached": "#b91c1c",
     "compliance": "#0891b2",
     "target": "#7c3aed",
     # counts of leads and capacity
     "leads": "#6366f1",
     "open leads": "#6366f1",
-    "max open": "#d1d5db",
+    "max open": "#868e9c",
     "share by weight": "#7c3aed",  # a round robin's target share
     # the playbook's rating bands of the systems delay
-    "best possible": "#059669",
-    "best in class": "#34d399",
-    "acceptable": "#9ca3af",
-    "yellow": "#facc15",
-    "red": "#f87171",
+    "best possible": "#047857",
+    "best in class": "#16a34a",
+    "acceptable": "#71717a",
+    "yellow": "#a38200",
+    "red": "#dc2626",
     "critical": "#7f1d1d",
 }
 # For a series that is no metric of COLORS (none of these is a metric's colour).
-OTHERS = ("#0ea5e9", "#d946ef", "#84cc16", "#a16207", "#ec4899", "#14b8a6", "#57534e")
+OTHERS = ("#0284c7", "#c026d3", "#4d7c0f", "#a16207", "#db2777", "#0f766e", "#57534e")
 KINDS = ("bar", "line")
 _ID = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
 
