@@ -18,6 +18,7 @@ from baton.services.versions.versions import (
 )
 from baton.workspace.loader import Workspace, load_workspace
 from baton.workspace.problems import WorkspaceError
+from baton.workspace.routing_compile import team_pool_lines
 from baton.workspace.scaffold import write_template
 from baton.workspace.sla_compile import coverage_issues
 
@@ -64,6 +65,8 @@ def check(ctx: CliContext) -> None:
     for issue in coverage_issues(ws.spec, _stored_lead_types(ctx)):
         if "stored leads" in issue.message:
             click.echo(f"warning: {issue.message} — add a rule, e.g. {issue.example}", err=True)
+    for line in team_pool_lines(ws.spec):
+        click.echo(line)
     s = ws.spec
     click.echo(
         f"ok: {ctx.workspace / 'baton.yaml'} — {len(s.people)} people, {len(s.teams)} teams,"

@@ -23,6 +23,7 @@ from baton.domain.routing.flow import (
     Target,
     Territory,
 )
+from baton.domain.routing.roundrobin import TeamRotation, team_rotation
 from baton.domain.routing.territory import (
     SET_DIMENSIONS,
     TARGETS,
@@ -82,6 +83,7 @@ NODE_KEYS = {
     "assign": ("name",) + TARGETS,
     "fallback": ("name",) + TARGETS,
 }
+MANAGER_ROLES = ("manager", "executive")
 EMPLOYEES = re.compile(r"^\s*(?:(\d+)\s*\+|(\d+)\s*-\s*(\d+)|<\s*(\d+)|(\d+))\s*$")
 
 
@@ -108,6 +110,8 @@ class RoutingConfig:
     pools: dict[str, PoolConfig] = field(default_factory=dict)
     queues: frozenset[str] = frozenset()
     tables: dict[str, TerritoryTable] = field(default_factory=dict)
+    # pool id → who a team's rotation takes (team targets "team:ID" and pools made from a team)
+    rotations: dict[str, TeamRotation] = field(default_factory=dict)
 
     def flow_for(self, trigger: str, get: Callable[[str], Any]) -> Flow | None:
         """The first flow for ``trigger`` whose ``when`` holds (lead.reroute falls back to
@@ -129,6 +133,8 @@ class _Compiler:
         self.queues = {q.id for q in self.spec.queues}
         self.pools: dict[str, PoolConfig] = {}
         self.tables: dict[str, TerritoryTable] = {}
+        self.rotations: dict[str, TeamRotation] = {}
+        self.targeted_teams: list[str] = []  # team targets of nodes and territory rows
 
     def error(
         self,
@@ -139,13 +145,25 @@ class _Compiler:
     ) -> None:
         self.issues.append(Issue(("routing",) + loc, message, expected, example))
 
+    def warn(
+        self,
+        loc: tuple[object, ...],
+        message: str,
+        expected: str | None = None,
+        example: str | None = None,
+    ) -> None:
+        self.issues.append(Issue(("routing",) + loc, message, expected, example, "warning"))
+
     def compile(self) -> RoutingConfig:
         self._unique("queues", [q.id for q in self.spec.queues])
         self._unique("pools", [p.id for p in self.spec.pools])
         self._unique("territories", [t.id for t in self.spec.territories])
         self._unique("flows", [f.name for f in self.spec.flows])
+        include = self._team_pools()
         for team in sorted(self.teams):
-            members = tuple((p.id, 1) for p in self.ws.people if p.team == team and p.active)
+            rotation = self._rotation(team, include.get(team, False))
+            self.rotations[f"team:{team}"] = rotation
+            members = tuple((pid, 1) for pid in rotation.members)
             self.pools[f"team:{team}"] = PoolConfig(f"team:{team}", members)
         for i, pool in enumerate(self.spec.pools):
             self.pools[pool.id] = self._pool(i, pool)
@@ -155,7 +173,34 @@ class _Compiler:
             f for i, spec in enumerate(self.spec.flows) if (f := self._flow(i, spec)) is not None
         )
         self._coverage()
-        return RoutingConfig(flows, self.pools, frozenset(self.queues), self.tables)
+        return RoutingConfig(flows, self.pools, frozenset(self.queues), self.tables, self.rotations)
+
+    def _team_pools(self) -> dict[str, bool]:
+        """Team id → whether its round robin takes its managers, from routing.team_pools."""
+        include: dict[str, bool] = {}
+        for i, spec in enumerate(self.spec.team_pools):
+            if spec.team not in self.teams:
+                self.error(
+                    ("team_pools", i, "team"),
+                    f"'{spec.team}' is not a known team{did_you_mean(spec.team, self.teams)}",
+                    "the id of a team under teams:",
+                    "ae-emea",
+                )
+            elif spec.team in include:
+                self.error(("team_pools", i, "team"), f"team {spec.team} is listed twice")
+            include[spec.team] = spec.managers == "include"
+        return include
+
+    def _rotation(self, team: str, include_managers: bool) -> TeamRotation:
+        """A team's active people in rotation; its managers (the team's manager: and anyone
+        whose role is manager or executive) only when included."""
+        lead = next((t.manager for t in self.ws.teams if t.id == team), None)
+        people = [
+            (p.id, p.id == lead or p.role in MANAGER_ROLES)
+            for p in self.ws.people
+            if p.team == team and p.active
+        ]
+        return team_rotation(team, people, include_managers)
 
     def _unique(self, section: str, ids: list[str]) -> None:
         seen: set[str] = set()
@@ -166,12 +211,17 @@ class _Compiler:
 
     def _pool(self, i: int, pool: PoolSpec) -> PoolConfig:
         loc = ("pools", i)
+        left_out: tuple[str, ...] = ()
         if pool.team:
             if pool.team not in self.teams:
                 self.error(
                     loc + ("team",), f"'{pool.team}' is not a team", "the id of a team under teams:"
                 )
-            ids = [p.id for p in self.ws.people if p.team == pool.team]
+            rotation = self.rotations.get(f"team:{pool.team}")
+            if rotation is not None:
+                self.rotations[pool.id] = rotation
+                left_out = rotation.left_out
+            ids = [p.id for p in self.ws.people if p.team == pool.team and p.id not in left_out]
         else:
             ids = pool.members
             for j, pid in enumerate(ids):
@@ -181,17 +231,19 @@ class _Compiler:
                         f"'{pid}' is not a person",
                         "the id of someone under people:",
                     )
+        unless = _include_hint(pool.team, left_out) if left_out else ""
         for pid in pool.weights:
             if pid not in ids:
                 self.error(
                     loc + ("weights", pid),
-                    f"'{pid}' has a weight but is not a member of pool {pool.id}",
+                    f"'{pid}' has a weight but is not a member of pool {pool.id}"
+                    + (unless if pid in left_out else ""),
                 )
         active = [pid for pid in ids if pid in self.people and self.people[pid].active]
         if not active:
             self.error(
                 loc,
-                f"pool {pool.id} has no active member, so it can never take a lead",
+                f"pool {pool.id} has no active member, so it can never take a lead{unless}",
                 "at least one active person",
             )
         return PoolConfig(
@@ -288,6 +340,33 @@ class _Compiler:
             )
         elif kind == "owner" and not self.people[target].active:
             self.error(loc, f"'{target}' is inactive and would receive leads", "an active person")
+        elif kind == "team":
+            self._team_target(loc, target)
+
+    def _team_target(self, loc: tuple[object, ...], team: str) -> None:
+        """Remember a team target (``baton check`` lists its rotation); warn when nobody is in
+        it, since its round robin would always pass the lead on."""
+        if team not in self.targeted_teams:
+            self.targeted_teams.append(team)
+        rotation = self.rotations[f"team:{team}"]
+        if rotation.members:
+            return
+        if rotation.left_out:
+            self.warn(
+                loc,
+                f"team {team}'s round robin has nobody in it: "
+                f"{', '.join(rotation.left_out)} left out as "
+                f"{'a manager' if len(rotation.left_out) == 1 else 'managers'} "
+                "(reps only, the default)",
+                "a rep in the team, or managers: include for it under routing.team_pools",
+                f"{{team: {team}, managers: include}}",
+            )
+        else:
+            self.warn(
+                loc,
+                f"team {team} has no active member, so its round robin never takes a lead",
+                "an active person with this team",
+            )
 
     def _flow(self, i: int, spec) -> Flow | None:
         loc = ("flows", i)
@@ -313,7 +392,7 @@ class _Compiler:
                 "a last node that always assigns",
                 "fallback: {queue: inbound-triage}",
             )
-        return Flow(spec.name, spec.trigger, tuple(nodes), when, tuple(spec.uses))
+        return Flow(spec.name, spec.trigger, tuple(nodes), when, tuple(spec.uses), self.rotations)
 
     def _terms(self, loc: tuple[object, ...], terms: list[str]) -> None:
         definitions = {d.term: d for d in self.ws.definitions}
@@ -502,6 +581,15 @@ class _Compiler:
                 )
 
 
+def _include_hint(team: str | None, left_out: tuple[str, ...]) -> str:
+    who = ", ".join(left_out)
+    manager = "manager" if len(left_out) == 1 else "managers"
+    return (
+        f" (its {manager} {who} left out: a team's round robin takes reps only unless "
+        f"routing.team_pools says {{team: {team}, managers: include}})"
+    )
+
+
 def _under(branch: str, nodes: list[Node]) -> tuple[Node, ...]:
     """Nodes inside a branch are named by their path, e.g. 'enterprise? / territory ent'."""
     return tuple(replace(n, label=f"{branch} / {n.label}") for n in nodes)
@@ -511,3 +599,28 @@ def compile_routing(ws: WorkspaceSpec) -> tuple[RoutingConfig, list[Issue]]:
     compiler = _Compiler(ws)
     config = compiler.compile()
     return config, compiler.issues
+
+
+def team_pool_lines(ws: WorkspaceSpec) -> list[str]:
+    """Who each team round robin takes, one line each, for ``baton check``: the teams that
+    nodes or territory rows send leads to, then the pools made from a team."""
+    compiler = _Compiler(ws)
+    compiler.compile()
+    shown = [(f"team:{t}", f"team {t}") for t in compiler.targeted_teams]
+    shown += [(p.id, f"pool {p.id} (team {p.team})") for p in compiler.spec.pools if p.team]
+    return [
+        _rotation_line(label, compiler.rotations[pool_id])
+        for pool_id, label in shown
+        if pool_id in compiler.rotations
+    ]
+
+
+def _rotation_line(label: str, rotation: TeamRotation) -> str:
+    """``round robin team ae-emea: emma-schulz — reps only (the default); left out:
+    lukas-weber (manager)``."""
+    members = ", ".join(rotation.members) or "nobody"
+    setting = "managers: include" if rotation.include_managers else "reps only (the default)"
+    line = f"round robin {label}: {members} — {setting}"
+    if rotation.left_out:
+        line += "; left out: " + ", ".join(f"{pid} (manager)" for pid in rotation.left_out)
+    return line

@@ -7,7 +7,7 @@ can name the node and its line.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, StrictBool, StrictInt, model_validator
 
@@ -36,7 +36,10 @@ class PoolSpec(Section):
     )
     team: str | None = Field(
         None,
-        description="take the members from this team (active people with this team)",
+        description=(
+            "take the members from this team (its active people; its managers only "
+            "with managers: include under routing.team_pools)"
+        ),
         examples=["sdr-americas"],
     )
     weights: dict[str, StrictInt] = Field(
@@ -58,6 +61,17 @@ class PoolSpec(Section):
         if any(w < 1 for w in self.weights.values()):
             raise ValueError("weights are whole numbers of at least 1")
         return self
+
+
+class TeamPoolSpec(Section):
+    team: str = Field(description="the id of a team under teams:", examples=["ae-emea"])
+    managers: Literal["include", "exclude"] = Field(
+        description=(
+            "include: the team's managers take leads from its round robin too; "
+            "exclude: reps only (what a team not listed here gets)"
+        ),
+        examples=["include"],
+    )
 
 
 class TerritoryRowSpec(Section):
@@ -108,5 +122,10 @@ class FlowSpec(Section):
 class RoutingSpec(Section):
     queues: list[QueueSpec] = Field(default_factory=list)
     pools: list[PoolSpec] = Field(default_factory=list)
+    team_pools: list[TeamPoolSpec] = Field(
+        default_factory=list,
+        description="whether a team's round robin takes its managers (default: reps only)",
+        examples=[[{"team": "ae-emea", "managers": "include"}]],
+    )
     territories: list[TerritorySpec] = Field(default_factory=list)
     flows: list[FlowSpec] = Field(default_factory=list)

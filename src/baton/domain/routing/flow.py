@@ -9,13 +9,14 @@ caller to store (or to keep in memory for a dry run).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from baton.domain.routing.conditions import Getter, Predicate
 from baton.domain.routing.facts import RecordFacts
-from baton.domain.routing.roundrobin import MemberState, pick
+from baton.domain.routing.roundrobin import MemberState, TeamRotation, pick
 from baton.domain.routing.territory import DIMENSIONS, TerritoryTable
 from baton.domain.routing.vocabulary import MatchBy, NodeKind, StepOutcome, TargetKind
 
@@ -140,6 +141,8 @@ class Flow:
     nodes: tuple[Node, ...]
     when: Predicate | None = None
     uses: tuple[str, ...] = ()
+    # pool id (``team:ID`` or a pool made from a team) → who its rotation takes, for the trace
+    rotations: Mapping[str, TeamRotation] = field(default_factory=dict, compare=False)
 
 
 class Router:
@@ -148,9 +151,11 @@ class Router:
     def __init__(self, ports: RoutingPorts, now: datetime) -> None:
         self.ports = ports
         self.now = now
+        self.rotations: Mapping[str, TeamRotation] = {}
 
     def route(self, flow: Flow, facts: RecordFacts) -> Decision:
         decision = Decision(flow=flow.name)
+        self.rotations = flow.rotations
         self._run(flow.nodes, facts, decision)
         return decision
 
@@ -362,7 +367,7 @@ class Router:
             f"skipped {self._name(s.person_id)} ({s.reason})" for s in result.skipped
         )
         d.pool_updates[pool_id] = result.new_states
-        label = pool_id.replace("team:", "team ")
+        label = pool_id.replace("team:", "team ") + self._rotation_words(pool_id)
         if result.chosen is None:
             d.steps.append(
                 Step(
@@ -396,6 +401,20 @@ class Router:
             )
         )
         return True
+
+    def _rotation_words(self, pool_id: str) -> str:
+        """`` (reps only, not its manager Lukas)``: who a team's rotation leaves out, and why."""
+        rotation = self.rotations.get(pool_id)
+        if rotation is None:
+            return ""
+        team = "" if pool_id == f"team:{rotation.team_id}" else f"team {rotation.team_id}, "
+        names = ", ".join(self._name(pid) for pid in rotation.managers)
+        manager = "manager" if len(rotation.managers) == 1 else "managers"
+        if not rotation.managers:
+            return f" ({team}{rotation.rule})"
+        if rotation.include_managers:
+            return f" ({team}{rotation.rule}: {names})"
+        return f" ({team}{rotation.rule}, not its {manager} {names})"
 
     def _name(self, person_id: str) -> str:
         return self.ports.person_name(person_id)

@@ -14,6 +14,7 @@ catch-up leads. Credits are stored in the database; this module only decides.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -122,3 +123,36 @@ def sync_members(
         else:
             states.append(replace(old, position=position))
     return tuple(states)
+
+
+@dataclass(frozen=True)
+class TeamRotation:
+    """Who a team's round robin takes (a ``team`` target, or a pool made from a team).
+
+    Its reps always; its managers only when the workspace says ``managers: include``.
+    ``managers`` names them either way, so the trace and ``baton check`` can say who is
+    left out.
+    """
+
+    team_id: str
+    include_managers: bool
+    members: tuple[str, ...]  # in rotation, in the people's order
+    managers: tuple[str, ...] = ()  # the team's active members who are managers
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        return () if self.include_managers else self.managers
+
+    @property
+    def rule(self) -> str:
+        """The setting in words: ``reps only`` or ``managers included``."""
+        return "managers included" if self.include_managers else "reps only"
+
+
+def team_rotation(
+    team_id: str, people: Sequence[tuple[str, bool]], include_managers: bool
+) -> TeamRotation:
+    """A team's rotation from its active people, as ``(person id, is a manager)`` pairs."""
+    managers = tuple(pid for pid, manager in people if manager)
+    members = tuple(pid for pid, manager in people if include_managers or not manager)
+    return TeamRotation(team_id, include_managers, members, managers)
