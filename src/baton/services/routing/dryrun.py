@@ -1,8 +1,11 @@
 """Use case: route records against any version (draft included) without writing anything.
 
-Used by ``baton route --file … --dry-run`` and by scenario tests. Round-robin
-state starts from the database and moves in memory only, so a file of leads
-distributes as it would for real; nothing is stored.
+Used by ``baton route --file … --dry-run``: round-robin state and capacity
+counts start from the database and move in memory only, so a file of leads
+distributes as it would for real; nothing is stored. Scenario tests
+(``baton test``) run *isolated*: every pool starts a fresh cycle as the version
+defines it and capacity counts only the run's own rows, so live traffic never
+changes their result.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from baton.domain.routing.availability import local_day
 from baton.domain.routing.flow import Decision
+from baton.domain.routing.roundrobin import MemberState, sync_members
 from baton.services.live import LiveWorkspace, live_workspace
 from baton.services.outcomes import FieldError, Rejected
 from baton.services.records.intake import validate_item
@@ -35,9 +40,32 @@ class DryResult:
 
 
 class ScenarioPorts(DbRoutingPorts):
-    """Ports that can pretend some people are out of office, for one record at a time."""
+    """Ports that write nothing and can pretend some people are out of office, for one record at
+    a time; ``isolated``: pools and capacity counts ignore the database (see the module)."""
 
     away: frozenset[str] = frozenset()
+    isolated: bool = False
+
+    def pool_members(self, pool_id: str) -> tuple[MemberState, ...]:
+        if self.isolated and pool_id not in self.pools:
+            self.pools[pool_id] = sync_members((), list(self.config.pools[pool_id].members))
+        return super().pool_members(pool_id)
+
+    def _open_count(self, pid: str) -> int:
+        return self._open.setdefault(pid, 0) if self.isolated else super()._open_count(pid)
+
+    def _today_count(self, pid: str, zone: str | None, now: datetime) -> int:
+        if self.isolated:
+            return self._today.setdefault((pid, local_day(now, zone)), 0)
+        return super()._today_count(pid, zone, now)
+
+    def note(self, decision: Decision, now: datetime) -> None:
+        """Count this run's assignments too: unlike real routing's, none is in the database."""
+        if decision.owner_id is not None:
+            row = self.people.get(decision.owner_id)
+            self._open_count(decision.owner_id)
+            self._today_count(decision.owner_id, row.timezone if row else None, now)
+        super().note(decision, now)
 
     def _why_not(
         self, pid: str, check_hours: bool, check_capacity: bool, now: datetime
@@ -49,7 +77,10 @@ class ScenarioPorts(DbRoutingPorts):
         )
 
 
-def open_dry_run(conn: Connection, version: int | None) -> tuple[LiveWorkspace, ScenarioPorts]:
+def open_dry_run(
+    conn: Connection, version: int | None, *, isolated: bool = False
+) -> tuple[LiveWorkspace, ScenarioPorts]:
+    """Version ``version`` (default: the active one) and ports to dry-run it with."""
     live = live_workspace(conn, version)
     if live is None:
         raise NoRouting(
@@ -59,7 +90,9 @@ def open_dry_run(conn: Connection, version: int | None) -> tuple[LiveWorkspace, 
         )
     if not live.routes_leads:
         raise NoRouting(f"version {live.version} has no routing flows")
-    return live, ScenarioPorts(conn, live.routing, live.calendars, lock=False)
+    ports = ScenarioPorts(conn, live.routing, live.calendars, lock=False)
+    ports.isolated = isolated
+    return live, ports
 
 
 def dry_route(
