@@ -20,6 +20,7 @@ from baton.services.records.importer import ImportOptions, row_to_payload
 from baton.services.records.kinds import LEAD
 from baton.services.routing.departure import DepartureError, reroute_departed
 from baton.services.routing.dryrun import NoRouting, dry_route, open_dry_run
+from baton.services.routing.scenario_file import ScenarioFileError
 from baton.services.routing.scenarios import run_scenarios
 from baton.services.routing.traces import lead_trace
 
@@ -154,13 +155,22 @@ def _dry_run_file(
 @pass_ctx
 def test_(ctx: CliContext, scenarios: Path, version: int | None) -> None:
     """Run routing scenarios (CSV or YAML: a record + expected_owner/queue/team/pool/node per
-    row)."""
+    row). Exit 1 when a scenario fails, 2 when the file has errors (then nothing is run)."""
     baton = ctx.open()
     try:
         tested, results = run_scenarios(
             baton.db, scenarios, version, workspace_zone(ctx, baton), baton.clock.now()
         )
-    except (NoRouting, ValueError) as exc:
+    except ScenarioFileError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        count = len(exc.problems)
+        click.echo(
+            f"{count} error{'s' if count != 1 else ''} in {scenarios.name}: nothing was run",
+            err=True,
+        )
+        raise SystemExit(2) from exc
+    except NoRouting as exc:
         raise click.ClickException(str(exc)) from exc
     for r in results:
         mark = "PASS" if r.passed else "FAIL"
