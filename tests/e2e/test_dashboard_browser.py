@@ -1,10 +1,15 @@
 """The dashboard in a real browser (Debian's chromium driven by Playwright) against a
 real `baton serve` on the demo: sign in, People, Workspace, the lead list and its date
-filter, a drill-down from a chart into a lead, a PTO period — with no console errors.
-Screenshots of each page go to test-artifacts/dashboard/."""
+filter, a drill-down from a chart into a lead, a PTO period — with no console errors —
+and a manager's day of it by keyboard, at 375 px and at 200 % zoom: axe-core on every page
+(vendored in tests/e2e/vendor, injected by Playwright), the skip link and focus rings, the
+focus and a status message after the filters or the pager, open clocks that hold still while
+focused or paused. Screenshots of each page go to test-artifacts/dashboard/, axe-core's
+findings of every impact to test-artifacts/dashboard/axe.json."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -29,6 +34,7 @@ ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboard"
 PASSWORD = "demo-admin-password"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"  # a test asset, never served
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -86,9 +92,14 @@ def page(browser_context, demo_server):
     """A tab, signed in; fails the test on any console error or uncaught exception."""
     tab = browser_context.new_page()
     problems: list[str] = []
+    tab.expected_errors = []  # patterns of console errors a test provokes on purpose
     tab.on(
         "console",
-        lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type == "error" else None,
+        lambda m: (
+            problems.append(f"console.{m.type}: {m.text}")
+            if m.type == "error" and not any(re.search(e, m.text) for e in tab.expected_errors)
+            else None
+        ),
     )
     tab.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
     tab.base = demo_server
@@ -125,6 +136,7 @@ def test_signing_in_opens_the_page_asked_for_and_people_shows_load_and_capacity(
     tab.goto(f"{demo_server}/people")
     assert "/signin?next=%2Fpeople" in tab.url
     shot(tab, "signin")
+    assert serious_violations(tab, "signin") == []
     tab.fill("input[name=username]", "ada")
     tab.fill("input[name=password]", PASSWORD)
     tab.click("form.stack button[type=submit]")
@@ -268,3 +280,213 @@ def test_pages_fit_a_phone_screen(page):
     shot(page, "sla-phone")
     page.goto(f"{page.base}/people")
     shot(page, "people-phone")
+
+
+# ---- A manager's day: keyboard, zoom, screen reader (issue 19 item 9) ------------------------
+
+AXE_FINDINGS: dict[str, list[dict]] = {}
+RUN_AXE = """async () => {
+    document.querySelectorAll('details').forEach(d => { d.open = true; });  // tables too
+    const result = await axe.run(document, {resultTypes: ['violations']});
+    return result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + n.failureSummary),
+    }));
+}"""
+
+
+def serious_violations(tab, name: str) -> list[str]:
+    """axe-core's serious and critical findings on the page in ``tab`` (every finding is kept
+    in test-artifacts/dashboard/axe.json)."""
+    if not tab.evaluate("() => typeof window.axe === 'object'"):
+        tab.evaluate(AXE.read_text())  # through DevTools: the page's CSP allows no inline script
+    found = tab.evaluate(RUN_AXE)
+    AXE_FINDINGS[name] = found
+    (ARTIFACTS / "axe.json").write_text(json.dumps(AXE_FINDINGS, indent=1, sort_keys=True))
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {'; '.join(v['nodes'])}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def every_page(tab) -> list[str]:
+    """Every page of the menu (new pages included), a lead, the open clocks on their own,
+    and the not-found and bad-filter pages."""
+    tab.goto(f"{tab.base}/")
+    menu = tab.eval_on_selector_all(
+        "header nav a", "links => links.map(a => new URL(a.href).pathname)"
+    )
+    assert {"/", "/sla", "/speed", "/routing", "/people", "/leads", "/workspace"} <= set(menu)
+    tab.goto(f"{tab.base}/leads")
+    lead = tab.get_attribute("table.leads tbody tr:first-child td:first-child a", "href")
+    return [*menu, lead, "/sla/open-clocks", "/leads/99999999", "/leads?from=2026-02-30"]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_page_has_no_serious_or_critical_accessibility_violation(page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.expected_errors.append(r"status of (400|404) ")  # the bad-filter and not-found pages
+    problems = {}
+    for path in every_page(page):
+        page.goto(f"{page.base}{path}")
+        page.wait_for_load_state("load")
+        page.evaluate("() => document.querySelectorAll('.filters-toggle').forEach(b => b.click())")
+        if found := serious_violations(page, f"{path} at {width} px"):
+            problems[path] = found
+    assert problems == {}
+
+
+def contrast(rgb_a: str, rgb_b: str) -> float:
+    """WCAG 2 contrast of two computed colours, rgb(r, g, b)."""
+
+    def luminance(rgb: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(rgb_a), luminance(rgb_b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+FOCUSED = """() => {
+    const el = document.activeElement, style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    let back = el, paint = 'rgba(0, 0, 0, 0)';
+    while (back && (paint === 'rgba(0, 0, 0, 0)' || paint === 'transparent')) {
+        back = back.parentElement;  // the background around the ring
+        paint = back ? getComputedStyle(back).backgroundColor : 'rgb(255, 255, 255)';
+    }
+    return {id: el.id, cls: el.className, text: el.textContent.trim(), tag: el.tagName,
+            outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+            colour: style.outlineColor, around: paint,
+            visible: box.width > 0 && box.top >= 0 && box.bottom <= innerHeight};
+}"""
+
+
+def test_a_skip_link_comes_first_and_every_focus_shows_a_ring_also_on_the_dark_header(page):
+    page.goto(f"{page.base}/leads")
+    page.keyboard.press("Tab")
+    skip = page.evaluate(FOCUSED)
+    assert skip["text"] == "Skip to content" and skip["visible"]
+    page.keyboard.press("Tab")  # the brand link, on the dark header
+    header = page.evaluate(FOCUSED)
+    assert header["text"] == "Baton" and header["outline"] == "solid" and header["width"] >= 2
+    assert contrast(header["colour"], header["around"]) >= 3, header
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # skip: the next Tab is in the content
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    field = page.evaluate(FOCUSED)
+    assert field["id"] == "filter-range" and field["outline"] == "solid"
+    assert contrast(field["colour"], field["around"]) >= 3, field
+    page.focus("#filter-apply")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # a keyboard focus on the (blue) button
+    button = page.evaluate(FOCUSED)
+    assert button["id"] == "filter-apply" and button["outline"] == "solid"
+    assert contrast(button["colour"], button["around"]) >= 3, button
+
+
+def announced(tab) -> str:
+    tab.wait_for_function("() => document.getElementById('announcer').textContent !== ''")
+    return tab.inner_text("#announcer")
+
+
+def test_after_apply_or_the_pager_the_focus_is_on_the_result_heading_and_the_change_is_said(
+    page,
+):
+    page.goto(f"{page.base}/leads")
+    page.select_option("#filter-team", index=1)
+    team = page.eval_on_selector("#filter-team", "s => s.selectedOptions[0].text")
+    page.click("#filter-apply")
+    page.wait_for_url(re.compile(r"team="))
+    page.wait_for_function("() => document.activeElement.id === 'results'")
+    said = announced(page)
+    assert said.startswith("Showing Leads: Last 30 days") and f"Team: {team}" in said
+    assert f"{total(page):,} lead" in said and "page 1 of" in said
+    assert page.get_attribute("#announcer", "aria-live") == "polite"
+    page.evaluate("() => { document.getElementById('announcer').textContent = ''; }")
+    page.click(".pager a")  # Older →
+    page.wait_for_url(re.compile(r"page=2"))
+    page.wait_for_function("() => document.activeElement.id === 'results'")
+    assert "page 2 of" in announced(page)
+    page.evaluate("() => { document.getElementById('announcer').textContent = ''; }")
+    page.focus("#filter-range")
+    page.select_option("#filter-range", "7d")  # a preset applies at once: the focus stays
+    page.wait_for_url(re.compile(r"range=7d"))
+    assert "Last 7 days" in announced(page)
+    assert page.evaluate("() => document.activeElement.id") == "filter-range"
+
+
+def test_open_clocks_hold_still_while_focused_and_pause_on_request(page):
+    polls: list[str] = []
+    page.on("request", lambda r: polls.append(r.url) if "/sla/open-clocks" in r.url else None)
+    page.clock.install()  # the 15-second poll, on a clock the test moves
+
+    def fifteen_seconds_later() -> None:
+        page.clock.run_for(15_500)
+        page.wait_for_timeout(300)  # the answer, if a request went out
+        page.clock.run_for(100)  # htmx settles it
+
+    page.goto(f"{page.base}/sla")
+    fifteen_seconds_later()
+    assert len(polls) == 1  # it polls
+    page.focus("#open-clocks table a")
+    focused = page.evaluate("() => document.activeElement.outerHTML")
+    assert "focus is in this section" in page.inner_text("[data-poll-state]")
+    fifteen_seconds_later()
+    assert len(polls) == 1 and page.evaluate("() => document.activeElement.outerHTML") == focused
+    page.focus("#open-clocks-pause")
+    fifteen_seconds_later()  # on the pause button it polls, and the button keeps the focus
+    assert len(polls) == 2 and page.evaluate("() => document.activeElement.id") == (
+        "open-clocks-pause"
+    )
+    page.keyboard.press("Enter")
+    assert page.inner_text("#open-clocks-pause") == "Resume updates"
+    assert page.inner_text("[data-poll-state]") == "Updates paused." == announced(page)
+    page.focus("header .brand")
+    fifteen_seconds_later()
+    assert len(polls) == 2
+    page.reload()  # the pause lasts the tab's session
+    fifteen_seconds_later()
+    assert len(polls) == 2 and page.inner_text("#open-clocks-pause") == "Resume updates"
+    page.click("#open-clocks-pause")  # resume: at once, then every 15 s
+    page.wait_for_function(
+        "() => document.getElementById('open-clocks-pause').textContent === 'Pause updates'"
+    )
+    assert len(polls) == 3
+    page.focus("header .brand")
+    fifteen_seconds_later()
+    assert len(polls) == 4
+
+
+@pytest.mark.parametrize("width", [375, 640])  # a phone; 200 % zoom on a 1280-pixel screen
+def test_the_lead_list_shows_status_and_owner_without_sideways_scrolling_and_filters_fold(
+    page, width
+):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{page.base}/leads")
+    fit = page.evaluate("""() => {
+        const wrap = document.querySelector('.table-wrap');
+        const row = document.querySelector('table.leads tbody tr');
+        const cell = i => row.cells[i].getBoundingClientRect();
+        return {page: document.documentElement.scrollWidth - innerWidth,
+                table: wrap.scrollWidth - wrap.clientWidth,
+                status: [cell(6).left, cell(6).right], owner: [cell(7).left, cell(7).right]};
+    }""")
+    assert fit["page"] <= 0 and fit["table"] <= 0, fit  # nothing to scroll sideways
+    assert 0 <= fit["status"][0] < fit["status"][1] <= width, fit
+    assert 0 <= fit["owner"][0] < fit["owner"][1] <= width, fit
+    row = page.inner_text("table.leads tbody tr:first-child")
+    assert "received" in row  # what the folded columns said is in the lead's cell
+    toggle = page.locator("button.filters-toggle")
+    assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    assert not page.is_visible("form.filters")
+    shot(page, f"leads-{width}px")
+    toggle.click()
+    assert page.is_visible("form.filters") and toggle.get_attribute("aria-expanded") == "true"
+    assert page.evaluate("() => document.activeElement.id") == "filter-range"
+    page.click("#filter-apply")  # applied: folded again, the focus on the result heading
+    page.wait_for_function("() => document.activeElement.id === 'results'")
+    assert not page.is_visible("form.filters")
