@@ -5,7 +5,7 @@ Setup (SQLite, temp workspace from the init template, applied and activated; its
 ``alerts:`` section is commented out, so delivery finds nothing to send): CLOCKS
 leads, one pending 'hand-raiser' clock each (30 min, calendar 24/7 so deadlines are
 spread evenly in real time) and its timers as ``domain.sla.schedule`` plans them
-(notices at 50/80 %, the miss, escalations 1–3), bulk-inserted; timers already past
+(notices at 50/80 %, the miss, escalations 2–3), bulk-inserted; timers already past
 at the start are stored as fired. Miss deadlines are spread uniformly over the next
 SPREAD seconds. The bench clock runs in real time from the moment setup ends, so
 the store sees a live system.
@@ -317,10 +317,10 @@ def main() -> None:
         t0 = time.perf_counter()
         baton, clock = setup(Path(tmp), args.clocks, args.spread, first_due)
         print(
-            f"setup: {args.clocks:,} open clocks, {args.clocks * 6:,} timers, "
+            f"setup: {args.clocks:,} open clocks, {args.clocks * 5:,} timers, "
             f"miss deadlines over {args.spread:,.0f} s "
             f"(~{args.clocks / args.spread:.1f} misses/s, "
-            f"~{4 * args.clocks / args.spread:.0f} timers/s with notices and tier 1) "
+            f"~{3 * args.clocks / args.spread:.0f} timers/s with notices and the miss) "
             f"in {time.perf_counter() - t0:.1f} s; SQLite WAL; "
             f"Worker idle_seconds {Worker.idle_seconds:.2f}"
         )
@@ -382,7 +382,7 @@ def report(args, idle: dict, results: dict[type[Worker], list[Window]], profiler
         )
         print(
             f"    {sum(w.rounds for w in windows) / wall:.1f} rounds/s; "
-            f"{len(busy)} rounds fired {done:,} timers (notices, misses, tier 1), "
+            f"{len(busy)} rounds fired {done:,} timers (notices and misses), "
             f"{spent / max(done, 1) * 1000:.2f} ms per timer, "
             f"{spent / max(len(busy), 1) * 1000:.1f} ms per busy round; "
             f"process CPU {median([w.cpu for w in windows]):.0%} of one core"

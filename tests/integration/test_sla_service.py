@@ -2,8 +2,9 @@
 
 The init template's calendar 'americas' is Mon–Fri 09:00–12:00 and 13:00–17:30
 New York time; 'hand-raiser' (demo-request, contact-sales) is 30 minutes with
-reminders at 50 % and 80 %, then tier 1 at the miss, tier 2 (manager) 2
-business hours later and tier 3 (the VP) 8 business hours later.
+reminders at 50 % and 80 %, then the miss alert to the owner at the deadline
+(tier 1), tier 2 (manager) 2 business hours later and tier 3 (the VP) 8
+business hours later.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def test_notices_at_50_and_80_percent_then_miss_and_escalations_while_untouched(
         ("sla.notice", "notice:80", "maria-chen"),
     ]
     run_worker(live, clock, ny(2026, 11, 2, 10, 30))
-    assert ("sla.escalation", "escalation:1", "sam-ortiz") in fired(live, lead["id"])
+    assert fired(live, lead["id"])[3:] == [("sla.miss", "miss", "sam-ortiz")]
     assert clock_row(live, lead["id"]).state == "miss"
     run_worker(
         live, clock, ny(2026, 11, 2, 13, 29)
@@ -183,14 +184,14 @@ def test_reassigned_mid_window_the_previous_owner_is_not_charged(api, live, cloc
     assert rows[1].due_at == ny(2026, 11, 2, 10, 50)  # restart: a full 30 minutes for the new owner
     run_worker(live, clock, ny(2026, 11, 2, 11, 0))
     assert {r for _, _, r in fired(live, lead["id"])} <= {"priya-nair", "maria-chen"}
-    assert ("sla.escalation", "escalation:1", "priya-nair") in fired(live, lead["id"])
+    assert ("sla.miss", "miss", "priya-nair") in fired(live, lead["id"])
 
 
 def test_ghosted_lead_reaches_tier_3_and_a_later_touch_settles_the_miss(api, live, clock):
     lead = arrive(api, clock, ny(2026, 11, 2, 10, 0))
     run_worker(live, clock, ny(2026, 11, 4, 12, 0))
     keys = [k for _, k, _ in fired(live, lead["id"])]
-    assert keys.count("escalation:3") == 1 and keys.count("escalation:1") == 1
+    assert keys.count("escalation:3") == 1 and keys.count("miss") == 1
     touch(api, clock, lead["id"], ny(2026, 11, 4, 14, 0))
     row = clock_row(live, lead["id"])
     assert row.state == "miss" and row.stopped_at == ny(2026, 11, 4, 14, 0)
@@ -247,8 +248,8 @@ def test_each_timer_fires_once_even_when_the_worker_runs_again(api, live, clock)
             )
         ]
     assert (
-        states.count("fired") == 4 and states.count("pending") == 2
-    )  # two notices, the miss, tier 1; tiers 2 and 3 later
+        states.count("fired") == 3 and states.count("pending") == 2
+    )  # two notices and the miss; tiers 2 and 3 later
 
 
 def test_lead_types_without_a_rule_are_not_timed(api, live, clock):

@@ -128,3 +128,38 @@ def test_an_alert_with_little_content_still_renders_for_every_default_template()
             SAM,
         )
         assert message.subject == kind and message.text.strip()
+
+
+def test_a_missing_fact_renders_empty_never_none_in_every_default_template():
+    content = {
+        "lead": {"id": 1, "name": "Dana Diaz", "company": None, "lead_type": None, "email": None},
+        "owner": {"id": "sam", "name": None},
+        "rule": "demo",
+        "threshold": "30 min",
+        "elapsed_business": None,
+        "deadline_at": None,
+        "timezone": None,
+        "timer_at": None,
+        "tier": None,
+        "links": {"baton": "/leads/1", "crm": None},
+    }
+    for kind in ("sla.notice", "sla.miss", "sla.escalation", "handoff.ready"):
+        alert = {"id": 1, "kind": kind, "idempotency_key": "k", "subject": None, "content": content}
+        message = Renderer().render(alert, SAM)
+        for text in (message.subject, message.text, message.slack_text):
+            assert "None" not in text, (kind, text)
+        assert "Company:" not in message.text and "due" not in message.text
+
+
+def test_an_sla_alert_says_the_deadline_not_its_own_firing_time():
+    content = {
+        **ALERT["content"],
+        "deadline_at": "2026-11-02T12:48:00+00:00",  # 07:48 in New York
+        "timer_at": "2026-11-02T12:40:00+00:00",  # the 50 % reminder's own time, 07:40
+        "timezone": "America/New_York",
+    }
+    message = Renderer().render({**ALERT, "kind": "sla.notice", "content": content}, SAM)
+    for text in (message.text, message.slack_text):
+        assert "the SLA is due Mon 2 Nov 07:48 EST" in text and "07:40" not in text
+    facts = " ".join(f["text"] for f in message.blocks[1]["fields"])
+    assert "*SLA due*\nMon 2 Nov 07:48 EST" in facts

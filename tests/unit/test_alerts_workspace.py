@@ -7,6 +7,7 @@ import pytest
 from baton.workspace.loader import load_workspace
 from baton.workspace.problems import WorkspaceError
 from baton.workspace.scaffold import write_template
+from baton.workspace.sla_compile import compile_sla
 
 GOOD = """
 alerts:
@@ -170,3 +171,41 @@ def test_the_commented_alerts_example_in_the_init_template_is_valid_once_uncomme
         and alerts.test_recipient == "maria-chen"
         and alerts.routes[0].channels == ["slack", "email"]
     )
+
+
+def test_a_template_reading_a_fact_no_alert_gives_is_a_warning_naming_the_fix(workspace):
+    root = workspace(GOOD.replace("waited {{ elapsed }}", "due {{ due_at }}, {{ lead.name }}"))
+    (warning,) = [str(w) for w in load_workspace(root).warnings]
+    assert f"baton.yaml:{line_of(root, 'due_at')}" in warning
+    assert "'due_at' is not a fact templates receive" in warning
+    assert "use deadline_at (the SLA deadline" in warning and "timer_at" in warning
+    root = workspace(GOOD.replace("waited {{ elapsed }}", "waited {{ elapsd }}"))
+    (warning,) = [str(w) for w in load_workspace(root).warnings]
+    assert "(did you mean 'elapsed'?)" in warning
+
+
+def _escalations(workspace, tier_line: str):
+    root = workspace(GOOD)
+    text = (root / "baton.yaml").read_text()
+    old = "        - {tier: 2, to: manager, after: 2h}\n"
+    assert old in text
+    (root / "baton.yaml").write_text(text.replace(old, tier_line + old))
+    return root
+
+
+def test_a_tier_1_to_the_owner_at_the_miss_repeats_the_miss_alert_and_is_a_warning(workspace):
+    root = _escalations(workspace, "        - {tier: 1, to: owner, after: 0m}\n")
+    ws = load_workspace(root)
+    (warning,) = [str(w) for w in ws.warnings]
+    assert f"baton.yaml:{line_of(root, 'tier: 1')}" in warning
+    assert "tier 1 is the miss alert itself (sla.miss to the owner" in warning
+    assert "delete this line" in warning
+    (rule,) = [r for r in compile_sla(ws.spec)[0].rules if r.name == "hand-raiser"]
+    assert [e.tier for e in rule.policy.escalations] == [2, 3]  # the miss alert is tier 1
+
+
+def test_any_other_tier_1_is_an_error_escalations_start_at_tier_2(workspace):
+    root = _escalations(workspace, "        - {tier: 1, to: manager, after: 1h}\n")
+    (msg,) = problems(root)
+    assert f"baton.yaml:{line_of(root, 'tier: 1')}" in msg
+    assert "escalations start at tier 2" in msg and "tier: 2 or higher" in msg

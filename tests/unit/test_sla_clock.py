@@ -91,19 +91,18 @@ def test_notices_at_50_and_80_percent_count_business_time_not_wall_clock():
     assert all(d.due_at.tzinfo is UTC for d in dues.values())
 
 
-def test_escalation_tier_2_two_business_hours_after_the_miss_tier_3_a_business_day_after():
+def test_miss_alerts_the_owner_at_the_deadline_then_tier_2_and_tier_3_escalate():
     dues = schedule(DEMO, OFFICE, ClockInput(ny(2026, 4, 14, 17, 0), "rep-a"))
     assert [(d.key, d.recipient, d.due_at.astimezone(NY)) for d in dues] == [
         ("notice:50", "owner", ny(2026, 4, 14, 17, 15)),
         ("notice:80", "owner", ny(2026, 4, 14, 17, 24)),
         ("miss", "owner", ny(2026, 4, 14, 17, 30)),
-        ("escalation:1", "owner", ny(2026, 4, 14, 17, 30)),
         ("escalation:2", "manager", ny(2026, 4, 15, 10, 30)),
         ("escalation:3", "cro-1", ny(2026, 4, 15, 16, 30)),
     ]
     assert [d.kind for d in dues] == [DueKind.NOTICE] * 2 + [DueKind.MISS] + [
         DueKind.ESCALATION
-    ] * 3
+    ] * 2
 
 
 def test_escalation_stops_once_the_lead_is_touched():
@@ -265,7 +264,6 @@ def test_pause_that_begins_after_the_deadline_does_not_undo_the_miss():
         "notice:50",
         "notice:80",
         "miss",
-        "escalation:1",
     ]
 
 
@@ -293,7 +291,6 @@ def test_alerts_due_before_the_lead_was_received_are_suppressed_as_backfill():
         "notice:50",
         "notice:80",
         "miss",
-        "escalation:1",
     ]
     assert [d.key for d in dues if not backfill_suppressed(d, received)] == [
         "escalation:2",
@@ -330,7 +327,6 @@ def test_reassignment_with_carry_keeps_the_business_time_already_spent():
     assert due_times(policy, new_clock) == {  # the 50 % notice was rep-a's
         "notice:80": ny(2026, 4, 14, 13, 12),
         "miss": ny(2026, 4, 14, 14, 0),
-        "escalation:1": ny(2026, 4, 14, 14, 0),
         "escalation:2": ny(2026, 4, 14, 16, 0),
         "escalation:3": ny(2026, 4, 15, 13, 0),
     }
@@ -383,7 +379,7 @@ def test_previous_owner_is_not_charged_with_a_miss_after_losing_the_lead():
     assert (
         verdict(DEMO, OFFICE, late, now=ny(2026, 4, 14, 12, 0)).state is VerdictState.MISS
     )  # rep-b's miss
-    old_miss = next(d for d in schedule(DEMO, OFFICE, clock) if d.key == "escalation:1")
+    old_miss = next(d for d in schedule(DEMO, OFFICE, clock) if d.key == "miss")
     assert not still_due(old_miss, new_clock, old_miss.due_at)
 
 
@@ -429,7 +425,6 @@ def test_policy_defaults_follow_the_playbook():
         "owner",
     )
     assert [(e.tier, e.recipient, e.after_miss) for e in CONTENT.escalations] == [
-        (1, "owner", timedelta(0)),
         (2, "manager", hours(2)),
         (3, "executive", hours(8)),
     ]
@@ -446,12 +441,15 @@ def test_policy_defaults_follow_the_playbook():
         (
             {
                 "escalations": (
-                    Escalation(1, "owner", timedelta(0)),
                     Escalation(2, "manager", hours(3)),
                     Escalation(3, "cro-1", hours(2)),
                 )
             },
             "not fire earlier than the tier before",
+        ),
+        (
+            {"escalations": (Escalation(1, "manager", hours(1)),)},
+            r"needs a tier from 2 \(tier 1 is the miss alert to the owner\)",
         ),
         (
             {"escalations": (Escalation(2, "manager", hours(1)), Escalation(2, "cro-1", hours(2)))},

@@ -7,7 +7,8 @@ of first touch (call, email, linkedin).
 
 The playbook's "SLA outcome" and "escalation tier reached" axes combine into
 one response axis, because a hit reaches no tier: hit (touch exactly at the
-deadline), miss reaching tier 1 only (touch exactly when tier 2 falls due),
+deadline), miss reaching tier 1 only — the miss alert to the owner, there is no
+escalation tier 1 (touch exactly when tier 2 falls due),
 tier 2 (touch exactly when tier 3 falls due), tier 3 (touch a minute after it).
 Every touch sits on a boundary on purpose. Where an axis has no effect the rows
 collapse: a ghosted lead has no touch (no response, no kind), a disqualified
@@ -65,7 +66,7 @@ def ny(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 # (from Monday 09:00).
 ARRIVALS = {"inside": ny(4, 14, 10), "outside": ny(4, 14, 19, 30), "weekend": ny(4, 18, 11)}
 
-# Hand-stated: 50 % notice, 80 % notice, miss (= tier 1), tier 2, tier 3.
+# Hand-stated: 50 % notice, 80 % notice, miss (the owner's alert, tier 1), tier 2, tier 3.
 DEADLINES = {
     ("hand-raiser", "inside"): (
         ny(4, 14, 10, 15),
@@ -172,11 +173,7 @@ def ref_deadlines(start: datetime, threshold: timedelta) -> dict[str, datetime]:
         threshold + TIER_2_AFTER,
         threshold + TIER_3_AFTER,
     )
-    return with_tier_1(dict(zip(KEYS, (ref_add(start, o) for o in offsets), strict=True)))
-
-
-def with_tier_1(deadlines: dict[str, datetime]) -> dict[str, datetime]:
-    return {**deadlines, "escalation:1": deadlines["miss"]}
+    return dict(zip(KEYS, (ref_add(start, o) for o in offsets), strict=True))
 
 
 # --- the rows --------------------------------------------------------------------
@@ -196,7 +193,7 @@ class Row:
 
     @property
     def first_deadlines(self) -> dict[str, datetime]:
-        return with_tier_1(dict(zip(KEYS, DEADLINES[self.lead_type, self.arrival], strict=True)))
+        return dict(zip(KEYS, DEADLINES[self.lead_type, self.arrival], strict=True))
 
     @property
     def reassigned_at(self) -> datetime | None:

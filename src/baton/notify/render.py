@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import ChainableUndefined, FileSystemLoader, Template, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -29,6 +31,7 @@ FACTS = (
     ("Owner", "owner.name"),
     ("Rule", "rule"),
     ("Elapsed", "elapsed"),
+    ("SLA due", "deadline"),
 )
 
 
@@ -49,10 +52,32 @@ def duration(value: Any) -> str:
     return f"{minutes} min" if minutes else f"{secs} s"
 
 
+def local(value: Any, zone: Any = None) -> str:
+    """An instant (ISO text or datetime) → ``Mon 2 Nov 10:30 EST`` in ``zone`` (an IANA
+    name; UTC when missing or unknown); empty when the instant is missing."""
+    if isinstance(value, Undefined) or value in (None, ""):
+        return ""
+    try:
+        at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    try:
+        tz = ZoneInfo(str(zone)) if zone and not isinstance(zone, Undefined) else UTC
+    except (ValueError, ZoneInfoNotFoundError):
+        tz = UTC
+    at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(tz)
+    return f"{at:%a} {at.day} {at:%b %H:%M} {at.tzname()}"
+
+
+def _blank(value: Any) -> Any:
+    """A missing fact renders empty, never ``None``."""
+    return "" if value is None else value
+
+
 def _slack_escape(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "" if value is None else value
+    return _blank(value)
 
 
 def _environment(slack: bool) -> SandboxedEnvironment:
@@ -62,9 +87,10 @@ def _environment(slack: bool) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
-        finalize=_slack_escape if slack else None,
+        finalize=_slack_escape if slack else _blank,
     )
     env.filters["duration"] = duration
+    env.filters["local"] = local
     return env
 
 
@@ -115,6 +141,7 @@ class Renderer:
             base = self.public_url.rstrip("/") + base
         links["baton"] = base
         elapsed = duration(content.get("elapsed_business"))
+        deadline = local(content.get("deadline_at"), content.get("timezone"))
         meta = {
             k: alert.get(k)
             for k in (
@@ -132,6 +159,7 @@ class Renderer:
             **content,
             "links": links,
             "elapsed": elapsed,
+            "deadline": deadline,
             "alert": meta,
             "recipient": dict(recipient),
             "intended": dict(intended) if intended else None,
@@ -240,4 +268,12 @@ def slack_blocks(
     return blocks
 
 
-__all__ = ["PARTS", "Renderer", "TemplateError", "compile_template", "duration", "slack_blocks"]
+__all__ = [
+    "PARTS",
+    "Renderer",
+    "TemplateError",
+    "compile_template",
+    "duration",
+    "local",
+    "slack_blocks",
+]

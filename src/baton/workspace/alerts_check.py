@@ -51,11 +51,22 @@ SAMPLE = {
         "rule": "demo-requests",
         "threshold": 1800,
         "elapsed_business": 1900,
+        "elapsed_business_seconds": 1900,
+        "deadline_at": "2026-11-02T15:30:00+00:00",
+        "timezone": "America/New_York",
+        "timer": "escalation:2",
+        "timer_at": "2026-11-02T17:30:00+00:00",
         "fraction": 0.8,
         "tier": 2,
         "links": {"baton": "/leads/1"},
         "items": [],
+        "title": "2 × sla.notice in 10m",
+        "count": 2,
     },
+}
+RENAMED = {
+    "due_at": "deadline_at (the SLA deadline; deadline: the same in the clock's time zone, "
+    "for people) or timer_at (this alert's own time)",
 }
 
 
@@ -228,6 +239,7 @@ def _templates(loc: tuple, kind: str, parts: dict[str, str | None]) -> list[Issu
     for part, source in parts.items():
         if source is None:
             continue
+        issues += _unknown_names(loc + (part,), source)
         try:
             Renderer({kind: {part: source}}).render(
                 {**SAMPLE, "kind": kind}, {"id": "someone", "name": "Sam Ortiz"}
@@ -252,3 +264,28 @@ def _templates(loc: tuple, kind: str, parts: dict[str, str | None]) -> list[Issu
                 )
             )
     return issues
+
+
+def _unknown_names(loc: tuple, source: str) -> list[Issue]:
+    """Names a template reads that no alert gives: they would render empty, silently."""
+    from jinja2 import meta
+
+    from baton.notify.render import Renderer, environment
+
+    env = environment(False)
+    try:
+        names = meta.find_undeclared_variables(env.parse(source)) - set(env.globals)
+    except TemplateError:
+        return []  # reported as not compiling
+    known = sorted(Renderer().context({**SAMPLE, "kind": "sla.miss"}, {}, None))
+    return [
+        Issue(
+            loc,
+            f"'{name}' is not a fact templates receive; it would render empty"
+            + (f": use {RENAMED[name]}" if name in RENAMED else did_you_mean(name, known)),
+            "one of " + ", ".join(known),
+            "{{ lead.name }} is due {{ deadline }}",
+            severity="warning",
+        )
+        for name in sorted(names - set(known))
+    ]

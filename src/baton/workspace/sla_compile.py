@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from baton.domain.routing.conditions import ConditionError, Predicate, compile_condition
-from baton.domain.sla import Escalation, SlaPolicy
+from baton.domain.sla import FIRST_TIER, Escalation, SlaPolicy
 from baton.workspace.routing_compile import LEAD_FIELDS, Issue
 from baton.workspace.sla_schema import (
     FIRST_TOUCH_KINDS,
@@ -17,7 +18,7 @@ from baton.workspace.sla_schema import (
 )
 from baton.workspace.spec import WorkspaceSpec
 
-DEFAULT_TIERS = ((1, "owner", "0m"), (2, "manager", "2h"), (3, "executive", "8h"))
+DEFAULT_TIERS = ((2, "manager", "2h"), (3, "executive", "8h"))
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,9 @@ class _Compiler:
         out = []
         for j, (tier, to, after) in enumerate(tiers):
             where = loc + ("escalations", j, "to") if rule.escalations is not None else loc
+            if tier < FIRST_TIER:
+                self._tier_one(loc + ("escalations", j, "tier"), to, after)
+                continue  # a stored version that has it still runs, the miss alert in its place
             if to == "executive":
                 if not self.spec.executive:
                     if rule.escalations is not None:
@@ -199,6 +203,19 @@ class _Compiler:
                 continue
             out.append(Escalation(tier, to, parse_duration(after)))
         return tuple(out)
+
+    def _tier_one(self, where: tuple[object, ...], to: str, after: str) -> None:
+        """A tier 1: the old way of writing the miss alert is a warning, anything else an
+        error (it would no longer mean what it says)."""
+        same = (to, parse_duration(after)) == ("owner", timedelta(0))
+        self.error(
+            where,
+            "tier 1 is the miss alert itself (sla.miss to the owner at the deadline); "
+            + ("this line repeats it" if same else "escalations start at tier 2"),
+            "delete this line" if same else "tier: 2 or higher",
+            None if same else "{tier: 2, to: manager, after: 2h}",
+            severity="warning" if same else "error",
+        )
 
     def _overlaps(self) -> None:
         rules = self.spec.rules

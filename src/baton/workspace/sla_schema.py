@@ -57,7 +57,9 @@ def _percent(value: int) -> int:
 
 
 class EscalationSpec(Section):
-    tier: StrictInt = Field(ge=1, description="1, 2, 3 …", examples=[2])
+    tier: StrictInt = Field(
+        ge=1, description="2, 3 … (tier 1 is the miss alert to the owner)", examples=[2]
+    )
     to: str = Field(description="owner, manager, executive, or a person id", examples=["manager"])
     after: Delay = "0m"
 
@@ -119,7 +121,7 @@ class SlaRuleSpec(Section):
     escalations: list[EscalationSpec] | None = Field(
         None,
         description=(
-            "tiers after a miss (default: owner at 0, manager after 2h, executive after 8h)"
+            "tiers after the miss, from 2 (default: manager after 2h, executive after 8h)"
         ),
     )
     on_reassign: str = Field(
@@ -135,7 +137,7 @@ class SlaSpec(Section):
         examples=[["call", "email"]],
     )
     executive: str | None = Field(
-        None, description="the person tier-3 escalations go to", examples=["jordan-blake"]
+        None, description="who 'executive' means in escalations", examples=["jordan-blake"]
     )
     exclude_when: dict[str, Any] = Field(
         default_factory=lambda: dict(DEFAULT_EXCLUSIONS), description="leads no rule times"

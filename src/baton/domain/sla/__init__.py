@@ -17,6 +17,7 @@ from baton.domain.sla.clock import (
 from baton.domain.sla.policy import (
     BUSINESS_DAY,
     DEFAULT_ESCALATIONS,
+    FIRST_TIER,
     Escalation,
     OnReassign,
     SlaPolicy,
@@ -28,6 +29,7 @@ from baton.domain.sla.reassign import Charge, Outcome, reassign
 __all__ = [
     "BUSINESS_DAY",
     "DEFAULT_ESCALATIONS",
+    "FIRST_TIER",
     "Charge",
     "ClockInput",
     "Due",

@@ -103,7 +103,8 @@ class Due:
 
     ``key`` is stable within a charge (``notice:50``, ``miss``, ``escalation:2``);
     with the lead and the charge it makes an idempotency key. The miss is the
-    moment the verdict turns; its alert to the owner is escalation tier 1.
+    moment the verdict turns and the owner's ``sla.miss`` alert; escalations follow
+    from tier 2 while the lead is still untouched.
     """
 
     kind: DueKind

@@ -19,6 +19,7 @@ from typing import TypeVar
 __all__ = [
     "BUSINESS_DAY",
     "DEFAULT_ESCALATIONS",
+    "FIRST_TIER",
     "Escalation",
     "OnReassign",
     "SlaPolicy",
@@ -27,6 +28,7 @@ __all__ = [
 ]
 
 BUSINESS_DAY = timedelta(hours=8)
+FIRST_TIER = 2  # tier 1 is the miss: the owner's sla.miss alert at the deadline
 
 
 class Start(StrEnum):
@@ -43,7 +45,9 @@ class OnReassign(StrEnum):
 
 @dataclass(frozen=True)
 class Escalation:
-    """A tier of the miss notification chain, ``after_miss`` in business time."""
+    """A tier of the chain that follows a miss while nobody touches the lead, ``after_miss``
+    in business time. Tiers start at 2: tier 1 is the miss alert itself (``sla.miss``, to
+    the owner at the deadline), so an alert kind means one thing."""
 
     tier: int
     recipient: str  # "owner" | "manager" | a person id (e.g. the executive)
@@ -56,10 +60,9 @@ def default_escalations(
     manager_after: timedelta = timedelta(hours=2),
     business_day: timedelta = BUSINESS_DAY,
 ) -> tuple[Escalation, ...]:
-    """Tier 1 the owner at the miss, tier 2 the manager, tier 3 the executive a business
-    day later."""
+    """Tier 2 the manager two business hours after the miss, tier 3 the executive a
+    business day after it (the owner heard of the miss itself at the deadline)."""
     return (
-        Escalation(1, "owner", timedelta(0)),
         Escalation(2, "manager", manager_after),
         Escalation(3, executive, business_day),
     )
@@ -132,10 +135,11 @@ def _problems(policy: SlaPolicy) -> list[str]:
 def _escalation_problems(escalations: tuple[Escalation, ...]) -> list[str]:
     problems = []
     for e in escalations:
-        if e.tier < 1 or not e.recipient or e.after_miss < timedelta(0):
+        if e.tier < FIRST_TIER or not e.recipient or e.after_miss < timedelta(0):
             problems.append(
-                f"escalation tier {e.tier!r} needs a tier from 1, a recipient and a "
-                f"non-negative after_miss, e.g. Escalation(2, 'manager', 2 hours)"
+                f"escalation tier {e.tier!r} needs a tier from {FIRST_TIER} (tier 1 is the "
+                f"miss alert to the owner), a recipient and a non-negative after_miss, "
+                f"e.g. Escalation(2, 'manager', 2 hours)"
             )
     for a, b in pairwise(escalations):
         if b.tier <= a.tier or b.after_miss < a.after_miss:

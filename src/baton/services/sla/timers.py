@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from baton.domain.alerts import AlertKind
 from baton.domain.events import EventKind
-from baton.domain.sla import Due, DueKind, backfill_suppressed, schedule, still_due
+from baton.domain.sla import Due, DueKind, backfill_suppressed, schedule, still_due, verdict
 from baton.services.app import App
 from baton.services.events import record_event
 from baton.services.live import live_workspace
@@ -99,9 +99,7 @@ def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
     ):
         _settle(conn, timer, now, "skipped", _why_not(clock_row, clock, now))
         return
-    if (
-        due.kind is DueKind.MISS
-    ):  # the verdict turns; the owner hears of it through escalation tier 1
+    if due.kind is DueKind.MISS:  # the verdict turns, and the owner hears of it (sla.miss)
         if clock_row.stopped_at is None:
             refresh_verdict(
                 conn,
@@ -111,7 +109,8 @@ def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
                 clock,
                 max(now, due.due_at + timedelta(microseconds=1)),
             )
-        _settle(conn, timer, now, "fired", "verdict: miss")
+        created = _alerts(conn, clock_row, due, lead, rule, calendar, clock, judged_at, public_url)
+        _settle(conn, timer, now, "fired", f"verdict: miss, {created} alert(s)")
         record_event(
             conn,
             at=now,
@@ -124,6 +123,7 @@ def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
                 "owner_id": clock_row.owner_id,
                 "due_at": due.due_at,
                 "history": history,
+                "alerts": created,
             },
         )
         return
@@ -209,6 +209,9 @@ def _alerts(
         select(people.c.name).where(people.c.id == row.owner_id)
     ).scalar_one_or_none()
     content = _content(row, due, lead, rule, elapsed, owner_name, public_url)
+    deadline_at = verdict(rule.policy, calendar, clock, now).due_at
+    content["deadline_at"] = deadline_at.isoformat() if deadline_at else None
+    content["timezone"] = calendar.timezone.key  # the clock's calendar: times read in it
     suppressed = backfill_suppressed(due, lead.created_at)
     created = 0
     for person_id, role in _recipients(conn, due, row.owner_id):
@@ -243,7 +246,7 @@ def _content(
     row: Any, due: Due, lead: Any, rule, elapsed: timedelta, owner_name: str | None, public_url: str
 ) -> dict[str, Any]:
     """The facts every template renders (playbook: lead, type, company, owner, rule, time
-    elapsed, link)."""
+    elapsed, link); ``_alerts`` adds the SLA deadline and the calendar's zone."""
     name = (
         " ".join(p for p in (lead.first_name, lead.last_name) if p)
         or lead.email
@@ -265,8 +268,8 @@ def _content(
         "threshold": _words(rule.policy.threshold),
         "elapsed_business": _words(elapsed),
         "elapsed_business_seconds": elapsed.total_seconds(),
-        "due_at": due.due_at.isoformat(),
         "timer": due.key,
+        "timer_at": due.due_at.isoformat(),  # this alert's own time; the SLA's is deadline_at
         "fraction": due.fraction,
         "tier": due.tier,
         "links": {"baton": f"{public_url}/leads/{lead.id}", "crm": None},
