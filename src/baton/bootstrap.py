@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from baton.domain.events import EventKind
 from baton.services.app import App, Handlers
 from baton.services.clock import Clock, SystemClock
+from baton.services.lifecycle import handlers as lifecycle
 from baton.services.people import directory
 from baton.services.routing import assign
 from baton.services.sla import handlers as sla
@@ -24,11 +25,11 @@ if TYPE_CHECKING:
     from baton.reports.mirror import Mirror
 
 HANDLERS: Handlers = {
-    EventKind.LEAD_CREATED: (assign.on_lead_created,),
+    EventKind.LEAD_CREATED: (lifecycle.on_lead_changed, assign.on_lead_created),
     EventKind.LEAD_ASSIGNED: (sla.on_lead_assigned,),
-    EventKind.LEAD_UPDATED: (sla.on_lead_updated,),
-    EventKind.LEAD_STATUS_CHANGED: (sla.on_lead_status_changed,),
-    EventKind.ACTIVITY_CREATED: (sla.on_activity_created,),
+    EventKind.LEAD_UPDATED: (sla.on_lead_updated, lifecycle.on_lead_changed),
+    EventKind.LEAD_STATUS_CHANGED: (sla.on_lead_status_changed, assign.on_lead_status_changed),
+    EventKind.ACTIVITY_CREATED: (sla.on_activity_created, lifecycle.on_activity_created),
     EventKind.WORKSPACE_ACTIVATED: (directory.on_workspace_activated, sla.on_workspace_activated),
 }
 

@@ -42,6 +42,8 @@ def workspace_dir(tmp_path):
     assert CONTENT_RULE in text
     path.write_text(
         text.replace(CONTENT_RULE, CONTENT_RULE + "      pause_when: {field: status, eq: mql}\n")
+        # an MQL may go back to new in this workspace: how the story resumes a paused clock
+        + "lifecycle:\n  transitions: {mql: [new, sal, recycled, disqualified]}\n"
     )
     return tmp_path
 

@@ -102,7 +102,10 @@ def week(api, live, clock) -> dict[str, int]:
     ids["L4"] = lead(api, clock, ny(2026, 11, 3, 10, 5), "priya-nair")
     clock.set(ny(2026, 11, 3, 10, 10))
     assert (
-        api.patch(f"/v1/leads/{ids['L4']}", json={"status": "disqualified"}).status_code == 200
+        api.patch(
+            f"/v1/leads/{ids['L4']}", json={"status": "disqualified", "status_reason": "not a fit"}
+        ).status_code
+        == 200
     )  # excluded
     ids["L5"] = lead(api, clock, ny(2026, 11, 3, 11, 0), "sam-ortiz")
     clock.set(ny(2026, 11, 3, 11, 10))

@@ -158,7 +158,9 @@ def test_a_linkedin_message_or_someone_elses_call_does_not_stop_the_clock(api, l
 def test_disqualified_before_follow_up_is_excluded_and_silent(api, live, clock):
     lead = arrive(api, clock, ny(2026, 11, 2, 10, 0))
     clock.set(ny(2026, 11, 2, 10, 5))
-    api.patch(f"/v1/leads/{lead['id']}", json={"status": "disqualified"})
+    api.patch(
+        f"/v1/leads/{lead['id']}", json={"status": "disqualified", "status_reason": "not a fit"}
+    )
     run_worker(live, clock, ny(2026, 11, 3, 17, 0))
     assert fired(live, lead["id"]) == []
     assert clock_row(live, lead["id"]).state == "excluded"

@@ -81,6 +81,7 @@ class AssignedBy(StrEnum):
     ROUTING = "routing"  # a routing decision (a new lead, a re-route)
     INTAKE = "intake"  # the record arrived with its owner (CRM history)
     MANUAL = "manual"  # a person changed it (API, dashboard, import)
+    LIFECYCLE = "lifecycle"  # the lifecycle released it (a recycled lead goes back to Marketing)
 
     @property
     def automatic(self) -> bool:

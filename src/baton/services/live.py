@@ -1,6 +1,6 @@
 """The live workspace: a version's rules parsed and compiled once, as one immutable value.
 
-Routing flows, calendars, SLA rules, the alerts section and the health
+Routing flows, calendars, SLA rules, the lifecycle, the alerts section and the health
 thresholds of a version are compiled together the first time a process needs
 that version, and kept in a small bounded cache keyed by version and content
 hash. Activating another version changes which one is *active*; every
@@ -23,6 +23,7 @@ from baton.store.tables import workspace_versions
 from baton.workspace.alerts_schema import AlertsSpec
 from baton.workspace.calendars import build_calendar
 from baton.workspace.health_schema import HealthSpec
+from baton.workspace.lifecycle_compile import LifecycleConfig, compile_lifecycle
 from baton.workspace.routing_compile import RoutingConfig, compile_routing
 from baton.workspace.sla_compile import SlaConfig, SlaRule, compile_sla
 from baton.workspace.spec import WorkspaceSpec
@@ -39,6 +40,7 @@ class LiveWorkspace:
     sla: SlaConfig
     calendars: Mapping[str, BusinessCalendar]
     health: HealthSpec
+    lifecycle: LifecycleConfig
 
     @property
     def zone(self) -> str:
@@ -69,6 +71,7 @@ def compile_workspace(number: int, content_hash: str, document: dict) -> LiveWor
         sla=compile_sla(spec)[0],
         calendars=MappingProxyType(calendars),
         health=spec.health or HealthSpec(),
+        lifecycle=compile_lifecycle(spec)[0],
     )
 
 

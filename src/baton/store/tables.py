@@ -176,6 +176,7 @@ leads = Table(
     Column("recycled_at", UTCDateTime),
     Column("disqualified_at", UTCDateTime),
     Column("converted_at", UTCDateTime),
+    Column("status_reason", String(200)),  # why it was recycled or disqualified
     *_record_keys(),
     UniqueConstraint("source_system", "external_id"),
     Index("ix_leads_owner_received", "owner_id", "received_at"),
@@ -317,6 +318,22 @@ misroutes = Table(
     Column("reason", String(500), nullable=False),
     Column("expected_owner", String(100)),
     Column("created_at", UTCDateTime, nullable=False, index=True),
+)
+
+status_changes = Table(  # every move of a lead through the lifecycle, with who and why
+    "status_changes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("lead_id", Id, ForeignKey("leads.id"), nullable=False),
+    Column("from_status", String(30), nullable=False),
+    Column("to_status", String(30), nullable=False),
+    Column("reason", String(200)),
+    Column("note", String(2000)),
+    Column("by", String(20), nullable=False),  # manual | qualification | recycling | import
+    Column("actor", String(200), nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Index("ix_status_changes_lead", "lead_id", "changed_at"),
+    Index("ix_status_changes_to_at", "to_status", "changed_at"),
 )
 
 scenario_runs = Table(

@@ -16,6 +16,7 @@ from baton.workspace.schema import Ident, Section
 TRIGGERS = {
     "lead.created": "a new lead arrives (API, batch, CSV import)",
     "lead.reroute": "a lead is routed again (its owner left, or an SLA miss asks for it)",
+    "lead.mql": "a lead becomes an MQL (by qualification or by hand)",
 }
 
 

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from baton.workspace.alerts_schema import AlertsSpec
 from baton.workspace.health_schema import HealthSpec
+from baton.workspace.lifecycle_schema import LifecycleSpec
 from baton.workspace.routing_schema import RoutingSpec
 from baton.workspace.schema import (
     CalendarSpec,
@@ -29,9 +30,8 @@ class WorkspaceSpec(Section):
     routing: RoutingSpec | None = None
     alerts: AlertsSpec | None = None
     sla: SlaSpec | None = None
-    health: HealthSpec | None = (
-        None  # the red flags' thresholds (the playbooks' numbers when absent)
-    )
+    lifecycle: LifecycleSpec | None = None  # statuses and moves (the playbook's when absent)
+    health: HealthSpec | None = None  # the red flags' thresholds (the playbooks' when absent)
 
     def document(self) -> dict[str, Any]:
         """The canonical, JSON-ready form that versions are hashed and diffed on."""

@@ -69,6 +69,12 @@ class LeadIn(Payload):
         None, max_length=60, description="e.g. demo-request, content, webinar"
     )
     status: LeadStatus = LeadStatus.NEW
+    status_reason: str | None = Field(
+        None,
+        max_length=200,
+        description="why it was recycled or disqualified: one of the workspace's "
+        "lifecycle.rejection_reasons when a PATCH moves it there",
+    )
     country: Country | None = None
     state: str | None = Field(None, max_length=60)
     region: str | None = Field(None, max_length=60)

@@ -10,19 +10,18 @@ from pydantic import BaseModel
 from sqlalchemy import delete, select, update
 
 from baton.domain.events import AssignedBy, EventKind
+from baton.domain.records import LeadStatus
 from baton.domain.routing.facts import company_key
 from baton.services.app import App, Unit
 from baton.services.jsonable import jsonable
+from baton.services.lifecycle.status import MANUAL, move
 from baton.services.records.kinds import RecordKind, index_account_domains
 from baton.services.records.references import person_ref, record_ref
 from baton.store.tables import account_domains, accounts
 
 ACCOUNT_REFS = ("account_id", "parent_id")
 OWNED = ("lead", "account", "opportunity")
-STAGES = {
-    "lead": {"status": EventKind.LEAD_STATUS_CHANGED},
-    "opportunity": {"stage": EventKind.OPPORTUNITY_STAGE_CHANGED},
-}
+STAGES = {"opportunity": {"stage": EventKind.OPPORTUNITY_STAGE_CHANGED}}  # a lead's: move()
 
 
 def patch_record(
@@ -48,10 +47,26 @@ def change_record(
             person_ref(conn, name, value)
         elif name in ACCOUNT_REFS:
             record_ref(conn, accounts, name, value, None, "")
+    status = values.pop("status", None) if kind.entity == "lead" else None
+    reason = values.pop("status_reason", None) if status is not None else None
     _derive(kind, row, values, now)
     changed = {k: v for k, v in values.items() if getattr(row, k) != v}
-    if not changed:
-        return {}
+    diff = _apply(unit, kind, record_id, row, values, changed) if changed else {}
+    if status is not None and status != row.status:  # the lifecycle's rules, as for any move
+        moved = move(unit, record_id, LeadStatus(status), reason, None, MANUAL)
+        diff["status"] = [moved.from_status, moved.to_status]
+    return diff
+
+
+def _apply(
+    unit: Unit,
+    kind: RecordKind,
+    record_id: int,
+    row: Any,
+    values: dict[str, Any],
+    changed: dict[str, Any],
+) -> dict[str, Any]:
+    conn, now = unit.conn, unit.now
     conn.execute(
         update(kind.table).where(kind.table.c.id == record_id).values(updated_at=now, **changed)
     )

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, update
 
 from baton.domain.events import AssignedBy, EventKind
+from baton.domain.records import LeadStatus
 from baton.domain.routing.facts import RecordFacts
 from baton.domain.routing.flow import Decision, Router
 from baton.domain.routing.roundrobin import MemberState
@@ -94,6 +95,19 @@ def on_lead_created(unit: Unit, event: Event) -> None:
         unit.warnings.append("no routing flow applies to this lead")
         return
     store_decision(unit, live.version, lead_id, decision, "lead.created", at, ports)
+
+
+def on_lead_status_changed(unit: Unit, event: Event) -> None:
+    """A lead that becomes an MQL is routed by the ``trigger: lead.mql`` flow, if any."""
+    if event.payload.get("to") != LeadStatus.MQL:
+        return
+    live, ports = routing_of(unit)
+    lead = one(unit.conn, leads, id=int(event.entity_id))
+    if ports is None or lead is None:
+        return
+    decision = decide(live, ports, lead_facts(lead), "lead.mql", unit.now)
+    if decision is not None:
+        store_decision(unit, live.version, lead.id, decision, "lead.mql", unit.now, ports)
 
 
 def routing_of(unit: Unit) -> tuple[LiveWorkspace | None, DbRoutingPorts | None]:

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from baton.domain.calendar import BusinessCalendar
 from baton.domain.events import EventKind
-from baton.domain.sla import ClockInput, OnReassign, reassign, schedule, verdict
+from baton.domain.sla import ClockInput, OnReassign, Start, reassign, schedule, verdict
 from baton.services.app import Unit
 from baton.services.live import LiveWorkspace, live_workspace
 from baton.services.sla.calendars import calendar_of, owner_calendar
@@ -76,6 +76,10 @@ def start_clock(
     rule = live.sla.rule_for(get)
     if rule is None:
         return None
+    if rule.policy.start is Start.MQL:  # runs from the lead's MQL date, once it has one
+        if not get("mql_at"):
+            return None
+        at = max(at, get("mql_at"))
     calendar_name, calendar = owner_calendar(conn, live, rule, owner_id)
     clock = ClockInput(at, owner_id, pauses, None, rule.excluded(get), elapsed_before)
     clock_id = conn.execute(

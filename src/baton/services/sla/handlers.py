@@ -61,12 +61,17 @@ def on_lead_assigned(unit: Unit, event: Event) -> None:
 def on_lead_updated(unit: Unit, event: Event) -> None:
     """A field changed: the rule may now pause, resume or exclude the clock; a lead that
     now matches a rule and has an owner but never had a clock gets one."""
+    if "owner_id" not in event.payload["changed"]:  # an owner change: on_lead_assigned
+        _reconsider(unit, int(event.entity_id))
+
+
+def _reconsider(unit: Unit, lead_id: int) -> None:
+    """The lead as it now is: pause, resume or exclude its clock; start one it now needs."""
     conn, now = unit.conn, unit.now
-    lead_id = int(event.entity_id)
     live = live_workspace(conn)
     lead = one(conn, leads, id=lead_id)
-    if live is None or lead is None or "owner_id" in event.payload["changed"]:
-        return  # an owner change is handled by on_lead_assigned
+    if live is None or lead is None:
+        return
     row = open_clock(conn, lead_id)
     if row is None:
         if lead.owner_id and lead.assigned_at and not _has_clock(unit, lead_id):
@@ -97,12 +102,12 @@ def _paused_or_resumed(clock: ClockInput, paused: bool, now: datetime) -> ClockI
 
 
 def on_lead_status_changed(unit: Unit, event: Event) -> None:
-    """Status SAL (the owner accepted the lead) stops the clock when its rule says so."""
-    if event.payload.get("to") != LeadStatus.SAL:
-        return
-    lead = one(unit.conn, leads, columns=("sal_at",), id=int(event.entity_id))
-    at = (lead.sal_at if lead else None) or unit.now
-    stop_clock(unit, int(event.entity_id), at, "sal")
+    """SAL (the owner accepted the lead) stops the clock when its rule says so; MQL starts a
+    ``start: mql`` clock; disqualified or recycled excludes it (the rule's exclusions)."""
+    lead_id = int(event.entity_id)
+    if event.payload.get("to") == LeadStatus.SAL:
+        stop_clock(unit, lead_id, event.payload.get("at") or unit.now, "sal")
+    _reconsider(unit, lead_id)
 
 
 def on_activity_created(unit: Unit, event: Event) -> None:
