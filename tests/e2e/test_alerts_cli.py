@@ -67,6 +67,8 @@ def test_deliver_list_silent_on_off_and_retry_from_the_command_line(tmp_path):
         assert (
             "sent" in listing and "slack" in listing and "dead" in listing and "HTTP 500" in listing
         )
+        dead_only = run_baton("-w", str(ws), "alerts", "--state", "dead", cwd=tmp_path, env=ENV)
+        assert dead_only.code == 0 and "dead" in dead_only.out  # lower case, as documented
         early = run_baton("-w", str(ws), "alerts", "silent", "off", cwd=tmp_path, env=ENV)
         assert early.code == 1 and "--force" in early.err
         off = run_baton("-w", str(ws), "alerts", "silent", "off", "--force", cwd=tmp_path, env=ENV)

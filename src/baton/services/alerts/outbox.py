@@ -13,7 +13,7 @@ from baton.domain.events import EventKind
 from baton.services.app import App, Unit
 from baton.store.tables import alert_deliveries, alert_digest_members, alerts
 
-STATES = tuple(AlertState)
+STATES = tuple(s.value for s in AlertState)  # the words an API or CLI filter takes
 LIST_COLUMNS = [c for c in alerts.c if c.name != "content"]
 
 
