@@ -29,7 +29,9 @@ def workspace_dir(tmp_path):
     path = tmp_path / "baton.yaml"
     text = path.read_text()
     assert HAND_RAISER in text
-    text = text.replace(HAND_RAISER, HAND_RAISER + "      stop: [first_touch, sal]\n")
+    text = text.replace(
+        HAND_RAISER, HAND_RAISER + "      stop: [first_touch, sal]\n      pause_on_reply: true\n"
+    )
     text = text.replace(
         "    - name: content\n      lead_types: [content]\n",
         "    - name: content\n      lead_types: [content]\n      start: mql\n",
@@ -174,3 +176,18 @@ def test_two_moves_at_once_one_wins_the_other_is_refused(live, api):
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["conflict", "moved"]
+
+
+def test_an_inbound_reply_pauses_a_clock_whose_rule_says_so(api, clock):
+    """Demo request at 15:00 (30 min): the lead replies at 15:10, the owner calls at 15:50 —
+    10 minutes of the owner's time ran, a hit; without the pause it would be a miss."""
+    lead = post(api, lead_type="demo-request", score=80)
+    owner = lead["owner"]["id"]
+    activity = {"lead_id": lead["id"], "kind": "email", "direction": "inbound"}
+    clock.advance(timedelta(minutes=10))
+    api.post("/v1/activities", json=activity | {"occurred_at": clock.now().isoformat()})
+    clock.advance(timedelta(minutes=40))
+    call = {"lead_id": lead["id"], "kind": "call", "person_id": owner, "direction": "outbound"}
+    api.post("/v1/activities", json=call | {"occurred_at": clock.now().isoformat()})
+    sla = api.get(f"/v1/leads/{lead['id']}").json()["sla"]
+    assert sla["state"] == "hit" and sla["response_business_seconds"] == 600

@@ -34,6 +34,7 @@ class SlaRule:
     stop: frozenset[str]
     reroute_on_miss: bool = False
     queue_on_miss: str | None = None
+    pause_on_reply: bool = False
 
     def matches(self, get: Callable[[str], Any]) -> bool:
         if self.lead_types and str(get("lead_type") or "").lower() not in self.lead_types:
@@ -169,6 +170,7 @@ class _Compiler:
             frozenset(rule.stop),
             bool(rule.on_miss and rule.on_miss.reroute),
             rule.on_miss.queue if rule.on_miss else None,
+            rule.pause_on_reply,
         )
 
     def _escalations(self, loc: tuple[object, ...], rule: SlaRuleSpec) -> tuple[Escalation, ...]:

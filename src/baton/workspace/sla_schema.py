@@ -113,6 +113,11 @@ class SlaRuleSpec(Section):
         None,
         description="leads this rule never times (default: disqualified, recycled, test leads)",
     )
+    pause_on_reply: bool = Field(
+        False,
+        description="an inbound reply from the lead pauses the clock until the owner's touch "
+        "(or SAL) stops it",
+    )
     notices: list[Annotated[StrictInt, AfterValidator(_percent)]] = Field(
         default_factory=lambda: [50, 80],
         description="reminders at these percentages of the threshold",

@@ -111,10 +111,30 @@ def on_lead_status_changed(unit: Unit, event: Event) -> None:
 
 
 def on_activity_created(unit: Unit, event: Event) -> None:
-    """A touch on a lead may be its owner's first response."""
+    """A touch on a lead may be its owner's first response; a reply from the lead pauses
+    the clock of a rule that says ``pause_on_reply``."""
     row: dict[str, Any] = event.payload
-    if row.get("lead_id") is not None:
+    if row.get("lead_id") is None:
+        return
+    if row.get("direction") == "inbound":
+        _pause_for_reply(unit, row["lead_id"], row["occurred_at"])
+    else:
         touch(unit, row["lead_id"], row.get("person_id"), row["kind"], row["occurred_at"])
+
+
+def _pause_for_reply(unit: Unit, lead_id: int, at: datetime) -> None:
+    conn, live = unit.conn, live_workspace(unit.conn)
+    row = open_clock(conn, lead_id)
+    rule = live.rule(row.rule) if live and row else None
+    if rule is None or not rule.pause_on_reply or row.stopped_at is not None:
+        return
+    clock = clock_input(row)
+    if clock.pauses and clock.pauses[-1][1] is None or at < clock.started_at:
+        return  # already paused, or a reply to an earlier charge
+    clock = replace(clock, pauses=(*clock.pauses, (at, None)))
+    values = {"pauses": pauses_json(clock.pauses)}
+    conn.execute(update(sla_clocks).where(sla_clocks.c.id == row.id).values(values))
+    recompute(conn, live, row.id, rule, clock, unit.now)
 
 
 def on_workspace_activated(unit: Unit, event: Event) -> None:
