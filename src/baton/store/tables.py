@@ -208,6 +208,7 @@ opportunities = Table(
     Column("handoff", JSONDoc, nullable=False, default=dict),
     *_record_keys(),
     UniqueConstraint("source_system", "external_id"),
+    Index("ix_opportunities_updated_at", "updated_at"),  # what the mirror copies again
 )
 
 activities = Table(
@@ -224,6 +225,7 @@ activities = Table(
     Column("subject", String(300)),
     *_record_keys(),
     UniqueConstraint("source_system", "external_id"),
+    Index("ix_activities_updated_at", "updated_at"),  # what the mirror copies again
 )
 
 events = Table(
@@ -332,8 +334,10 @@ status_changes = Table(  # every move of a lead through the lifecycle, with who 
     Column("by", String(20), nullable=False),  # manual | qualification | recycling | import
     Column("actor", String(200), nullable=False),
     Column("changed_at", UTCDateTime, nullable=False),
+    Column("owner_id", String(100)),  # the lead's owner when it moved (a recycled lead loses it)
     Index("ix_status_changes_lead", "lead_id", "changed_at"),
     Index("ix_status_changes_to_at", "to_status", "changed_at"),
+    Index("ix_status_changes_changed_at", "changed_at"),  # what the mirror copies again
 )
 
 scenario_runs = Table(

@@ -104,6 +104,7 @@ def move(
             "to_status": target.value,
             "actor": unit.actor,
             "changed_at": at,
+            "owner_id": row.owner_id,  # whose lead it was (recycling releases it below)
             **record,
         },
     )
