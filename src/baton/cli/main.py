@@ -34,6 +34,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("workspace_cmds:diff", "Show what changed from version A to version B."),
     "import": ("data_cmds:import_", "Import a CSV export of KIND from FILE."),
     "token": ("data_cmds:token", "API tokens (scopes: ingest, read, admin)."),
+    "lead": (
+        "lead_cmds:lead",
+        "Leads by hand: move one through the lifecycle (MQL, SAL, SQL, or reject it).",
+    ),
     "pto": (
         "data_cmds:pto",
         "Set an out-of-office period for PERSON_ID (routing skips them meanwhile).",

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
 from baton.domain.events import AssignedBy, EventKind
 from baton.domain.lifecycle import REJECTIONS, STAMPS, Refusal, check_move
 from baton.domain.records import LeadStatus
 from baton.services.app import App, Unit
 from baton.services.live import live_workspace
+from baton.services.people.access import scope_leads
+from baton.services.people.users import User
 from baton.store.lookup import one
 from baton.store.tables import leads, status_changes
 from baton.workspace.lifecycle_compile import LifecycleConfig
@@ -54,10 +56,27 @@ def change_status(
     *,
     reason: str | None = None,
     note: str | None = None,
+    viewer: User | None = None,
 ) -> Moved:
-    """A person moves a lead (API, dashboard, CLI). LookupError: no such lead;
-    StatusRefused: the move breaks the lifecycle; ValueError: no such status."""
-    return app.run(actor, move, lead_id, LeadStatus(status), reason, note, MANUAL)
+    """A person moves a lead (API, dashboard, CLI). LookupError: no such lead, or not the
+    ``viewer``'s (a rep their own leads, a manager their teams', an admin all; None: a token
+    or the CLI); StatusRefused: the move breaks the lifecycle; ValueError: no such status."""
+    return app.run(actor, _change, lead_id, LeadStatus(status), reason, note, viewer)
+
+
+def _change(
+    unit: Unit,
+    lead_id: int,
+    target: LeadStatus,
+    reason: str | None,
+    note: str | None,
+    viewer: User | None,
+) -> Moved:
+    if viewer is not None:
+        visible = scope_leads(select(leads.c.id).where(leads.c.id == lead_id), viewer)
+        if unit.conn.execute(visible).first() is None:
+            raise LookupError(lead_id)
+    return move(unit, lead_id, target, reason, note, MANUAL)
 
 
 def lifecycle_of(unit: Unit) -> LifecycleConfig:
