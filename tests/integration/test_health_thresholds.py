@@ -5,6 +5,8 @@ The same story runs in a workspace with the playbooks' defaults and in one whose
 "approaching" from 60 % of the threshold, systems-delay bands 1–5 minutes). The
 figures that depend on them change on the reports, the API answers and the
 dashboard pages; the story's own numbers are checked against the stored rows first.
+Both judge flags from one lead (``min_pool_leads``, ``min_sample``: the story is small;
+``test_health_samples.py`` is about the samples).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -27,8 +30,12 @@ from baton.workspace.scaffold import write_template
 from tests.integration.test_sla_report import lead, ny, touch
 from tests.web_support import client_for, make_users
 
-HEALTH = """
+SAMPLES = """
 health:
+  min_pool_leads: 1
+  min_sample: 1
+"""
+HEALTH = """\
   pool_imbalance: 35%
   team_sla_compliance: 90%
   sla_approaching: 60%
@@ -40,9 +47,8 @@ SINCE, UNTIL = ny(2026, 11, 1), ny(2026, 11, 3)
 @pytest.fixture(params=["defaults", "health"])
 def workspace_dir(request, tmp_path):
     write_template(tmp_path)
-    if request.param == "health":
-        with (tmp_path / "baton.yaml").open("a") as f:
-            f.write(HEALTH)
+    with (tmp_path / "baton.yaml").open("a") as f:
+        f.write(SAMPLES + (HEALTH if request.param == "health" else ""))
     return tmp_path
 
 
@@ -97,6 +103,7 @@ def test_reports_flag_and_band_by_the_workspace_health(live, story, moved):
         sla = sla_report(conn, ReportScope(SINCE, UNTIL), now)
         routing = distribution(conn, SINCE)
         as_playbook = distribution(conn, SINCE, limits=DEFAULT_LIMITS)
+        one_lead = distribution(conn, SINCE, limits=replace(DEFAULT_LIMITS, min_pool_leads=1))
         speed = speed_report(conn, ReportScope(SINCE, UNTIL))
         speed_as_playbook = speed_report(
             conn, ReportScope(SINCE, UNTIL), DEFAULT_LIMITS.systems_delay
@@ -106,7 +113,9 @@ def test_reports_flag_and_band_by_the_workspace_health(live, story, moved):
     bands = sla.overall.response_bands
     assert (bands["under"], bands["approaching"]) == ((0, 4) if moved else (4, 0))
     assert [p.flagged for p in routing.pools] == [not moved]
-    assert [p.flagged for p in as_playbook.pools] == [True]  # the same data, the playbook's 20 %
+    assert [p.flagged for p in one_lead.pools] == [True]  # the same data, the playbook's 20 %
+    assert [p.sample.words for p in as_playbook.pools] == ["not enough leads (5 of 20)"]
+    assert [p.flagged for p in as_playbook.pools] == [False]  # … on the playbook's sample
     assert speed.overall.systems_rating["red" if moved else "best_in_class"] == 1
     assert speed_as_playbook.overall.systems_rating["best_in_class"] == 1
     assert speed.bands == (live_bands(moved))

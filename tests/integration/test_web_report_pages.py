@@ -26,6 +26,7 @@ from baton.services.people.availability import add_out_of_office
 from baton.services.sla.outages import declare_outage
 from baton.services.sla.timers import fire_due_timers
 from baton.store.tables import events, leads, routing_decisions
+from baton.workspace.scaffold import write_template
 from tests.web_support import TEAMS, client_for, lead_ids_of, total_of
 
 NY, BERLIN = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin")
@@ -70,6 +71,16 @@ def touch(api, clock, lead_id: int, at: datetime, person: str) -> None:
         ).status_code
         == 201
     )
+
+
+@pytest.fixture
+def workspace_dir(tmp_path):
+    """The init template, its red flags judged from one lead: the story has a dozen (the
+    minimum samples are test_health_samples.py's)."""
+    write_template(tmp_path)
+    with (tmp_path / "baton.yaml").open("a") as f:
+        f.write("\nhealth: {min_pool_leads: 1, min_sample: 1}\n")
+    return tmp_path
 
 
 @pytest.fixture

@@ -367,3 +367,14 @@ def test_content_hash_ignores_formatting_and_order_of_keys(tmp_path):
     first = load_workspace(tmp_path).content_hash
     write(tmp_path, "# a comment\nworkspace: {timezone: America/New_York, name: Acme}\n")
     assert load_workspace(tmp_path).content_hash == first
+
+
+def test_a_flag_sample_must_be_a_number_of_leads(tmp_path):
+    write(tmp_path, MINIMAL + "health:\n  min_pool_leads: 0\n  min_sample: twenty\n")
+    msgs = problems(tmp_path)
+    assert any(
+        m.startswith("baton.yaml:5: health.min_pool_leads:")
+        and "0 is not a number of leads: 1 or more, e.g. 20" in m
+        for m in msgs
+    ), msgs
+    assert any(m.startswith("baton.yaml:6: health.min_sample:") for m in msgs), msgs

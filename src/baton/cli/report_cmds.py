@@ -22,7 +22,7 @@ from baton.cli.dates import parse_moment
 from baton.cli.routing_cmds import report
 from baton.reports.open_clocks import open_clocks
 from baton.reports.scope import ReportScope, scope_of
-from baton.reports.sla import sla_report
+from baton.reports.sla import SlaGroup, SlaReport, sla_report
 from baton.reports.speed import MEASURES, RATINGS, SpeedGroup, speed_report
 from baton.services.jsonable import jsonable
 from baton.services.sla.outages import declare_outage, list_outages
@@ -225,6 +225,10 @@ def report_sla(
         f"({o.overdue} overdue); {o.excluded} excluded, {o.released} released (not counted); "
         "verdicts as of now, business time"
     )
+    click.echo(_target(data, o, "the period"))
+    if by == "team":
+        for g in data.by_team:
+            click.echo(_target(data, g, f"team {g.key}"))
     headers = [
         by,
         "charges",
@@ -257,6 +261,16 @@ def report_sla(
         for g in data.by(by)
     ]
     _table(headers, rows)
+
+
+def _target(data: SlaReport, group: SlaGroup, what: str) -> str:
+    """Against ``health.team_sla_compliance``, on enough verdicts (``health.min_sample``)."""
+    target, sample = data.limits.team_sla_compliance, data.sample(group)
+    if not sample.enough:
+        return f"{what}: {sample.words} to judge against the {target:.0%} target"
+    if data.under_target(group):
+        return f"⚠ {what}: {_percent(group.compliance)}, under the {target:.0%} target"
+    return f"{what}: {_percent(group.compliance)}, at or over the {target:.0%} target"
 
 
 def _percent(value: float | None) -> str:

@@ -14,7 +14,7 @@ from baton.cli.data_cmds import workspace_zone
 from baton.cli.dates import parse_moment
 from baton.domain.routing.explain import outcome_words
 from baton.reports.routing import RoutingReport, distribution
-from baton.reports.scope import default_period
+from baton.reports.scope import Sample, default_period
 from baton.services.jsonable import jsonable
 from baton.services.records.importer import ImportOptions, row_to_payload
 from baton.services.records.kinds import LEAD
@@ -241,16 +241,23 @@ def report_routing(ctx: CliContext, since: str | None, until: str | None, as_jso
     _print_routing(data, zone)
 
 
+def _flag(flagged: bool, sample: Sample, over: str) -> str:
+    """``  ⚠ over 20%`` when raised, the sample when too small to judge, else nothing."""
+    if not sample.enough:
+        return f"  ({sample.words}: not judged)"
+    return f"  ⚠ {over}" if flagged else ""
+
+
 def _print_routing(data: RoutingReport, zone: ZoneInfo) -> None:
     limits, fallback = data.limits, data.fallback
     until = f"{data.until.astimezone(zone):%Y-%m-%d %H:%M}" if data.until else "now"
     click.echo(
         f"{data.routed} leads routed {data.since.astimezone(zone):%Y-%m-%d %H:%M} → {until} "
         f"{zone.key}; fallback {fallback.leads} ({fallback.share:.1%})"
-        + (f"  ⚠ over {limits.fallback_share:.0%}" if fallback.flagged else "")
+        + _flag(fallback.flagged, fallback.sample, f"over {limits.fallback_share:.0%}")
     )
     for pool in data.pools:
-        flag = f"  ⚠ imbalance over {limits.pool_imbalance:.0%}" if pool.flagged else ""
+        flag = _flag(pool.flagged, pool.sample, f"imbalance over {limits.pool_imbalance:.0%}")
         click.echo(f"pool {pool.pool}: imbalance {pool.imbalance:.1%}{flag}")
         for m in pool.members:
             click.echo(f"    {m.person_id:<20} weight {m.weight}  {m.leads:>5} leads")
@@ -261,7 +268,7 @@ def _print_routing(data: RoutingReport, zone: ZoneInfo) -> None:
             + ", ".join(f"{i.person_id} ({i.leads})" for i in data.inactive_owners)
         )
     m = data.misroutes
-    flag = f"  ⚠ over {limits.misroute_rate:.0%}" if m.flagged else ""
+    flag = _flag(m.flagged, m.sample, f"over {limits.misroute_rate:.0%}")
     click.echo(f"misroutes: {m.count} ({m.rate:.1%}){flag}")
 
 

@@ -2,7 +2,9 @@
 
 Its red flags (a pool's imbalance, the misroute rate, the fallback share) are judged by
 the live version's ``health:`` thresholds (the playbooks' 20 %, 5 % and 10 % by
-default), which the result carries for the CLI to say.
+default), which the result carries for the CLI to say — and only on enough leads
+(``min_pool_leads`` through the pool, ``min_sample`` routed): each flag carries its
+``sample``, and below it is not raised.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from baton.reports.result import NOT_JSON, Result
-from baton.reports.scope import health_limits
+from baton.reports.scope import Sample, health_limits
 from baton.services.live import live_workspace
 from baton.store.tables import misroutes, people, routing_decisions
 from baton.workspace.health_schema import DEFAULT_LIMITS, HealthLimits
@@ -42,13 +44,15 @@ class PoolBalance(Result):
     pool: str
     members: tuple[PoolMember, ...]
     imbalance: float
-    flagged: bool  # over ``health.pool_imbalance``
+    flagged: bool  # over ``health.pool_imbalance``, on at least ``health.min_pool_leads``
+    sample: Sample
 
 
 @dataclass(frozen=True)
 class Fallback(Result):
     leads: int
     share: float
+    sample: Sample  # the routed leads, against ``health.min_sample``
     flagged: bool = field(default=False, metadata=NOT_JSON)  # over ``health.fallback_share``
 
 
@@ -62,8 +66,9 @@ class InactiveOwner(Result):
 class Misroutes(Result):
     count: int
     rate: float
-    flagged: bool  # over ``health.misroute_rate``
+    flagged: bool  # over ``health.misroute_rate``, on at least ``health.min_sample`` routed
     reasons: Mapping[str, int]
+    sample: Sample
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ def distribution(
         if r.pool_id:
             pools[r.pool_id][r.owner_id] += 1
     fallback = sum(1 for r in rows if r.via_fallback)
+    routed = Sample(total, limits.min_sample)
     inactive = sorted(pid for pid in by_member if pid in person and not person[pid].active)
     return RoutingReport(
         since,
@@ -123,14 +129,17 @@ def distribution(
         dict(Counter(r.flow for r in rows).most_common()),
         dict(Counter(f"{r.flow} / {r.node}" for r in rows).most_common()),
         Fallback(
-            fallback, _share(fallback, total), _share(fallback, total) > limits.fallback_share
+            fallback,
+            _share(fallback, total),
+            routed,
+            routed.enough and _share(fallback, total) > limits.fallback_share,
         ),
         tuple(
-            _pool_balance(conn, pool_id, counts, limits.pool_imbalance)
+            _pool_balance(conn, pool_id, counts, limits)
             for pool_id, counts in sorted(pools.items())
         ),
         tuple(InactiveOwner(pid, by_member[pid]) for pid in inactive),
-        _misroutes(conn, since, until, total, limits.misroute_rate),
+        _misroutes(conn, since, until, routed, limits.misroute_rate),
         limits,
     )
 
@@ -143,13 +152,15 @@ def _decisions(since: datetime, until: datetime | None):
 
 
 def _misroutes(
-    conn: Connection, since: datetime, until: datetime | None, routed: int, limit: float
+    conn: Connection, since: datetime, until: datetime | None, routed: Sample, limit: float
 ) -> Misroutes:
     window = _window(misroutes.c.created_at, since, until)
     reasons = Counter(r.reason for r in conn.execute(select(misroutes.c.reason).where(*window)))
     count = sum(reasons.values())
-    rate = _share(count, routed)
-    return Misroutes(count, rate, rate > limit, dict(reasons.most_common()))
+    rate = _share(count, routed.size)
+    return Misroutes(
+        count, rate, routed.enough and rate > limit, dict(reasons.most_common()), routed
+    )
 
 
 def _window(column, since: datetime, until: datetime | None) -> list:
@@ -160,7 +171,9 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def _pool_balance(conn: Connection, pool_id: str, counts: Counter, limit: float) -> PoolBalance:
+def _pool_balance(
+    conn: Connection, pool_id: str, counts: Counter, limits: HealthLimits
+) -> PoolBalance:
     live = live_workspace(conn)
     weights = (
         dict(live.routing.pools[pool_id].members) if live and pool_id in live.routing.pools else {}
@@ -169,9 +182,11 @@ def _pool_balance(conn: Connection, pool_id: str, counts: Counter, limit: float)
     per_weight = {pid: counts.get(pid, 0) / weights.get(pid, 1) for pid in members}
     high, low = max(per_weight.values(), default=0), min(per_weight.values(), default=0)
     imbalance = round((high - low) / high, 4) if high else 0.0
+    sample = Sample(sum(counts.values()), limits.min_pool_leads)
     return PoolBalance(
         pool_id,
         tuple(PoolMember(pid, weights.get(pid, 1), counts.get(pid, 0)) for pid in sorted(members)),
         imbalance,
-        imbalance > limit,
+        sample.enough and imbalance > limits.pool_imbalance,
+        sample,
     )

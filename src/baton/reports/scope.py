@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, select
 
 from baton.domain.speed import summarize
+from baton.reports.result import NOT_JSON, Result
 from baton.services.live import live_workspace
 from baton.store.tables import leads, people
 from baton.workspace.health_schema import DEFAULT_LIMITS, HealthLimits
@@ -124,6 +125,25 @@ def health_limits(conn: Connection) -> HealthLimits:
     section, else the playbooks' defaults."""
     live = live_workspace(conn)
     return live.health.limits if live is not None else DEFAULT_LIMITS
+
+
+@dataclass(frozen=True)
+class Sample(Result):
+    """What a ratio flag was judged on against the ``health:`` minimum for it: with fewer
+    than ``needed``, the flag is not raised and says so (``words``) — three leads are no
+    evidence of a 50 % imbalance."""
+
+    size: int
+    needed: int
+    unit: str = field(default="leads", metadata=NOT_JSON)
+    enough: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "enough", self.size >= self.needed)
+
+    @property
+    def words(self) -> str:
+        return f"not enough {self.unit} ({self.size:,} of {self.needed:,})"
 
 
 def teams_of_people(conn: Connection) -> dict[str, str | None]:

@@ -28,6 +28,7 @@ from baton.domain.sla.state import state_as_of
 from baton.reports.result import NOT_JSON, Result
 from baton.reports.scope import (
     ReportScope,
+    Sample,
     day_and_week,
     health_limits,
     lead_conditions,
@@ -96,6 +97,19 @@ class SlaReport(Result):
 
     def by(self, dimension: str) -> tuple[SlaGroup, ...]:
         return getattr(self, f"by_{dimension}")
+
+    def sample(self, group: SlaGroup) -> Sample:
+        """The verdicts (hit + miss) ``group``'s compliance rests on, against
+        ``health.min_sample``."""
+        return Sample(group.hit + group.miss, self.limits.min_sample, "verdicts")
+
+    def under_target(self, group: SlaGroup) -> bool:
+        """The red flag: compliance under ``health.team_sla_compliance``, on enough verdicts."""
+        return (
+            group.compliance is not None
+            and self.sample(group).enough
+            and group.compliance < self.limits.team_sla_compliance
+        )
 
     def as_dict(self) -> dict[str, Any]:
         out = super().as_dict()

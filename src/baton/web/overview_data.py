@@ -23,7 +23,7 @@ from baton.services.people.users import Role, User
 from baton.store.tables import leads, people, teams
 from baton.web.filters import Filters
 from baton.web.reports import percent, viewer_scope
-from baton.web.routing_data import routing_view
+from baton.web.routing_data import PoolView, routing_view
 from baton.web.sla_charges import CHARGE_DATE
 from baton.web.sla_data import compliance, open_clock_rows
 from baton.web.speed_data import over_time_charts, time_unit
@@ -40,6 +40,7 @@ class Flag:
     raised: bool
     detail: str
     items: list[tuple[str, str | None]] = field(default_factory=list)  # (what, drill-down link)
+    judged: bool = True  # False: too few leads to say (health: min_pool_leads, min_sample)
 
 
 def overview_view(
@@ -78,28 +79,20 @@ def health_flags(
     routing: dict[str, Any],
     sla: SlaReport,
 ) -> list[Flag]:
-    """The red flags, each judged by the live version's ``health:`` threshold."""
+    """The red flags, each judged by the live version's ``health:`` threshold on enough
+    leads (below ``min_pool_leads`` / ``min_sample`` a flag says so instead of raising)."""
     limits = routing["limits"]
     routed = routing["routed"]
-    of_routed = f"of {plural(routed, 'routed lead')}"
-    flagged = [p for p in routing["pools"] if p.flagged]
+    sample = routing["sample"]
+    of_routed = f"of {plural(routed, 'routed lead')}" + (
+        "" if sample.enough else f" — {sample.words}"
+    )
     return [
-        Flag(
-            "imbalance",
-            f"Round-robin imbalance (flag over {percent(limits.pool_imbalance)})",
-            bool(flagged),
-            f"{plural(len(routing['pools']), 'pool')} in the period"
-            if routing["pools"]
-            else "no round robin in the period",
-            [
-                (f"{p.pool}: {percent(p.imbalance)} — {p.skips.words}", filters.url("/routing"))
-                for p in flagged
-            ],
-        ),
+        _imbalance(routing["pools"], limits.pool_imbalance, filters),
         Flag(
             "fallback",
             f"Fallback share (flag over {percent(limits.fallback_share)})",
-            routing["fallback_share"] > limits.fallback_share,
+            routing["fallback_flagged"],
             f"{percent(routing['fallback_share']) if routed else '—'} {of_routed}",
             [
                 (
@@ -109,11 +102,12 @@ def health_flags(
             ]
             if routing["fallback"]
             else [],
+            sample.enough,
         ),
         Flag(
             "misroutes",
             f"Misroute rate (flag over {percent(limits.misroute_rate)})",
-            routing["misroute_rate"] > limits.misroute_rate,
+            routing["misroute_flagged"],
             f"{percent(routing['misroute_rate']) if routed else '—'} {of_routed}",
             [
                 (
@@ -123,11 +117,30 @@ def health_flags(
             ]
             if routing["misrouted"]
             else [],
+            sample.enough,
         ),
         _inactive_owners(conn, mirror, user, filters),
         _lead_types_without_rule(conn, mirror, user, filters),
         _teams_under_target(conn, sla, filters),
     ]
+
+
+def _imbalance(pools: list[PoolView], limit: float, filters: Filters) -> Flag:
+    """Flagged pools with whom they skipped; pools with too few leads say so."""
+    small = [p for p in pools if not p.sample.enough]
+    return Flag(
+        "imbalance",
+        f"Round-robin imbalance (flag over {percent(limit)})",
+        any(p.flagged for p in pools),
+        f"{plural(len(pools), 'pool')} in the period" if pools else "no round robin in the period",
+        [
+            (f"{p.pool}: {percent(p.imbalance)} — {p.skips.words}", filters.url("/routing"))
+            for p in pools
+            if p.flagged and p.skips
+        ]
+        + [(f"{p.pool}: {p.sample.words}", filters.url("/routing")) for p in small],
+        not pools or len(small) < len(pools),
+    )
 
 
 def _received_by(
@@ -194,7 +207,9 @@ def _teams_under_target(conn: Connection, sla: SlaReport, filters: Filters) -> F
     names = dict(conn.execute(select(teams.c.id, teams.c.name)).all())
     target = sla.limits.team_sla_compliance
     judged = [t for t in sla.by_team if t.compliance is not None]
-    low = [t for t in judged if t.key in names and t.compliance < target]
+    named = [t for t in judged if t.key in names]
+    low = [t for t in named if sla.under_target(t)]
+    small = [t for t in named if not sla.sample(t).enough]
     return Flag(
         "compliance",
         f"Team SLA compliance (flag under {percent(target)})",
@@ -206,5 +221,13 @@ def _teams_under_target(conn: Connection, sla: SlaReport, filters: Filters) -> F
                 filters.url("/leads", date=CHARGE_DATE, sla="miss", team=t.key),
             )
             for t in low
+        ]
+        + [
+            (
+                f"{names[t.key]}: {percent(t.compliance)} — {sla.sample(t).words}",
+                filters.url("/leads", date=CHARGE_DATE, team=t.key),
+            )
+            for t in small
         ],
+        not named or len(small) < len(named),
     )

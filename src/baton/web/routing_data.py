@@ -4,8 +4,9 @@ hits per flow, queues, misroutes with reasons, people away today.
 Every count is of leads the viewer may see (``scope_leads``) received in the
 period, so that each number's drill-down (``/leads?node=…``, ``?pool=…&owner=…``,
 ``?fallback=yes``, ``?queue=…``, ``?misrouted=yes``) lists exactly those leads. The red
-flags are judged by the live version's ``health:`` thresholds; a flagged pool says whom
-it skipped and why (``pool_skips``).
+flags are judged by the live version's ``health:`` thresholds, on enough leads
+(``min_pool_leads``, ``min_sample``: below, a flag says "not enough leads (3 of 20)");
+a flagged pool says whom it skipped and why (``pool_skips``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select
 
 from baton.reports.mirror import mirrored, run
-from baton.reports.scope import health_limits
+from baton.reports.scope import Sample, health_limits
 from baton.services.live import live_workspace
 from baton.services.people.access import scope_leads, scope_people
 from baton.services.people.users import User
@@ -27,6 +28,7 @@ from baton.store.tables import leads, misroutes, out_of_office, people, routing_
 from baton.web.charts import Chart, Series
 from baton.web.filters import Filters
 from baton.web.pool_skips import PoolSkips, pool_skips
+from baton.workspace.health_schema import HealthLimits
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,12 @@ class PoolView:
     chart: Chart
     imbalance: float
     limit: float  # health.pool_imbalance
+    sample: Sample  # the pool's leads against health.min_pool_leads
     skips: PoolSkips | None = None  # read for a flagged pool only
 
     @property
     def flagged(self) -> bool:
-        return self.imbalance > self.limit
+        return self.sample.enough and self.imbalance > self.limit
 
 
 def _visible(user: User, filters: Filters):
@@ -70,14 +73,20 @@ def routing_view(
         else []
     )
     limits = health_limits(conn)
-    pools = _pools(conn, mirror, in_period, filters, names, limits.pool_imbalance)
+    pools = _pools(conn, mirror, in_period, filters, names, limits)
+    sample = Sample(routed, limits.min_sample)
+    fallback_share = fallback / routed if routed else 0.0
+    misroute_rate = misrouted / routed if routed else 0.0
     return {
         "received": received,
         "routed": routed,
         "fallback": fallback,
         "misrouted": misrouted,
-        "fallback_share": fallback / routed if routed else 0.0,
-        "misroute_rate": misrouted / routed if routed else 0.0,
+        "fallback_share": fallback_share,
+        "misroute_rate": misroute_rate,
+        "sample": sample,  # the routed leads the two ratios rest on
+        "fallback_flagged": sample.enough and fallback_share > limits.fallback_share,
+        "misroute_flagged": sample.enough and misroute_rate > limits.misroute_rate,
         "limits": limits,
         "links": {
             "routed": filters.url("/leads", routed="yes"),
@@ -163,10 +172,10 @@ def _pools(
     in_period: Callable[[Select], Select],
     filters: Filters,
     names: dict[str, str],
-    limit: float,
+    limits: HealthLimits,
 ) -> list[PoolView]:
     """Leads per member of each round-robin pool (current owner), against the share their
-    weight asks for; a pool over ``limit`` with whom it skipped and why."""
+    weight asks for; a flagged pool with whom it skipped and why."""
     member = in_period(
         select(func.unnest(mirrored("pools")).label("pool_id"), leads.c.owner_id).where(
             leads.c.owner_id.is_not(None)
@@ -213,7 +222,13 @@ def _pools(
                 Series("Share by weight", expected, kind="line"),
             ],
         )
-        view = PoolView(pool_id, chart, round(imbalance, 4), limit)
+        view = PoolView(
+            pool_id,
+            chart,
+            round(imbalance, 4),
+            limits.pool_imbalance,
+            Sample(total, limits.min_pool_leads),
+        )
         if view.flagged:
             view = replace(view, skips=pool_skips(conn, in_period, pool_id))
         views.append(view)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from baton.reports.open_clocks import OpenClock, open_clocks
+from baton.reports.scope import Sample
 from baton.reports.sla import SlaGroup, SlaReport
 from baton.reports.sla_mirror import sla_counts
 from baton.services.people.users import User
@@ -53,6 +54,16 @@ class Compliance:
     def target(self) -> float:
         """``health.team_sla_compliance``: under it, a team (and the period) is a red flag."""
         return self.now.limits.team_sla_compliance
+
+    @property
+    def flagged(self) -> bool:
+        """The period's compliance is under the target, on enough verdicts
+        (``health.min_sample``)."""
+        return self.now.under_target(self.now.overall)
+
+    @property
+    def sample(self) -> Sample:
+        return self.now.sample(self.now.overall)
 
     @property
     def change_points(self) -> float | None:

@@ -2,7 +2,8 @@
 
 Every threshold a report, a page or a flag compares against lives here, with the
 playbooks' own numbers as defaults. Percentages are written ``20%`` (or ``20``);
-durations ``3m``, ``1h``.
+durations ``3m``, ``1h``. A flag judged on too few leads says so instead of raising
+(``min_pool_leads``, ``min_sample``): a 3-lead pool is not "50 % imbalanced".
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, model_validator
 
 from baton.domain.speed import RatingBands
 from baton.workspace.durations import parse_span
@@ -57,6 +58,19 @@ Span = Annotated[
     str,
     AfterValidator(_span),
     Field(description="a duration like 3m, 90s or 1h", examples=["3m"]),
+]
+
+
+def _count(value: int) -> int:
+    if value < 1:
+        raise ValueError(f"{value} is not a number of leads: 1 or more, e.g. 20")
+    return value
+
+
+Count = Annotated[
+    StrictInt,
+    AfterValidator(_count),
+    Field(description="a number of leads, 1 or more", examples=[20]),
 ]
 
 
@@ -107,6 +121,19 @@ class HealthSpec(Section):
         examples=["80%"],
     )
     systems_delay: SystemsDelayBands = Field(default_factory=SystemsDelayBands)
+    min_pool_leads: Count = Field(
+        20,
+        description="the leads a round-robin pool needs in the period before its imbalance "
+        "is judged; with fewer the flag says 'not enough leads (3 of 20)'",
+        examples=[20],
+    )
+    min_sample: Count = Field(
+        20,
+        description="the sample a ratio needs before it is judged: routed leads for the "
+        "misroute rate and the fallback share, SLA verdicts (hit + miss) for a team's "
+        "compliance",
+        examples=[20],
+    )
 
     @property
     def limits(self) -> HealthLimits:
@@ -117,6 +144,8 @@ class HealthSpec(Section):
             team_sla_compliance=fraction(self.team_sla_compliance),
             sla_approaching=fraction(self.sla_approaching),
             systems_delay=self.systems_delay.bands(),
+            min_pool_leads=self.min_pool_leads,
+            min_sample=self.min_sample,
         )
 
 
@@ -130,6 +159,8 @@ class HealthLimits:
     team_sla_compliance: float
     sla_approaching: float
     systems_delay: RatingBands
+    min_pool_leads: int  # below it, a pool's imbalance is not judged
+    min_sample: int  # below it, a ratio (misroutes, fallback, team compliance) is not judged
 
 
 DEFAULT_LIMITS = HealthSpec().limits  # the playbooks' numbers, for a workspace without health:
