@@ -15,6 +15,7 @@ from baton.services.outcomes import Rejected
 from baton.services.people.availability import add_out_of_office, set_out_of_office
 from baton.services.people.tokens import SCOPES, create_token, list_tokens, revoke_token
 from baton.services.records.importer import ImportOptions, import_csv
+from baton.services.records.status_history import HistoryFileError, import_status_history
 from baton.services.versions.versions import active_version
 from baton.workspace.loader import load_workspace
 from baton.workspace.problems import WorkspaceError
@@ -26,6 +27,7 @@ KIND_NAMES = {
     "people": "person",
     "activities": "activity",
     "opportunities": "opportunity",
+    "status-history": "status-history",  # lead external id, status, changed_at[, reason]
 }
 
 
@@ -90,7 +92,10 @@ def import_(
     source_system: str | None,
     rejects: Path | None,
 ) -> None:
-    """Import a CSV export of KIND from FILE. Naive dates are read in the workspace time zone."""
+    """Import a CSV export of KIND from FILE. Naive dates are read in the workspace time zone.
+
+    status-history: one row per status change (external_id [, source_system], status,
+    changed_at [, reason, note]), replayed through the lifecycle in changed_at order per lead."""
     baton = ctx.open()
     opts = ImportOptions(
         KIND_NAMES[kind],
@@ -103,11 +108,18 @@ def import_(
     total = max(sum(1 for _ in file.open(encoding="utf-8-sig")) - 1, 0)
     with Progress(transient=True) as progress:
         task = progress.add_task(f"importing {kind}", total=total)
-        summary = import_csv(baton, file, opts, lambda n: progress.advance(task, n))
-    click.echo(
-        f"{summary.rows} rows: {summary.inserted} inserted, {summary.duplicates} duplicates,"
-        f" {len(summary.rejected)} rejected"
-    )
+        if kind == "status-history":
+            try:
+                summary = import_status_history(
+                    baton, file, opts, lambda n: progress.advance(task, n)
+                )
+            except HistoryFileError as exc:
+                raise click.ClickException(str(exc)) from exc
+            done = f"{summary.inserted} status changes recorded, {summary.duplicates} already there"
+        else:
+            summary = import_csv(baton, file, opts, lambda n: progress.advance(task, n))
+            done = f"{summary.inserted} inserted, {summary.duplicates} duplicates"
+    click.echo(f"{summary.rows} rows: {done}, {len(summary.rejected)} rejected")
     for line, warning in summary.warnings[:20]:
         click.echo(f"  warning line {line}: {warning}")
     if summary.rejected:

@@ -98,8 +98,9 @@ def on_lead_created(unit: Unit, event: Event) -> None:
 
 
 def on_lead_status_changed(unit: Unit, event: Event) -> None:
-    """A lead that becomes an MQL is routed by the ``trigger: lead.mql`` flow, if any."""
-    if event.payload.get("to") != LeadStatus.MQL:
+    """A lead that becomes an MQL is routed by the ``trigger: lead.mql`` flow, if any; not
+    when the move is history being imported (it was routed then, in the CRM)."""
+    if event.payload.get("to") != LeadStatus.MQL or event.payload.get("by") == "import":
         return
     live, ports = routing_of(unit)
     lead = one(unit.conn, leads, id=int(event.entity_id))
