@@ -140,7 +140,7 @@ def test_events_filter_and_cursor(api):
         "lead.created",
         "lead.routed",
     ]  # the template routes every lead
-    assert len(every) == 15 and all(e["actor"] == "token:t-admin" for e in every)
+    assert len(every) == 15 and all(e["actor"] == "api:t-admin" for e in every)
     assert api.get("/v1/events", params={"since": "2026-11-02T10:00:00"}).status_code == 422
 
 

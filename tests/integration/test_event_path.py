@@ -62,7 +62,7 @@ def test_a_status_change_is_its_own_event_and_an_activity_is_logged(api):
     api.patch(f"/v1/leads/{lead_id}", json={"status": "mql"})
     (changed,) = api.get("/v1/events", params={"kind": "lead.status_changed"}).json()["items"]
     assert changed["payload"]["from"] == "new" and changed["payload"]["to"] == "mql"
-    assert changed["payload"]["by"] == "manual" and changed["actor"] == "token:t-admin"
+    assert changed["payload"]["by"] == "manual" and changed["actor"] == "api:t-admin"
     touch = {"lead_id": lead_id, "kind": "call", "occurred_at": "2026-11-02T15:01:00Z"}
     activity = api.post("/v1/activities", json=touch).json()
     assert kinds_of(api, "activity", activity["id"]) == ["activity.created"]

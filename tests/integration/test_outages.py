@@ -22,7 +22,7 @@ def test_declared_outage_is_stored_in_utc_listed_and_logged(api, live):
         "2026-11-04T20:30:00Z",
         "form webhook failing",
     )
-    assert outage["created_by"] == "token:t-admin"
+    assert outage["created_by"] == "api:t-admin"
     assert api.as_("read").get("/v1/outages").json() == [outage]
     with live.db.read() as conn:
         logged = conn.execute(
@@ -31,7 +31,7 @@ def test_declared_outage_is_stored_in_utc_listed_and_logged(api, live):
             )
         ).all()
     assert [(e.kind, e.entity_id, e.actor) for e in logged] == [
-        ("outage.declared", str(outage["id"]), "token:t-admin")
+        ("outage.declared", str(outage["id"]), "api:t-admin")
     ]
     assert logged[0].payload == {
         "starts_at": "2026-11-04T19:00:00Z",

@@ -31,12 +31,12 @@ def test_a_reassignment_by_hand_keeps_the_first_assignment_and_is_recorded(api, 
         for e in api.get("/v1/events", params={"kind": "lead.assigned"}).json()["items"]
         if e["payload"]["by"] == "manual"
     ]
-    assert by_hand["actor"] == "token:t-admin" and by_hand["occurred_at"] == "2026-11-02T15:01:03Z"
+    assert by_hand["actor"] == "api:t-admin" and by_hand["occurred_at"] == "2026-11-02T15:01:03Z"
     assert by_hand["payload"]["previous_owner_id"] == first_owner
 
     make_users(live)
     page = client_for(live, "admin").get(f"/leads/{lead['id']}").text
-    assert f"reassigned by hand from {first_owner} to {other} by token:t-admin" in page
+    assert f"reassigned by hand from {first_owner} to {other} by api:t-admin" in page
 
 
 def test_a_lead_taken_from_a_queue_by_hand_is_assigned_then(api, live, clock):

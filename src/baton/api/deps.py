@@ -54,4 +54,6 @@ Admin = Annotated[TokenInfo, Depends(require("admin"))]
 
 
 def actor_of(token: TokenInfo) -> str:
-    return f"token:{token.name}"
+    """Who acts, as the event log writes it: ``api:TOKEN-NAME`` (``cli:USER`` from the
+    command line, ``web:USER`` from the dashboard)."""
+    return f"api:{token.name}"

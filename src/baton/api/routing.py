@@ -49,9 +49,10 @@ def trace(lead_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
     "/leads/{lead_id}/misroute", status_code=201, summary="Flag a lead as misrouted, with a reason"
 )
 def misroute(lead_id: int, body: MisrouteIn, baton: BatonDep, token: Ingest) -> dict[str, Any]:
-    reported_by = body.reported_by or actor_of(token)
     try:
-        misroute_id = flag_misroute(baton, lead_id, body.reason, reported_by, body.expected_owner)
+        misroute_id = flag_misroute(
+            baton, lead_id, body.reason, actor_of(token), body.expected_owner, body.reported_by
+        )
     except LookupError:
         raise HTTPException(404, f"no lead {lead_id}") from None
     except Rejected as exc:

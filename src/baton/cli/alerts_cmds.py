@@ -81,7 +81,7 @@ def retry(ctx: CliContext, alert_id: int) -> None:
     """Re-queue a dead-lettered (or failed) alert: the worker sends it on its next round."""
     baton = ctx.open()
     try:
-        row = requeue(baton, alert_id, author_name())
+        row = requeue(baton, alert_id, f"cli:{author_name()}")
     except (LookupError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"alert {alert_id} ({row['kind']} to {row['recipient_id']}) re-queued")
@@ -122,7 +122,7 @@ def silent(ctx: CliContext, switch: str | None, force: bool) -> None:
         return
     try:
         version, before = set_silent(
-            baton, ctx.workspace, switch == "on", author_name(), force=force
+            baton, ctx.workspace, switch == "on", f"cli:{author_name()}", force=force
         )
     except SilentModeError as exc:
         raise click.ClickException(str(exc)) from exc

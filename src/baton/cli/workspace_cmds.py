@@ -109,7 +109,7 @@ def apply(ctx: CliContext, author: str | None) -> None:
     """Record the workspace as a new draft version (nothing changes until `baton activate`)."""
     ws = load_or_fail(ctx.workspace)
     baton = ctx.open()
-    result = apply_workspace(baton, ws, author or author_name())
+    result = apply_workspace(baton, ws, f"cli:{author or author_name()}")
     if not result.created:
         click.echo(f"no change: the workspace is identical to version {result.number}")
         return
@@ -127,7 +127,7 @@ def activate(ctx: CliContext, version: int, author: str | None) -> None:
     """Make VERSION the live workspace (the previous live version is kept)."""
     baton = ctx.open()
     try:
-        changes = activate_version(baton, version, author or author_name())
+        changes = activate_version(baton, version, f"cli:{author or author_name()}")
     except VersionError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"version {version} is active")

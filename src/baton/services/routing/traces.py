@@ -29,13 +29,21 @@ def lead_trace(conn: Connection, lead_id: int) -> list[dict[str, Any]]:
 
 
 def flag_misroute(
-    app: App, lead_id: int, reason: str, reported_by: str, expected_owner: str | None
+    app: App,
+    lead_id: int,
+    reason: str,
+    actor: str,
+    expected_owner: str | None,
+    reported_by: str | None = None,
 ) -> int:
-    """Use case: a rep says the lead went to the wrong place; the misroute id."""
-    return app.run(reported_by, _flag, lead_id, reason, expected_owner)
+    """Use case: a rep says the lead went to the wrong place; the misroute id. ``actor`` is
+    who records it (``api:TOKEN``…), ``reported_by`` who says so (default: the actor)."""
+    return app.run(actor, _flag, lead_id, reason, expected_owner, reported_by)
 
 
-def _flag(unit: Unit, lead_id: int, reason: str, expected_owner: str | None) -> int:
+def _flag(
+    unit: Unit, lead_id: int, reason: str, expected_owner: str | None, reported_by: str | None
+) -> int:
     conn = unit.conn
     if conn.execute(select(leads.c.id).where(leads.c.id == lead_id)).first() is None:
         raise LookupError(lead_id)
@@ -50,10 +58,15 @@ def _flag(unit: Unit, lead_id: int, reason: str, expected_owner: str | None) -> 
         .order_by(routing_decisions.c.id.desc())
         .limit(1)
     ).scalar()
-    flagged = {"reason": reason, "expected_owner": expected_owner, "decision_id": last}
+    flagged = {
+        "reason": reason,
+        "expected_owner": expected_owner,
+        "decision_id": last,
+        "reported_by": reported_by or unit.actor,
+    }
     misroute_id = conn.execute(
         insert(misroutes).returning(misroutes.c.id),
-        {"lead_id": lead_id, "reported_by": unit.actor, "created_at": unit.now, **flagged},
+        {"lead_id": lead_id, "created_at": unit.now, **flagged},
     ).scalar_one()
     unit.emit(EventKind.LEAD_MISROUTE_FLAGGED, lead_id, flagged)
     return misroute_id
