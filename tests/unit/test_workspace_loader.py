@@ -150,14 +150,30 @@ calendars:
 """,
     )
     msgs = problems(tmp_path)
-    assert any(
-        m.startswith("baton.yaml:9: calendars.x.holidays[0].country: unknown holiday country 'XX'")
-        for m in msgs
+    assert len(msgs) == 2, msgs  # one line each, not again as a problem of the week
+    assert msgs[0].startswith(
+        "baton.yaml:9: calendars.x.holidays[0].country: unknown holiday country 'XX'"
     )
-    assert any(
-        m.startswith("baton.yaml:11: calendars.x.holidays[1].subdivision:") and "ZZ" in m
-        for m in msgs
-    )
+    assert msgs[1].startswith("baton.yaml:11: calendars.x.holidays[1].subdivision:")
+    assert "ZZ" in msgs[1]
+
+
+def test_one_holiday_country_may_be_written_without_the_list(tmp_path):
+    calendar = """\
+calendars:
+  x:
+    timezone: UTC
+    week: {mon: ["09:00-17:00"]}
+    holidays: {country: XX}
+"""
+    write(tmp_path, MINIMAL + calendar)
+    assert problems(tmp_path) == [
+        "baton.yaml:8: calendars.x.holidays.country: unknown holiday country 'XX' — expected "
+        "an ISO 3166 code supported by the holidays package, e.g. US, DE, GB"
+    ]
+    write(tmp_path, MINIMAL + calendar.replace("XX", "US"))
+    holidays = load_workspace(tmp_path).spec.calendars["x"].holidays
+    assert [(h.country, h.subdivision) for h in holidays] == [("US", None)]
 
 
 def test_bad_windows_and_weekdays(tmp_path):

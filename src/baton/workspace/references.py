@@ -149,7 +149,8 @@ def check_calendar_sets(calendars: dict[str, Any], source_map: SourceMap) -> lis
     problems = []
     for name, cal in calendars.items():
         sets = cal.get("holidays") if isinstance(cal, dict) else None
-        for i, ref in enumerate(sets if isinstance(sets, list) else []):
+        listed = isinstance(sets, list)  # else one set written without the list, or nothing
+        for i, ref in enumerate(sets if listed else [sets]):
             if not isinstance(ref, dict) or not isinstance(ref.get("country"), str):
                 continue
             subdivision = (
@@ -162,6 +163,6 @@ def check_calendar_sets(calendars: dict[str, Any], source_map: SourceMap) -> lis
                     if subdivision and ref["country"] and "subdivision" in message.lower()
                     else "country"
                 )
-                loc = ("calendars", name, "holidays", i, key)
+                loc = ("calendars", name, "holidays", *((i,) if listed else ()), key)
                 problems.append(Problem(*source_map.locate(loc), dotted(loc), message))
     return problems

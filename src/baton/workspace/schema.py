@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -151,6 +152,11 @@ class HolidaySetRef(Section):
     )
 
 
+def _one_or_many(value: object) -> object:
+    """One holiday set may be written without the list: ``holidays: {country: US}``."""
+    return [value] if isinstance(value, dict) else value
+
+
 class CustomDay(Section):
     date: dt.date = Field(description="a date YYYY-MM-DD", examples=["2026-12-24"])
     name: str = ""
@@ -167,7 +173,11 @@ class CalendarSpec(Section):
         description="weekday (or range like mon-fri) -> list of 'HH:MM-HH:MM' windows",
         examples=[{"mon-fri": ["09:00-12:00", "13:00-17:00"]}],
     )
-    holidays: list[HolidaySetRef] = Field(default_factory=list)
+    holidays: Annotated[list[HolidaySetRef], BeforeValidator(_one_or_many)] = Field(
+        default_factory=list,
+        description="the countries whose public holidays close the calendar",
+        examples=[[{"country": "US", "subdivision": "NY"}]],
+    )
     custom_days: list[CustomDay] = Field(default_factory=list)
 
     @field_validator("week")
