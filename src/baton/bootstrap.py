@@ -16,7 +16,7 @@ from baton.services.app import App, Handlers
 from baton.services.clock import Clock, SystemClock
 from baton.services.lifecycle import handlers as lifecycle
 from baton.services.people import directory
-from baton.services.routing import assign
+from baton.services.routing import assign, on_miss
 from baton.services.sla import handlers as sla
 from baton.settings import Settings
 from baton.store.db import Database
@@ -30,6 +30,7 @@ HANDLERS: Handlers = {
     EventKind.LEAD_UPDATED: (sla.on_lead_updated, lifecycle.on_lead_changed),
     EventKind.LEAD_STATUS_CHANGED: (sla.on_lead_status_changed, assign.on_lead_status_changed),
     EventKind.ACTIVITY_CREATED: (sla.on_activity_created, lifecycle.on_activity_created),
+    EventKind.SLA_MISS: (on_miss.on_sla_miss,),
     EventKind.WORKSPACE_ACTIVATED: (directory.on_workspace_activated, sla.on_workspace_activated),
 }
 

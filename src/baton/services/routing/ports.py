@@ -43,6 +43,8 @@ ACCOUNT_FIELDS = ("segment", "employees", "industry", "country", "region", "stat
 
 
 class DbRoutingPorts(PeopleView):
+    skip: frozenset[str] = frozenset()  # people a re-route passes over (an SLA miss's owner)
+
     def __init__(
         self,
         conn: Connection,
@@ -133,6 +135,8 @@ class DbRoutingPorts(PeopleView):
     def _why_not(
         self, pid: str, check_hours: bool, check_capacity: bool, now: datetime
     ) -> str | None:
+        if pid in self.skip:
+            return "missed this lead's SLA"
         row = self.people.get(pid)
         if row is None:
             return "inactive"

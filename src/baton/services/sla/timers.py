@@ -18,8 +18,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from baton.domain.alerts import AlertKind
 from baton.domain.events import EventKind
 from baton.domain.sla import Due, DueKind, backfill_suppressed, schedule, still_due, verdict
-from baton.services.app import App
-from baton.services.events import record_event
+from baton.services.app import App, Unit
 from baton.services.live import live_workspace
 from baton.services.sla.calendars import calendar_of
 from baton.services.sla.clocks import clock_input, refresh_verdict
@@ -41,13 +40,13 @@ def fire_due_timers(baton: App, now: datetime) -> int:
     """
     done = 0
     while True:
-        with baton.db.write() as conn:
-            rows = _claim(conn, now)
+        with baton.unit("worker") as unit:
+            rows = _claim(unit.conn, now)
             for row in rows:
-                _fire(
-                    conn, row, max(now, baton.clock.now()), baton.settings.public_url
-                )  # stamped when it fires, not when the round began
-            conn.commit()
+                # stamped when it fires, not when the round began
+                unit.now = max(now, baton.clock.now())
+                _fire(unit, row, baton.settings.public_url)
+            unit.commit()
         done += len(rows)
         if len(rows) < BATCH:
             return done
@@ -75,7 +74,8 @@ def _claim(conn: Connection, now: datetime) -> list[Any]:
     return conn.execute(query).all()
 
 
-def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
+def _fire(unit: Unit, timer: Any, public_url: str) -> None:
+    conn, now = unit.conn, unit.now
     clock_row = conn.execute(select(sla_clocks).where(sla_clocks.c.id == timer.clock_id)).first()
     live = live_workspace(conn)
     rule = live.rule(clock_row.rule) if live else None
@@ -111,40 +111,16 @@ def _fire(conn: Connection, timer: Any, now: datetime, public_url: str) -> None:
             )
         created = _alerts(conn, clock_row, due, lead, rule, calendar, clock, judged_at, public_url)
         _settle(conn, timer, now, "fired", f"verdict: miss, {created} alert(s)")
-        record_event(
-            conn,
-            at=now,
-            actor="worker",
-            kind=EventKind.SLA_MISS,
-            entity="lead",
-            entity_id=clock_row.lead_id,
-            payload={
-                "clock_id": clock_row.id,
-                "owner_id": clock_row.owner_id,
-                "due_at": due.due_at,
-                "history": history,
-                "alerts": created,
-            },
-        )
+        missed = {"clock_id": clock_row.id, "owner_id": clock_row.owner_id, "rule": rule.name}
+        missed |= {"due_at": due.due_at, "history": history, "alerts": created}
+        unit.emit(EventKind.SLA_MISS, clock_row.lead_id, missed)  # on_miss reacts to it
         return
     created = _alerts(
         conn, clock_row, due, lead, rule, calendar, clock, judged_at if history else now, public_url
     )
     _settle(conn, timer, now, "fired", f"{created} alert(s)")
-    record_event(
-        conn,
-        at=now,
-        actor="worker",
-        kind=EventKind(AlertKind.for_due(due.kind).value),
-        entity="lead",
-        entity_id=clock_row.lead_id,
-        payload={
-            "clock_id": clock_row.id,
-            "timer": timer.key,
-            "due_at": due.due_at,
-            "alerts": created,
-        },
-    )
+    fired = {"clock_id": clock_row.id, "timer": timer.key, "due_at": due.due_at, "alerts": created}
+    unit.emit(EventKind(AlertKind.for_due(due.kind).value), clock_row.lead_id, fired)
 
 
 def _why_not(row: Any, clock, now: datetime) -> str:
