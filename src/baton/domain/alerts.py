@@ -26,6 +26,7 @@ class AlertKind(StrEnum):
     SLA_NOTICE = "sla.notice"  # a clock is running out
     SLA_MISS = "sla.miss"
     SLA_ESCALATION = "sla.escalation"
+    SLA_REASSIGNED = "sla.reassigned"  # a miss moved the lead (on_miss): both owners told
     DIGEST_BURST = "digest.burst"  # a burst of one kind to one person, folded into one
     DIGEST_WEEKLY = "digest.weekly"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select
 
+from baton.domain.alerts import AlertKind
 from baton.domain.routing.flow import Decision, Step
 from baton.domain.routing.vocabulary import NodeKind, StepOutcome
 from baton.services.app import Event, Unit
@@ -85,7 +86,7 @@ def _tell(unit: Unit, lead, person: str, role: str, why: str, decision: Decision
         insert(alerts),
         {
             "idempotency_key": key,
-            "kind": "sla.reassigned",
+            "kind": AlertKind.SLA_REASSIGNED,
             "entity": "lead",
             "entity_id": str(lead.id),
             "lead_id": lead.id,
