@@ -149,6 +149,18 @@ def test_backfilled_lead_keeps_its_crm_owner_and_times(api):
     assert lead["timestamps"]["assigned_at"] == "2026-10-01T12:03:00Z"
 
 
+def test_lead_json_carries_owner_id_at_the_top_level_as_post_takes_it(api):
+    sent = api.post("/v1/leads", json={**LEAD, "owner_id": "sam-ortiz"}).json()
+    routed = api.post("/v1/leads", json={**LEAD, "email": "al@initech.com"}).json()
+    for lead in (sent, routed):
+        assert lead["owner_id"] == lead["owner"]["id"]
+        assert api.get(f"/v1/leads/{lead['id']}").json()["owner_id"] == lead["owner_id"]
+    assert sent["owner_id"] == "sam-ortiz"
+    moved = api.patch(f"/v1/leads/{sent['id']}", json={"owner_id": "priya-nair"})
+    assert moved.status_code == 200, moved.text
+    assert api.get(f"/v1/leads/{sent['id']}").json()["owner_id"] == "priya-nair"
+
+
 def test_account_domains_and_first_claim_wins(api):
     first = api.post(
         "/v1/accounts",

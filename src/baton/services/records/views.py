@@ -27,8 +27,8 @@ LEAD_TIMESTAMPS = (
 
 
 def record_view(conn: Connection, kind, record_id: int, now: datetime) -> dict[str, Any] | None:
-    """The record as JSON-ready dict, or None; leads get their owner, a timestamps block and
-    their SLA clock as of ``now``."""
+    """The record as JSON-ready dict, or None; leads get their owner (``owner_id`` and the
+    ``owner`` object), a timestamps block and their SLA clock as of ``now``."""
     row = conn.execute(select(kind.table).where(kind.table.c.id == record_id)).first()
     if row is None:
         return None
@@ -41,7 +41,7 @@ def record_view(conn: Connection, kind, record_id: int, now: datetime) -> dict[s
 def _lead_shape(conn: Connection, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     data["sla"] = sla_block(conn, data["id"], now)
     data["speed_to_lead"] = speed_block(conn, data)
-    owner_id = data.pop("owner_id")
+    owner_id = data["owner_id"]  # at the top level, as POST and PATCH take it
     owner = None
     if owner_id:
         person = conn.execute(
