@@ -52,7 +52,8 @@ def run(url: str, token: str, args) -> None:
     print(
         f"POST /v1/leads/ID/status         {median(rates):8,.0f} changes/s   "
         f"({median(rates) / median(health):.2f}x baseline)   "
-        f"p50 {percentile(latencies, 50) * 1000:.1f} ms  p99 {percentile(latencies, 99) * 1000:.1f} ms"
+        f"p50 {percentile(latencies, 50) * 1000:.1f} ms  "
+        f"p99 {percentile(latencies, 99) * 1000:.1f} ms"
     )
 
 
