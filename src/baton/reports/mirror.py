@@ -61,7 +61,17 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import NullType
 
 from baton.services.sla.calendars import OwnerCalendars
-from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks, teams
+from baton.store.tables import (
+    activities,
+    leads,
+    misroutes,
+    opportunities,
+    people,
+    routing_decisions,
+    sla_clocks,
+    status_changes,
+    teams,
+)
 
 # an update stamped up to this long before it committed is still seen
 MARGIN = timedelta(minutes=5)
@@ -79,6 +89,15 @@ TS, TEXT, INT, REAL, BOOL = (
     pa.bool_(),
 )
 DELAYS = ("sys_us", "sys_b_us", "human_us", "human_b_us", "total_us", "total_b_us")
+# per lead, for the funnel (``reports.stages``): whose lead it is (its owner, else the one it was
+# recycled from), and in that person's business time MQL → SAL, SAL → SQL, SQL → converted
+# (µs; NULL where a date is missing, negative when out of order)
+WORKED_BY = "worked_by"
+FUNNEL_STEPS = {
+    "mql_sal_b_us": ("mql_at", "sal_at"),
+    "sal_sql_b_us": ("sal_at", "sql_at"),
+    "sql_opp_b_us": ("sql_at", "converted_at"),
+}
 # per lead, from its routing decisions and misroutes (``_insert``, ``_follow_leads``): what the
 # routing counts read without a join
 ROUTING = {
@@ -112,6 +131,11 @@ COPIED: dict[str, tuple[dict[str, Any], str | None]] = {
             "engaged_at": TS,
             "assigned_at": TS,
             "first_touch_at": TS,
+            "mql_at": TS,
+            "sal_at": TS,
+            "sql_at": TS,
+            "converted_at": TS,
+            "account_id": INT,
             "updated_at": TS,
         },
         "updated_at",
@@ -164,6 +188,25 @@ COPIED: dict[str, tuple[dict[str, Any], str | None]] = {
         },
         "created_at",
     ),
+    "status_changes": (  # insert-only
+        {
+            "id": INT,
+            "lead_id": INT,
+            "to_status": TEXT,
+            "reason": TEXT,
+            "owner_id": TEXT,
+            "changed_at": TS,
+        },
+        "changed_at",
+    ),
+    "activities": (
+        {"id": INT, "lead_id": INT, "direction": TEXT, "occurred_at": TS, "updated_at": TS},
+        "updated_at",
+    ),
+    "opportunities": (
+        {"id": INT, "account_id": INT, "stage": TEXT, "closed_at": TS, "updated_at": TS},
+        "updated_at",
+    ),
     "people": ({"id": TEXT, "name": TEXT, "team_id": TEXT, "active": BOOL}, None),
     "teams": ({"id": TEXT, "name": TEXT, "manager_id": TEXT}, None),
 }
@@ -172,6 +215,9 @@ SOURCES = {
     "sla_clocks": sla_clocks,
     "routing_decisions": routing_decisions,
     "misroutes": misroutes,
+    "status_changes": status_changes,
+    "activities": activities,
+    "opportunities": opportunities,
     "people": people,
     "teams": teams,
 }
@@ -204,8 +250,10 @@ class Mirror:
             for table, (columns, _) in COPIED.items():
                 ddl = ", ".join(f"{name} {DUCK_TYPES[kind]}" for name, kind in columns.items())
                 extra = {
-                    "leads": "".join(f", {d} BIGINT" for d in DELAYS)
-                    + ", anomalies INTEGER, "
+                    "leads": "".join(f", {d} BIGINT" for d in DELAYS)  # as ``_insert`` adds them
+                    + ", anomalies INTEGER"
+                    + "".join(f", {d} BIGINT" for d in FUNNEL_STEPS)
+                    + f", {WORKED_BY} VARCHAR, "
                     + _ROUTING_DDL,
                     "sla_clocks": f", {CLOCK_LEAD_TYPE} VARCHAR",
                 }.get(table, "")
@@ -253,12 +301,24 @@ class Mirror:
         for table in (
             "routing_decisions",
             "misroutes",
+            "status_changes",
+            "activities",
+            "opportunities",
             "leads",
             "sla_clocks",
-        ):  # a lead after its decisions and misroutes
+        ):  # a lead after its decisions, misroutes and status changes
             self._copy_changed(conn, duck, table, now)
         if remeasure:
-            query = select(*_columns("leads")).where(leads.c.owner_id.in_(sorted(remeasure)))
+            owners = sorted(remeasure)
+            recycled_from = select(status_changes.c.lead_id).where(
+                status_changes.c.owner_id.in_(owners)
+            )
+            query = select(*_columns("leads")).where(
+                or_(
+                    leads.c.owner_id.in_(owners),
+                    leads.c.owner_id.is_(None) & leads.c.id.in_(recycled_from),
+                )
+            )
             for batch in conn.execute(query.execution_options(yield_per=BATCH)).partitions(BATCH):
                 self._insert(duck, "leads", batch)
         self._follow_leads(duck)
@@ -314,6 +374,7 @@ class Mirror:
         }
         if table == "leads":
             data |= self._delays(data)
+            data |= self._funnel(duck, data)
             self._copied.append(data["id"])
         elif table in ("routing_decisions", "misroutes"):
             self._touched.append(data["lead_id"])
@@ -382,6 +443,42 @@ class Mirror:
             "anomalies": pa.array(anomalies, pa.int32())
         }
 
+    def _funnel(self, duck: Connection, data: dict[str, pa.Array]) -> dict[str, pa.Array]:
+        """Each lead's ``WORKED_BY`` (its owner, else the owner of its latest status change, from
+        the mirror: a lead's status changes are copied before it) and ``FUNNEL_STEPS`` in that
+        person's business calendar."""
+        assert self._owners is not None
+        worked = data["owner_id"].to_pylist()
+        ownerless = data["id"].filter(pc.is_null(data["owner_id"]))
+        if len(ownerless):
+            with _registered(duck, "ownerless", {"id": ownerless}) as raw:
+                found = dict(
+                    raw.execute(
+                        "SELECT lead_id, owner_id FROM (SELECT lead_id, owner_id, row_number() OVER"
+                        " (PARTITION BY lead_id ORDER BY changed_at DESC, id DESC) AS n"
+                        " FROM status_changes WHERE lead_id IN (SELECT id FROM ownerless))"
+                        " WHERE n = 1"
+                    ).fetchall()
+                )
+            ids = data["id"].to_pylist()
+            worked = [
+                w if w is not None else found.get(i) for w, i in zip(worked, ids, strict=True)
+            ]
+        stamps = {
+            c: data[c].cast(INT).to_pylist() for c in ("mql_at", "sal_at", "sql_at", "converted_at")
+        }
+        calendar_of = self._owners.calendar
+        out: dict[str, list[int | None]] = {name: [] for name in FUNNEL_STEPS}
+        for i, person in enumerate(worked):
+            calendar = calendar_of(person)
+            for name, (a, b) in FUNNEL_STEPS.items():
+                start, end = stamps[a][i], stamps[b][i]
+                both = start is not None and end is not None
+                out[name].append(calendar.between_us(start, end) if both else None)
+        return {name: pa.array(v, INT) for name, v in out.items()} | {
+            WORKED_BY: pa.array(worked, TEXT)
+        }
+
 
 @contextmanager
 def _registered(duck: Connection, name: str, columns: dict[str, pa.Array]) -> Iterator[Any]:
@@ -416,11 +513,11 @@ def _with_routing(ids: str, columns: str) -> str:
 
 
 def mirrored(name: str, table: str = "leads") -> Any:
-    """A column the mirror adds to ``leads`` (``DELAYS``, ``anomalies``, ``ROUTING``) or
-    ``sla_clocks`` (``CLOCK_LEAD_TYPE``), for a query over the mirror."""
-    return literal_column(
-        f"{table}.{name}", ROUTING.get(name, String() if table == "sla_clocks" else None)
-    )
+    """A column the mirror adds to ``leads`` (``DELAYS``, ``anomalies``, ``ROUTING``,
+    ``WORKED_BY``, ``FUNNEL_STEPS``) or ``sla_clocks`` (``CLOCK_LEAD_TYPE``), for a query over
+    the mirror."""
+    text = table == "sla_clocks" or name == WORKED_BY
+    return literal_column(f"{table}.{name}", ROUTING.get(name, String() if text else None))
 
 
 def _utc(value: Any) -> datetime:

@@ -121,6 +121,18 @@ class HealthSpec(Section):
         examples=["80%"],
     )
     systems_delay: SystemsDelayBands = Field(default_factory=SystemsDelayBands)
+    leakage_share: Percent = Field(
+        "10%",
+        description="the share of MQLs handed to Sales longer than lifecycle.leakage_after ago "
+        "that are still MQLs nobody touched, above which leakage is a red flag",
+        examples=["10%"],
+    )
+    rejection_reason_share: Percent = Field(
+        "40%",
+        description="the share of the period's rejections one reason may have before it is a "
+        "red flag (the MQL definition or the lead quality needs a look)",
+        examples=["40%"],
+    )
     min_pool_leads: Count = Field(
         20,
         description="the leads a round-robin pool needs in the period before its imbalance "
@@ -131,7 +143,7 @@ class HealthSpec(Section):
         20,
         description="the sample a ratio needs before it is judged: routed leads for the "
         "misroute rate and the fallback share, SLA verdicts (hit + miss) for a team's "
-        "compliance",
+        "compliance, MQLs handed over for the leakage share, rejections for a reason's share",
         examples=[20],
     )
 
@@ -144,6 +156,8 @@ class HealthSpec(Section):
             team_sla_compliance=fraction(self.team_sla_compliance),
             sla_approaching=fraction(self.sla_approaching),
             systems_delay=self.systems_delay.bands(),
+            leakage_share=fraction(self.leakage_share),
+            rejection_reason_share=fraction(self.rejection_reason_share),
             min_pool_leads=self.min_pool_leads,
             min_sample=self.min_sample,
         )
@@ -159,8 +173,10 @@ class HealthLimits:
     team_sla_compliance: float
     sla_approaching: float
     systems_delay: RatingBands
+    leakage_share: float
+    rejection_reason_share: float
     min_pool_leads: int  # below it, a pool's imbalance is not judged
-    min_sample: int  # below it, a ratio (misroutes, fallback, team compliance) is not judged
+    min_sample: int  # below it, a ratio (misroutes, fallback, leakage, …) is not judged
 
 
 DEFAULT_LIMITS = HealthSpec().limits  # the playbooks' numbers, for a workspace without health:
