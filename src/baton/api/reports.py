@@ -1,5 +1,6 @@
-"""Reports over HTTP: speed to lead, SLA compliance, open clocks; and the outage
-windows that speed to lead leaves out of its averages.
+"""Reports over HTTP: speed to lead, SLA compliance, open clocks, the lifecycle's funnel,
+feedback loop and leakage; and the outage windows that speed to lead leaves out of its
+averages.
 
 Without ``since`` and ``until`` a report covers the last 30 local calendar days of the
 workspace's time zone, today included — the dashboard's "Last 30 days"; the answer
@@ -20,6 +21,9 @@ from pydantic import (
 )
 
 from baton.api.deps import Admin, BatonDep, Read, actor_of
+from baton.reports.feedback import feedback_report
+from baton.reports.funnel import funnel_report
+from baton.reports.leakage import leakage_report
 from baton.reports.open_clocks import open_clocks
 from baton.reports.scope import ReportScope, report_zone, scope_of
 from baton.reports.sla import sla_report
@@ -114,6 +118,77 @@ def sla(
     with baton.db.read() as conn:
         scope = _scope(conn, baton, since, until, source, lead_type, owner, team)
         return jsonable(sla_report(conn, scope, baton.clock.now()).as_dict())
+
+
+@router.get(
+    "/reports/funnel",
+    summary=(
+        "MQL → SAL → SQL → Opportunity → Won of the leads that became MQL in the period: "
+        "rates and median times (wall clock and business) by source, campaign, lead type, "
+        "owner, team and MQL week"
+    ),
+)
+def funnel(
+    baton: BatonDep,
+    token: Read,
+    since: Since = None,
+    until: Until = None,
+    source: Filter = None,
+    lead_type: Filter = None,
+    owner: Filter = None,
+    team: Filter = None,
+) -> dict[str, Any]:
+    with baton.db.read() as conn:
+        scope = _scope(conn, baton, since, until, source, lead_type, owner, team)
+        return jsonable(funnel_report(conn, scope).as_dict())
+
+
+@router.get(
+    "/reports/feedback",
+    summary=(
+        "Rejections by reason and week (a reason over health.rejection_reason_share flagged); "
+        "acceptance (SAL ÷ MQL) and SQL rates by source and campaign"
+    ),
+)
+def feedback(
+    baton: BatonDep,
+    token: Read,
+    since: Since = None,
+    until: Until = None,
+    source: Filter = None,
+    lead_type: Filter = None,
+    owner: Filter = None,
+    team: Filter = None,
+) -> dict[str, Any]:
+    with baton.db.read() as conn:
+        scope = _scope(conn, baton, since, until, source, lead_type, owner, team)
+        return jsonable(feedback_report(conn, scope, baton.clock.now()).as_dict())
+
+
+@router.get(
+    "/reports/leakage",
+    summary=(
+        "MQLs handed to Sales longer than lifecycle.leakage_after ago that nobody touched: "
+        "their share (flagged over health.leakage_share), by owner, team and source, and "
+        "the leads, longest waiting first"
+    ),
+)
+def leakage(
+    baton: BatonDep,
+    token: Read,
+    since: Since = None,
+    until: Until = None,
+    source: Filter = None,
+    lead_type: Filter = None,
+    owner: Filter = None,
+    team: Filter = None,
+    limit: Annotated[
+        int, Query(ge=0, le=10_000, description="leaked leads listed at most (0: none)")
+    ] = 100,
+) -> dict[str, Any]:
+    with baton.db.read() as conn:
+        scope = _scope(conn, baton, since, until, source, lead_type, owner, team)
+        return jsonable(leakage_report(conn, scope, baton.clock.now(), limit).as_dict())
 
 
 @router.get(

@@ -55,7 +55,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "routing_cmds:reroute",
         "Re-route a departed person's open leads and named accounts through the live flow.",
     ),
-    "report": ("report_cmds:report", "Reports."),  # report_cmds adds sla, speed-to-lead
+    # report_cmds adds sla and speed-to-lead to routing_cmds' group, funnel_cmds (which imports
+    # report_cmds) funnel, feedback and leakage
+    "report": ("funnel_cmds:report", "Reports."),
     "sla": ("report_cmds:sla", "SLA clocks."),
     "outage": (
         "report_cmds:outage",
