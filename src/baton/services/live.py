@@ -1,7 +1,7 @@
 """The live workspace: a version's rules parsed and compiled once, as one immutable value.
 
-Routing flows, calendars, SLA rules, the lifecycle, the alerts section and the health
-thresholds of a version are compiled together the first time a process needs
+Routing flows, calendars, SLA rules, the lifecycle, the handoff, the alerts section and
+the health thresholds of a version are compiled together the first time a process needs
 that version, and kept in a small bounded cache keyed by version and content
 hash. Activating another version changes which one is *active*; every
 transaction looks that up once and reads the compiled value from the cache.
@@ -22,6 +22,7 @@ from baton.store.lookup import tx_memo
 from baton.store.tables import workspace_versions
 from baton.workspace.alerts_schema import AlertsSpec
 from baton.workspace.calendars import build_calendar
+from baton.workspace.handoff_compile import HandoffConfig, compile_handoff
 from baton.workspace.health_schema import HealthSpec
 from baton.workspace.lifecycle_compile import LifecycleConfig, compile_lifecycle
 from baton.workspace.routing_compile import RoutingConfig, compile_routing
@@ -41,6 +42,7 @@ class LiveWorkspace:
     calendars: Mapping[str, BusinessCalendar]
     health: HealthSpec
     lifecycle: LifecycleConfig
+    handoff: HandoffConfig
 
     @property
     def zone(self) -> str:
@@ -72,6 +74,7 @@ def compile_workspace(number: int, content_hash: str, document: dict) -> LiveWor
         calendars=MappingProxyType(calendars),
         health=spec.health or HealthSpec(),
         lifecycle=compile_lifecycle(spec)[0],
+        handoff=compile_handoff(spec)[0],
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from baton.workspace.alerts_check import check_alerts
+from baton.workspace.handoff_compile import compile_handoff
 from baton.workspace.lifecycle_compile import compile_lifecycle
 from baton.workspace.routing_compile import Issue, compile_routing
 from baton.workspace.sla_compile import compile_sla, coverage_issues
@@ -25,9 +26,14 @@ def _lifecycle(ws: WorkspaceSpec) -> list[Issue]:
     return compile_lifecycle(ws)[1]
 
 
+def _handoff(ws: WorkspaceSpec) -> list[Issue]:
+    return compile_handoff(ws)[1]
+
+
 SECTION_CHECKS: list[Callable[[WorkspaceSpec], list[Issue]]] = [
     _routing,
     _sla,
     check_alerts,
     _lifecycle,
+    _handoff,
 ]

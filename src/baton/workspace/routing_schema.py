@@ -17,6 +17,7 @@ TRIGGERS = {
     "lead.created": "a new lead arrives (API, batch, CSV import)",
     "lead.reroute": "a lead is routed again (its owner left, or an SLA miss asks for it)",
     "lead.mql": "a lead becomes an MQL (by qualification or by hand)",
+    "handoff.csm": "a deal enters a handoff stage (Closed Won): who its CSM is",
 }
 
 

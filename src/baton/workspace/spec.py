@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from baton.workspace.alerts_schema import AlertsSpec
+from baton.workspace.handoff_schema import HandoffSpec
 from baton.workspace.health_schema import HealthSpec
 from baton.workspace.lifecycle_schema import LifecycleSpec
 from baton.workspace.routing_schema import RoutingSpec
@@ -32,6 +33,7 @@ class WorkspaceSpec(Section):
     sla: SlaSpec | None = None
     lifecycle: LifecycleSpec | None = None  # statuses and moves (the playbook's when absent)
     health: HealthSpec | None = None  # the red flags' thresholds (the playbooks' when absent)
+    handoff: HandoffSpec | None = None  # Sales → CS on Closed Won (the playbook's when absent)
 
     def document(self) -> dict[str, Any]:
         """The canonical, JSON-ready form that versions are hashed and diffed on."""

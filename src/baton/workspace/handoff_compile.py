@@ -1,0 +1,138 @@
+"""The ``handoff:`` section → the domain's HandoffPolicy plus the assignment flow, escalation
+and templates, with every problem located for ``baton check``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
+from baton.domain.handoff import (
+    FieldType,
+    HandoffField,
+    HandoffPolicy,
+    LightVariation,
+    Tier,
+    default_policy,
+)
+from baton.workspace.durations import parse_span
+from baton.workspace.handoff_schema import HandoffSpec
+from baton.workspace.hints import did_you_mean
+from baton.workspace.routing_compile import Issue
+from baton.workspace.spec import WorkspaceSpec
+
+TRIGGER = "handoff.csm"  # the routing flows that pick a CSM
+
+
+@dataclass(frozen=True)
+class HandoffConfig:
+    policy: HandoffPolicy = field(default_factory=default_policy)
+    flow: str | None = None  # None: the first flow with trigger handoff.csm
+    cs_lead: str | None = None
+    summary_template: str | None = None  # None: the package's
+    task_template: str = "Review the handoff of {{ deal.name }}"
+
+
+def compile_handoff(ws: WorkspaceSpec) -> tuple[HandoffConfig, list[Issue]]:
+    spec = ws.handoff or HandoffSpec()
+    issues: list[Issue] = []
+
+    def error(loc: tuple[object, ...], message: str, expected: str | None = None) -> None:
+        issues.append(Issue(("handoff", *loc), message, expected))
+
+    catalogue = {**HandoffSpec().fields, **spec.fields}
+    fields = {}
+    for name, f in catalogue.items():
+        if f.type is FieldType.CHOICE and not f.choices:
+            error(("fields", name, "choices"), "a choice field lists its choices")
+        fields[name] = HandoffField(name, f.type, f.help, f.label, tuple(f.choices))
+    known = sorted(fields)
+
+    def pick(loc: tuple[object, ...], names: list[str]) -> tuple[HandoffField, ...]:
+        out = []
+        for j, name in enumerate(names):
+            if name not in fields:
+                error(
+                    (*loc, j),
+                    f"no field '{name}' under handoff.fields{did_you_mean(name, known)}",
+                    "one of: " + ", ".join(known),
+                )
+            else:
+                out.append(fields[name])
+        return tuple(out)
+
+    tiers = tuple(
+        Tier(
+            t.name,
+            pick(("tiers", i, "fields"), t.fields),
+            frozenset(s.strip().lower() for s in t.segments),
+            t.min_amount,
+            t.live_call,
+        )
+        for i, t in enumerate(spec.tiers)
+    )
+    _check_tiers(spec, tiers, error)
+    pick(("light", "fields"), spec.light.fields)
+    _check_references(ws, spec, error)
+    policy = HandoffPolicy(
+        stages=frozenset(s.strip().lower() for s in spec.stages),
+        tiers=tiers,
+        light=LightVariation(
+            stages=frozenset(s.strip().lower() for s in spec.light.stages),
+            types=frozenset(t.strip().lower() for t in spec.light.types),
+            type_field=spec.light.type_field,
+            fields=tuple(spec.light.fields),
+        ),
+        escalate_after=parse_span(spec.escalation.after, days=False),
+        first_touch_within=parse_span(spec.first_touch_within),
+        notify_within=parse_span(spec.notify_within),
+    )
+    config = HandoffConfig(
+        policy,
+        spec.assignment.flow,
+        spec.escalation.cs_lead,
+        spec.templates.summary,
+        spec.templates.task,
+    )
+    return config, issues
+
+
+def _check_tiers(spec: HandoffSpec, tiers: tuple[Tier, ...], error) -> None:
+    if not spec.stages:
+        error(("stages",), "list at least one stage that starts a handoff", "e.g. [Closed Won]")
+    names = [t.name for t in tiers]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            error(("tiers", i, "name"), f"tier '{name}' is listed twice")
+    if not any(t.is_default for t in tiers):
+        error(
+            ("tiers",),
+            "no default tier: the last tier should have neither segments nor min_amount, so "
+            "every deal has one",
+        )
+
+
+def _check_references(ws: WorkspaceSpec, spec: HandoffSpec, error) -> None:
+    flows = [f for f in (ws.routing.flows if ws.routing else []) if f.trigger == TRIGGER]
+    wanted = spec.assignment.flow
+    if wanted is not None and wanted not in [f.name for f in flows]:
+        names = [f.name for f in flows]
+        error(
+            ("assignment", "flow"),
+            f"no routing flow '{wanted}' with trigger: {TRIGGER}{did_you_mean(wanted, names)}",
+            "the name of a routing flow with trigger: handoff.csm",
+        )
+    people = [p.id for p in ws.people]
+    lead = spec.escalation.cs_lead
+    if lead is not None and lead not in people:
+        error(("escalation", "cs_lead"), f"no person '{lead}'{did_you_mean(lead, people)}")
+    env = SandboxedEnvironment()
+    for part in ("summary", "task"):
+        text = getattr(spec.templates, part)
+        if text is None:
+            continue
+        try:
+            env.parse(text)
+        except TemplateSyntaxError as exc:
+            error(("templates", part), f"template line {exc.lineno}: {exc.message}")
