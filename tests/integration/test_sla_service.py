@@ -347,3 +347,23 @@ def test_a_lead_backfilled_with_its_crm_owner_is_timed_from_that_assignment(api,
             r.state
             for r in conn.execute(select(alerts.c.state).where(alerts.c.lead_id == lead["id"]))
         } == {"suppressed"}
+
+
+def test_a_threshold_under_a_minute_is_said_in_seconds_never_0_min(api, live, clock, workspace_dir):
+    from baton.services.versions.versions import activate_version, apply_workspace
+    from baton.workspace.loader import load_workspace
+
+    yaml = workspace_dir / "baton.yaml"
+    yaml.write_text(yaml.read_text().replace("threshold: 30m", "threshold: 40s"))
+    v2 = apply_workspace(live, load_workspace(workspace_dir), "t", clock.now())
+    activate_version(live, v2.number, "t", clock.now())
+    lead = arrive(api, clock, ny(2026, 11, 2, 10, 0))
+    run_worker(live, clock, ny(2026, 11, 2, 10, 0, 40))
+    with live.db.read() as conn:
+        subjects = conn.execute(
+            select(alerts.c.subject).where(alerts.c.lead_id == lead["id"]).order_by(alerts.c.id)
+        ).scalars()
+        subjects = list(subjects)
+    assert subjects[0].startswith("SLA reminder: 50% of 40 s used")
+    assert any(s.startswith("SLA missed (hand-raiser, 40 s)") for s in subjects), subjects
+    assert not any("0 min" in s for s in subjects)

@@ -230,3 +230,20 @@ def test_session_key_is_generated_once_with_owner_only_permissions(tmp_path):
     assert session_secret(tmp_path, environ={"BATON_SECRET_KEY": "k" * 40}) == "k" * 40
     with pytest.raises(SecretKeyError, match="at least 32"):
         session_secret(tmp_path, environ={"BATON_SECRET_KEY": "short"})
+
+
+def test_a_dashboard_url_that_does_not_exist_is_the_dashboards_error_page(web):
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    page = client_for(web, "sam").get("/nope", headers=browser)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Not found" in page.text and "There is no page at /nope." in page.text
+    anonymous = client_for(web).get("/leads/1/nope", headers=browser)
+    assert anonymous.status_code == 404 and "Back to the dashboard" in anonymous.text
+
+
+def test_the_api_keeps_its_json_404_even_for_a_browser(web):
+    browser = {"Accept": "text/html,*/*;q=0.8"}
+    for path in ("/v1/nope", "/v1/leads/1/nope"):
+        response = client_for(web).get(path, headers=browser)
+        assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
+    assert client_for(web).get("/nope").json() == {"detail": "Not Found"}  # no HTML asked for

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from baton.api.deps import Admin, BatonDep, Ingest, Read, actor_of
+from baton.domain.routing.vocabulary import NodeKind, StepOutcome
 from baton.reports.routing import distribution
 from baton.reports.scope import default_period, report_zone
 from baton.services.jsonable import jsonable
@@ -32,7 +33,58 @@ class MisrouteIn(BaseModel):
     expected_owner: str | None = Field(None, description="who should have got it, if known")
 
 
-@router.get("/leads/{lead_id}/trace", summary="Why this lead went where it went")
+class TraceStep(BaseModel):
+    """One node the flow visited, in words, with the values it tested."""
+
+    node: str = Field(description="the node's name in the flow, e.g. 'round robin sdr-americas'")
+    kind: NodeKind
+    outcome: StepOutcome = Field(
+        description="passed (a condition held), failed (continue), assigned (the flow stops)"
+    )
+    words: str = Field(description="what the node did, as the explanation's line says it")
+    values: dict[str, Any] = Field(
+        default_factory=dict,
+        description="what the node tested or chose, e.g. {region: NA} or "
+        "{pool, owner, credit, skipped}",
+    )
+
+
+class TraceDecision(BaseModel):
+    """One routing decision as stored: where the lead went, by which node, and why."""
+
+    id: int
+    lead_id: int | None
+    account_id: int | None = Field(description="set when an account was re-homed")
+    version: int = Field(description="the workspace version whose rules decided")
+    trigger: str = Field(description="what asked for routing, e.g. lead.created, sla.miss")
+    flow: str
+    owner_id: str | None
+    queue: str | None
+    team_id: str | None
+    pool_id: str | None
+    node: str | None = Field(description="the node that assigned")
+    node_kind: NodeKind | None
+    via_fallback: bool
+    matched_account_id: int | None
+    steps: list[TraceStep]
+    decided_at: AwareDatetime = Field(description="UTC, e.g. 2026-11-02T15:00:00Z")
+    actor: str = Field(description="who asked: api:TOKEN-NAME, cli:USER, web:USER, worker")
+    explanation: list[str] = Field(
+        description="the decision in words: 'flow F:', one numbered line per step, "
+        "then '→ owner NAME (ID)' or '→ queue Q'"
+    )
+
+
+class LeadTrace(BaseModel):
+    lead_id: int
+    decisions: list[TraceDecision] = Field(description="every routing decision, oldest first")
+
+
+@router.get(
+    "/leads/{lead_id}/trace",
+    summary="Why this lead went where it went",
+    response_model=LeadTrace,
+)
 def trace(lead_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
     with baton.db.read() as conn:
         decisions = lead_trace(conn, lead_id)

@@ -181,11 +181,20 @@ def token_revoke(ctx: CliContext, token_id: int) -> None:
     "starts",
     required=True,
     help=(
-        "Start, e.g. 2026-12-22 or 2026-12-22T09:00"
-        " (workspace time zone unless an offset is given)."
+        "First moment away (inclusive), e.g. 2026-12-22 (its midnight) or 2026-12-22T09:00, "
+        "in the workspace's time zone unless an offset is given (2026-12-22T09:00-06:00)."
     ),
 )
-@click.option("--to", "ends", required=True, help="End (exclusive), e.g. 2027-01-04.")
+@click.option(
+    "--to",
+    "ends",
+    required=True,
+    help=(
+        "First moment back (exclusive): --to 2027-01-04 is back at midnight starting Jan 4, "
+        "so away through Jan 3. A date or date-time in the workspace's time zone (not the "
+        "person's) unless an offset is given."
+    ),
+)
 @click.option("--reason", default="PTO")
 @click.option(
     "--replace", is_flag=True, help="Replace the person's existing periods instead of adding one."
@@ -194,7 +203,11 @@ def token_revoke(ctx: CliContext, token_id: int) -> None:
 def pto(
     ctx: CliContext, person_id: str, starts: str, ends: str, reason: str, replace: bool
 ) -> None:
-    """Set an out-of-office period for PERSON_ID (routing skips them meanwhile)."""
+    """Set an out-of-office period for PERSON_ID (routing skips them meanwhile).
+
+    The period is [--from, --to): away from the --from instant, back at the --to instant.
+    Dates and times without an offset are read in the workspace's time zone (workspace:
+    timezone in baton.yaml), whatever the person's own zone."""
     baton = ctx.open()
     zone = workspace_zone(ctx, baton)
     try:

@@ -8,8 +8,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from baton.bootstrap import Baton
@@ -17,7 +19,18 @@ from baton.web.auth import SignInRequired, WebError
 from baton.web.filters import FilterError
 from baton.web.pages import PageRegistry
 from baton.web.render import render
-from baton.web.routes import leads, overview, people, routing, signin, sla, speed, workspace
+from baton.web.routes import (
+    feedback,
+    funnel,
+    leads,
+    overview,
+    people,
+    routing,
+    signin,
+    sla,
+    speed,
+    workspace,
+)
 from baton.web.secret import session_secret
 
 STATIC = Path(__file__).parent / "static"
@@ -25,7 +38,8 @@ SESSION_COOKIE = "baton_session"
 SESSION_MAX_AGE_SECONDS = 12 * 3600  # signed in for a working day, then again
 # The pages, in no particular order (each PAGE has its place in the navigation).
 # A page that is not listed here does not exist: it is neither routed nor linked.
-SECTIONS = (overview, sla, speed, leads, people, routing, workspace)
+SECTIONS = (overview, sla, speed, funnel, feedback, leads, people, routing, workspace)
+API_PREFIX = "/v1"  # the JSON API: its errors stay JSON whatever the client accepts
 
 
 def install_web(app: FastAPI, baton: Baton) -> None:
@@ -50,6 +64,7 @@ def install_web(app: FastAPI, baton: Baton) -> None:
     app.add_exception_handler(SignInRequired, _to_signin)
     app.add_exception_handler(WebError, _error_page)
     app.add_exception_handler(FilterError, _filter_error_page)
+    app.add_exception_handler(HTTPException, _http_error)
 
 
 async def _to_signin(request: Request, exc: Exception) -> Response:
@@ -65,6 +80,31 @@ async def _error_page(request: Request, exc: Exception) -> Response:
     return render(
         request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
     )
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a dashboard URL (not the API's): errors are shown as a page."""
+    path = request.url.path
+    if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """A URL nobody answers (404), or a method it does not take (405): the dashboard's error
+    page for a browser, the API's JSON ``{"detail": …}`` for everyone else."""
+    assert isinstance(exc, HTTPException)
+    if not wants_page(request) or exc.status_code not in (404, 405):
+        return await http_exception_handler(request, exc)
+    message = (
+        f"There is no page at {request.url.path[:200]}."
+        if exc.status_code == 404
+        else f"{request.method} is not possible at {request.url.path[:200]}."
+    )
+    status = exc.status_code
+    response = render(request, "error.html", {"status": status, "message": message}, status=status)
+    response.headers.update(exc.headers or {})
+    return response
 
 
 async def _filter_error_page(request: Request, exc: Exception) -> Response:

@@ -269,12 +269,11 @@ def _subject(due: Due, content: dict[str, Any]) -> str:
 
 
 def _words(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    return (
-        f"{hours} h {minutes} min"
-        if hours and minutes
-        else f"{hours} h"
-        if hours
-        else f"{minutes} min"
-    )
+    """A threshold or business time elapsed for a subject line: ``2 h 30 min``, ``45 min``
+    (whole minutes, rounded down), and under a minute in seconds (``40 s``), never ``0 min``."""
+    seconds = int(delta.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min" if minutes else f"{secs} s"
