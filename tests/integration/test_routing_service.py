@@ -124,9 +124,11 @@ def test_territory_inside_a_branch(api):
     decision = api.get(f"/v1/leads/{big['id']}/trace").json()["decisions"][0]
     assert decision["node"] == "emea? / territory main"
     assert any(
-        "row 3 (EMEA enterprise) [region=EMEA, employees ≥ 1,000] → owner lukas-weber" in line
+        "CSV line 3 (EMEA enterprise) [region=EMEA, employees ≥ 1,000] → owner lukas-weber" in line
         for line in decision["explanation"]
     )
+    row = next(s for s in decision["steps"] if s["words"].startswith("territory main: CSV line"))
+    assert row["values"] == {"csv_line": 3}  # territories.csv: the header is line 1
 
 
 def test_override_keeps_the_owner(api):

@@ -308,7 +308,7 @@ def test_ambiguous_territory_rows_are_reported_with_both_row_numbers():
     issue = only_issue(edit)
     assert issue.loc == ("routing", "territories", 0, "rows", 3)
     assert issue.message.startswith(
-        "territory main: rows 1 and 4 can match the same lead with equal specificity"
+        "territory main: two rows can match the same lead with equal specificity: row 1 "
     )
     assert "row 1 [country=US, employees ≥ 1,000] → team ent" in issue.message
     assert "row 4 [country=CA|US, employees ≥ 5,000] → owner bob" in issue.message

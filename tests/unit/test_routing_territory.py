@@ -250,4 +250,12 @@ def test_the_trace_describes_the_row_in_words():
     )
     row = table.lookup({"state": "CA", "employees": 1000}.get)
     assert row.describe() == "row 1 (West ENT) [state=CA|WA, employees ≥ 1,000] → team ent"
+    assert row.where == {"row": 1}  # the first row written under rows:
+
+
+def test_a_row_from_a_csv_is_named_by_its_csv_line():
+    table = compiled_table([{"line": 14, "name": "West ENT", "state": "CA", "team": "ent"}])
+    row = table.lookup({"state": "CA"}.get)
+    assert row.describe() == "CSV line 14 (West ENT) [state=CA] → team ent"
+    assert row.where == {"csv_line": 14}
     assert set(row.criteria) | {"employees"} <= set(DIMENSIONS)

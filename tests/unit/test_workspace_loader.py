@@ -332,13 +332,10 @@ def test_people_from_csv_errors_point_into_the_csv(tmp_path):
         for m in msgs
     )
     assert any(
-        m.startswith("people.csv:3: people[1].email: 'notanemail' is not an email address")
-        for m in msgs
+        m.startswith("people.csv:3: email: 'notanemail' is not an email address") for m in msgs
     )
     assert any(
-        m.startswith(
-            "people.csv:4: people[2].manager: 'anna' is not a known person (did you mean 'ana'?)"
-        )
+        m.startswith("people.csv:4: manager: 'anna' is not a known person (did you mean 'ana'?)")
         for m in msgs
     )
 
@@ -394,3 +391,21 @@ def test_a_flag_sample_must_be_a_number_of_leads(tmp_path):
         for m in msgs
     ), msgs
     assert any(m.startswith("baton.yaml:6: health.min_sample:") for m in msgs), msgs
+
+
+def test_a_territory_row_from_a_csv_is_named_by_its_csv_line_only(tmp_path):
+    write_template(tmp_path)
+    (tmp_path / "territories.csv").write_text(
+        "name,region,country,employees,owner,team,pool,queue\n"
+        "EMEA,EMEA,,,emma-schulz,,,\n"
+        "EMEA enterprise,EMEA,,1000+,lukas-webr,,,\n"
+        "EMEA again,EMEA,,,lukas-weber,,,\n"
+    )
+    assert problems(tmp_path) == [
+        "territories.csv:3: owner: 'lukas-webr' is not a known person (did you mean "
+        "'lukas-weber'?) — expected the id of someone under people:",
+        "territories.csv:4: territory main: two rows can match the same lead with equal "
+        "specificity: CSV line 2 (EMEA) [region=EMEA] → owner emma-schulz, and CSV line 4 "
+        "(EMEA again) [region=EMEA] → owner lukas-weber — expected make one row more specific "
+        "or the rows disjoint",
+    ]

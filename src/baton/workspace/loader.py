@@ -108,7 +108,7 @@ def _to_plain(node: Any) -> Any:
 
 def _problem(err: dict[str, Any], source_map: SourceMap) -> Problem:
     loc = tuple(err["loc"])
-    file, line = source_map.locate(loc)
+    file, line, path = source_map.where(loc)
     kind = err["type"]
     if kind == "extra_forbidden":
         parent = hint_for(WorkspaceSpec, loc[:-1])
@@ -116,13 +116,13 @@ def _problem(err: dict[str, Any], source_map: SourceMap) -> Problem:
         return Problem(
             file,
             line,
-            dotted(loc),
+            path,
             f"unknown key '{key}'{did_you_mean(key, parent.keys)}",
             "one of: " + ", ".join(parent.keys) if parent.keys else None,
         )
     hint = hint_for(WorkspaceSpec, loc)
     if kind == "missing":
-        return Problem(file, line, dotted(loc), "required but missing", hint.expected, hint.example)
+        return Problem(file, line, path, "required but missing", hint.expected, hint.example)
     message = err["msg"].removeprefix("Value error, ")
     if (
         kind not in ("value_error", "enum")
@@ -130,15 +130,14 @@ def _problem(err: dict[str, Any], source_map: SourceMap) -> Problem:
         and not isinstance(err["input"], (dict, list))
     ):
         message += f" (got {err['input']!r})"
-    return Problem(file, line, dotted(loc), message, hint.expected, hint.example)
+    return Problem(file, line, path, message, hint.expected, hint.example)
 
 
 def _issue_problem(issue: Issue, source_map: SourceMap) -> Problem:
     hint = hint_for(WorkspaceSpec, issue.loc)
     expected = issue.expected or hint.expected
     return Problem(
-        *source_map.locate(issue.loc),
-        dotted(issue.loc),
+        *source_map.where(issue.loc),
         issue.message,
         expected,
         issue.example or (hint.example if expected == hint.expected else None),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from baton.workspace.hints import did_you_mean
-from baton.workspace.problems import Problem, dotted
+from baton.workspace.problems import Problem
 from baton.workspace.sources import SourceMap
 
 
@@ -38,13 +38,10 @@ def check_references(data: dict[str, Any], source_map: SourceMap) -> list[Proble
             value = item.get(key)
             if isinstance(value, str) and value and value not in ids[kind]:
                 loc = (section, i, key)
-                file, line = source_map.locate(loc)
                 example = ids[kind][0] if ids[kind] else None
                 problems.append(
                     Problem(
-                        file,
-                        line,
-                        dotted(loc),
+                        *source_map.where(loc),
                         f"'{value}' is not a known {kind}{did_you_mean(value, ids[kind])}",
                         f"the id of {where}",
                         example,
@@ -78,12 +75,9 @@ def _unique(section: str, items, key: str, what: str, source_map: SourceMap) -> 
         loc = (section, i, key)
         if value in result.seen:
             first_file, first_line = source_map.locate(result.seen[value])
-            file, line = source_map.locate(loc)
             result.problems.append(
                 Problem(
-                    file,
-                    line,
-                    dotted(loc),
+                    *source_map.where(loc),
                     f"duplicate {what} '{value}' (first defined at {first_file}:{first_line})",
                     f"a unique {what}",
                 )
@@ -105,12 +99,9 @@ def _manager_cycles(people, source_map: SourceMap) -> list[Problem]:
         if node == start and start not in reported:
             reported.update(chain)
             loc = ("people", index[start], "manager")
-            file, line = source_map.locate(loc)
             problems.append(
                 Problem(
-                    file,
-                    line,
-                    dotted(loc),
+                    *source_map.where(loc),
                     "manager chain loops: " + " → ".join(chain + [start]),
                     "a chain that ends at someone with no manager",
                 )
@@ -126,12 +117,9 @@ def _people_warnings(people, source_map: SourceMap) -> list[Problem]:
             and not person.get("email")
             and not person.get("slack_id")
         ):
-            file, line = source_map.locate(("people", i))
             problems.append(
                 Problem(
-                    file,
-                    line,
-                    dotted(("people", i)),
+                    *source_map.where(("people", i)),
                     f"'{person.get('id')}' has neither email nor slack_id, "
                     "so no alert can reach them",
                     "an email or a slack_id",
@@ -164,5 +152,5 @@ def check_calendar_sets(calendars: dict[str, Any], source_map: SourceMap) -> lis
                     else "country"
                 )
                 loc = ("calendars", name, "holidays", *((i,) if listed else ()), key)
-                problems.append(Problem(*source_map.locate(loc), dotted(loc), message))
+                problems.append(Problem(*source_map.where(loc), message))
     return problems

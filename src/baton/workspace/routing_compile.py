@@ -263,8 +263,8 @@ class _Compiler:
         for a, b in ambiguous_pairs(built):
             self.error(
                 ("territories", i, "rows", index[b.line]),
-                f"territory {table_id}: rows {a.line} and {b.line} can match the same lead "
-                f"with equal specificity ({a.describe()} / {b.describe()})",
+                f"territory {table_id}: two rows can match the same lead with equal "
+                f"specificity: {a.describe()}, and {b.describe()}",
                 "make one row more specific or the rows disjoint",
             )
         return TerritoryTable(built)
@@ -316,7 +316,15 @@ class _Compiler:
                     "100-500",
                 )
                 return None
-        return TerritoryRow(spec.line or index + 1, criteria, employees, kind, target, spec.name)
+        return TerritoryRow(
+            spec.line or index + 1,
+            criteria,
+            employees,
+            kind,
+            target,
+            spec.name,
+            from_csv=spec.line is not None,
+        )
 
     def _check_target(self, loc: tuple[object, ...], kind: str, target: str) -> None:
         known = {

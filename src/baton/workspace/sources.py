@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
-from baton.workspace.problems import Problem
+from baton.workspace.problems import Problem, dotted
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,24 @@ class SourceMap:
     tables: dict[tuple[object, ...], list[Origin]] = field(default_factory=dict)
 
     def locate(self, loc: tuple[object, ...]) -> tuple[str, int | None]:
+        found = self._row(loc)
+        if found is None:
+            return self.main_file, _walk(self.root, loc, 1)
+        cut, origin = found
+        if origin.node is None:
+            return origin.file, origin.line
+        return origin.file, _walk(origin.node, loc[cut + 1 :], origin.line)
+
+    def where(self, loc: tuple[object, ...]) -> tuple[str, int | None, str]:
+        """File, line and the path to show: inside a row of a CSV, the column alone — the
+        file and line already say which row (``territories.csv:14: owner``), where the
+        row's index among the rows would only be a second, different number."""
+        found = self._row(loc)
+        in_csv = found is not None and found[1].node is None
+        return (*self.locate(loc), dotted(loc[found[0] + 1 :] if found and in_csv else loc))
+
+    def _row(self, loc: tuple[object, ...]) -> tuple[int, Origin] | None:
+        """Where ``loc`` enters a table read from another file: (its depth, the row's origin)."""
         for cut in range(len(loc) - 1, 0, -1):
             prefix, index = loc[:cut], loc[cut]
             if (
@@ -44,11 +62,8 @@ class SourceMap:
                 and isinstance(index, int)
                 and index < len(self.tables[prefix])
             ):
-                origin = self.tables[prefix][index]
-                if origin.node is None:
-                    return origin.file, origin.line
-                return origin.file, _walk(origin.node, loc[cut + 1 :], origin.line)
-        return self.main_file, _walk(self.root, loc, 1)
+                return cut, self.tables[prefix][index]
+        return None
 
 
 def _walk(node: Any, loc: tuple[object, ...], line: int | None) -> int | None:

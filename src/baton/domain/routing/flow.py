@@ -300,7 +300,7 @@ class Router:
             )
             return False
         words = f"territory {node.table_name}: {row.describe()}"
-        d.steps.append(Step(node.label, node.kind, StepOutcome.PASSED, words, {"row": row.line}))
+        d.steps.append(Step(node.label, node.kind, StepOutcome.PASSED, words, row.where))
         return self._to_target(node, Target(row.target_kind, row.target), d)
 
     def _node_round_robin(self, node: Assign, facts: RecordFacts, d: Decision) -> bool:

@@ -25,15 +25,27 @@ TARGETS = tuple(TargetKind)
 
 @dataclass(frozen=True)
 class TerritoryRow:
-    line: int  # where the row is (CSV line number or YAML index), for errors and traces
+    line: int  # a row from a CSV: its line (the header is line 1); else its place under rows:
     criteria: dict[str, frozenset[str]]  # dimension -> accepted values (upper-cased); absent = any
     employees: tuple[int, int | None] | None  # [min, max] inclusive; None = any
     target_kind: TargetKind
     target: str
     name: str = ""
+    from_csv: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "target_kind", TargetKind(self.target_kind))
+
+    @property
+    def label(self) -> str:
+        """How traces and errors name the row: ``CSV line 14``, or ``row 3`` (the third
+        under ``rows:``)."""
+        return f"{'CSV line' if self.from_csv else 'row'} {self.line}"
+
+    @property
+    def where(self) -> dict[str, int]:
+        """The row in a trace's values: ``{"csv_line": 14}`` or ``{"row": 3}``."""
+        return {"csv_line" if self.from_csv else "row": self.line}
 
     @property
     def specificity(self) -> int:
@@ -46,7 +58,7 @@ class TerritoryRow:
             parts.append(
                 f"employees {low:,}–{high:,}" if high is not None else f"employees ≥ {low:,}"
             )
-        label = f"row {self.line}" + (f" ({self.name})" if self.name else "")
+        label = self.label + (f" ({self.name})" if self.name else "")
         return f"{label} [{', '.join(parts) or 'any'}] → {self.target_kind} {self.target}"
 
 
