@@ -155,3 +155,23 @@ def weekly_slot(
     if calendar is not None and not calendar.is_open(slot):
         slot = calendar.next_open(slot)
     return f"{year}-W{week:02d}", slot.astimezone(ZoneInfo("UTC"))
+
+
+def due_slots(
+    now: datetime, weekday: str, at: str, zone: str, calendar: BusinessCalendar | None = None
+) -> list[tuple[str, datetime]]:
+    """The weekly slots due at ``now`` (period, instant), oldest first: this ISO week's once
+    its instant has come, and last week's when a closed calendar moved it into this week
+    (a Friday-evening slot to Monday morning) — so no week is skipped."""
+    out = []
+    this_period, this_slot = weekly_slot(now, weekday, at, zone, calendar)
+    period, slot = weekly_slot(now - timedelta(days=7), weekday, at, zone, calendar)
+    local = now.astimezone(ZoneInfo(zone))
+    week_start = datetime.combine(
+        local.date() - timedelta(days=local.weekday()), time(0), tzinfo=ZoneInfo(zone)
+    )
+    if week_start <= slot <= now:
+        out.append((period, slot))
+    if this_slot <= now:
+        out.append((this_period, this_slot))
+    return out

@@ -27,6 +27,7 @@ class Message:
     mention: str | None = None  # the recipient's Slack id, named when posting to a shared channel
     blocks: list[dict[str, Any]] = field(default_factory=list)  # Slack only
     payload: dict[str, Any] = field(default_factory=dict)  # webhook body
+    html: str = ""  # an HTML alternative of ``text`` (email), when the kind has one
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,8 @@ class EmailNotifier:
         mail["X-Baton-Alert-Key"] = message.key
         mail["X-Baton-Alert-Kind"] = message.kind
         mail.set_content(message.text)
+        if message.html:
+            mail.add_alternative(message.html, subtype="html")
         return mail
 
     def send(self, message: Message, address: str, *, recovering: bool = False) -> Sent:

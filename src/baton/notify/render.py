@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import ChainableUndefined, FileSystemLoader, Template, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import escape
 
 from baton.notify import Message
 
@@ -69,6 +70,33 @@ def local(value: Any, zone: Any = None) -> str:
     return f"{at:%a} {at.day} {at:%b %H:%M} {at.tzname()}"
 
 
+def percent(value: Any) -> str:
+    """A rate (0.642) → ``64%`` (``64.2%`` under 10 %); a missing one → ``–``."""
+    if isinstance(value, Undefined) or value in (None, ""):
+        return "–"
+    rate = float(value) * 100
+    return f"{rate:.1f}%" if 0 < rate < 10 else f"{rate:.0f}%"
+
+
+def day(value: Any) -> str:
+    """A date (``2026-11-23``) → ``Mon 23 Nov 2026``; empty when missing."""
+    if isinstance(value, Undefined) or value in (None, ""):
+        return ""
+    try:
+        d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def days(value: Any) -> str:
+    """Seconds → ``7 days`` when whole days, else as ``duration``."""
+    if isinstance(value, int | float) and value > 0 and value % 86_400 == 0:
+        n = int(value // 86_400)
+        return f"{n} day" if n == 1 else f"{n} days"
+    return duration(value)
+
+
 def _blank(value: Any) -> Any:
     """A missing fact renders empty, never ``None``."""
     return "" if value is None else value
@@ -80,7 +108,7 @@ def _slack_escape(value: Any) -> Any:
     return _blank(value)
 
 
-def _environment(slack: bool) -> SandboxedEnvironment:
+def _environment(slack: bool, html: bool = False) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=FileSystemLoader(TEMPLATES),
         undefined=ChainableUndefined,
@@ -88,15 +116,19 @@ def _environment(slack: bool) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         finalize=_slack_escape if slack else _blank,
+        autoescape=html,
     )
     env.filters["duration"] = duration
     env.filters["local"] = local
+    env.filters["percent"] = percent
+    env.filters["day"] = day
+    env.filters["days"] = days
     return env
 
 
-@lru_cache(maxsize=2)
-def environment(slack: bool) -> SandboxedEnvironment:
-    return _environment(slack)
+@lru_cache(maxsize=3)
+def environment(slack: bool, html: bool = False) -> SandboxedEnvironment:
+    return _environment(slack, html)
 
 
 def compile_template(source: str, part: str) -> Template:
@@ -124,6 +156,17 @@ class Renderer:
                 self._cache[key] = env.get_template(
                     name if (TEMPLATES / name).exists() else f"default.{part}.j2"
                 )
+        return self._cache[key]
+
+    def html(self, kind: str) -> Template | None:
+        """The package's HTML email template of ``kind`` — none when the kind has no
+        ``{kind}.html.j2`` or the workspace rewrote its plain-text email (that wins)."""
+        key = (kind, "html")
+        if key not in self._cache:
+            name = f"{kind}.html.j2"
+            if not (TEMPLATES / name).exists() or (self.overrides.get(kind) or {}).get("email"):
+                return None
+            self._cache[key] = environment(False, html=True).get_template(name)
         return self._cache[key]
 
     def context(
@@ -180,9 +223,13 @@ class Renderer:
         email = self.template(kind, "email").render(ctx).strip() + "\n"
         slack = self.template(kind, "slack").render(ctx).strip()
         thread = f"{alert.get('entity')}:{alert.get('entity_id')}:{alert.get('recipient_id')}"
+        html_template = self.html(kind)
+        html = html_template.render(ctx).strip() if html_template is not None else ""
         if notice:
             subject = f"[silent] {subject}"
             email = f"{notice}\n\n{email}"
+            if html:
+                html = f'<p class="silent"><strong>{escape(notice)}</strong></p>\n{html}'
         payload = {
             "schema": "baton.alert/v1",
             "id": alert.get("id"),
@@ -209,6 +256,7 @@ class Renderer:
             mention=recipient.get("slack_id"),
             blocks=slack_blocks(subject, slack, ctx, notice),
             payload=payload,
+            html=html,
         )
 
 
@@ -275,5 +323,6 @@ __all__ = [
     "compile_template",
     "duration",
     "local",
+    "percent",
     "slack_blocks",
 ]

@@ -81,9 +81,12 @@ class FeedbackReport(Result):
         return tuple(r for r in self.reasons if r.flagged)
 
 
-def feedback_report(conn: Connection, scope: ReportScope, now: datetime) -> FeedbackReport:
+def feedback_report(
+    conn: Connection, scope: ReportScope, now: datetime, funnel: FunnelReport | None = None
+) -> FeedbackReport:
     """Rejections made in ``scope``'s period and the funnel rates of its MQLs, as of ``now``
-    (owner and team: whose lead it was, ``reports.stages``)."""
+    (owner and team: whose lead it was, ``reports.stages``); ``funnel``: the period's funnel
+    when the caller has it already."""
     zone = report_zone(conn, scope)
     week_of = day_and_week(zone)
     query = (
@@ -99,7 +102,7 @@ def feedback_report(conn: Connection, scope: ReportScope, now: datetime) -> Feed
     counts: Counter[tuple[str, str]] = Counter(
         (week_of(r.changed_at)[1], r.reason or NO_REASON) for r in conn.execute(query)
     )
-    return assemble(conn, scope, zone.key, now, counts, funnel_report(conn, scope))
+    return assemble(conn, scope, zone.key, now, counts, funnel or funnel_report(conn, scope))
 
 
 def assemble(

@@ -94,6 +94,16 @@ def check_alerts(ws: WorkspaceSpec, environ: Mapping[str, str] | None = None) ->
     for i, digest in enumerate(alerts.digests):
         loc = ("alerts", "digests", i)
         issues += _known_channels(loc + ("channels",), digest.channels, names)
+        if not digest.kinds and digest.report is None:
+            issues.append(
+                Issue(
+                    loc + ("kinds",),
+                    f"digest '{digest.name}' collects no alert kinds and carries no report:"
+                    " it would never say anything",
+                    "kinds (alert kinds to collect) or report: lifecycle",
+                    '["feedback.*"]',
+                )
+            )
         if digest.calendar and digest.calendar not in ws.calendars:
             issues.append(
                 Issue(
@@ -229,7 +239,22 @@ def _recipients(ws: WorkspaceSpec, loc: tuple, entries: list[str]) -> list[Issue
                     choices[0] if choices else None,
                 )
             )
+        elif prefix and not _members(ws, prefix, value):
+            issues.append(
+                Issue(
+                    loc + ("to", j),
+                    f"no active person is in {entry}: nobody receives this digest through it",
+                    f"a person under people: with {prefix}: {value}, or a person id",
+                    ws.people[0].id if ws.people else None,
+                    severity="warning",
+                )
+            )
     return issues
+
+
+def _members(ws: WorkspaceSpec, prefix: str, value: str) -> list[str]:
+    field = "team" if prefix == "team" else "role"
+    return [p.id for p in ws.people if p.active and str(getattr(p, field) or "") == value]
 
 
 def _templates(loc: tuple, kind: str, parts: dict[str, str | None]) -> list[Issue]:

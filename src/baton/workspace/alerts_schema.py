@@ -16,12 +16,20 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StrictBool, StrictInt
 
-from baton.domain.alerts import RouteMode
+from baton.domain.alerts import WEEKDAYS, RouteMode
 from baton.workspace.durations import parse_span
+from baton.workspace.hints import did_you_mean
 from baton.workspace.schema import Ident, Section, TimeZoneName, Window
 
 ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+FULL_DAYS = dict(
+    zip(
+        WEEKDAYS,
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        strict=True,
+    )
+)
 
 
 def _positive_span(text: str) -> str:
@@ -37,6 +45,15 @@ def _env_name(text: str) -> str:
             "(the secret itself never goes in baton.yaml)"
         )
     return text
+
+
+def _weekday(text: str) -> str:
+    """``mon`` … ``sun``; a day's full name (``Monday``) is read as its first three letters."""
+    day = text.strip().lower()
+    if day[:3] in WEEKDAYS and (day == day[:3] or FULL_DAYS[day[:3]] == day):
+        return day[:3]
+    hint = did_you_mean(day, [*WEEKDAYS, *FULL_DAYS.values()])
+    raise ValueError(f"'{text}' is not a day of the week{hint}")
 
 
 def _clock_time(text: str) -> str:
@@ -57,6 +74,11 @@ EnvName = Annotated[
         description="the NAME of an environment variable that holds the secret",
         examples=["BATON_SLACK_TOKEN"],
     ),
+]
+Weekday = Annotated[
+    str,
+    AfterValidator(_weekday),
+    Field(description="a day of the week: mon, tue, wed, thu, fri, sat or sun", examples=["mon"]),
 ]
 ClockTime = Annotated[
     str,
@@ -189,26 +211,34 @@ class BurstSpec(Section):
     window: Span = "5m"
 
 
+class DigestReport(StrEnum):
+    LIFECYCLE = "lifecycle"  # the Marketing Ops weekly numbers (reports.lifecycle_week)
+
+
 class DigestSpec(Section):
     name: Ident
     kinds: list[str] = Field(
-        min_length=1,
+        default_factory=list,
         description=(
             "alert kinds this digest collects ('*' as a wildcard); they wait for the schedule"
+            " (may be left out when the digest carries a report)"
         ),
         examples=[["feedback.*"]],
+    )
+    report: DigestReport | None = Field(
+        None,
+        description=(
+            "numbers the digest carries every week: lifecycle (the past ISO week's MQLs,"
+            " acceptance and SQL rates, funnel, rejection reasons, recycled leads, leakage)"
+        ),
+        examples=["lifecycle"],
     )
     to: list[str] = Field(
         min_length=1,
         description="person ids, team:ID or role:ROLE",
         examples=[["vp-sales", "team:sdr-americas"]],
     )
-    weekday: str = Field(
-        "mon",
-        pattern=r"^(mon|tue|wed|thu|fri|sat|sun)$",
-        description="the day of the week: mon … sun",
-        examples=["mon"],
-    )
+    weekday: Weekday = "mon"
     at: ClockTime = "09:00"
     calendar: str | None = Field(
         None,
@@ -222,7 +252,8 @@ class DigestSpec(Section):
         examples=[["email"]],
     )
     send_empty: StrictBool = Field(
-        False, description="send even when nothing was collected that week"
+        False,
+        description="send even when nothing was collected that week (a report is always sent)",
     )
 
 
@@ -292,6 +323,7 @@ __all__ = [
     "AlertsSpec",
     "ChannelSpec",
     "ChannelType",
+    "DigestReport",
     "DigestSpec",
     "RouteSpec",
     "Window",

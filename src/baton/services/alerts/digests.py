@@ -7,7 +7,10 @@
   held (state ``held``) and, at the entry's weekly slot (moved to the next opening
   of its calendar when that is closed), listed in one ``digest.weekly`` alert per
   person in ``to``. Any feature can feed one: insert alerts of a collected kind
-  addressed to a person, or to ``digest:NAME`` for everyone in that digest.
+  addressed to a person, or to ``digest:NAME`` for everyone in that digest. A digest
+  with ``report: lifecycle`` also carries the past ISO week's lifecycle numbers
+  (``reports.lifecycle_week``: the Marketing Ops weekly digest) and goes out every week.
+  Each digest runs once per ISO week (``digest_runs``), whichever worker claims it.
 
 A digest is an ordinary alert (delivered, retried and dead-lettered like the
 others); its members move to state ``digested`` and are linked in
@@ -25,7 +28,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from baton.domain.alerts import AlertKind, burst_groups, weekly_slot
+from baton.domain.alerts import AlertKind, burst_groups, due_slots
+from baton.reports.lifecycle_week import lifecycle_week
 from baton.services.alerts.setup import AlertSetup
 from baton.services.app import App
 from baton.services.jsonable import jsonable
@@ -38,15 +42,36 @@ ITEM_FIELDS = ("id", "kind", "subject", "lead_id", "due_at", "role")
 def prepare_digests(baton: App, setup: AlertSetup, now: datetime) -> int:
     """Hold scheduled kinds, send due weekly digests, fold bursts; returns alerts touched."""
     done = 0
+    reports = _due_reports(baton, setup, now)
     with baton.db.write() as conn:
         if setup.spec.digests:
             done += _hold(conn, setup.spec.digests)
             for digest in setup.spec.digests:
-                done += _run_weekly(conn, setup, digest, now, baton.settings.public_url)
+                done += _run_weekly(conn, setup, digest, now, baton.settings.public_url, reports)
         if setup.spec.bursts:
             done += _fold_bursts(conn, setup, now, baton.settings.public_url)
         conn.commit()
     return done
+
+
+def _due_reports(baton: App, setup: AlertSetup, now: datetime) -> dict[tuple[str, str], dict]:
+    """The reports of the weekly digests due now and not yet run, per (digest, period),
+    counted before the write transaction so that it stays short (two workers may both
+    count; one sends)."""
+    wanted = [d for d in setup.spec.digests if d.report is not None]
+    out: dict[tuple[str, str], dict] = {}
+    if not wanted:
+        return out
+    with baton.db.read() as conn:
+        for digest in wanted:
+            for period, _ in _due(setup, digest, now):
+                if not _has_run(conn, digest, period):
+                    out[(digest.name, period)] = _report(conn, period, now)
+    return out
+
+
+def _report(conn: Connection, period: str, now: datetime) -> dict[str, Any]:
+    return {"kind": "lifecycle", **jsonable(lifecycle_week(conn, period, now).as_dict())}
 
 
 def _matches(kind: str, patterns: Iterable[str]) -> bool:
@@ -92,33 +117,61 @@ def _recipients(conn: Connection, digest: DigestSpec) -> list[str]:
     return sorted(r.id for r in conn.execute(query))
 
 
-def _run_weekly(
-    conn: Connection, setup: AlertSetup, digest: DigestSpec, now: datetime, public_url: str
-) -> int:
+def _due(setup: AlertSetup, digest: DigestSpec, now: datetime) -> list[tuple[str, datetime]]:
     ws = setup.workspace
     calendar = setup.calendars.get(digest.calendar) if digest.calendar else None
     zone = digest.timezone or (
         calendar.timezone.key if calendar is not None else ws.workspace.timezone
     )
-    period, slot = weekly_slot(now, digest.weekday, digest.at, zone, calendar)
-    if (
-        now < slot
-        or conn.execute(
-            select(digest_runs.c.name).where(
-                digest_runs.c.name == digest.name, digest_runs.c.period == period
-            )
-        ).first()
-    ):
-        return 0
-    try:
-        with conn.begin_nested():
-            conn.execute(
-                insert(digest_runs).values(
-                    name=digest.name, period=period, scheduled_at=slot, ran_at=now, digests=0
+    return due_slots(now, digest.weekday, digest.at, zone, calendar)
+
+
+def _has_run(conn: Connection, digest: DigestSpec, period: str) -> bool:
+    query = select(digest_runs.c.name).where(
+        digest_runs.c.name == digest.name, digest_runs.c.period == period
+    )
+    return conn.execute(query).first() is not None
+
+
+def _run_weekly(
+    conn: Connection,
+    setup: AlertSetup,
+    digest: DigestSpec,
+    now: datetime,
+    public_url: str,
+    reports: dict[tuple[str, str], dict],
+) -> int:
+    done = 0
+    for period, slot in _due(setup, digest, now):
+        if _has_run(conn, digest, period):
+            continue
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    insert(digest_runs).values(
+                        name=digest.name, period=period, scheduled_at=slot, ran_at=now, digests=0
+                    )
                 )
-            )
-    except IntegrityError:
-        return 0  # another worker ran it
+        except IntegrityError:
+            continue  # another worker ran it
+        report = None
+        if digest.report is not None:
+            report = reports.get((digest.name, period)) or _report(conn, period, now)
+        done += _send_weekly(conn, digest, period, slot, now, public_url, report)
+    return done
+
+
+def _send_weekly(
+    conn: Connection,
+    digest: DigestSpec,
+    period: str,
+    slot: datetime,
+    now: datetime,
+    public_url: str,
+    report: dict[str, Any] | None,
+) -> int:
+    """One ``digest.weekly`` alert per person of the digest: the held alerts addressed to
+    them or to the digest, and the report when it carries one."""
     group_key = f"digest:{digest.name}"
     held = [
         dict(r._mapping)
@@ -132,7 +185,7 @@ def _run_weekly(
     made, persons = 0, _recipients(conn, digest)
     for person in persons:
         items = [a for a in held if a["recipient_id"] in (person, group_key)]
-        if items or digest.send_empty:
+        if items or digest.send_empty or report is not None:
             title = f"{digest.name}, week {period}"
             _make_digest(
                 conn,
@@ -145,6 +198,7 @@ def _run_weekly(
                 public_url,
                 channels=digest.channels,
                 entity_id=digest.name,
+                report=report,
             )
             made += 1
     used = [a["id"] for a in held if a["recipient_id"] == group_key or a["recipient_id"] in persons]
@@ -243,6 +297,7 @@ def _make_digest(
     channels: list[str] | None = None,
     entity_id: str = "",
     role: str = "cc",
+    report: dict[str, Any] | None = None,
 ) -> int:
     listed = [
         {
@@ -254,6 +309,10 @@ def _make_digest(
     content = {"title": title, "items": jsonable(listed), "count": len(items)}
     if channels:
         content["channels"] = list(channels)
+    subject = f"{len(items)} alerts — {title}"
+    if report is not None:
+        content["report"] = report
+        subject = report_subject(report, title, len(items))
     digest_id = conn.execute(
         insert(alerts)
         .values(
@@ -264,7 +323,7 @@ def _make_digest(
             lead_id=None,
             recipient_id=recipient,
             role=role,
-            subject=f"{len(items)} alerts — {title}"[:300],
+            subject=subject[:300],
             content=content,
             state="pending",
             due_at=now,
@@ -288,3 +347,19 @@ def members_by_digest(conn: Connection, digest_ids: list[int]) -> dict[int, list
     ):
         out[r.digest_id].append(r.alert_id)
     return out
+
+
+def report_subject(report: dict[str, Any], title: str, alerts_count: int) -> str:
+    """``Lifecycle 2026-W48: MQL 120, SAL 64%, SQL 21% — mops-weekly, week 2026-W49``."""
+
+    def pct(rate: float | None) -> str:
+        return "–" if rate is None else f"{rate:.0%}"
+
+    acceptance, names = report["acceptance"], report["names"]
+    head = (
+        f"Lifecycle {report['week']}: {names['mql']} {report['mqls']}, "
+        f"{names['sal']} {pct(acceptance['acceptance_rate'])}, "
+        f"{names['sql']} {pct(acceptance['sql_rate'])}"
+    )
+    more = f" (+{alerts_count} alerts)" if alerts_count else ""
+    return f"{head}{more} — {title}"
