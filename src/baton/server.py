@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from baton import __version__
-from baton.api import alerts, events, lifecycle, people, records, reports, routing, system
+from baton.api import alerts, events, handoff, lifecycle, people, records, reports, routing, system
 from baton.api.openapi import install_openapi
 from baton.bootstrap import Baton
 from baton.web.app import install_web
@@ -45,6 +45,7 @@ def create_app(baton: Baton, *, worker: Worker | None = None) -> FastAPI:
     app.include_router(events.router)
     app.include_router(routing.router)
     app.include_router(lifecycle.router)
+    app.include_router(handoff.router)
     app.include_router(alerts.router)
     app.include_router(reports.router)
     install_openapi(app)

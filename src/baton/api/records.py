@@ -13,6 +13,7 @@ from baton.api.body import json_body, split_batch
 from baton.api.deps import BatonDep, Ingest, Read, actor_of
 from baton.api.lifecycle import refused
 from baton.api.openapi import batch_body
+from baton.services.handoff.gate import HandoffBlocked
 from baton.services.lifecycle.status import StatusRefused
 from baton.services.outcomes import Rejected, errors_from_validation
 from baton.services.records.idempotency import IdempotencyConflict
@@ -102,6 +103,8 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
             raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
         except StatusRefused as exc:
             raise refused(exc) from exc
+        except HandoffBlocked as exc:  # nothing of the change was kept
+            raise HTTPException(409, exc.as_dict()) from exc
         with baton.db.read() as conn:
             view = record_view(conn, kind, record_id, baton.clock.now())
         return {"changed": changed, kind.entity: view}

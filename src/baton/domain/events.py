@@ -29,6 +29,12 @@ class EventKind(StrEnum):
     PERSON_CREATED = "person.created"
     PERSON_UPDATED = "person.updated"
     PERSON_OUT_OF_OFFICE_SET = "person.out_of_office_set"
+    # the Sales → CS handoff (services/handoff)
+    HANDOFF_OPENED = "handoff.opened"  # a deal entered a handoff stage for the first time
+    HANDOFF_RECLOSED = "handoff.reclosed"  # entered it again after a re-open: no second notice
+    HANDOFF_REOPENED = "handoff.reopened"  # the deal left the handoff stage
+    HANDOFF_REVIEWED = "handoff.reviewed"  # the CSM reviewed the summary
+    HANDOFF_ESCALATED = "handoff.escalated"
     # what the engine did
     SLA_CLOCK_STARTED = "sla.clock_started"
     SLA_CLOCK_STOPPED = "sla.clock_stopped"

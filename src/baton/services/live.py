@@ -42,7 +42,7 @@ class LiveWorkspace:
     calendars: Mapping[str, BusinessCalendar]
     health: HealthSpec
     lifecycle: LifecycleConfig
-    handoff: HandoffConfig
+    handoff: HandoffConfig | None  # None: no handoff: section, deals close as before
 
     @property
     def zone(self) -> str:
@@ -74,7 +74,7 @@ def compile_workspace(number: int, content_hash: str, document: dict) -> LiveWor
         calendars=MappingProxyType(calendars),
         health=spec.health or HealthSpec(),
         lifecycle=compile_lifecycle(spec)[0],
-        handoff=compile_handoff(spec)[0],
+        handoff=compile_handoff(spec)[0] if spec.handoff is not None else None,
     )
 
 

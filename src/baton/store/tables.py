@@ -500,3 +500,77 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
 )
+
+handoffs = Table(  # one per opportunity: the Sales → CS handoff its close started (playbook 003)
+    "handoffs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("opportunity_id", Id, ForeignKey("opportunities.id"), nullable=False, unique=True),
+    Column("account_id", Id, ForeignKey("accounts.id")),
+    Column("ae_id", String(100)),  # the deal's owner at the close
+    Column("csm_id", String(100)),
+    Column("queue", String(100)),  # when the flow gave no CSM but a queue
+    Column("stage", String(60), nullable=False),
+    Column("tier", String(60), nullable=False),
+    Column("variation", String(10), nullable=False),  # full | light
+    Column("state", String(20), nullable=False),  # open | escalated | complete
+    Column("missing", JSONDoc, nullable=False, default=list),  # required fields left at the close
+    Column("overridden", Boolean, nullable=False, default=False),
+    Column("override_reason", String(500)),
+    Column("override_by", String(100)),  # the manager who allowed the close
+    Column("assignment", JSONDoc, nullable=False, default=dict),  # the CSM's routing trace
+    Column("summary_md", Text, nullable=False, server_default=""),
+    Column("summary_html", Text, nullable=False, server_default=""),
+    Column("summary_data", JSONDoc, nullable=False, default=dict),  # the deal data it was made of
+    Column("summary_changes", JSONDoc, nullable=False, default=dict),  # what a re-close changed
+    Column("closes", Integer, nullable=False, default=1),
+    Column("closed_at", UTCDateTime, nullable=False),  # the latest close
+    Column("first_closed_at", UTCDateTime, nullable=False),
+    Column("notified_at", UTCDateTime),  # the CSM's notice written to the outbox
+    Column("escalate_at", UTCDateTime),
+    Column("escalated_at", UTCDateTime),
+    Column("reviewed_at", UTCDateTime),
+    Column("reviewed_by", String(200)),
+    Column("first_touch_at", UTCDateTime),
+    Column("completed_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_handoffs_csm_state", "csm_id", "state"),
+    Index("ix_handoffs_state_escalate_at", "state", "escalate_at"),
+    Index("ix_handoffs_closed_at", "closed_at"),
+)
+
+handoff_steps = Table(  # what happened to a handoff, each with why
+    "handoff_steps",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "handoff_id", Id, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("kind", String(30), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("why", Text, nullable=False),
+    Column("data", JSONDoc, nullable=False, default=dict),
+)
+
+handoff_tasks = Table(  # the CSM's handoff review task (one per handoff; a CRM may mirror it)
+    "handoff_tasks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "handoff_id",
+        Id,
+        ForeignKey("handoffs.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("assignee_id", String(100)),
+    Column("title", String(300), nullable=False),
+    Column("state", String(10), nullable=False),  # open | done
+    Column("due_at", UTCDateTime),
+    Column("done_at", UTCDateTime),
+    Column("external_id", String(200)),  # the CRM's task, once written back
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -2,9 +2,10 @@
 (playbook 003) — trigger stages, tiers and their required fields, the CSM assignment flow,
 escalation, the first-touch target and the templates.
 
-Every key is optional; an absent section means the playbook's defaults: Closed Won starts a
-handoff, enterprise deals (or 50,000 and up) are high-touch, the rest low-touch, renewals and
-upsells take a lighter list, an incomplete handoff escalates after 8 business hours.
+A workspace without the section has no handoff (deals close as before); ``handoff: {}``
+turns it on with the playbook's defaults, every key optional: Closed Won starts a handoff,
+enterprise deals (or 50,000 and up) are high-touch, the rest low-touch, renewals and upsells
+take a lighter list, an incomplete handoff escalates after 8 business hours.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ class TemplatesSpec(Section):
         None,
         description="a Jinja template (Markdown) for the handoff summary: deal, account, "
         "fields, tier, csm",
-        examples=["# {{ deal.name }}\n{{ fields.customer_goals.value }}"],
+        examples=["# {{ deal.name }}\n{{ field.customer_goals.text }}"],
     )
     task: str = Field(
         "Review the handoff of {{ deal.name }}",

@@ -138,7 +138,12 @@ class OpportunityIn(Payload):
     partner: str | None = Field(None, max_length=200)
     registered_at: AwareDatetime | None = None
     closed_at: AwareDatetime | None = None
-    handoff: dict[str, ExtraValue] = Field(default_factory=dict)
+    handoff: dict[str, ExtraValue | list[ExtraValue]] = Field(
+        default_factory=dict,
+        description="the handoff fields (handoff.fields of the workspace: customer_goals, "
+        "stakeholders as a list, …); a move into Closed Won needs its tier's",
+        examples=[{"customer_goals": "Halve ramp time", "stakeholders": ["Ana (champion)"]}],
+    )
 
 
 class ActivityIn(Payload):
@@ -193,6 +198,29 @@ LeadPatch = patch_model(LeadIn, "LeadPatch", {"external_id", "source_system", "r
 AccountPatch = patch_model(
     AccountIn, "AccountPatch", {"external_id", "source_system", "parent_external_id"}
 )
-OpportunityPatch = patch_model(
-    OpportunityIn, "OpportunityPatch", {"external_id", "source_system", "account_external_id"}
+
+
+class HandoffOverride(BaseModel):
+    """A manager lets a deal enter a handoff stage without its required fields (recorded)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(
+        min_length=1, max_length=500, description="why the deal closes without its fields"
+    )
+    approved_by: str = Field(
+        min_length=1, max_length=100, description="the id of the manager who allows it"
+    )
+
+
+_OpportunityFields = patch_model(
+    OpportunityIn, "_OpportunityFields", {"external_id", "source_system", "account_external_id"}
 )
+
+
+class OpportunityPatch(_OpportunityFields):  # type: ignore[misc,valid-type]
+    handoff_override: HandoffOverride | None = Field(
+        None,
+        description="with a move into a handoff stage (Closed Won) without the tier's required "
+        "fields: a manager's permission, with why; recorded on the handoff",
+    )

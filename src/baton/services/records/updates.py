@@ -48,10 +48,12 @@ def change_record(
         elif name in ACCOUNT_REFS:
             record_ref(conn, accounts, name, value, None, "")
     status = values.pop("status", None) if kind.entity == "lead" else None
+    # a manager's permission to close without the handoff fields: read by the stage's handlers
+    override = values.pop("handoff_override", None) if kind.entity == "opportunity" else None
     reason = values.pop("status_reason", None) if status is not None else None
     _derive(kind, row, values, now)
     changed = {k: v for k, v in values.items() if getattr(row, k) != v}
-    diff = _apply(unit, kind, record_id, row, values, changed) if changed else {}
+    diff = _apply(unit, kind, record_id, row, values, changed, override) if changed else {}
     if status is not None and status != row.status:  # the lifecycle's rules, as for any move
         moved = move(unit, record_id, LeadStatus(status), reason, None, MANUAL)
         diff["status"] = [moved.from_status, moved.to_status]
@@ -65,6 +67,7 @@ def _apply(
     row: Any,
     values: dict[str, Any],
     changed: dict[str, Any],
+    override: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     conn, now = unit.conn, unit.now
     conn.execute(
@@ -79,12 +82,17 @@ def _apply(
         unit.warnings += index_account_domains(conn, record_id, domains)
     diff = {k: [jsonable(getattr(row, k)), jsonable(v)] for k, v in changed.items()}
     unit.emit(EventKind.updated(kind.entity), record_id, {"changed": diff})
-    _emit_specific(unit, kind, record_id, row, changed)
+    _emit_specific(unit, kind, record_id, row, changed, override)
     return diff
 
 
 def _emit_specific(
-    unit: Unit, kind: RecordKind, record_id: int, row: Any, changed: dict[str, Any]
+    unit: Unit,
+    kind: RecordKind,
+    record_id: int,
+    row: Any,
+    changed: dict[str, Any],
+    override: dict[str, Any] | None = None,
 ) -> None:
     """The events records react to, beyond the plain change: a new owner, a new status/stage."""
     if "owner_id" in changed and kind.entity in OWNED:
@@ -101,7 +109,10 @@ def _emit_specific(
         )
     for field, kind_changed in STAGES.get(kind.entity, {}).items():
         if field in changed:
-            unit.emit(kind_changed, record_id, {"from": getattr(row, field), "to": changed[field]})
+            moved = {"from": getattr(row, field), "to": changed[field]}
+            if override:
+                moved["override"] = override
+            unit.emit(kind_changed, record_id, moved)
 
 
 def _derive(kind: RecordKind, row: Any, values: dict[str, Any], now: datetime) -> None:

@@ -1,0 +1,1 @@
+"""The Sales → Customer Success handoff (playbook 003): gated close, CSM, notice, task, summary."""
