@@ -62,6 +62,7 @@ SAMPLE = {
         "items": [],
         "title": "2 × sla.notice in 10m",
         "count": 2,
+        "report": {},  # a digest's report (report: lifecycle): docs/alerts.md
     },
 }
 RENAMED = {
