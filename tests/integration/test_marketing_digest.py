@@ -293,3 +293,17 @@ def test_in_silent_mode_the_digest_goes_to_the_test_recipient_saying_who_it_was_
     notice = "This alert was meant for Morgan Lee (cc); it came to you instead."
     assert notice in text_of(mail) and notice in html_of(mail)
     assert sent(live)[0]["recipient_id"] == "mops-lead"
+
+
+def test_without_its_own_channels_the_digest_follows_the_routes_to_slack(live, clock, mops, fakes):
+    job = mops(
+        digest=DIGEST.replace("      channels: [email]\n", "").replace(
+            '["role:marketing"]', "[maria-chen]"
+        )
+    )
+    clock.set(MONDAY_9AM)
+    job(live, clock.now())
+    (post,) = fakes.slack.messages
+    assert post["user_or_channel"] == "U01MARIA" and fakes.smtp.messages == []
+    assert "*Lifecycle week 2026-W47*" in post["text"]
+    assert "Recycled *0* (0 for no response)" in post["text"]

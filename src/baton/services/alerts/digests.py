@@ -19,6 +19,7 @@ others); its members move to state ``digested`` and are linked in
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -37,6 +38,7 @@ from baton.store.tables import alert_digest_members, alerts, digest_runs, people
 from baton.workspace.alerts_schema import DigestSpec, parse_span
 
 ITEM_FIELDS = ("id", "kind", "subject", "lead_id", "due_at", "role")
+log = logging.getLogger("baton.alerts")
 
 
 def prepare_digests(baton: App, setup: AlertSetup, now: datetime) -> int:
@@ -65,8 +67,13 @@ def _due_reports(baton: App, setup: AlertSetup, now: datetime) -> dict[tuple[str
     with baton.db.read() as conn:
         for digest in wanted:
             for period, _ in _due(setup, digest, now):
-                if not _has_run(conn, digest, period):
-                    out[(digest.name, period)] = _report(conn, period, now)
+                if _has_run(conn, digest, period):
+                    continue
+                try:
+                    with conn.begin_nested():
+                        out[(digest.name, period)] = _report(conn, period, now)
+                except Exception:  # the other alerts still go out; this digest is tried again
+                    log.exception("digest %s of %s: its report failed", digest.name, period)
     return out
 
 
@@ -143,8 +150,10 @@ def _run_weekly(
 ) -> int:
     done = 0
     for period, slot in _due(setup, digest, now):
-        if _has_run(conn, digest, period):
-            continue
+        if _has_run(conn, digest, period) or (
+            digest.report is not None and (digest.name, period) not in reports
+        ):
+            continue  # run already, or its report could not be counted: not claimed yet
         try:
             with conn.begin_nested():
                 conn.execute(
@@ -154,9 +163,7 @@ def _run_weekly(
                 )
         except IntegrityError:
             continue  # another worker ran it
-        report = None
-        if digest.report is not None:
-            report = reports.get((digest.name, period)) or _report(conn, period, now)
+        report = reports.get((digest.name, period))
         done += _send_weekly(conn, digest, period, slot, now, public_url, report)
     return done
 
