@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
-from baton.api.deps import BatonDep, Read
+from baton.api.deps import BatonDep, Ingest, Read, actor_of
+from baton.services.handoff.review import review_handoff
 from baton.services.handoff.views import STATES, HandoffFilter, handoff_detail, list_handoffs
 from baton.services.jsonable import jsonable
 
@@ -119,3 +120,22 @@ def read_handoff(handoff_id: HandoffId, baton: BatonDep, token: Read) -> Handoff
     if found is None:
         raise HTTPException(404, f"no handoff {handoff_id}")
     return Handoff(**jsonable(found))
+
+
+class Reviewed(BaseModel):
+    state: str = Field(description="complete, or still open / escalated")
+    left: list[str] = Field(description="what completion still needs, in words")
+    already: bool = Field(description="it had been reviewed before: nothing changed")
+
+
+@router.post(
+    "/{handoff_id}/review",
+    summary="The CSM reviewed the summary (completes the handoff when nothing else is left)",
+    responses={404: {"description": "no such handoff"}},
+)
+def review(handoff_id: HandoffId, baton: BatonDep, token: Ingest) -> Reviewed:
+    try:
+        result = review_handoff(baton, handoff_id, actor_of(token))
+    except LookupError:
+        raise HTTPException(404, f"no handoff {handoff_id}") from None
+    return Reviewed(**result)

@@ -76,6 +76,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "alerts_cmds:alerts",
         "List alerts, newest first: state, channel, provider id, last error.",
     ),
+    "handoff": (
+        "handoff_cmds:handoff",
+        "Sales → CS handoffs: list them, show one (steps, trace, summary), mark one reviewed.",
+    ),
     "user": (
         "user_cmds:user",
         "Dashboard users (roles: admin sees everything, manager their teams, rep their own leads).",
