@@ -8,13 +8,18 @@ load is done, one more refresh must leave the mirror equal to the database.
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from baton.demo.generator import write_demo_workspace
 from baton.demo.load import demo_loaded, load_demo
+from baton.reports.feedback import feedback_report
+from baton.reports.funnel import funnel_report
 from baton.reports.mirror import run
+from baton.reports.scope import ReportScope
 from baton.store.tables import leads, scenario_runs, sla_clocks
+from tests.lifecycle_support import cohort, funnel_counts, reason_counts, rejections
 
 LEADS = ("id", "status", "owner_id", "queue", "assigned_at", "first_touch_at")
 CLOCKS = ("id", "lead_id", "state", "due_at", "stopped_at", "closed_at")
@@ -74,3 +79,25 @@ def test_an_interrupted_load_is_named_instead_of_passing_for_a_whole_demo(baton,
         assert "only partly loaded" in str(exc) and str(tmp_path / ".baton") in str(exc)
     else:
         raise AssertionError("an interrupted load passed for a loaded demo")
+
+
+def test_the_demo_funnel_and_feedback_equal_a_recount_of_its_status_changes(baton, tmp_path):
+    """The Funnel and Feedback pages show real numbers on first start: every stage of the
+    funnel is reached, rejections carry the workspace's reasons, and the report's figures
+    equal a recount from the stored status changes and opportunities."""
+    write_demo_workspace(tmp_path)
+    now = baton.clock.now()
+    load_demo(baton, tmp_path, now, lead_count=600)
+    zone = ZoneInfo("America/New_York")  # the demo workspace's zone
+    scope = ReportScope(now - timedelta(days=90), now, zone=zone)
+    with baton.db.read() as conn:
+        report = funnel_report(conn, scope)
+        rows = cohort(conn, scope.since, scope.until, zone)
+        counts = funnel_counts(rows)
+        group = report.overall
+        assert (group.mql, group.sal, group.sql, group.opportunity, group.won) == counts
+        assert all(counts) and counts[0] > counts[1] > counts[2] > counts[3] > counts[4]
+        feedback = feedback_report(conn, scope, now)
+        recount = reason_counts(rejections(conn, scope.since, scope.until, zone))
+        assert {r.reason: r.rejections for r in feedback.reasons} == dict(recount)
+        assert len(recount) >= 5 and recount.most_common(1)[0][0] == "not a fit"

@@ -7,6 +7,7 @@ The routing here is a stand-in (``routed``), so these checks hold whatever Baton
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,12 +19,23 @@ from baton.demo.generator import (
     demo_records,
     write_demo_workspace,
 )
-from baton.demo.history import QUEUE_WORKERS, Routed, lead_histories, rule_of
+from baton.demo.history import (
+    QUEUE_WORKERS,
+    Converted,
+    Routed,
+    arrival_status,
+    converted_deals,
+    lead_histories,
+    rule_of,
+)
+from baton.domain.lifecycle import DEFAULT_TRANSITIONS
+from baton.domain.records import LeadStatus
 from baton.services.records.payloads import AccountIn, ActivityIn, LeadIn, OpportunityIn
 from baton.workspace.loader import load_workspace
 
 NOW = datetime(2026, 11, 22, 15, 45, 12, tzinfo=UTC)
 PEOPLE = {p.id: p for p in DEMO_PEOPLE}
+HOUR = timedelta(hours=1)
 
 
 def at(text: str) -> datetime:
@@ -259,34 +271,65 @@ def test_a_naive_now_is_refused():
 
 # --- the history after routing --------------------------------------------------------
 
-STAMPS = ("mql_at", "sal_at", "sql_at", "recycled_at", "disqualified_at")
-STAMPS_OF = {  # the stamps each status has (mql_at also on recycled/disqualified MQLs)
-    "new": set(),
-    "mql": {"mql_at"},
-    "sal": {"mql_at", "sal_at"},
-    "sql": {"mql_at", "sal_at", "sql_at"},
-    "recycled": {"recycled_at"},
-    "disqualified": {"disqualified_at"},
-}
 
-
-def test_each_lead_has_the_stamps_of_its_status_in_order(data, history, touches):
+def test_each_lead_walks_the_lifecycle_to_its_status_in_order(data, history, touches, tmp_path):
+    write_demo_workspace(tmp_path)
+    reasons = set(load_workspace(tmp_path).spec.lifecycle.rejection_reasons)
     for lead in data.leads:
-        stamps = history.stamps[lead["external_id"]]
-        expected = set(STAMPS_OF[lead["status"]])
-        if lead["status"] in ("recycled", "disqualified") and lead["score"] >= 60:
-            expected.add("mql_at")
-        assert set(stamps) == expected, lead["external_id"]
-        moments = [stamps[name] for name in STAMPS if name in stamps]
+        moves = history.moves[lead["external_id"]]
+        if arrival_status(lead) == "mql":  # qualified by its score: an MQL as it arrives
+            assert moves[0].status == "mql" and moves[0].at - at(lead["received_at"]) < HOUR
+        status = "new"  # the history is replayed from the lead's arrival as New
+        for move in moves:  # each move one the demo's (default) lifecycle allows
+            assert LeadStatus(move.status) in DEFAULT_TRANSITIONS[LeadStatus(status)], lead
+            assert (move.reason in reasons) == (move.status in ("recycled", "disqualified"))
+            status = move.status
+        assert status == lead["status"], lead["external_id"]
+        moments = [move.at for move in moves]
         assert all(at(lead["received_at"]) <= m <= NOW for m in moments)
-        assert moments == sorted(moments)  # mql_at <= sal_at <= sql_at
+        assert moments == sorted(moments)  # mql_at <= sal_at <= sql_at <= converted_at
+        stamps = history.stamps[lead["external_id"]]
         times = [at(t["occurred_at"]) for t in touches.get(lead["external_id"], [])]
-        if lead["status"] in ("sal", "sql"):
+        if lead["status"] in ("sal", "sql", "converted"):
             assert times and times[0] <= stamps["sal_at"]  # accepted after a conversation
         if lead["status"] == "recycled":
             assert times and times[-1] <= stamps["recycled_at"]
         if lead["status"] == "disqualified":
             assert all(t <= stamps["disqualified_at"] for t in times)
+
+
+def test_the_rejections_tell_the_feedback_pages_story(data, history):
+    """ "not a fit" is over 40 % of the rejections, more so from paid search."""
+    given = Counter(
+        (lead["source"] == "paid-search", move.reason)
+        for lead in data.leads
+        for move in history.moves[lead["external_id"]]
+        if move.reason
+    )
+    total = sum(given.values())
+    unfit = given[(True, "not a fit")] + given[(False, "not a fit")]
+    assert unfit / total > 0.4
+    paid = sum(n for (paid, _), n in given.items() if paid)
+    assert given[(True, "not a fit")] / paid > unfit / total
+
+
+def test_converted_leads_become_deals_that_close_after_the_conversion(data, history):
+    by_account = {a["external_id"]: a for a in data.accounts}
+    converted = [
+        Converted(x, by_account[a], history.stamps[x]["converted_at"], None)
+        for x, a in zip(
+            [lead["external_id"] for lead in data.leads if lead["status"] == "converted"],
+            list(by_account) * 10,
+            strict=False,
+        )
+    ]
+    assert converted
+    deals = converted_deals(converted, NOW)
+    for lead, deal in zip(converted, deals, strict=True):
+        assert deal["account_external_id"] == lead.account["external_id"]
+        if deal["stage"].startswith("Closed"):
+            assert lead.converted_at <= at(deal["closed_at"]) <= NOW
+    assert {d["stage"] for d in deals} >= {"Closed Won", "Closed Lost", "Proposal"}
 
 
 def test_no_lead_is_qualified_on_its_first_day_and_test_leads_stay_new(data):

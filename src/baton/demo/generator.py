@@ -696,6 +696,8 @@ SOURCES = {  # source: (weight, {lead type: weight}, campaigns)
     ),
 }
 HAND_RAISES = ("demo-request", "contact-sales", "free-trial")
+CONVERT_AFTER_DAYS = 10  # an SQL this old has been converted (an opportunity) about half the time
+QUALIFY_SCORE = 60  # the workspace's lifecycle.qualify.score_at_least: an MQL from here
 PRODUCTS = ("Analytics Cloud", "Data Pipelines", "Embedded BI")
 DEAL_KINDS = ("New business", "Expansion", "Platform upgrade")
 US_AREA_CODES = ("212", "312", "415", "512", "617")
@@ -992,7 +994,7 @@ def _lead(world: _World) -> dict:
         "source": source,
         "campaign": rng.choice(campaigns),
         "lead_type": lead_type,
-        "status": _status(world, score, received_at),
+        "status": _status(world, source, score, received_at),
         "country": company.country,
         "region": company.region,
         "industry": company.industry,
@@ -1010,6 +1012,7 @@ def _lead(world: _World) -> dict:
         lead |= {
             "is_test": True,
             "status": "new",
+            "score": 0,  # never qualifies: QA's leads stay New
             "first_name": "Test",
             "last_name": "Lead",
             "company": "Northwind QA",
@@ -1017,20 +1020,32 @@ def _lead(world: _World) -> dict:
     return lead
 
 
-CLOSED_STATUSES = {"recycled": 42, "disqualified": 28, "sql": 30}
+CLOSED_STATUSES = {  # by source: how its worked leads ended (the Feedback page's story)
+    "website": {"recycled": 32, "disqualified": 22, "sql": 46},
+    "paid-search": {"recycled": 42, "disqualified": 36, "sql": 22},
+    "content": {"recycled": 52, "disqualified": 26, "sql": 22},
+    "webinar": {"recycled": 48, "disqualified": 24, "sql": 28},
+    "event": {"recycled": 46, "disqualified": 26, "sql": 28},
+    "partner": {"recycled": 25, "disqualified": 20, "sql": 55},
+    "list-upload": {"recycled": 44, "disqualified": 42, "sql": 14},
+}
 
 
-def _status(world: _World, score: int, received_at: datetime) -> str:
-    """Older leads have mostly been worked: recycled, disqualified or qualified; recent ones
-    are open (new, an MQL, or accepted by their owner: SAL). Nothing closes on its first day."""
+def _status(world: _World, source: str, score: int, received_at: datetime) -> str:
+    """Older leads have mostly been worked: recycled, disqualified or qualified, in a mix
+    that depends on their source; recent ones are open (new, an MQL, or accepted by their
+    owner: SAL). Nothing closes on its first day. A score that qualifies makes an MQL; an
+    older SQL has often been converted to an opportunity."""
     age_days = (world.now - received_at).total_seconds() / 86400
     closed = 0.85 if age_days > 14 else 0.45 if age_days > 3 else 0.1 if age_days > 1 else 0
     roll = world.rng.random()
     if roll < closed:
-        return _pick(world.rng, CLOSED_STATUSES)
+        status = _pick(world.rng, CLOSED_STATUSES[source])
+        converted = status == "sql" and age_days > CONVERT_AFTER_DAYS and roll < closed * 0.45
+        return "converted" if converted else status
     if age_days > 1 and roll > 0.85:
         return "sal"
-    return "mql" if score >= 60 and world.rng.random() < 0.4 else "new"
+    return "mql" if score >= QUALIFY_SCORE else "new"
 
 
 def _lead_company(world: _World) -> tuple[_Company, str]:

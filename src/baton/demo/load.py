@@ -1,11 +1,13 @@
 """Use case: create and load the demo company.
 
 The workspace is applied and activated; then ~5,000 leads of history go through the
-normal intake, in the order they arrived (routing decisions, SLA clocks and events as
-for any lead). The touches come next, made by whoever Baton routed each lead to, early
-or late against the deadline its clock got (``baton.demo.history``), with the lifecycle
-stamps the leads' statuses imply; last, the workspace's routing scenarios are run once,
-so the Workspace page shows them.
+normal intake day by day, as they arrived (New, or an MQL when their score qualified them:
+routing decisions, SLA clocks and events as for any lead), each day followed by what
+happened before the next: the touches of whoever Baton routed each lead to, early or late
+against the deadline its clock got (``baton.demo.history``), and the leads' way through
+the lifecycle, replayed like an imported status history (real status changes, by
+``import``, dated when they happened; ``baton.demo.replay``). Last, the workspace's
+routing scenarios are run once, so the Workspace page shows them.
 
 The history is told as of ``now``; each submission is stamped with the clock's time as
 it is stored, like any write, so the dashboard's mirror sees every change even while a
@@ -20,20 +22,21 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import func, select
 
 from baton.bootstrap import Baton
 from baton.demo.generator import SOURCE_SYSTEM, demo_records, write_demo_workspace
-from baton.demo.history import Routed, lead_histories
+from baton.demo.history import Converted, converted_deals
+from baton.demo.replay import replay_history
+from baton.domain.records import LeadStatus
 from baton.services.records.intake import MAX_BATCH, Submission, submit
 from baton.services.records.kinds import KINDS
 from baton.services.routing.scenarios import run_scenarios
 from baton.services.versions.versions import activate_version, apply_workspace
-from baton.store.tables import leads, sla_clocks
+from baton.store.tables import accounts, leads
 from baton.workspace.loader import Workspace, load_workspace
 
 ACTOR = "demo"
-STAMPS = ("mql_at", "sal_at", "sql_at", "recycled_at", "disqualified_at")
 Progress = Callable[[str, int, int], None]
 
 
@@ -84,16 +87,10 @@ def load_demo(
     applied = apply_workspace(baton, ws, ACTOR)
     activate_version(baton, applied.number, ACTOR)
     data = demo_records(now, leads=lead_count)
-    counts = {
-        "account": _submit(baton, "account", data.accounts, progress),
-        "lead": _submit(baton, "lead", data.leads, progress),
-    }
-    _refresh_statistics(baton)
-    history = lead_histories(data.leads, routed_leads(baton), now)
-    _write_stamps(baton, history.stamps)
-    counts["opportunity"] = _submit(baton, "opportunity", data.opportunities, progress)
-    touches = data.account_activities + history.activities
-    counts["activity"] = _submit(baton, "activity", touches, progress)
+    counts = {"account": _submit(baton, "account", data.accounts, progress)}
+    counts |= replay_history(baton, data.leads, data.account_activities, now, progress)
+    deals = data.opportunities + converted_deals(_converted(baton, data.accounts), now)
+    counts["opportunity"] = _submit(baton, "opportunity", deals, progress)
     _run_scenarios(baton, directory, ws)
     _marker(directory).write_text(f"loaded {now.isoformat()}\n")
     return counts
@@ -112,50 +109,17 @@ def _submit(baton: Baton, entity: str, items: list[dict], progress: Progress) ->
     return created
 
 
-def _refresh_statistics(baton: Baton) -> None:
-    """SQLite plans by statistics it has only once ANALYZE ran. Without them, after a bulk
-    load, it cancels a clock's timers by scanning every pending timer due later (its state
-    and due-time index) instead of the clock's few: 2 ms a touch, a quarter of the load."""
-    if baton.db.dialect == "sqlite":
-        with baton.unit(ACTOR) as unit:
-            unit.conn.exec_driver_sql("ANALYZE")
-            unit.commit()
-
-
-def routed_leads(baton: Baton) -> dict[str, Routed]:
-    """Lead external id → its owner or queue and its running clock's deadline, as routed."""
-    clock = and_(sla_clocks.c.lead_id == leads.c.id, sla_clocks.c.state != "excluded")
+def _converted(baton: Baton, account_payloads: list[dict]) -> list[Converted]:
+    """The converted leads Baton matched to an account, in the order they converted."""
+    by_id = {a["external_id"]: a for a in account_payloads}
     query = (
-        select(
-            leads.c.external_id,
-            leads.c.owner_id,
-            leads.c.queue,
-            leads.c.assigned_at,
-            sla_clocks.c.due_at,
-        )
-        .select_from(leads.outerjoin(sla_clocks, clock))
-        .where(leads.c.source_system == SOURCE_SYSTEM)
-        .order_by(leads.c.id, sla_clocks.c.id)
+        select(leads.c.external_id, accounts.c.external_id, leads.c.converted_at, leads.c.owner_id)
+        .select_from(leads.join(accounts, accounts.c.id == leads.c.account_id))
+        .where(leads.c.source_system == SOURCE_SYSTEM, leads.c.status == LeadStatus.CONVERTED)
+        .order_by(leads.c.converted_at, leads.c.id)
     )
     with baton.db.read() as conn:
-        return {r.external_id: Routed(*r[1:]) for r in conn.execute(query)}  # last clock wins
-
-
-def _write_stamps(baton: Baton, stamps: dict[str, dict[str, datetime]]) -> None:
-    """The lifecycle stamps the CRM had (no intake field takes them yet), in one transaction."""
-    rows = [
-        {"xid": xid, **{f"v_{name}": got.get(name) for name in STAMPS}}
-        for xid, got in stamps.items()
-        if got
-    ]
-    with baton.unit(ACTOR) as unit:
-        statement = (
-            update(leads)
-            .where(leads.c.source_system == SOURCE_SYSTEM, leads.c.external_id == bindparam("xid"))
-            .values({**{name: bindparam(f"v_{name}") for name in STAMPS}, "updated_at": unit.now})
-        )
-        unit.conn.execute(statement, rows)
-        unit.commit()
+        return [Converted(x, by_id[a], at, owner) for x, a, at, owner in conn.execute(query)]
 
 
 def _run_scenarios(baton: Baton, directory: Path, ws: Workspace) -> None:
