@@ -15,6 +15,7 @@ from baton.domain.events import EventKind
 from baton.services.app import App, Handlers
 from baton.services.clock import Clock, SystemClock
 from baton.services.handoff import handlers as handoff
+from baton.services.handoff import touch as handoff_touch
 from baton.services.lifecycle import handlers as lifecycle
 from baton.services.people import directory
 from baton.services.routing import assign, on_miss
@@ -30,7 +31,12 @@ HANDLERS: Handlers = {
     EventKind.LEAD_ASSIGNED: (sla.on_lead_assigned,),
     EventKind.LEAD_UPDATED: (sla.on_lead_updated, lifecycle.on_lead_changed),
     EventKind.LEAD_STATUS_CHANGED: (sla.on_lead_status_changed, assign.on_lead_status_changed),
-    EventKind.ACTIVITY_CREATED: (sla.on_activity_created, lifecycle.on_activity_created),
+    EventKind.ACTIVITY_CREATED: (
+        sla.on_activity_created,
+        lifecycle.on_activity_created,
+        handoff_touch.on_activity_created,
+    ),
+    EventKind.OPPORTUNITY_UPDATED: (handoff_touch.on_opportunity_updated,),
     EventKind.OPPORTUNITY_STAGE_CHANGED: (handoff.on_opportunity_stage_changed,),
     EventKind.SLA_MISS: (on_miss.on_sla_miss,),
     EventKind.WORKSPACE_ACTIVATED: (directory.on_workspace_activated, sla.on_workspace_activated),

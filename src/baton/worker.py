@@ -20,6 +20,7 @@ from sqlalchemy import insert, update
 
 from baton.bootstrap import Baton
 from baton.services.alerts.delivery import Delivery
+from baton.services.handoff.escalation import escalate_due_handoffs
 from baton.services.sla.timers import fire_due_timers, next_due_at
 from baton.store.tables import worker_heartbeats
 
@@ -41,8 +42,9 @@ def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
 
 
 def default_jobs() -> list[Job]:
-    """The jobs `baton serve` runs, in order each round: liveness, SLA timers, alert delivery."""
-    return [heartbeat, fire_due_timers, Delivery()]
+    """The jobs `baton serve` runs, in order each round: liveness, SLA timers, incomplete
+    handoffs due to escalate, alert delivery."""
+    return [heartbeat, fire_due_timers, escalate_due_handoffs, Delivery()]
 
 
 def warm_analytics(baton: Baton) -> threading.Thread:

@@ -48,8 +48,10 @@ class StepKind(StrEnum):
     SUMMARY_UPDATED = "summary_updated"  # a re-close after changes
     REOPENED = "reopened"
     RECLOSED = "reclosed"
+    FIELDS_UPDATED = "fields_updated"  # the deal's handoff fields changed after the close
     REVIEWED = "reviewed"
     ESCALATED = "escalated"
+    FIRST_TOUCH = "first_touch"  # the CSM's first activity with the customer
     COMPLETED = "completed"
 
 
