@@ -123,7 +123,8 @@ def open_handoff(
     data = summary_data(opp, account, verdict, _names(unit, opp.owner_id, csm))
     values.update(_summary(live, data, verdict, override, {}, now))
     record_step(unit, handoff_id, StepKind.SUMMARY_WRITTEN, "summary made from the deal's data")
-    values.update(_tell(unit, live, handoff_id, csm, data, values["escalate_at"]))
+    summary = values["summary_md"]
+    values.update(_tell(unit, live, handoff_id, csm, data, values["escalate_at"], summary))
     values.update(_state(verdict, csm, None, None, now))
     conn.execute(update(handoffs).where(handoffs.c.id == handoff_id).values(**values))
     payload = {"opportunity_id": opp.id, "csm_id": csm, "tier": verdict.tier}
@@ -171,12 +172,18 @@ def _summary(
 
 
 def _tell(
-    unit: Unit, live: LiveWorkspace, handoff_id: int, csm: str | None, data: dict, due: Any
+    unit: Unit,
+    live: LiveWorkspace,
+    handoff_id: int,
+    csm: str | None,
+    data: dict,
+    due: Any,
+    summary: str,
 ) -> dict[str, Any]:
     """The CSM's notice and review task, each once per handoff."""
     values: dict[str, Any] = {}
     if csm:
-        content = {**data, "handoff_id": handoff_id, "summary": ""}
+        content = {**data, "handoff_id": handoff_id, "summary": summary}
         if notify_csm(unit, handoff_id, csm, content):
             values["notified_at"] = unit.now
             record_step(
@@ -231,7 +238,8 @@ def reclose(
     if changed:
         what = "summary updated; changed: " + ", ".join(changed)
         record_step(unit, existing.id, StepKind.SUMMARY_UPDATED, what, {"changes": changed})
-    values.update(_tell(unit, live, existing.id, csm, data, existing.escalate_at))
+    summary = values["summary_md"]
+    values.update(_tell(unit, live, existing.id, csm, data, existing.escalate_at, summary))
     values.update(_state(verdict, csm, existing.reviewed_at, existing.escalated_at, now))
     conn.execute(update(handoffs).where(handoffs.c.id == existing.id).values(**values))
     unit.emit(
