@@ -15,8 +15,8 @@ from baton.domain.calendar import BusinessCalendar, HolidaySet
 from baton.notify.render import Renderer
 from baton.reports.lifecycle_week import week_before
 from baton.workspace.loader import load_workspace
-from baton.workspace.problems import WorkspaceError
 from baton.workspace.scaffold import write_template
+from tests.unit.test_alerts_workspace import line_of, problems
 
 DIGEST = """
 alerts:
@@ -44,17 +44,6 @@ def workspace(tmp_path):
         return tmp_path
 
     return write
-
-
-def problems(root) -> list[str]:
-    with pytest.raises(WorkspaceError) as info:
-        load_workspace(root)
-    return [str(p) for p in info.value.problems]
-
-
-def line_of(root, needle: str) -> int:
-    lines = (root / "baton.yaml").read_text().splitlines()
-    return next(i for i, line in enumerate(lines, 1) if needle in line)
 
 
 def test_a_digest_with_the_lifecycle_report_needs_no_alert_kinds(workspace):
