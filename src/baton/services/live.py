@@ -1,8 +1,8 @@
 """The live workspace: a version's rules parsed and compiled once, as one immutable value.
 
-Routing flows, calendars, SLA rules, the lifecycle, the handoff, the alerts section and
-the health thresholds of a version are compiled together the first time a process needs
-that version, and kept in a small bounded cache keyed by version and content
+Routing flows, calendars, SLA rules, the lifecycle, the handoff, the ownership rules, the
+alerts section and the health thresholds of a version are compiled together the first time
+a process needs that version, and kept in a small bounded cache keyed by version and content
 hash. Activating another version changes which one is *active*; every
 transaction looks that up once and reads the compiled value from the cache.
 """
@@ -25,6 +25,7 @@ from baton.workspace.calendars import build_calendar
 from baton.workspace.handoff_compile import HandoffConfig, compile_handoff
 from baton.workspace.health_schema import HealthSpec
 from baton.workspace.lifecycle_compile import LifecycleConfig, compile_lifecycle
+from baton.workspace.ownership_compile import OwnershipConfig, compile_ownership
 from baton.workspace.routing_compile import RoutingConfig, compile_routing
 from baton.workspace.sla_compile import SlaConfig, SlaRule, compile_sla
 from baton.workspace.spec import WorkspaceSpec
@@ -43,6 +44,7 @@ class LiveWorkspace:
     health: HealthSpec
     lifecycle: LifecycleConfig
     handoff: HandoffConfig | None  # None: no handoff: section, deals close as before
+    ownership: OwnershipConfig | None = None  # None: no ownership: section, nothing enforced
 
     @property
     def zone(self) -> str:
@@ -75,6 +77,7 @@ def compile_workspace(number: int, content_hash: str, document: dict) -> LiveWor
         health=spec.health or HealthSpec(),
         lifecycle=compile_lifecycle(spec)[0],
         handoff=compile_handoff(spec)[0] if spec.handoff is not None else None,
+        ownership=compile_ownership(spec)[0] if spec.ownership is not None else None,
     )
 
 

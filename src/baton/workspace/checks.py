@@ -9,6 +9,7 @@ from collections.abc import Callable
 from baton.workspace.alerts_check import check_alerts
 from baton.workspace.handoff_compile import compile_handoff
 from baton.workspace.lifecycle_compile import compile_lifecycle
+from baton.workspace.ownership_compile import compile_ownership
 from baton.workspace.routing_compile import Issue, compile_routing
 from baton.workspace.sla_compile import compile_sla, coverage_issues
 from baton.workspace.spec import WorkspaceSpec
@@ -30,10 +31,15 @@ def _handoff(ws: WorkspaceSpec) -> list[Issue]:
     return compile_handoff(ws)[1]
 
 
+def _ownership(ws: WorkspaceSpec) -> list[Issue]:
+    return compile_ownership(ws)[1]
+
+
 SECTION_CHECKS: list[Callable[[WorkspaceSpec], list[Issue]]] = [
     _routing,
     _sla,
     check_alerts,
     _lifecycle,
     _handoff,
+    _ownership,
 ]

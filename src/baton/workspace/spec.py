@@ -10,6 +10,7 @@ from baton.workspace.alerts_schema import AlertsSpec
 from baton.workspace.handoff_schema import HandoffSpec
 from baton.workspace.health_schema import HealthSpec
 from baton.workspace.lifecycle_schema import LifecycleSpec
+from baton.workspace.ownership_schema import OwnershipSpec
 from baton.workspace.routing_schema import RoutingSpec
 from baton.workspace.schema import (
     CalendarSpec,
@@ -34,6 +35,7 @@ class WorkspaceSpec(Section):
     lifecycle: LifecycleSpec | None = None  # statuses and moves (the playbook's when absent)
     health: HealthSpec | None = None  # the red flags' thresholds (the playbooks' when absent)
     handoff: HandoffSpec | None = None  # Sales → CS on Closed Won (the playbook's when absent)
+    ownership: OwnershipSpec | None = None  # rules of engagement (none enforced when absent)
 
     def document(self) -> dict[str, Any]:
         """The canonical, JSON-ready form that versions are hashed and diffed on."""
