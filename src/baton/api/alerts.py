@@ -8,12 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import AwareDatetime
 
-from baton.api.deps import Admin, BatonDep, Read, actor_of
+from baton.api.deps import Admin, AfterId, BatonDep, PathId, QueryId, Read, actor_of
+from baton.api.guard import GuardedRoute
 from baton.services.alerts.outbox import STATES, AlertFilter, alert_detail, list_alerts, requeue
 from baton.services.alerts.silent import silent_status
 from baton.services.jsonable import jsonable
 
-router = APIRouter(prefix="/v1/alerts", tags=["Alerts"])
+router = APIRouter(prefix="/v1/alerts", tags=["Alerts"], route_class=GuardedRoute)
 
 
 @router.get(
@@ -27,11 +28,11 @@ def read_alerts(
         str | None, Query(description="e.g. sla.miss, or sla.* for every SLA alert")
     ] = None,
     recipient: Annotated[str | None, Query(description="a person id")] = None,
-    lead_id: int | None = None,
+    lead_id: QueryId = None,
     since: Annotated[
         AwareDatetime | None, Query(description="created at or after this instant")
     ] = None,
-    after_id: Annotated[int | None, Query(description="cursor: the last id you have")] = None,
+    after_id: AfterId = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     if state is not None and state not in STATES:
@@ -66,7 +67,7 @@ def read_silent(baton: BatonDep, token: Read) -> dict[str, Any]:
 
 
 @router.get("/{alert_id}", summary="One alert with every delivery attempt")
-def read_alert(alert_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
+def read_alert(alert_id: PathId, baton: BatonDep, token: Read) -> dict[str, Any]:
     with baton.db.read() as conn:
         detail = alert_detail(conn, alert_id)
     if detail is None:
@@ -75,7 +76,7 @@ def read_alert(alert_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
 
 
 @router.post("/{alert_id}/retry", summary="Re-queue a dead-lettered (or failed) alert now")
-def retry_alert(alert_id: int, baton: BatonDep, token: Admin) -> dict[str, Any]:
+def retry_alert(alert_id: PathId, baton: BatonDep, token: Admin) -> dict[str, Any]:
     try:
         requeue(baton, alert_id, actor_of(token))
     except LookupError:

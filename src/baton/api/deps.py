@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 
 from baton.bootstrap import Baton
+from baton.services.limits import MAX_ID
 from baton.services.people.tokens import TokenInfo, verify_token
 
 
@@ -16,6 +17,11 @@ def get_baton(request: Request) -> Baton:
 
 
 BatonDep = Annotated[Baton, Depends(get_baton)]
+
+# ids are 64-bit (services/limits.py): a larger one is a 422, never a database overflow
+PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="a record id (1 … 2^63 − 1)")]
+AfterId = Annotated[int | None, Query(ge=0, le=MAX_ID, description="cursor: the last id you have")]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID, description="a record id")]
 
 
 def require(scope: str) -> Callable[..., TokenInfo]:

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from baton.api.deps import BatonDep, Read
+from baton.api.deps import AfterId, BatonDep, Read
+from baton.api.guard import GuardedRoute
 from baton.services.events import EventFilter, list_events
 from baton.services.jsonable import jsonable
 
-router = APIRouter(prefix="/v1", tags=["Events"])
+router = APIRouter(prefix="/v1", tags=["Events"], route_class=GuardedRoute)
 
 
 @router.get("/events", summary="Read the append-only event log")
@@ -26,7 +27,7 @@ def read_events(
     actor: str | None = None,
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
-    after_id: Annotated[int | None, Query(description="cursor: the last id you have")] = None,
+    after_id: AfterId = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     f = EventFilter(kind, entity, entity_id, actor, since, until, after_id, limit)

@@ -7,12 +7,13 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
-from baton.api.deps import BatonDep, Ingest, actor_of
+from baton.api.deps import BatonDep, Ingest, PathId, actor_of
+from baton.api.guard import GuardedRoute
 from baton.domain.records import LeadStatus
 from baton.services.jsonable import jsonable
 from baton.services.lifecycle.status import StatusRefused, change_status
 
-router = APIRouter(prefix="/v1", tags=["Lifecycle"])
+router = APIRouter(prefix="/v1", tags=["Lifecycle"], route_class=GuardedRoute)
 
 
 class StatusIn(BaseModel):
@@ -65,7 +66,7 @@ def refused(exc: StatusRefused) -> HTTPException:
         422: {"description": "a rejection without a listed reason"},
     },
 )
-def move_lead(lead_id: int, body: StatusIn, baton: BatonDep, token: Ingest) -> Moved:
+def move_lead(lead_id: PathId, body: StatusIn, baton: BatonDep, token: Ingest) -> Moved:
     try:
         moved = change_status(
             baton, lead_id, body.status, actor_of(token), reason=body.reason, note=body.note

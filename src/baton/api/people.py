@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from baton.api.body import json_body
 from baton.api.deps import Admin, BatonDep, Read, actor_of
+from baton.api.guard import GuardedRoute
 from baton.api.openapi import batch_body
 from baton.services.jsonable import jsonable
 from baton.services.outcomes import Rejected, errors_from_validation
@@ -20,7 +21,7 @@ from baton.services.people.directory import patch_person, person_view
 from baton.services.people.payloads import PersonIn, PersonPatch
 from baton.store.tables import people
 
-router = APIRouter(prefix="/v1/people", tags=["People"])
+router = APIRouter(prefix="/v1/people", tags=["People"], route_class=GuardedRoute)
 
 
 def _validate(model: type[BaseModel], body: Any) -> Any:

@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
 from baton.api.body import json_body, split_batch
-from baton.api.deps import BatonDep, Ingest, Read, actor_of
+from baton.api.deps import BatonDep, Ingest, PathId, Read, actor_of
+from baton.api.guard import GuardedRoute
 from baton.api.lifecycle import refused
 from baton.api.openapi import batch_body
 from baton.services.handoff.gate import HandoffBlocked
@@ -38,7 +39,7 @@ PATCHES: dict[str, type[BaseModel]] = {
 
 
 def build_router() -> APIRouter:
-    router = APIRouter(prefix="/v1")
+    router = APIRouter(prefix="/v1", route_class=GuardedRoute)
     for entity, path in PATHS.items():
         _add_routes(router, KINDS[entity], path)
     return router
@@ -70,7 +71,7 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
         return _batch_response(result) if is_batch else _single_response(baton, kind, result)
 
     @router.get(f"/{path}/{{record_id}}", tags=[tag], summary=f"Read one {kind.entity}")
-    def read(record_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
+    def read(record_id: PathId, baton: BatonDep, token: Read) -> dict[str, Any]:
         with baton.db.read() as conn:
             view = record_view(conn, kind, record_id, baton.clock.now())
         if view is None:
@@ -88,7 +89,7 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
         openapi_extra=batch_body(patch_model, batch=False),
     )
     async def change(
-        record_id: int, request: Request, baton: BatonDep, token: Ingest
+        record_id: PathId, request: Request, baton: BatonDep, token: Ingest
     ) -> dict[str, Any]:
         body = await json_body(request)
         try:

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from baton.api.deps import Admin, BatonDep, Read, actor_of
+from baton.api.guard import GuardedRoute
 from baton.reports.feedback import feedback_report
 from baton.reports.funnel import funnel_report
 from baton.reports.leakage import leakage_report
@@ -31,7 +32,7 @@ from baton.reports.speed import speed_report
 from baton.services.jsonable import jsonable
 from baton.services.sla.outages import declare_outage, list_outages
 
-router = APIRouter(prefix="/v1", tags=["Reports"])
+router = APIRouter(prefix="/v1", tags=["Reports"], route_class=GuardedRoute)
 
 Since = Annotated[
     AwareDatetime | None,

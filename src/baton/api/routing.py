@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from baton.api.deps import Admin, BatonDep, Ingest, Read, actor_of
+from baton.api.deps import Admin, BatonDep, Ingest, PathId, Read, actor_of
+from baton.api.guard import GuardedRoute
 from baton.domain.routing.vocabulary import NodeKind, StepOutcome
 from baton.reports.routing import distribution
 from baton.reports.scope import default_period, report_zone
@@ -16,7 +17,7 @@ from baton.services.outcomes import Rejected
 from baton.services.routing.departure import DepartureError, reroute_departed
 from baton.services.routing.traces import flag_misroute, lead_trace
 
-router = APIRouter(prefix="/v1", tags=["Routing"])
+router = APIRouter(prefix="/v1", tags=["Routing"], route_class=GuardedRoute)
 
 
 class MisrouteIn(BaseModel):
@@ -85,7 +86,7 @@ class LeadTrace(BaseModel):
     summary="Why this lead went where it went",
     response_model=LeadTrace,
 )
-def trace(lead_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
+def trace(lead_id: PathId, baton: BatonDep, token: Read) -> dict[str, Any]:
     with baton.db.read() as conn:
         decisions = lead_trace(conn, lead_id)
     if not decisions:
@@ -100,7 +101,7 @@ def trace(lead_id: int, baton: BatonDep, token: Read) -> dict[str, Any]:
 @router.post(
     "/leads/{lead_id}/misroute", status_code=201, summary="Flag a lead as misrouted, with a reason"
 )
-def misroute(lead_id: int, body: MisrouteIn, baton: BatonDep, token: Ingest) -> dict[str, Any]:
+def misroute(lead_id: PathId, body: MisrouteIn, baton: BatonDep, token: Ingest) -> dict[str, Any]:
     try:
         misroute_id = flag_misroute(
             baton, lead_id, body.reason, actor_of(token), body.expected_owner, body.reported_by

@@ -8,12 +8,13 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 from sqlalchemy import select, text
 
-from baton.api.deps import BatonDep, Read
+from baton.api.deps import BatonDep, PathId, Read
+from baton.api.guard import GuardedRoute
 from baton.services.jsonable import jsonable
 from baton.services.versions.versions import VersionError, get_version, list_versions
 from baton.store.tables import worker_heartbeats
 
-router = APIRouter()
+router = APIRouter(route_class=GuardedRoute)
 
 
 @router.get("/healthz", tags=["System"], summary="Liveness: database reachable, worker heartbeat")
@@ -36,7 +37,7 @@ def versions(baton: BatonDep, token: Read) -> list[dict[str, Any]]:
 @router.get(
     "/v1/versions/{number}", tags=["Workspace"], summary="One version with its diff and document"
 )
-def version(number: int, baton: BatonDep, token: Read) -> dict[str, Any]:
+def version(number: PathId, baton: BatonDep, token: Read) -> dict[str, Any]:
     with baton.db.read() as conn:
         try:
             row = get_version(conn, number)

@@ -46,6 +46,8 @@ def errors_from_validation(exc: ValidationError) -> list[FieldError]:
             message = "unknown field; remove it or put it under 'extra'"
         elif err["type"] == "missing":
             message = "required field is missing"
+        elif err.get("input", ...) is None:
+            message = f"may not be null: {message[0].lower()}{message[1:]}"
         elif (
             "input" in err
             and not isinstance(err["input"], (dict, list))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from baton.workspace.schema import Email, Ident, Role, TimeZoneName
+from baton.services.limits import Count, Ref, StoredEmail
+from baton.workspace.schema import Ident, Role, TimeZoneName
 
 
 class OutOfOffice(BaseModel):
@@ -24,32 +25,35 @@ class PersonIn(BaseModel):
 
     id: Ident
     name: str = Field(min_length=1, max_length=200)
-    email: Email | None = None
+    email: StoredEmail | None = None
     slack_id: str | None = Field(None, max_length=40)
     role: Role
-    manager_id: str | None = None
-    team_id: str | None = None
+    manager_id: Ref | None = None
+    team_id: Ref | None = None
     timezone: TimeZoneName | None = None
-    calendar: str | None = None
+    calendar: Ref | None = None
     active: bool = True
-    max_open: int | None = Field(None, ge=0)
-    max_per_day: int | None = Field(None, ge=0)
+    max_open: Count | None = None
+    max_per_day: Count | None = None
 
 
 class PersonPatch(BaseModel):
+    """The fields present change; ``name``, ``role``, ``active`` and ``out_of_office`` may
+    be left out but not null (a 422 naming the field; ``[]`` clears the periods)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    email: Email | None = None
+    name: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
+    email: StoredEmail | None = None
     slack_id: str | None = Field(None, max_length=40)
-    role: Role | None = None
-    manager_id: str | None = None
-    team_id: str | None = None
+    role: Role = None  # type: ignore[assignment]
+    manager_id: Ref | None = None
+    team_id: Ref | None = None
     timezone: TimeZoneName | None = None
-    calendar: str | None = None
-    active: bool | None = None
-    max_open: int | None = Field(None, ge=0)
-    max_per_day: int | None = Field(None, ge=0)
-    out_of_office: list[OutOfOffice] | None = Field(
-        None, description="replaces the person's out-of-office periods"
+    calendar: Ref | None = None
+    active: bool = None  # type: ignore[assignment]
+    max_open: Count | None = None
+    max_per_day: Count | None = None
+    out_of_office: list[OutOfOffice] = Field(  # type: ignore[assignment]
+        None, description="replaces the person's out-of-office periods ([] clears them)"
     )

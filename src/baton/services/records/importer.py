@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ValidationError
@@ -147,12 +147,14 @@ def _cell(name: str, value: str, model: type[BaseModel], opts: ImportOptions) ->
 
 
 def _is(annotation: Any, target: type) -> bool:
+    """Whether ``annotation`` is ``target``, ``target | None`` or an ``Annotated`` of it
+    (``Count`` is an int with bounds)."""
     args = (
         get_args(annotation)
         if get_origin(annotation) in (Union, types.UnionType)
         else (annotation,)
     )
-    return target in args
+    return target in (get_args(a)[0] if get_origin(a) is Annotated else a for a in args)
 
 
 def _flush(app: App, chunk: list, opts: ImportOptions, summary: ImportSummary) -> None:

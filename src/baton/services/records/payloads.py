@@ -4,7 +4,7 @@ and CSV import (validated leniently, from text cells)."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import (
     AfterValidator,
@@ -16,10 +16,10 @@ from pydantic import (
 )
 
 from baton.domain.records import ActivityKind, LeadStatus
-from baton.workspace.schema import Email
+from baton.services.limits import Count, Finite, RecordRef, Ref, StoredEmail
 
 Text = Annotated[str, Field(max_length=300)]
-ExtraValue = str | int | float | bool | None
+ExtraValue = str | int | Finite | bool | None
 
 
 def _country(value: str) -> str:
@@ -56,7 +56,7 @@ class Payload(BaseModel):
 
 
 class LeadIn(Payload):
-    email: Email | None = None
+    email: StoredEmail | None = None
     first_name: str | None = Field(None, max_length=120)
     last_name: str | None = Field(None, max_length=120)
     company: Text | None = None
@@ -79,12 +79,12 @@ class LeadIn(Payload):
     state: str | None = Field(None, max_length=60)
     region: str | None = Field(None, max_length=60)
     industry: str | None = Field(None, max_length=120)
-    employees: int | None = Field(None, ge=0)
+    employees: Count | None = None
     segment: str | None = Field(None, max_length=60)
     product: str | None = Field(None, max_length=120)
-    score: float | None = None
+    score: Finite | None = None
     is_test: bool = False
-    owner_id: str | None = Field(
+    owner_id: Ref | None = Field(
         None, description="an owner already set in the CRM (for backfills)"
     )
     override_owner: bool = Field(
@@ -114,25 +114,25 @@ class AccountIn(Payload):
     domains: list[Domain] = Field(default_factory=list, max_length=50)
     website: Text | None = None
     segment: str | None = Field(None, max_length=60)
-    employees: int | None = Field(None, ge=0)
+    employees: Count | None = None
     industry: str | None = Field(None, max_length=120)
     country: Country | None = None
     region: str | None = Field(None, max_length=60)
     state: str | None = Field(None, max_length=60)
-    parent_id: int | None = None
+    parent_id: RecordRef | None = None
     parent_external_id: str | None = None
-    owner_id: str | None = None
+    owner_id: Ref | None = None
     named: bool = Field(False, description="a named/protected account: its leads go to its owner")
     partner: str | None = Field(None, max_length=200)
 
 
 class OpportunityIn(Payload):
     name: Text = Field(min_length=1)
-    account_id: int | None = None
+    account_id: RecordRef | None = None
     account_external_id: str | None = None
-    owner_id: str | None = None
+    owner_id: Ref | None = None
     stage: str = Field(min_length=1, max_length=60)
-    amount: float | None = Field(None, ge=0)
+    amount: Finite | None = Field(None, ge=0)
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     close_date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     partner: str | None = Field(None, max_length=200)
@@ -148,13 +148,13 @@ class OpportunityIn(Payload):
 
 class ActivityIn(Payload):
     kind: ActivityKind
-    person_id: str | None = Field(None, description="who made the touch")
+    person_id: Ref | None = Field(None, description="who made the touch")
     occurred_at: AwareDatetime
-    lead_id: int | None = None
+    lead_id: RecordRef | None = None
     lead_external_id: str | None = None
-    account_id: int | None = None
+    account_id: RecordRef | None = None
     account_external_id: str | None = None
-    opportunity_id: int | None = None
+    opportunity_id: RecordRef | None = None
     opportunity_external_id: str | None = None
     direction: str | None = Field(None, pattern=r"^(inbound|outbound)$")
     subject: Text | None = None
@@ -178,7 +178,10 @@ class ActivityIn(Payload):
 
 
 def patch_model(model: type[BaseModel], name: str, exclude: set[str]) -> type[BaseModel]:
-    """A PATCH shape: the same fields, all optional, minus those that may not change."""
+    """A PATCH shape: the same fields, all optional, minus those that may not change. A
+    field that may be null in ``model`` may be set to null; one that may not (``status``,
+    ``override_owner``, ``name``…) may be left out but not nulled: an explicit null is a 422
+    naming it (its default None is never validated, so leaving it out stays possible)."""
     from pydantic import create_model
 
     fields: dict[str, Any] = {}
@@ -188,10 +191,17 @@ def patch_model(model: type[BaseModel], name: str, exclude: set[str]) -> type[Ba
         annotation = (
             Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
         )
-        fields[field_name] = (annotation | None, Field(None, description=info.description))
+        if nullable(info.annotation):
+            annotation = annotation | None
+        fields[field_name] = (annotation, Field(None, description=info.description))
     return create_model(
         name, __config__=ConfigDict(extra="forbid", str_strip_whitespace=True), **fields
     )
+
+
+def nullable(annotation: Any) -> bool:
+    """Whether a field of this type takes None (``X | None``, ``Optional[X]``, ``Any``)."""
+    return annotation is Any or annotation is None or type(None) in get_args(annotation)
 
 
 LeadPatch = patch_model(LeadIn, "LeadPatch", {"external_id", "source_system", "received_at"})
