@@ -46,6 +46,7 @@ def create_app(baton: Baton, *, worker: Worker | None = None) -> FastAPI:
     app.include_router(routing.router)
     app.include_router(lifecycle.router)
     app.include_router(handoff.router)
+    app.include_router(handoff.reports_router)
     app.include_router(alerts.router)
     app.include_router(reports.router)
     install_openapi(app)

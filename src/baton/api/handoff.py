@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from baton.api.deps import BatonDep, Ingest, Read, actor_of
+from baton.reports.handoff import live_handoff_report
+from baton.reports.scope import default_period, report_zone
 from baton.services.handoff.review import review_handoff
 from baton.services.handoff.views import STATES, HandoffFilter, handoff_detail, list_handoffs
 from baton.services.jsonable import jsonable
@@ -139,3 +141,33 @@ def review(handoff_id: HandoffId, baton: BatonDep, token: Ingest) -> Reviewed:
     except LookupError:
         raise HTTPException(404, f"no handoff {handoff_id}") from None
     return Reviewed(**result)
+
+
+reports_router = APIRouter(prefix="/v1/reports", tags=["Reports"])
+
+
+@reports_router.get(
+    "/handoff",
+    summary="Handoffs: completion, fields at close, time to first touch, escalations — overall, "
+    "by segment, AE and CSM; the pilot's first deals; open handoffs with their age",
+    responses={422: {"description": "since is not before until"}},
+)
+def handoff_report(
+    baton: BatonDep,
+    token: Read,
+    since: Annotated[
+        AwareDatetime | None,
+        Query(description="first close at or after (default: 30 calendar days before until)"),
+    ] = None,
+    until: Annotated[
+        AwareDatetime | None, Query(description="first close before (default: now)")
+    ] = None,
+) -> dict[str, Any]:
+    now = baton.clock.now()
+    with baton.db.read() as conn:
+        start, end = default_period(now, report_zone(conn), since, until)
+        if start >= end:
+            detail = {"field": "since", "message": "since must be before until", "type": "value"}
+            raise HTTPException(422, [{"loc": ["query", "since"], **detail}])
+        report = live_handoff_report(conn, start, end, now)
+    return jsonable(report.as_dict())

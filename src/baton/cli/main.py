@@ -56,8 +56,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Re-route a departed person's open leads and named accounts through the live flow.",
     ),
     # report_cmds adds sla and speed-to-lead to routing_cmds' group, funnel_cmds (which imports
-    # report_cmds) funnel, feedback and leakage
-    "report": ("funnel_cmds:report", "Reports."),
+    # report_cmds) funnel, feedback and leakage, handoff_report_cmds (which imports funnel_cmds)
+    # handoff
+    "report": ("handoff_report_cmds:report", "Reports."),
     "sla": ("report_cmds:sla", "SLA clocks."),
     "outage": (
         "report_cmds:outage",

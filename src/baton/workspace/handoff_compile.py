@@ -17,7 +17,7 @@ from baton.domain.handoff import (
     default_policy,
 )
 from baton.workspace.durations import parse_span
-from baton.workspace.handoff_schema import HandoffSpec
+from baton.workspace.handoff_schema import HandoffSpec, TargetsSpec
 from baton.workspace.hints import did_you_mean
 from baton.workspace.routing_compile import Issue
 from baton.workspace.spec import WorkspaceSpec
@@ -32,6 +32,7 @@ class HandoffConfig:
     cs_lead: str | None = None
     summary_template: str | None = None  # None: the package's
     task_template: str = "Review the handoff of {{ deal.name }}"
+    targets: TargetsSpec = field(default_factory=TargetsSpec)
 
 
 def compile_handoff(ws: WorkspaceSpec) -> tuple[HandoffConfig, list[Issue]]:
@@ -94,7 +95,13 @@ def compile_handoff(ws: WorkspaceSpec) -> tuple[HandoffConfig, list[Issue]]:
         spec.escalation.cs_lead,
         spec.templates.summary,
         spec.templates.task,
+        spec.targets,
     )
+    if spec.targets.completion_flag_below > spec.targets.completion:
+        error(
+            ("targets", "completion_flag_below"),
+            "the red flag is above the target: flag below a rate under the target",
+        )
     return config, issues
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StrictBool
+from pydantic import AfterValidator, Field, StrictBool, StrictInt
 
 from baton.domain.handoff import FieldType, default_policy
 from baton.workspace.durations import parse_span
@@ -128,6 +128,27 @@ class TemplatesSpec(Section):
     )
 
 
+class TargetsSpec(Section):
+    """The maintenance schedule's numbers (playbook 003, 4a): the report flags what is off."""
+
+    completion: float = Field(
+        0.90, ge=0, le=1, description="the completion rate aimed at", examples=[0.9]
+    )
+    completion_flag_below: float = Field(
+        0.85, ge=0, le=1, description="a completion rate under this is a red flag", examples=[0.85]
+    )
+    escalation_flag_above: float = Field(
+        0.20,
+        ge=0,
+        le=1,
+        description="a share of handoffs escalated over this is a red flag",
+        examples=[0.2],
+    )
+    pilot_deals: StrictInt = Field(
+        10, ge=1, description="the first N handoffs the pilot view shows (5-10)", examples=[10]
+    )
+
+
 def _default_fields() -> dict[str, FieldSpec]:
     out: dict[str, FieldSpec] = {}
     for tier in default_policy().tiers:
@@ -179,3 +200,4 @@ class HandoffSpec(Section):
         "5m", description="close → the CSM told (the playbook's 5 minutes)", examples=["5m"]
     )
     templates: TemplatesSpec = Field(default_factory=TemplatesSpec)
+    targets: TargetsSpec = Field(default_factory=TargetsSpec)
