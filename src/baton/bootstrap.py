@@ -17,6 +17,7 @@ from baton.services.clock import Clock, SystemClock
 from baton.services.handoff import handlers as handoff
 from baton.services.handoff import touch as handoff_touch
 from baton.services.lifecycle import handlers as lifecycle
+from baton.services.ownership import guard as ownership
 from baton.services.people import directory
 from baton.services.routing import assign, on_miss
 from baton.services.sla import handlers as sla
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
 
 HANDLERS: Handlers = {
     EventKind.LEAD_CREATED: (lifecycle.on_lead_changed, assign.on_lead_created),
-    EventKind.LEAD_ASSIGNED: (sla.on_lead_assigned,),
+    EventKind.LEAD_ASSIGNED: (ownership.on_owner_assigned, sla.on_lead_assigned),
+    EventKind.ACCOUNT_ASSIGNED: (ownership.on_owner_assigned,),
+    EventKind.OPPORTUNITY_ASSIGNED: (ownership.on_owner_assigned,),
     EventKind.LEAD_UPDATED: (sla.on_lead_updated, lifecycle.on_lead_changed),
     EventKind.LEAD_STATUS_CHANGED: (sla.on_lead_status_changed, assign.on_lead_status_changed),
     EventKind.ACTIVITY_CREATED: (

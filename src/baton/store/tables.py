@@ -574,3 +574,26 @@ handoff_tasks = Table(  # the CSM's handoff review task (one per handoff; a CRM 
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+ownership_decisions = Table(  # owner changes the rules of engagement blocked or let through
+    "ownership_decisions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),  # block | exception
+    Column("entity", String(20), nullable=False),  # account | opportunity | lead
+    Column("record_id", Id, nullable=False),
+    Column("account_id", Id),
+    Column("old_owner_id", String(100)),
+    Column("new_owner_id", String(100)),
+    Column("rule", String(40)),  # the rule that blocked it, or the protection passed
+    Column("exception", String(30)),  # manager_override | segment_handoff | arbiter_decision
+    Column("approved_by", String(100)),
+    Column("reason", String(500)),
+    Column("message", Text, nullable=False),  # what the actor was told
+    Column("steps", JSONDoc, nullable=False, default=list),  # the trace: rule, outcome, why
+    Column("version", Integer),  # the workspace version whose rules judged it
+    Index("ix_ownership_decisions_kind_id", "kind", "id"),
+    Index("ix_ownership_decisions_record", "entity", "record_id"),
+)

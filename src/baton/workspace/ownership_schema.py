@@ -93,8 +93,7 @@ class ParentChildSpec(Section):
 class EscalationSpec(Section):
     path: list[str] = Field(
         default_factory=lambda: ["manager"],
-        description="the steps a dispute climbs: roles (manager, executive, revops) or "
-        "person ids",
+        description="the steps a dispute climbs: roles (manager, executive, revops) or person ids",
         examples=[["manager", "maria-chen"]],
     )
     arbiter: str | None = Field(

@@ -15,6 +15,7 @@ from baton.domain.routing.facts import company_key
 from baton.services.app import App, Unit
 from baton.services.jsonable import jsonable
 from baton.services.lifecycle.status import MANUAL, move
+from baton.services.ownership.decisions import OwnershipBlocked, record_block
 from baton.services.records.kinds import RecordKind, index_account_domains
 from baton.services.records.references import person_ref, record_ref
 from baton.store.tables import account_domains, accounts
@@ -29,8 +30,14 @@ def patch_record(
 ) -> dict[str, Any]:
     """Apply the fields present in ``patch`` in one unit of work; returns {field: [old, new]}
     (empty: nothing changed). Raises LookupError when the record does not exist, Rejected on
-    a bad reference; nothing is written then."""
-    return app.run(actor, change_record, kind, record_id, patch.model_dump(exclude_unset=True))
+    a bad reference, OwnershipBlocked when a rule of engagement protects the owner (the block
+    is recorded with its trace); nothing of the change is written then."""
+    values = patch.model_dump(exclude_unset=True)
+    try:
+        return app.run(actor, change_record, kind, record_id, values)
+    except OwnershipBlocked as blocked:  # the rules of engagement refused the new owner
+        record_block(app, blocked, actor)
+        raise
 
 
 def change_record(

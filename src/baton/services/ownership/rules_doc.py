@@ -1,0 +1,16 @@
+"""The rules of a version, for reading: the live ``ownership:`` rules (the defaults when the
+section is absent, which enforce nothing) and the version number they come from."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from baton.domain.ownership import OwnershipRules
+from baton.services.live import live_workspace
+
+
+def rules_of(conn: Connection, version: int | None = None) -> tuple[int | None, OwnershipRules]:
+    live = live_workspace(conn, version)
+    if live is None or live.ownership is None:
+        return (live.version if live else None), OwnershipRules()
+    return live.version, live.ownership.rules
