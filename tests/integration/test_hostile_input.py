@@ -201,3 +201,27 @@ def test_a_string_longer_than_its_column_is_422_on_both_databases(
 ):
     response = getattr(api, method)(path, json=body)
     assert fields_of(response) == [field]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("post", "/v1/leads", {**LEAD, "engaged_at": "9999-12-31T23:59:59-12:00"}, "engaged_at"),
+        ("post", "/v1/leads", {**LEAD, "engaged_at": "0001-01-01T00:00:00+14:00"}, "engaged_at"),
+        ("post", "/v1/leads", {**LEAD, "received_at": "0001-01-01T00:00:00Z"}, "received_at"),
+        ("post", "/v1/activities", {"kind": "call", "lead_id": 1,
+                                    "occurred_at": "9999-12-31T23:59:59Z"}, "occurred_at"),
+        ("get", "/v1/events?since=0001-01-01T00:00:00%2B14:00", None, "since"),
+        ("get", "/v1/reports/routing?since=9999-12-31T23:59:59-12:00", None, "since"),
+        ("get", "/v1/reports/sla?until=0001-01-01T00:00:00%2B01:00", None, "until"),
+        ("patch", "/v1/people/sam-ortiz", {"out_of_office": [
+            {"starts_at": "0001-01-01T00:00:00+01:00", "ends_at": "2026-01-02T00:00:00Z"}]},
+         "out_of_office[0].starts_at"),
+    ],
+)  # fmt: skip
+def test_an_instant_beyond_what_converts_to_utc_is_422_naming_it(
+    api, records, method, path, body, field
+):
+    response = getattr(api, method)(path, **({"json": body} if body is not None else {}))
+    assert fields_of(response) == [field]
+    assert "between 1900-01-01 and 2199-12-31" in response.json()["detail"][0]["message"]

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import AwareDatetime
 
 from baton.api.deps import Admin, AfterId, BatonDep, PathId, QueryId, Read, actor_of
 from baton.api.guard import GuardedRoute
 from baton.services.alerts.outbox import STATES, AlertFilter, alert_detail, list_alerts, requeue
 from baton.services.alerts.silent import silent_status
 from baton.services.jsonable import jsonable
+from baton.services.limits import Instant
 
 router = APIRouter(prefix="/v1/alerts", tags=["Alerts"], route_class=GuardedRoute)
 
@@ -29,9 +29,7 @@ def read_alerts(
     ] = None,
     recipient: Annotated[str | None, Query(description="a person id")] = None,
     lead_id: QueryId = None,
-    since: Annotated[
-        AwareDatetime | None, Query(description="created at or after this instant")
-    ] = None,
+    since: Annotated[Instant | None, Query(description="created at or after this instant")] = None,
     after_id: AfterId = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from baton.api.deps import AfterId, BatonDep, Read
 from baton.api.guard import GuardedRoute
 from baton.services.events import EventFilter, list_events
 from baton.services.jsonable import jsonable
+from baton.services.limits import Instant
 
 router = APIRouter(prefix="/v1", tags=["Events"], route_class=GuardedRoute)
 
@@ -25,8 +25,8 @@ def read_events(
     entity: str | None = None,
     entity_id: str | None = None,
     actor: str | None = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
     after_id: AfterId = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -30,19 +29,20 @@ from baton.reports.scope import ReportScope, report_zone, scope_of
 from baton.reports.sla import sla_report
 from baton.reports.speed import speed_report
 from baton.services.jsonable import jsonable
+from baton.services.limits import Instant
 from baton.services.sla.outages import declare_outage, list_outages
 
 router = APIRouter(prefix="/v1", tags=["Reports"], route_class=GuardedRoute)
 
 Since = Annotated[
-    AwareDatetime | None,
+    Instant | None,
     Query(
         description="start, inclusive, with a time zone (default: 30 calendar days before "
         "until, in the workspace's time zone)"
     ),
 ]
 Until = Annotated[
-    AwareDatetime | None,
+    Instant | None,
     Query(
         description="end, exclusive, with a time zone (default: the midnight that ends today "
         "in the workspace's time zone)"
@@ -211,10 +211,10 @@ def sla_open(
 class OutageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    starts_at: AwareDatetime = Field(
+    starts_at: Instant = Field(
         description="when the outage began, with a time zone, e.g. 2026-11-02T14:00:00Z"
     )
-    ends_at: AwareDatetime = Field(description="when it ended (exclusive); after starts_at")
+    ends_at: Instant = Field(description="when it ended (exclusive); after starts_at")
     reason: str = Field(
         min_length=1, max_length=300, description="what was down, e.g. 'web form webhook failing'"
     )

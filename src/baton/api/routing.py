@@ -13,6 +13,7 @@ from baton.domain.routing.vocabulary import NodeKind, StepOutcome
 from baton.reports.routing import distribution
 from baton.reports.scope import default_period, report_zone
 from baton.services.jsonable import jsonable
+from baton.services.limits import Instant
 from baton.services.outcomes import Rejected
 from baton.services.routing.departure import DepartureError, reroute_departed
 from baton.services.routing.traces import flag_misroute, lead_trace
@@ -123,13 +124,13 @@ def report(
     baton: BatonDep,
     token: Read,
     since: Annotated[
-        AwareDatetime | None,
+        Instant | None,
         Query(
             description="default: the local midnight starting the 30 calendar days (in the "
             "workspace time zone) that end with until's day — the dashboard's 'Last 30 days'"
         ),
     ] = None,
-    until: Annotated[AwareDatetime | None, Query(description="default: no upper bound")] = None,
+    until: Annotated[Instant | None, Query(description="default: no upper bound")] = None,
 ) -> dict[str, Any]:
     with baton.db.read() as conn:
         if since is None:

@@ -5,9 +5,10 @@ field (docs/api.md, Field limits)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
 from baton.workspace.schema import Email
 
@@ -21,3 +22,24 @@ Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 StoredEmail = Annotated[Email, Field(max_length=EMAIL_LENGTH)]
 Ref = Annotated[str, Field(max_length=REF_LENGTH)]
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)  # exclusive
+
+
+def _in_range(value: datetime) -> datetime:
+    """An instant Baton can compute with: 1900 … 2199 in UTC (year 1 or 9999 with an offset
+    does not even convert to UTC)."""
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc < LATEST:
+        raise ValueError(
+            f"{value.isoformat()} is out of range: an instant between 1900-01-01 and "
+            "2199-12-31 (UTC), with a time zone"
+        )
+    return value
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_in_range)]

@@ -6,17 +6,17 @@ shape: ``domain.people.out_of_office_problems`` decides it, for every door alike
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from baton.services.limits import Count, Ref, StoredEmail
+from baton.services.limits import Count, Instant, Ref, StoredEmail
 from baton.workspace.schema import Ident, Role, TimeZoneName
 
 
 class OutOfOffice(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Instant
+    ends_at: Instant
     reason: str = Field("", max_length=200)
 
 

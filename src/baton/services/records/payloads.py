@@ -8,7 +8,6 @@ from typing import Annotated, Any, get_args
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,7 +15,7 @@ from pydantic import (
 )
 
 from baton.domain.records import ActivityKind, LeadStatus
-from baton.services.limits import Count, Finite, RecordRef, Ref, StoredEmail
+from baton.services.limits import Count, Finite, Instant, RecordRef, Ref, StoredEmail
 
 Text = Annotated[str, Field(max_length=300)]
 ExtraValue = str | int | Finite | bool | None
@@ -90,13 +89,13 @@ class LeadIn(Payload):
     override_owner: bool = Field(
         False, description="keep the current owner: routing will not reassign"
     )
-    engaged_at: AwareDatetime | None = Field(
+    engaged_at: Instant | None = Field(
         None, description="form submission / CTA / list upload time; defaults to received_at"
     )
-    received_at: AwareDatetime | None = Field(
+    received_at: Instant | None = Field(
         None, description="for backfills of history; defaults to the time Baton received it"
     )
-    assigned_at: AwareDatetime | None = Field(
+    assigned_at: Instant | None = Field(
         None, description="for backfills: when the CRM owner was assigned"
     )
 
@@ -136,8 +135,8 @@ class OpportunityIn(Payload):
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     close_date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     partner: str | None = Field(None, max_length=200)
-    registered_at: AwareDatetime | None = None
-    closed_at: AwareDatetime | None = None
+    registered_at: Instant | None = None
+    closed_at: Instant | None = None
     handoff: dict[str, ExtraValue | list[ExtraValue]] = Field(
         default_factory=dict,
         description="the handoff fields (handoff.fields of the workspace: customer_goals, "
@@ -149,7 +148,7 @@ class OpportunityIn(Payload):
 class ActivityIn(Payload):
     kind: ActivityKind
     person_id: Ref | None = Field(None, description="who made the touch")
-    occurred_at: AwareDatetime
+    occurred_at: Instant
     lead_id: RecordRef | None = None
     lead_external_id: str | None = None
     account_id: RecordRef | None = None
