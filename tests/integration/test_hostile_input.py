@@ -6,6 +6,9 @@ longer than their column."""
 from __future__ import annotations
 
 import pytest
+from fastapi.routing import APIRoute
+
+from baton.api.guard import GuardedRoute
 
 LEAD = {"email": "a@initech.com", "company": "Initech", "region": "NA"}
 HUGE = "99999999999999999999"  # more than 64 bits
@@ -225,3 +228,27 @@ def test_an_instant_beyond_what_converts_to_utc_is_422_naming_it(
     response = getattr(api, method)(path, **({"json": body} if body is not None else {}))
     assert fields_of(response) == [field]
     assert "between 1900-01-01 and 2199-12-31" in response.json()["detail"][0]["message"]
+
+
+def _api_routes(routes):
+    for route in routes:
+        inner = getattr(route, "original_router", None)  # an included router (FastAPI ≥ 0.16x)
+        if inner is not None:
+            yield from _api_routes(inner.routes)
+        elif isinstance(route, APIRoute) and route.path.startswith("/v1"):
+            yield route
+
+
+def test_every_api_operation_reads_its_input_through_the_guard(api):
+    """A router built without ``route_class=GuardedRoute`` (api/guard.py) would let NaN, NUL
+    and deep nesting through to the database."""
+    routes = list(_api_routes(api.app.routes))
+    assert len(routes) > 30
+    assert [r.path for r in routes if not isinstance(r, GuardedRoute)] == []
+
+
+def test_the_handoff_doors_take_the_same_guard(api):
+    assert fields_of(api.get(f"/v1/handoffs/{HUGE}")) == ["handoff_id"]
+    assert fields_of(api.get("/v1/handoffs", params={"csm": "a\x00"})) == ["csm"]
+    since = api.get("/v1/reports/handoff", params={"since": "0001-01-01T00:00:00+14:00"})
+    assert fields_of(since) == ["since"]

@@ -7,19 +7,19 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
-from baton.api.deps import BatonDep, Ingest, Read, actor_of
+from baton.api.deps import MAX_ID, AfterId, BatonDep, Ingest, Read, actor_of
+from baton.api.guard import GuardedRoute
 from baton.reports.handoff import live_handoff_report
 from baton.reports.scope import default_period, report_zone
 from baton.services.handoff.review import review_handoff
 from baton.services.handoff.views import STATES, HandoffFilter, handoff_detail, list_handoffs
 from baton.services.jsonable import jsonable
+from baton.services.limits import Instant
 
-router = APIRouter(prefix="/v1/handoffs", tags=["Handoffs"])
-MAX_ID = 2**63 - 1
+router = APIRouter(prefix="/v1/handoffs", tags=["Handoffs"], route_class=GuardedRoute)
 HandoffId = Annotated[int, Path(ge=1, le=MAX_ID, description="a handoff id")]
-AfterId = Annotated[int | None, Query(ge=0, le=MAX_ID, description="cursor: the last id you have")]
 OpportunityId = Annotated[int | None, Query(ge=1, le=MAX_ID, description="an opportunity id")]
 
 
@@ -143,7 +143,7 @@ def review(handoff_id: HandoffId, baton: BatonDep, token: Ingest) -> Reviewed:
     return Reviewed(**result)
 
 
-reports_router = APIRouter(prefix="/v1/reports", tags=["Reports"])
+reports_router = APIRouter(prefix="/v1/reports", tags=["Reports"], route_class=GuardedRoute)
 
 
 @reports_router.get(
@@ -156,12 +156,10 @@ def handoff_report(
     baton: BatonDep,
     token: Read,
     since: Annotated[
-        AwareDatetime | None,
+        Instant | None,
         Query(description="first close at or after (default: 30 calendar days before until)"),
     ] = None,
-    until: Annotated[
-        AwareDatetime | None, Query(description="first close before (default: now)")
-    ] = None,
+    until: Annotated[Instant | None, Query(description="first close before (default: now)")] = None,
 ) -> dict[str, Any]:
     now = baton.clock.now()
     with baton.db.read() as conn:
