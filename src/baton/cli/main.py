@@ -81,6 +81,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "handoff_cmds:handoff",
         "Sales → CS handoffs: list them, show one (steps, trace, summary), mark one reviewed.",
     ),
+    "explain-rules": (
+        "roe_cmds:explain_rules",
+        "Render the rules of engagement (ROE document or quick-reference card) from the rules.",
+    ),
+    "roe": (
+        "roe_cmds:roe",
+        "Rules of engagement: blocked owner changes and exceptions, and the transfer door.",
+    ),
     "user": (
         "user_cmds:user",
         "Dashboard users (roles: admin sees everything, manager their teams, rep their own leads).",

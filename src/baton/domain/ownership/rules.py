@@ -82,7 +82,7 @@ class NamedAccounts:
             )
             if on
         ]
-        tail = f" (and of its {' and '.join(also)})" if also else ""
+        tail = f" (and that of its {' and '.join(also)})" if also else ""
         return (
             f"IF an account {' or '.join(which) or 'is never protected'}, THEN only a manager "
             f"override, a segment handoff or the final arbiter may change its owner{tail}."

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from baton.domain.ownership import OwnershipRules
 from baton.services.live import live_workspace
+from baton.workspace.spec import WorkspaceSpec
 
 
 def rules_of(conn: Connection, version: int | None = None) -> tuple[int | None, OwnershipRules]:
@@ -14,3 +15,9 @@ def rules_of(conn: Connection, version: int | None = None) -> tuple[int | None, 
     if live is None or live.ownership is None:
         return (live.version if live else None), OwnershipRules()
     return live.version, live.ownership.rules
+
+
+def spec_of(conn: Connection, version: int | None = None) -> tuple[int, WorkspaceSpec] | None:
+    """The workspace of version ``version`` (default: the live one), or None."""
+    live = live_workspace(conn, version)
+    return (live.version, live.spec) if live else None

@@ -1,0 +1,170 @@
+"""`baton explain-rules` (the ROE document and its quick-reference card, from exactly the
+rules of a workspace) and `baton roe` (the recorded blocks and exceptions, the transfer door)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from baton.cli.context import CliContext, author_name
+from baton.cli.workspace_cmds import load_or_fail
+from baton.domain.ownership import ExceptionKind
+from baton.services.jsonable import jsonable
+from baton.services.outcomes import Rejected
+from baton.services.ownership.decisions import OwnershipBlocked
+from baton.services.ownership.document import KINDS, render
+from baton.services.ownership.rules_doc import spec_of
+from baton.services.ownership.transfer import TABLES, Transfer, transfer_owner
+from baton.services.ownership.views import KINDS as DECISION_KINDS
+from baton.services.ownership.views import DecisionFilter, list_decisions
+
+pass_ctx = click.make_pass_decorator(CliContext)
+
+
+@click.command("explain-rules")
+@click.option("--card", "kind", flag_value="card", help="The one-page quick-reference card.")
+@click.option("--document", "kind", flag_value="document", default=True, hidden=True)
+@click.option("--html", "as_html", is_flag=True, help="A standalone HTML page, not Markdown.")
+@click.option(
+    "--version",
+    "version",
+    help="A stored version's rules (a number, or 'live'); "
+    "default: baton.yaml in the workspace folder, as a draft.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of standard output.",
+)
+@pass_ctx
+def explain_rules(
+    ctx: CliContext, kind: str, as_html: bool, version: str | None, output: Path | None
+) -> None:
+    """Render the rules of engagement (ROE document or quick-reference card) from the rules."""
+    assert kind in KINDS
+    baton = ctx.open() if version is not None else None
+    if baton is not None:
+        number = None if version == "live" else _number(version)
+        with baton.db.read() as conn:
+            found = spec_of(conn, number)
+        if found is None:
+            raise click.ClickException(f"no workspace version {version}")
+        number, spec = found
+        now = baton.clock.now()
+    else:
+        spec, number = load_or_fail(ctx.workspace).spec, None
+        now = datetime.now(UTC)
+    rendered = render(spec, kind, number, now)
+    text = rendered.html if as_html else rendered.markdown
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+def _number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise click.BadParameter("a version number or 'live'", param_hint="--version")
+    return int(text)
+
+
+@click.group()
+def roe() -> None:
+    """Rules of engagement: blocked owner changes and exceptions, and the transfer door."""
+
+
+@roe.command()
+@click.option("--kind", type=click.Choice(DECISION_KINDS), help="Blocks or exceptions only.")
+@click.option("--entity", type=click.Choice(sorted(TABLES)), help="Only this kind of record.")
+@click.option("--rule", help="Only this rule (e.g. named_account).")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True, help="JSON, as GET /v1/ownership/decisions.")
+@pass_ctx
+def decisions(
+    ctx: CliContext,
+    kind: str | None,
+    entity: str | None,
+    rule: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List owner changes the rules blocked or let through as exceptions, with why."""
+    baton = ctx.open()
+    with baton.db.read() as conn:
+        rows = list_decisions(conn, DecisionFilter(kind, entity, None, rule, limit=limit))
+    if as_json:
+        click.echo(json.dumps(jsonable(rows), indent=2))
+        return
+    table = Table("id", "at (UTC)", "kind", "record", "owner change", "rule", "by / why")
+    for r in rows:
+        who = (
+            f"{r['exception']} by {r['approved_by']}: {r['reason']}"
+            if r["exception"]
+            else r["actor"]
+        )
+        table.add_row(
+            str(r["id"]),
+            f"{r['at']:%Y-%m-%d %H:%M}",
+            r["kind"],
+            f"{r['entity']} {r['record_id']}",
+            f"{r['old_owner_id'] or '—'} → {r['new_owner_id'] or '—'}",
+            r["rule"] or "",
+            who,
+        )
+    Console(width=200).print(table)
+
+
+@roe.command()
+@click.argument("entity", type=click.Choice(sorted(TABLES)))
+@click.argument("record_id", type=click.IntRange(1))
+@click.argument("owner_id")
+@click.option(
+    "--exception", "exception", required=True, type=click.Choice([e.value for e in ExceptionKind])
+)
+@click.option("--approved-by", required=True, help="The manager's or the arbiter's person id.")
+@click.option("--reason", required=True, help="Why: recorded with the change.")
+@click.option("--new-segment", help="segment_handoff: the account's new segment.")
+@pass_ctx
+def transfer(
+    ctx: CliContext,
+    entity: str,
+    record_id: int,
+    owner_id: str,
+    exception: str,
+    approved_by: str,
+    reason: str,
+    new_segment: str | None,
+) -> None:
+    """Change an owner as a manager override, segment handoff or arbiter decision."""
+    baton = ctx.open()
+    t = Transfer(
+        entity, record_id, owner_id, ExceptionKind(exception), approved_by, reason, new_segment
+    )
+    try:
+        result = transfer_owner(baton, t, f"cli:{author_name()}")
+    except LookupError:
+        raise click.ClickException(f"no {entity} {record_id}") from None
+    except Rejected as exc:
+        raise click.ClickException(
+            "; ".join(f"{e.as_dict()['field']}: {e.message}" for e in exc.errors)
+        ) from exc
+    except OwnershipBlocked as exc:
+        raise click.ClickException(
+            f"{exc.verdict.message} (recorded as decision {exc.decision_id})"
+        ) from exc
+    d = result["decision"]
+    click.echo(
+        f"{entity} {record_id}: owner {owner_id}"
+        + (
+            f" — recorded as decision {d['id']} ({d['exception']}, rule {d['rule']})"
+            if d
+            else " — no rule protected it"
+        )
+    )
