@@ -44,10 +44,10 @@ FULL = {
 }
 
 
-@pytest.fixture
-def workspace_dir(tmp_path):
-    write_template(tmp_path)
-    path = tmp_path / "baton.yaml"
+def write_handoff_workspace(root):
+    """The init template with CSMs, a CSM pool, the csm-handoff flow and a handoff: section."""
+    write_template(root)
+    path = root / "baton.yaml"
     text = path.read_text()
     vp = "    role: executive\n    timezone: America/New_York\n"
     assert vp in text
@@ -57,7 +57,12 @@ def workspace_dir(tmp_path):
     pools = "  pools:\n"
     text = text.replace(pools, pools + "    - {id: csms, members: [carl-csm, dana-csm]}\n")
     path.write_text(text + HANDOFF)
-    return tmp_path
+    return root
+
+
+@pytest.fixture
+def workspace_dir(tmp_path):
+    return write_handoff_workspace(tmp_path)
 
 
 def account(api, **fields) -> int:

@@ -10,9 +10,8 @@ from datetime import timedelta
 import pytest
 
 from baton.worker import Worker
-from baton.workspace.scaffold import write_template
 from tests.alerts_support import start_fakes
-from tests.integration.test_handoff import CSM_FLOW, CSMS, FULL, HANDOFF, account, close, deal
+from tests.integration.test_handoff import FULL, account, close, deal, write_handoff_workspace
 
 EMAIL_ROUTE = "  routes:\n    - kinds: ['handoff.*']\n      channels: [email]\n"
 
@@ -24,16 +23,10 @@ def fakes(monkeypatch):
 
 @pytest.fixture
 def workspace_dir(tmp_path, fakes):
-    write_template(tmp_path)
-    path = tmp_path / "baton.yaml"
-    text = path.read_text()
-    vp = "    role: executive\n    timezone: America/New_York\n"
-    text = text.replace(vp, vp + CSMS)
-    fallback = "        - fallback: {queue: inbound-triage}\n"
-    text = text.replace(fallback, fallback + CSM_FLOW)
-    text = text.replace("  pools:\n", "  pools:\n    - {id: csms, members: [carl-csm, dana-csm]}\n")
-    path.write_text(text + HANDOFF + fakes.alerts_yaml(routes=EMAIL_ROUTE))
-    return tmp_path
+    root = write_handoff_workspace(tmp_path)
+    path = root / "baton.yaml"
+    path.write_text(path.read_text() + fakes.alerts_yaml(routes=EMAIL_ROUTE))
+    return root
 
 
 def test_the_csm_is_emailed_within_5_minutes_of_the_close(api, live, fakes, clock):

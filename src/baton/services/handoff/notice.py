@@ -7,14 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import insert, select
 
 from baton.services.app import Unit
+from baton.services.handoff.summary import compiled
 from baton.store.tables import alerts, handoff_tasks
 
 HANDOFF_ASSIGNED = "handoff.assigned"  # the alert kind: a CSM has a new handoff
-_ENV = SandboxedEnvironment()
 
 
 def notify_csm(unit: Unit, handoff_id: int, csm_id: str, content: dict[str, Any]) -> bool:
@@ -62,7 +61,7 @@ def create_task(
     t = handoff_tasks.c
     if conn.execute(select(t.id).where(t.handoff_id == handoff_id)).first():
         return None
-    title = _ENV.from_string(template).render(context).strip()[:300] or "Review the handoff"
+    title = compiled(template).render(context).strip()[:300] or "Review the handoff"
     conn.execute(
         insert(handoff_tasks),
         {

@@ -4,8 +4,10 @@ changed."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 
@@ -41,6 +43,12 @@ DEFAULT_SUMMARY = """\
 
 _ENV = SandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
 _MD = MarkdownIt("commonmark", {"html": False})  # a rep's text never becomes markup
+
+
+@lru_cache(maxsize=32)
+def compiled(text: str) -> Template:
+    """A template compiled once per text (a workspace's, or the package's)."""
+    return _ENV.from_string(text)
 
 
 def summary_data(
@@ -125,5 +133,5 @@ def render_summary(
         "override": override,
         "changes": changes,
     }
-    markdown = _ENV.from_string(template or DEFAULT_SUMMARY).render(context).strip() + "\n"
+    markdown = compiled(template or DEFAULT_SUMMARY).render(context).strip() + "\n"
     return markdown, _MD.render(markdown)
