@@ -5,11 +5,15 @@ carries the deal's data; a re-opened and re-closed deal tells nobody twice."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from baton.services.records.kinds import KINDS
+from baton.services.records.payloads import OpportunityPatch
+from baton.services.records.updates import patch_record
 from baton.store.tables import alerts, handoff_tasks, handoffs, opportunities
 from baton.workspace.scaffold import write_template
 
@@ -293,3 +297,30 @@ def test_other_stage_moves_start_no_handoff(api, live):
     opp = deal(api, account(api))
     assert api.patch(f"/v1/opportunities/{opp}", json={"stage": "Proposal"}).status_code == 200
     assert handoff_of(live, opp) is None
+
+
+def test_two_closes_racing_make_one_handoff_one_notice_one_task(api, live):
+    opp = deal(api, account(api), handoff=FULL)
+    patch = OpportunityPatch.model_validate({"stage": "Closed Won"})
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def close_it() -> None:
+        start.wait()
+        try:
+            patch_record(live, KINDS["opportunity"], opp, patch, "api:race")
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=close_it) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert failures == []
+    with live.db.read() as conn:
+        assert len(conn.execute(select(handoffs)).all()) == 1
+        assert len(conn.execute(select(handoff_tasks)).all()) == 1
+        notices = select(alerts).where(alerts.c.kind == "handoff.assigned")
+        assert len(conn.execute(notices).all()) == 1
+    assert handoff_of(live, opp).closes == 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
 from baton.domain.events import EventKind
 from baton.domain.handoff import Gate, HandoffPolicy, StepKind, changes, escalation_due, progress
@@ -45,11 +45,28 @@ def on_opportunity_stage_changed(unit: Unit, event: Event) -> None:
         return
     if policy.triggers(before):
         return  # from one handoff stage to another: still closed
+    if existing is not None and _last_step(unit, existing.id) != StepKind.REOPENED:
+        return  # the same close seen twice (two changes racing on PostgreSQL): nothing new
     verdict, account, override = judge(unit.conn, policy, opp, event.payload.get("override"))
     if existing is None:
         open_handoff(unit, live, opp, account, verdict, override)
     else:
         reclose(unit, live, existing, opp, account, verdict, override)
+
+
+CLOSE_STEPS = (StepKind.GATE_PASSED, StepKind.OVERRIDDEN, StepKind.REOPENED)
+
+
+def _last_step(unit: Unit, handoff_id: int) -> str | None:
+    """The latest close or re-open of the handoff."""
+    s = handoff_steps.c
+    query = (
+        select(s.kind)
+        .where(s.handoff_id == handoff_id, s.kind.in_([k.value for k in CLOSE_STEPS]))
+        .order_by(s.id.desc())
+        .limit(1)
+    )
+    return unit.conn.execute(query).scalar_one_or_none()
 
 
 def record_step(
