@@ -19,7 +19,18 @@ from baton.web.auth import SignInRequired, WebError
 from baton.web.filters import FilterError
 from baton.web.pages import PageRegistry
 from baton.web.render import render
-from baton.web.routes import leads, overview, people, routing, signin, sla, speed, workspace
+from baton.web.routes import (
+    feedback,
+    funnel,
+    leads,
+    overview,
+    people,
+    routing,
+    signin,
+    sla,
+    speed,
+    workspace,
+)
 from baton.web.secret import session_secret
 
 STATIC = Path(__file__).parent / "static"
@@ -27,7 +38,7 @@ SESSION_COOKIE = "baton_session"
 SESSION_MAX_AGE_SECONDS = 12 * 3600  # signed in for a working day, then again
 # The pages, in no particular order (each PAGE has its place in the navigation).
 # A page that is not listed here does not exist: it is neither routed nor linked.
-SECTIONS = (overview, sla, speed, leads, people, routing, workspace)
+SECTIONS = (overview, sla, speed, funnel, feedback, leads, people, routing, workspace)
 API_PREFIX = "/v1"  # the JSON API: its errors stay JSON whatever the client accepts
 
 

@@ -24,6 +24,14 @@ from baton.services.records.payloads import LeadStatus
 from baton.services.records.views import LEAD_TIMESTAMPS
 from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks, teams
 from baton.web.filters import FilterError, Filters
+from baton.web.lifecycle_drill import (
+    DATE_WORDS,
+    MQL_DATE,
+    REJECTED_DATE,
+    STAGES,
+    cohort_conditions,
+    rejection_conditions,
+)
 from baton.web.sla_charges import CHARGE_DATE, RESPONSE_BANDS, charge_conditions
 
 PER_PAGE = 50
@@ -91,6 +99,23 @@ FACETS: dict[str, Facet] = {
     "response": Facet(
         "SLA response", RESPONSE_BANDS, lambda value, now: true()
     ),  # only with date=sla_charge: see charge_conditions
+    # only with date=mql (stage, leaked) or date=rejected (reason): see lifecycle_drill
+    "stage": Facet("Reached stage", STAGES, lambda value, now: true()),
+    "leaked": Facet("Leaked (an MQL nobody worked)", ("yes",), lambda value, now: true()),
+    "reason": Facet("Rejection reason", None, lambda value, now: true()),
+}
+SPECIAL_DATES = (CHARGE_DATE, MQL_DATE, REJECTED_DATE)  # dated by something else than a column
+ONLY_WITH = {
+    "response": CHARGE_DATE,
+    "stage": MQL_DATE,
+    "leaked": MQL_DATE,
+    "reason": REJECTED_DATE,
+}
+ONLY_WITH_WHY = {
+    "response": "the band of one SLA charge started in the period",
+    "stage": "a stage reached by the leads that became MQL in the period",
+    "leaked": "the MQLs of the period nobody worked",
+    "reason": "the reason of one rejection made in the period",
 }
 
 
@@ -107,7 +132,9 @@ class Facets:
 
     def describe(self) -> list[str]:
         return [f"{FACETS[k].label}: {v}" for k, v in self.values.items()] + (
-            [f"dated by {self.date.replace('_', ' ')}"] if self.date != "received" else []
+            [DATE_WORDS.get(self.date, f"dated by {self.date.replace('_', ' ')}")]
+            if self.date != "received"
+            else []
         )
 
 
@@ -122,15 +149,13 @@ def parse_facets(params: Mapping[str, str]) -> Facets:
         elif value:
             values[name] = value
     date = (params.get("date") or "received").strip()
-    if date not in DATE_COLUMNS and date != CHARGE_DATE:
+    if date not in DATE_COLUMNS and date not in SPECIAL_DATES:
         errors.append(
-            f"date: '{date[:40]}' is not one of {', '.join([*DATE_COLUMNS, CHARGE_DATE])}"
+            f"date: '{date[:40]}' is not one of {', '.join([*DATE_COLUMNS, *SPECIAL_DATES])}"
         )
-    if "response" in values and date != CHARGE_DATE:
-        errors.append(
-            f"response: only with date={CHARGE_DATE} "
-            "(the band of one SLA charge started in the period)"
-        )
+    for name, needed in ONLY_WITH.items():
+        if name in values and date != needed:
+            errors.append(f"{name}: only with date={needed} ({ONLY_WITH_WHY[name]})")
     if errors:
         raise FilterError(errors, params)
     return Facets(values, date)
@@ -156,11 +181,14 @@ def lead_list(
 ) -> LeadPage:
     """The leads behind a number, newest first, ``PER_PAGE`` at a time (counted in the
     analytics ``mirror``, read from ``conn``); SLA states are as of ``now``."""
-    dated = (
-        charge_conditions(conn, filters, facets.values, now)
-        if facets.date == CHARGE_DATE
-        else filters.lead_conditions(DATE_COLUMNS[facets.date])
-    )
+    if facets.date == CHARGE_DATE:
+        dated = charge_conditions(conn, filters, facets.values, now)
+    elif facets.date == MQL_DATE:
+        dated = cohort_conditions(conn, filters, facets.values, now)
+    elif facets.date == REJECTED_DATE:
+        dated = rejection_conditions(filters, facets.values)
+    else:
+        dated = filters.lead_conditions(DATE_COLUMNS[facets.date])
     where = [*dated, *facets.conditions(now)]
     total = mirror.execute(
         scope_leads(select(func.count()).select_from(leads), user).where(*where)
