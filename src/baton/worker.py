@@ -21,6 +21,7 @@ from sqlalchemy import insert, update
 from baton.bootstrap import Baton
 from baton.services.alerts.delivery import Delivery
 from baton.services.handoff.escalation import escalate_due_handoffs
+from baton.services.ownership.timeouts import TimeoutJob
 from baton.services.sla.timers import fire_due_timers, next_due_at
 from baton.store.tables import worker_heartbeats
 
@@ -43,8 +44,8 @@ def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
 
 def default_jobs() -> list[Job]:
     """The jobs `baton serve` runs, in order each round: liveness, SLA timers, incomplete
-    handoffs due to escalate, alert delivery."""
-    return [heartbeat, fire_due_timers, escalate_due_handoffs, Delivery()]
+    handoffs due to escalate, idle deals past the ownership timeout, alert delivery."""
+    return [heartbeat, fire_due_timers, escalate_due_handoffs, TimeoutJob(), Delivery()]
 
 
 def warm_analytics(baton: Baton) -> threading.Thread:

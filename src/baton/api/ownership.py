@@ -37,7 +37,10 @@ class OwnershipDecision(BaseModel):
     id: int
     at: datetime
     actor: str
-    kind: str = Field(description="block (refused) or exception (allowed past a protection)")
+    kind: str = Field(
+        description="block (refused), exception (allowed past a protection) or timeout (an "
+        "idle deal reassigned)"
+    )
     entity: str
     record_id: int
     account_id: int | None
@@ -112,7 +115,9 @@ def read_rules(baton: BatonDep, token: Read) -> OwnershipRulesDoc:
 def read_decisions(
     baton: BatonDep,
     token: Read,
-    kind: Annotated[Literal["block", "exception"] | None, Query(description=str(KINDS))] = None,
+    kind: Annotated[
+        Literal["block", "exception", "timeout"] | None, Query(description=", ".join(KINDS))
+    ] = None,
     entity: Annotated[Entity | None, Query()] = None,
     record_id: QueryId = None,
     rule: Annotated[str | None, Query(max_length=40, examples=["named_account"])] = None,

@@ -19,6 +19,7 @@ from baton.services.outcomes import Rejected
 from baton.services.ownership.decisions import OwnershipBlocked
 from baton.services.ownership.document import KINDS, render
 from baton.services.ownership.rules_doc import spec_of
+from baton.services.ownership.timeouts import apply_timeouts, as_rows, plan_timeouts
 from baton.services.ownership.transfer import TABLES, Transfer, transfer_owner
 from baton.services.ownership.views import KINDS as DECISION_KINDS
 from baton.services.ownership.views import DecisionFilter, list_decisions
@@ -168,3 +169,29 @@ def transfer(
             else " — no rule protected it"
         )
     )
+
+
+@roe.command()
+@click.option("--dry-run", is_flag=True, help="Show what would move; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="The plan as JSON.")
+@pass_ctx
+def timeouts(ctx: CliContext, dry_run: bool, as_json: bool) -> None:
+    """Reassign open deals idle past the ownership timeout (or show which, with --dry-run)."""
+    baton = ctx.open()
+    now = baton.clock.now()
+    with baton.db.read() as conn:
+        plan = plan_timeouts(conn, now)
+    if as_json:
+        click.echo(json.dumps(jsonable(as_rows(plan)), indent=2))
+    else:
+        for t in plan:
+            to = t.to_owner or "stays (no target)"
+            click.echo(f"opportunity {t.opportunity_id} ({t.name}): {t.owner_id} → {to} — {t.why}")
+        click.echo(
+            f"{len(plan)} idle past the timeout"
+            + (" (dry run: nothing changed)" if dry_run else ""),
+            err=as_json,
+        )
+    if not dry_run:
+        moved = apply_timeouts(baton, now)
+        click.echo(f"reassigned {moved}", err=as_json)

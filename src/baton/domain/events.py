@@ -88,6 +88,7 @@ class AssignedBy(StrEnum):
     INTAKE = "intake"  # the record arrived with its owner (CRM history)
     MANUAL = "manual"  # a person changed it (API, dashboard, import)
     LIFECYCLE = "lifecycle"  # the lifecycle released it (a recycled lead goes back to Marketing)
+    TIMEOUT = "timeout"  # the ownership timeout moved an idle deal (rules of engagement)
 
     @property
     def automatic(self) -> bool:

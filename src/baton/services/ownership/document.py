@@ -42,7 +42,8 @@ ENFORCEMENT = {
     Rule.DEAL_REGISTRATION: "Enforced: a change of owner is refused and recorded.",
     Rule.COOLING_OFF: "Enforced for changes of owner; engagement (activities) by another rep "
     "is not checked automatically yet.",
-    Rule.OWNERSHIP_TIMEOUT: "Not automated yet: managers apply it by hand.",
+    Rule.OWNERSHIP_TIMEOUT: "Automated: Baton reassigns the idle deal, tells the owner and "
+    "their manager, and records why.",
     Rule.DUPLICATE_OUTREACH: "Not automated yet: managers watch for it.",
     Rule.SEGMENT_HANDOFF: "Enforced: the handoff passes a protection and is recorded with who "
     "and why.",
