@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from baton.api.body import json_body
 from baton.api.deps import Admin, BatonDep, Read, actor_of
@@ -48,8 +49,12 @@ def _validate(model: type[BaseModel], body: Any) -> Any:
 )
 async def add_person(request: Request, baton: BatonDep, token: Admin) -> JSONResponse:
     item = _validate(PersonIn, await json_body(request))
+    return await run_in_threadpool(_add, baton, item, actor_of(token))  # the loop stays free
+
+
+def _add(baton: BatonDep, item: PersonIn, actor: str) -> JSONResponse:
     try:
-        person_id, created = directory.add_person(baton, item, actor_of(token))
+        person_id, created = directory.add_person(baton, item, actor)
     except Rejected as exc:
         raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
     with baton.db.read() as conn:
@@ -88,8 +93,12 @@ async def change_person(
     person_id: str, request: Request, baton: BatonDep, token: Admin
 ) -> dict[str, Any]:
     patch = _validate(PersonPatch, await json_body(request))
+    return await run_in_threadpool(_change, baton, person_id, patch, actor_of(token))
+
+
+def _change(baton: BatonDep, person_id: str, patch: PersonPatch, actor: str) -> dict[str, Any]:
     try:
-        patch_person(baton, person_id, patch, actor_of(token))
+        patch_person(baton, person_id, patch, actor)
     except LookupError:
         raise HTTPException(404, f"no person '{person_id}'") from None
     except Rejected as exc:

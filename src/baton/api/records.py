@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from baton.api.body import json_body, split_batch
 from baton.api.deps import BatonDep, Ingest, PathId, Read, actor_of
@@ -64,11 +65,7 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
     ) -> JSONResponse:
         items, is_batch = split_batch(await json_body(request))
         sub = Submission(kind, items, actor_of(token), idempotency_key=idempotency_key)
-        try:
-            result = submit(baton, sub)
-        except IdempotencyConflict as exc:
-            raise HTTPException(409, str(exc)) from exc
-        return _batch_response(result) if is_batch else _single_response(baton, kind, result)
+        return await run_in_threadpool(_store, baton, sub, is_batch)  # the loop stays free
 
     @router.get(f"/{path}/{{record_id}}", tags=[tag], summary=f"Read one {kind.entity}")
     def read(record_id: PathId, baton: BatonDep, token: Read) -> dict[str, Any]:
@@ -96,19 +93,35 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
             patch = patch_model.model_validate_json(request_json(body), strict=True)
         except ValidationError as exc:
             raise HTTPException(422, [e.as_dict() for e in errors_from_validation(exc)]) from exc
-        try:
-            changed = patch_record(baton, kind, record_id, patch, actor_of(token))
-        except LookupError:
-            raise HTTPException(404, f"no {kind.entity} {record_id}") from None
-        except Rejected as exc:
-            raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
-        except StatusRefused as exc:
-            raise refused(exc) from exc
-        except HandoffBlocked as exc:  # nothing of the change was kept
-            raise HTTPException(409, exc.as_dict()) from exc
-        with baton.db.read() as conn:
-            view = record_view(conn, kind, record_id, baton.clock.now())
-        return {"changed": changed, kind.entity: view}
+        return await run_in_threadpool(_change, baton, kind, record_id, patch, actor_of(token))
+
+
+def _store(baton: BatonDep, sub: Submission, is_batch: bool) -> JSONResponse:
+    """The write of a POST, in a worker thread: the event loop never waits for the database."""
+    try:
+        result = submit(baton, sub)
+    except IdempotencyConflict as exc:
+        raise HTTPException(409, str(exc)) from exc
+    return _batch_response(result) if is_batch else _single_response(baton, sub.kind, result)
+
+
+def _change(
+    baton: BatonDep, kind: RecordKind, record_id: int, patch: Any, actor: str
+) -> dict[str, Any]:
+    """The write of a PATCH, in a worker thread, and the record as it is after it."""
+    try:
+        changed = patch_record(baton, kind, record_id, patch, actor)
+    except LookupError:
+        raise HTTPException(404, f"no {kind.entity} {record_id}") from None
+    except Rejected as exc:
+        raise HTTPException(422, [e.as_dict() for e in exc.errors]) from exc
+    except StatusRefused as exc:
+        raise refused(exc) from exc
+    except HandoffBlocked as exc:  # nothing of the change was kept
+        raise HTTPException(409, exc.as_dict()) from exc
+    with baton.db.read() as conn:
+        view = record_view(conn, kind, record_id, baton.clock.now())
+    return {"changed": changed, kind.entity: view}
 
 
 def request_json(body: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from baton.api.deps import BatonDep
 from baton.services.lifecycle.status import StatusRefused, change_status
@@ -88,7 +89,13 @@ def _lead_page(
 async def move_lead(request: Request, lead_id: int, baton: BatonDep, viewer: ViewerDep) -> Response:
     """A status button: the move is made (flash, back to the lead) or refused (the page again
     with the message: 422 for the form's fields, 409 for a move the lifecycle refuses)."""
-    target, reason, note, form = read_move_form(await request.form())
+    fields = read_move_form(await request.form())
+    return await run_in_threadpool(_move, request, lead_id, baton, viewer, fields)
+
+
+def _move(request: Request, lead_id: int, baton: BatonDep, viewer: ViewerDep, fields) -> Response:
+    """The move, in a worker thread: the event loop never waits for the database."""
+    target, reason, note, form = fields
     if form.errors:
         return _lead_page(request, baton, viewer, lead_id, form, status=422)
     actor = f"web:{viewer.user.username}"

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from baton.api.deps import BatonDep
 from baton.domain.people import Period
@@ -95,6 +96,13 @@ async def set_pto(
     request: Request, person_id: str, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep
 ) -> Response:
     form = await request.form()
+    return await run_in_threadpool(_set_pto, request, person_id, baton, viewer, filters, form)
+
+
+def _set_pto(
+    request: Request, person_id: str, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep, form
+) -> Response:
+    """The period, in a worker thread: the event loop never waits for the database."""
     person, zone = _person(baton, viewer, person_id)
     try:
         starts_at, ends_at, reason = parse_pto_form(form, zone)

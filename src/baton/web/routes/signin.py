@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from baton.api.deps import BatonDep
 from baton.services.people.users import authenticate
@@ -46,7 +47,9 @@ async def signin(request: Request, baton: BatonDep) -> Response:
     await require_csrf(request)
     form = await request.form()
     username, password = str(form.get("username") or ""), str(form.get("password") or "")
-    user = authenticate(baton.db, username, password) if username and password else None
+    user = None
+    if username and password:  # a password hash and a read: not on the event loop
+        user = await run_in_threadpool(authenticate, baton.db, username, password)
     target = safe_next(str(form.get("next") or ""))
     if user is None:
         return render(
