@@ -79,3 +79,44 @@ def test_no_hostile_value_in_any_documented_field_is_a_server_error(api):
                         failures.append((method, path, field, name, fields))
     assert tried > 800
     assert failures == [], "\n".join(map(str, failures))
+
+
+PARAMETER_VALUES = {
+    "huge int": "99999999999999999999",
+    "negative": "-1",
+    "nan": "NaN",
+    "huge float": "1e999",
+    "nul": "a\x00b",
+    "long string": "x" * 5000,
+    "bad instant": "0001-01-01T00:00:00+14:00",
+    "empty": "",
+}
+
+
+def test_no_hostile_value_in_any_documented_parameter_is_a_server_error(api):
+    api.post("/v1/leads", json={"email": "x@initech.com"})
+    spec = api.get("/openapi.json").json()
+    failures, tried = [], 0
+    for template, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "patch") or "requestBody" in operation:
+                continue  # bodies: the test above
+            params = operation.get("parameters", [])
+            for param in params:
+                for name, value in PARAMETER_VALUES.items():
+                    path = template
+                    for other in params:
+                        if other["in"] == "path":
+                            sample = value if other is param else "1"
+                            path = path.replace("{" + other["name"] + "}", sample)
+                    query = {param["name"]: value} if param["in"] == "query" else {}
+                    try:
+                        response = getattr(api, method)(path.replace("\x00", "%00"), params=query)
+                    except Exception as exc:
+                        failures.append((method, template, param["name"], name, repr(exc)[:80]))
+                        continue
+                    tried += 1
+                    if response.status_code >= 500:
+                        failures.append((method, template, param["name"], name, 500))
+    assert tried > 300
+    assert failures == [], "\n".join(map(str, failures))
