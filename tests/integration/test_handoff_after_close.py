@@ -102,3 +102,28 @@ def test_time_to_first_touch_is_the_close_to_the_csms_first_activity(api, live, 
         h["steps"][-1]["why"]
         == "carl-csm's first activity with the customer, 26.0 h after the close"
     )
+
+
+def test_the_csms_first_touch_sla_is_hit_by_a_touch_within_48_hours(api, live, clock):
+    opp = deal(api, account(api), handoff=FULL)
+    close(api, opp)
+    handoff_id = only_handoff(api)
+    closed_at = clock.now()
+    sla = shown(api, handoff_id)["first_touch_sla"]
+    assert sla["state"] == "pending" and sla["calendar"] == "24/7"
+    assert sla["due_at"] == (closed_at + timedelta(hours=48)).isoformat().replace("+00:00", "Z")
+    touched = closed_at + timedelta(hours=30)
+    clock.advance(timedelta(hours=31))
+    body = {"kind": "email", "opportunity_id": opp, "person_id": "carl-csm"}
+    api.post("/v1/activities", json={**body, "occurred_at": touched.isoformat()})
+    sla = shown(api, handoff_id)["first_touch_sla"]
+    assert sla["state"] == "hit" and sla["response_business_seconds"] == 30 * 3600
+
+
+def test_no_touch_within_48_hours_is_a_miss_as_of_now_before_any_timer(api, live, clock):
+    close(api, deal(api, account(api)), handoff=FULL)
+    handoff_id = only_handoff(api)
+    clock.advance(timedelta(hours=47, minutes=59))
+    assert shown(api, handoff_id)["first_touch_sla"]["state"] == "pending"
+    clock.advance(timedelta(minutes=2))  # past the deadline: a miss, timer or not
+    assert shown(api, handoff_id)["first_touch_sla"]["state"] == "miss"

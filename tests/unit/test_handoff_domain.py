@@ -16,6 +16,7 @@ from baton.domain.handoff import (
     changes,
     default_policy,
     escalation_due,
+    first_touch_verdict,
     gate,
     progress,
     should_escalate,
@@ -121,3 +122,22 @@ def test_a_reclose_says_what_changed():
         "amount": [10, 12],
         "risks": [None, "y"],
     }
+
+
+def test_the_first_touch_sla_runs_in_business_time_by_the_sla_engine():
+    weekdays = BusinessCalendar("UTC", {d: [(time(9), time(17))] for d in range(5)})
+    friday_4pm = datetime(2026, 12, 4, 16, tzinfo=UTC)
+    monday_noon = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    running = first_touch_verdict(
+        weekdays, timedelta(hours=8), friday_4pm, "carl", None, monday_noon
+    )
+    assert running is not None and running.state.value == "pending"
+    assert running.due_at == datetime(2026, 12, 7, 16, tzinfo=UTC)
+    late = first_touch_verdict(
+        weekdays, timedelta(hours=8), friday_4pm, "carl", None, monday_noon + timedelta(hours=5)
+    )
+    assert late is not None and late.state.value == "miss"
+    assert (
+        first_touch_verdict(weekdays, timedelta(hours=8), friday_4pm, None, None, monday_noon)
+        is None
+    )

@@ -152,6 +152,17 @@ def test_bad_handoff_settings_are_each_reported_with_their_line(tmp_path):
     )
 
 
+def test_an_unknown_first_touch_calendar_is_named_with_a_suggestion(tmp_path):
+    (msg,) = [
+        m
+        for m in problems(tmp_path, "handoff:\n  first_touch_calendar: ownr\n")
+        if not m.startswith("warning")
+    ]
+    assert msg.startswith(
+        "baton.yaml:8: handoff.first_touch_calendar: no calendar 'ownr' (did you mean 'owner'?)"
+    )
+
+
 def test_an_unknown_handoff_key_suggests_the_close_one(tmp_path):
     (msg,) = problems(tmp_path, "handoff:\n  stagse: [Closed Won]\n")
     assert "baton.yaml:8: handoff.stagse: unknown key 'stagse' (did you mean 'stages'?)" in msg

@@ -68,6 +68,15 @@ class HandoffTask(BaseModel):
     updated_at: datetime
 
 
+class FirstTouchSla(BaseModel):
+    state: str = Field(description="pending, hit or miss, as of now", examples=["pending"])
+    due_at: datetime | None = Field(description="the close + first_touch_within of its calendar")
+    threshold_seconds: float
+    calendar: str = Field(description="24/7, or the calendar it runs in")
+    response_business_seconds: float | None = Field(description="close → first touch")
+    elapsed_business_seconds: float
+
+
 class Handoff(HandoffRow):
     override_reason: str | None
     override_by: str | None
@@ -81,6 +90,9 @@ class Handoff(HandoffRow):
     created_at: datetime
     updated_at: datetime
     left: list[str] = Field(description="what completion still needs, in words")
+    first_touch_sla: FirstTouchSla | None = Field(
+        description="the CSM's first-touch SLA by the SLA engine, as of now (null: no CSM)"
+    )
     steps: list[HandoffStep]
     task: HandoffTask | None
 
@@ -118,7 +130,7 @@ def read_handoffs(
 )
 def read_handoff(handoff_id: HandoffId, baton: BatonDep, token: Read) -> Handoff:
     with baton.db.read() as conn:
-        found = handoff_detail(conn, handoff_id)
+        found = handoff_detail(conn, handoff_id, baton.clock.now())
     if found is None:
         raise HTTPException(404, f"no handoff {handoff_id}")
     return Handoff(**jsonable(found))

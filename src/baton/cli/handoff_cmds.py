@@ -66,7 +66,7 @@ def show(ctx: CliContext, handoff_id: int, as_json: bool) -> None:
     """One handoff: its steps with why, the CSM's trace, the task and the summary."""
     baton = ctx.open()
     with baton.db.read() as conn:
-        h = handoff_detail(conn, handoff_id)
+        h = handoff_detail(conn, handoff_id, baton.clock.now())
     if h is None:
         raise click.ClickException(f"no handoff {handoff_id}")
     if as_json:
@@ -76,6 +76,10 @@ def show(ctx: CliContext, handoff_id: int, as_json: bool) -> None:
     click.echo(f"CSM: {h['csm_id'] or '—'} ({h['assignment'].get('why', '')})")
     for step in h["assignment"].get("steps", []):
         click.echo(f"    {step['node']}: {step['words']}")
+    sla = h["first_touch_sla"]
+    if sla:
+        due = f"{sla['due_at']:%Y-%m-%d %H:%M} UTC" if sla["due_at"] else "—"
+        click.echo(f"first-touch SLA: {sla['state']}, due {due} ({sla['calendar']})")
     if h["left"]:
         click.echo("left: " + "; ".join(h["left"]))
     if h["task"]:

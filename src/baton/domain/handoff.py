@@ -14,6 +14,8 @@ from enum import StrEnum
 from typing import Any
 
 from baton.domain.calendar import BusinessCalendar
+from baton.domain.sla.clock import ClockInput, Verdict, verdict
+from baton.domain.sla.policy import SlaPolicy
 
 
 class FieldType(StrEnum):
@@ -266,6 +268,23 @@ def should_escalate(state: HandoffState, escalate_at: datetime | None, now: date
     if state is not HandoffState.OPEN or escalate_at is None or now < escalate_at:
         return None
     return f"still incomplete at {escalate_at.isoformat()}, the configured business time"
+
+
+def first_touch_verdict(
+    calendar: BusinessCalendar,
+    threshold: timedelta,
+    closed_at: datetime,
+    csm_id: str | None,
+    first_touch_at: datetime | None,
+    now: datetime,
+) -> Verdict | None:
+    """The CSM's first-touch SLA as of ``now``, by the SLA engine: a clock on the CSM from the
+    close, stopped by their first activity with the customer (None: no CSM, no clock)."""
+    if not csm_id:
+        return None
+    policy = SlaPolicy(name="handoff first touch", threshold=threshold, notices=(), escalations=())
+    clock = ClockInput(started_at=closed_at, owner_id=csm_id, stopped_at=first_touch_at)
+    return verdict(policy, calendar, clock, now)
 
 
 def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

@@ -33,6 +33,7 @@ class HandoffConfig:
     summary_template: str | None = None  # None: the package's
     task_template: str = "Review the handoff of {{ deal.name }}"
     targets: TargetsSpec = field(default_factory=TargetsSpec)
+    first_touch_calendar: str = "24/7"  # or "owner" (the CSM's), or a calendar's name
 
 
 def compile_handoff(ws: WorkspaceSpec) -> tuple[HandoffConfig, list[Issue]]:
@@ -96,6 +97,7 @@ def compile_handoff(ws: WorkspaceSpec) -> tuple[HandoffConfig, list[Issue]]:
         spec.templates.summary,
         spec.templates.task,
         spec.targets,
+        spec.first_touch_calendar,
     )
     if spec.targets.completion_flag_below > spec.targets.completion:
         error(
@@ -129,6 +131,14 @@ def _check_references(ws: WorkspaceSpec, spec: HandoffSpec, error) -> None:
             ("assignment", "flow"),
             f"no routing flow '{wanted}' with trigger: {TRIGGER}{did_you_mean(wanted, names)}",
             "the name of a routing flow with trigger: handoff.csm",
+        )
+    calendar = spec.first_touch_calendar
+    names = ["24/7", "owner", *ws.calendars]
+    if calendar not in names:
+        error(
+            ("first_touch_calendar",),
+            f"no calendar '{calendar}'{did_you_mean(calendar, names)}",
+            "24/7, owner, or one of: " + ", ".join(ws.calendars),
         )
     people = [p.id for p in ws.people]
     lead = spec.escalation.cs_lead

@@ -196,6 +196,12 @@ class HandoffSpec(Section):
         description="close → the CSM's first activity with the customer (flagged above)",
         examples=["48h"],
     )
+    first_touch_calendar: str = Field(
+        "24/7",
+        description="the calendar the CSM's first-touch SLA runs in: 24/7 (wall clock, the "
+        "playbook's 48 hours), owner (the CSM's own) or the name of a calendar",
+        examples=["owner"],
+    )
     notify_within: Span = Field(
         "5m", description="close → the CSM told (the playbook's 5 minutes)", examples=["5m"]
     )

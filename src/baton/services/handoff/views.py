@@ -4,11 +4,14 @@ deal's name, and one in full with its steps, task, trace, summary and what is le
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from baton.domain.handoff import HandoffState, progress
+from baton.domain.handoff import HandoffState, first_touch_verdict, progress
+from baton.services.live import live_workspace
+from baton.services.sla.calendars import ALWAYS_OPEN, calendar_of, person_calendar
 from baton.store.tables import handoff_steps, handoff_tasks, handoffs, opportunities
 
 STATES = tuple(s.value for s in HandoffState)
@@ -67,7 +70,39 @@ def list_handoffs(conn: Connection, f: HandoffFilter) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
-def handoff_detail(conn: Connection, handoff_id: int) -> dict[str, Any] | None:
+def first_touch_sla(conn: Connection, row: Any, now: datetime) -> dict[str, Any] | None:
+    """The CSM's first-touch SLA as of now (the SLA engine's verdict; nothing stored)."""
+    live = live_workspace(conn)
+    config = live.handoff if live is not None else None
+    if config is None or not row.csm_id:
+        return None
+    name = config.first_touch_calendar
+    if name == "owner":
+        name, calendar = person_calendar(conn, live.calendars, row.csm_id)
+    elif name == ALWAYS_OPEN.name:
+        calendar = ALWAYS_OPEN
+    else:
+        calendar = calendar_of(live, name)
+    within = config.policy.first_touch_within
+    v = first_touch_verdict(
+        calendar, within, row.first_closed_at, row.csm_id, row.first_touch_at, now
+    )
+    if v is None:
+        return None
+    response = v.response_business
+    return {
+        "state": v.state.value,
+        "due_at": v.due_at,
+        "threshold_seconds": within.total_seconds(),
+        "calendar": name,
+        "response_business_seconds": response.total_seconds() if response else None,
+        "elapsed_business_seconds": v.elapsed_business.total_seconds(),
+    }
+
+
+def handoff_detail(
+    conn: Connection, handoff_id: int, now: datetime | None = None
+) -> dict[str, Any] | None:
     row = conn.execute(
         select(handoffs, opportunities.c.name.label("deal_name"))
         .join(opportunities, opportunities.c.id == handoffs.c.opportunity_id)
@@ -87,6 +122,7 @@ def handoff_detail(conn: Connection, handoff_id: int) -> dict[str, Any] | None:
     return {
         **dict(row._mapping),
         "left": list(left),
+        "first_touch_sla": first_touch_sla(conn, row, now) if now is not None else None,
         "steps": [{k: v for k, v in s._mapping.items() if k != "handoff_id"} for s in steps],
         "task": {k: v for k, v in task._mapping.items() if k != "handoff_id"} if task else None,
     }
