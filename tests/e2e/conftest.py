@@ -107,3 +107,23 @@ def copy_template(target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     write_template(target)
     return target
+
+
+def workspace_with_token(tmp_path: Path, env: dict[str, str] | None = None) -> tuple[Path, str]:
+    """The template workspace applied and activated, and an admin token for it."""
+    ws = copy_template(tmp_path / "w")
+    run_baton("-w", str(ws), "apply", cwd=tmp_path, env=env)
+    run_baton("-w", str(ws), "activate", "1", cwd=tmp_path, env=env)
+    token = run_baton(
+        "-w",
+        str(ws),
+        "token",
+        "create",
+        "--scope",
+        "admin",
+        "--name",
+        "e2e",
+        cwd=tmp_path,
+        env=env,
+    ).out.strip()
+    return ws, token

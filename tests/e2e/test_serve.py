@@ -6,25 +6,11 @@ import time
 
 import httpx
 
-from tests.e2e.conftest import copy_template, run_baton
+from tests.e2e.conftest import copy_template, workspace_with_token
 
 
 def test_serve_accepts_a_lead_and_reads_it_back(tmp_path, db_env, server_factory):
-    ws = copy_template(tmp_path / "w")
-    run_baton("-w", str(ws), "apply", cwd=tmp_path, env=db_env)
-    run_baton("-w", str(ws), "activate", "1", cwd=tmp_path, env=db_env)
-    token = run_baton(
-        "-w",
-        str(ws),
-        "token",
-        "create",
-        "--scope",
-        "admin",
-        "--name",
-        "e2e",
-        cwd=tmp_path,
-        env=db_env,
-    ).out.strip()
+    ws, token = workspace_with_token(tmp_path, db_env)
     server = server_factory(ws, db_env)
     auth = {"Authorization": f"Bearer {token}"}
     created = httpx.post(

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import httpx
 import psycopg
 
-from tests.e2e.conftest import copy_template, run_baton
+from tests.e2e.conftest import workspace_with_token
 
 
 @contextmanager
@@ -36,21 +36,7 @@ def leads_locked(workspace, env):
 
 
 def test_a_waiting_write_does_not_block_other_requests(tmp_path, db_env, server_factory):
-    ws = copy_template(tmp_path / "w")
-    for args in (("apply",), ("activate", "1")):
-        run_baton("-w", str(ws), *args, cwd=tmp_path, env=db_env)
-    token = run_baton(
-        "-w",
-        str(ws),
-        "token",
-        "create",
-        "--scope",
-        "admin",
-        "--name",
-        "e2e",
-        cwd=tmp_path,
-        env=db_env,
-    ).out.strip()
+    ws, token = workspace_with_token(tmp_path, db_env)
     server = server_factory(ws, db_env)
     answers: list[httpx.Response] = []
 
