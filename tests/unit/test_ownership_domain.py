@@ -175,3 +175,27 @@ def test_every_rule_reads_as_an_if_then_sentence() -> None:
     for _, _, sentence in sentences:
         assert sentence.startswith("IF ") and ", THEN " in sentence
     assert "60 days" in dict((r, s) for r, _, s in sentences)[Rule.OWNERSHIP_TIMEOUT]
+
+
+def test_a_dispute_climbs_the_path_to_the_final_arbiter_and_is_due_on_time() -> None:
+    from baton.domain.ownership.disputes import handler_at, overdue, resolution_due
+
+    esc = Escalation(path=("manager", "maria"), arbiter="vp-sales")
+    assert [handler_at(esc, i).who for i in range(3)] == ["manager", "maria", "vp-sales"]
+    assert handler_at(esc, 2).arbiter and not handler_at(esc, 1).arbiter
+    due = resolution_due(esc, NOW)
+    assert due == NOW + timedelta(days=5)
+    assert not overdue(esc, NOW, due) and overdue(esc, NOW, due + timedelta(seconds=1))
+
+
+def test_an_outcome_names_a_claimant_and_a_split_adds_up_to_100() -> None:
+    from baton.domain.ownership.disputes import Outcome, check_outcome
+
+    claimants = ("ana", "bob")
+    assert check_outcome(Outcome.KEEP, claimants, None, None) == []
+    assert check_outcome(Outcome.TRANSFER, claimants, "bob", None) == []
+    assert check_outcome(Outcome.TRANSFER, claimants, "carl", None)
+    assert check_outcome(Outcome.SPLIT, claimants, None, {"ana": 70, "bob": 30}) == []
+    problems = check_outcome(Outcome.SPLIT, claimants, None, {"ana": 70, "bob": 0})
+    assert "every share is more than 0 %" in problems
+    assert "the shares add up to 70 %, not 100 %" in problems

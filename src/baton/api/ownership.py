@@ -9,15 +9,18 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from baton.api.deps import AfterId, BatonDep, Ingest, QueryId, Read, actor_of
 from baton.api.guard import GuardedRoute
 from baton.domain.ownership import ExceptionKind
+from baton.domain.ownership.disputes import DisputeState, Outcome
 from baton.services.jsonable import jsonable
 from baton.services.limits import Instant
 from baton.services.outcomes import Rejected
+from baton.services.ownership import disputes
 from baton.services.ownership.decisions import OwnershipBlocked
 from baton.services.ownership.rules_doc import rules_of
 from baton.services.ownership.transfer import Transfer, transfer_owner
@@ -164,3 +167,155 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OwnershipBlocked)
     async def _blocked(request: Request, exc: OwnershipBlocked) -> JSONResponse:
         return JSONResponse({"detail": exc.as_dict()}, status_code=409)
+
+
+class DisputeStep(BaseModel):
+    kind: str = Field(description="raised, escalated or resolved")
+    at: datetime
+    by: str
+    why: str
+    handler: str | None = None
+
+
+class Dispute(BaseModel):
+    id: int
+    entity: str
+    record_id: int
+    account_id: int | None
+    claimants: list[str]
+    reason: str
+    raised_by: str
+    raised_at: datetime
+    state: str = Field(description=", ".join(s.value for s in DisputeState))
+    level: int = Field(description="the step of the escalation path; the last is the arbiter")
+    handler_id: str | None = Field(description="who handles it at this step")
+    due_at: datetime = Field(description="the resolution SLA (escalation.resolve_within)")
+    outcome: str | None = Field(description=", ".join(o.value for o in Outcome))
+    new_owner_id: str | None
+    split: dict[str, float] | None = Field(description="person id → percent of the credit")
+    resolved_at: datetime | None
+    resolved_by: str | None
+    note: str | None
+    steps: list[DisputeStep]
+    updated_at: datetime
+
+
+class DisputePage(BaseModel):
+    items: list[Dispute]
+    next_after_id: int | None
+
+
+class DisputeIn(BaseModel):
+    model_config = {"extra": "forbid", "str_strip_whitespace": True}
+
+    entity: Literal["account", "opportunity"]
+    id: int = Field(ge=1, le=2**63 - 1)
+    claimants: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        min_length=1, max_length=10, description="the reps who claim it (person ids)"
+    )
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class EscalateIn(BaseModel):
+    model_config = {"extra": "forbid", "str_strip_whitespace": True}
+
+    why: str = Field("", max_length=500)
+
+
+class ResolveIn(BaseModel):
+    model_config = {"extra": "forbid", "str_strip_whitespace": True}
+
+    outcome: Outcome
+    resolved_by: str = Field(min_length=1, max_length=100, description="the final arbiter")
+    new_owner: str | None = Field(None, max_length=100, description="transfer: a claimant")
+    split: dict[str, float] = Field(
+        default_factory=dict, description="split: claimant → percent (adds up to 100)"
+    )
+    note: str = Field("", max_length=1000)
+
+
+DisputeId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="a dispute id")]
+
+
+def _refuse(exc: Exception) -> HTTPException:
+    if isinstance(exc, LookupError):
+        return HTTPException(404, str(exc.args[0]) if exc.args else "not found")
+    assert isinstance(exc, Rejected)
+    return HTTPException(422, [e.as_dict() for e in exc.errors])
+
+
+def _dispute(baton: Any, dispute_id: int) -> Dispute:
+    with baton.db.read() as conn:
+        found = disputes.dispute_detail(conn, dispute_id)
+    if found is None:
+        raise HTTPException(404, f"no dispute {dispute_id}")
+    return Dispute(**jsonable(found))
+
+
+@router.post(
+    "/disputes",
+    status_code=201,
+    summary="Raise an ownership dispute",
+    responses={404: {"description": "no such record"}},
+)
+def raise_(body: DisputeIn, baton: BatonDep, token: Ingest) -> Dispute:
+    d = disputes.DisputeIn(body.entity, body.id, tuple(body.claimants), body.reason)
+    try:
+        dispute_id = disputes.raise_dispute(baton, d, actor_of(token))
+    except (LookupError, Rejected) as exc:
+        raise _refuse(
+            LookupError(f"no {body.entity} {body.id}") if isinstance(exc, LookupError) else exc
+        ) from exc
+    return _dispute(baton, dispute_id)
+
+
+@router.get("/disputes", summary="Ownership disputes, oldest first from the cursor")
+def read_disputes(
+    baton: BatonDep,
+    token: Read,
+    state: Annotated[DisputeState | None, Query()] = None,
+    after_id: AfterId = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> DisputePage:
+    with baton.db.read() as conn:
+        items = disputes.list_disputes(conn, state.value if state else None, after_id, limit)
+    next_after_id = items[-1]["id"] if len(items) == limit else None
+    return DisputePage(items=jsonable(items), next_after_id=next_after_id)
+
+
+@router.get(
+    "/disputes/{dispute_id}",
+    summary="One dispute with its steps",
+    responses={404: {"description": "no such dispute"}},
+)
+def read_dispute(dispute_id: DisputeId, baton: BatonDep, token: Read) -> Dispute:
+    return _dispute(baton, dispute_id)
+
+
+@router.post(
+    "/disputes/{dispute_id}/escalate",
+    summary="Move a dispute one step up the path",
+    responses={404: {"description": "no such dispute"}},
+)
+def escalate(dispute_id: DisputeId, body: EscalateIn, baton: BatonDep, token: Ingest) -> Dispute:
+    try:
+        disputes.escalate_dispute(baton, dispute_id, actor_of(token), body.why)
+    except (LookupError, Rejected) as exc:
+        raise _refuse(exc) from exc
+    return _dispute(baton, dispute_id)
+
+
+@router.post(
+    "/disputes/{dispute_id}/resolve",
+    summary="The final arbiter resolves: keep, transfer or split credit",
+    responses={404: {"description": "no such dispute"}, 409: {"model": OwnershipBlock}},
+)
+def resolve(dispute_id: DisputeId, body: ResolveIn, baton: BatonDep, token: Ingest) -> Dispute:
+    r = disputes.Resolution(
+        body.outcome, body.resolved_by, body.new_owner, dict(body.split), body.note
+    )
+    try:
+        disputes.resolve_dispute(baton, dispute_id, r, actor_of(token))
+    except (LookupError, Rejected) as exc:
+        raise _refuse(exc) from exc
+    return _dispute(baton, dispute_id)

@@ -73,6 +73,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Create a demo company in DIRECTORY (default ./baton-demo), load it, and serve it.",
     ),
     "db": ("run_cmds:db", "Database schema."),
+    "health": (
+        "health_cmds:health",
+        "Health monitors: green, amber or red, with what to do (exit 0 / 1 / 2).",
+    ),
     "alerts": (
         "alerts_cmds:alerts",
         "List alerts, newest first: state, channel, provider id, last error.",
@@ -84,6 +88,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain-rules": (
         "roe_cmds:explain_rules",
         "Render the rules of engagement (ROE document or quick-reference card) from the rules.",
+    ),
+    "dispute": (
+        "roe_cmds:dispute",
+        "Ownership disputes: raise one, list them, escalate, resolve (the final arbiter).",
     ),
     "roe": (
         "roe_cmds:roe",

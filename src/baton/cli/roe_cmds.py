@@ -14,8 +14,10 @@ from rich.table import Table
 from baton.cli.context import CliContext, author_name
 from baton.cli.workspace_cmds import load_or_fail
 from baton.domain.ownership import ExceptionKind
+from baton.domain.ownership.disputes import DisputeState, Outcome
 from baton.services.jsonable import jsonable
 from baton.services.outcomes import Rejected
+from baton.services.ownership import disputes
 from baton.services.ownership.decisions import OwnershipBlocked
 from baton.services.ownership.document import KINDS, render
 from baton.services.ownership.rules_doc import spec_of
@@ -195,3 +197,107 @@ def timeouts(ctx: CliContext, dry_run: bool, as_json: bool) -> None:
     if not dry_run:
         moved = apply_timeouts(baton, now)
         click.echo(f"reassigned {moved}", err=as_json)
+
+
+@click.group()
+def dispute() -> None:
+    """Ownership disputes: raise one, list them, escalate, resolve (the final arbiter)."""
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    if isinstance(exc, Rejected):
+        return click.ClickException(
+            "; ".join(f"{e.as_dict()['field']}: {e.message}" for e in exc.errors)
+        )
+    return click.ClickException(f"not found: {exc}")
+
+
+@dispute.command("raise")
+@click.argument("entity", type=click.Choice(["account", "opportunity"]))
+@click.argument("record_id", type=click.IntRange(1))
+@click.option("--claimant", "claimants", multiple=True, required=True, help="A person id.")
+@click.option("--reason", required=True)
+@pass_ctx
+def raise_(
+    ctx: CliContext, entity: str, record_id: int, claimants: tuple[str, ...], reason: str
+) -> None:
+    """Raise a dispute over ENTITY RECORD_ID between the claimants."""
+    baton = ctx.open()
+    try:
+        dispute_id = disputes.raise_dispute(
+            baton, disputes.DisputeIn(entity, record_id, claimants, reason), f"cli:{author_name()}"
+        )
+    except (LookupError, Rejected) as exc:
+        raise _fail(exc) from exc
+    with baton.db.read() as conn:
+        d = disputes.dispute_detail(conn, dispute_id)
+    assert d is not None
+    who = d["handler_id"] or "nobody"
+    click.echo(f"dispute {dispute_id}: with {who}, due {d['due_at']:%Y-%m-%d %H:%M} UTC")
+
+
+@dispute.command("list")
+@click.option("--state", type=click.Choice([s.value for s in DisputeState]))
+@click.option("--json", "as_json", is_flag=True, help="JSON, as GET /v1/ownership/disputes.")
+@pass_ctx
+def list_disputes(ctx: CliContext, state: str | None, as_json: bool) -> None:
+    """List disputes: the record, the claimants, who handles it, the outcome."""
+    baton = ctx.open()
+    with baton.db.read() as conn:
+        rows = disputes.list_disputes(conn, state, None, 1000)
+    if as_json:
+        click.echo(json.dumps(jsonable(rows), indent=2))
+        return
+    for r in rows:
+        outcome = r["outcome"] or f"with {r['handler_id'] or 'nobody'}, due {r['due_at']:%Y-%m-%d}"
+        click.echo(
+            f"{r['id']:>5} {r['entity']} {r['record_id']} "
+            f"{' vs '.join(r['claimants'])}: {r['state']} — {outcome}"
+        )
+
+
+@dispute.command()
+@click.argument("dispute_id", type=click.IntRange(1))
+@click.option("--why", default="", help="Why it goes up.")
+@pass_ctx
+def escalate(ctx: CliContext, dispute_id: int, why: str) -> None:
+    """Move a dispute one step up the escalation path."""
+    try:
+        r = disputes.escalate_dispute(ctx.open(), dispute_id, f"cli:{author_name()}", why)
+    except (LookupError, Rejected) as exc:
+        raise _fail(exc) from exc
+    click.echo(f"dispute {dispute_id}: step {r['level'] + 1}, with {r['handler_id']}")
+
+
+@dispute.command()
+@click.argument("dispute_id", type=click.IntRange(1))
+@click.option("--outcome", required=True, type=click.Choice([o.value for o in Outcome]))
+@click.option("--by", "resolved_by", required=True, help="The final arbiter's person id.")
+@click.option("--owner", help="transfer: the claimant who takes it.")
+@click.option("--split", "shares", multiple=True, help="split: PERSON=PERCENT (repeat).")
+@click.option("--note", default="")
+@pass_ctx
+def resolve(
+    ctx: CliContext,
+    dispute_id: int,
+    outcome: str,
+    resolved_by: str,
+    owner: str | None,
+    shares: tuple[str, ...],
+    note: str,
+) -> None:
+    """The final arbiter resolves a dispute: keep, transfer or split credit."""
+    split: dict[str, float] = {}
+    for share in shares:
+        person, _, pct = share.partition("=")
+        try:
+            split[person] = float(pct)
+        except ValueError:
+            msg = f"'{share}' is not PERSON=PERCENT"
+            raise click.BadParameter(msg, param_hint="--split") from None
+    r = disputes.Resolution(Outcome(outcome), resolved_by, owner, split, note)
+    try:
+        disputes.resolve_dispute(ctx.open(), dispute_id, r, f"cli:{author_name()}")
+    except (LookupError, Rejected) as exc:
+        raise _fail(exc) from exc
+    click.echo(f"dispute {dispute_id}: resolved — {outcome}")

@@ -597,3 +597,29 @@ ownership_decisions = Table(  # owner changes the rules of engagement blocked or
     Index("ix_ownership_decisions_kind_id", "kind", "id"),
     Index("ix_ownership_decisions_record", "entity", "record_id"),
 )
+
+ownership_disputes = Table(  # ownership disputes on the escalation path, and their outcome
+    "ownership_disputes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("entity", String(20), nullable=False),  # account | opportunity
+    Column("record_id", Id, nullable=False),
+    Column("account_id", Id),
+    Column("claimants", JSONDoc, nullable=False, default=list),  # person ids
+    Column("reason", String(1000), nullable=False),
+    Column("raised_by", String(200), nullable=False),
+    Column("raised_at", UTCDateTime, nullable=False),
+    Column("state", String(20), nullable=False),  # open | resolved
+    Column("level", Integer, nullable=False, default=0),  # step of the escalation path
+    Column("handler_id", String(100)),  # who handles it at this step
+    Column("due_at", UTCDateTime, nullable=False),  # the resolution SLA
+    Column("outcome", String(20)),  # keep | transfer | split
+    Column("new_owner_id", String(100)),
+    Column("split", JSONDoc),  # {person id: percent}
+    Column("resolved_at", UTCDateTime),
+    Column("resolved_by", String(100)),
+    Column("note", String(1000)),
+    Column("steps", JSONDoc, nullable=False, default=list),  # raised, escalated, resolved: why
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_ownership_disputes_state_id", "state", "id"),
+)

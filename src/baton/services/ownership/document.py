@@ -48,8 +48,8 @@ ENFORCEMENT = {
     Rule.SEGMENT_HANDOFF: "Enforced: the handoff passes a protection and is recorded with who "
     "and why.",
     Rule.PARENT_CHILD: "Enforced: a protected parent's children are protected with it.",
-    Rule.ESCALATION: "The arbiter's decision passes a protection and is recorded; disputes "
-    "themselves are tracked by hand for now.",
+    Rule.ESCALATION: "Tracked: a dispute is raised in Baton, climbs the path with who handles "
+    "each step, and only the final arbiter resolves it; a transfer is applied and recorded.",
 }
 _ENV = Environment(
     autoescape=False,  # Markdown; the HTML is made by markdown-it with raw HTML escaped

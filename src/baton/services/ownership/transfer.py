@@ -35,13 +35,14 @@ def transfer_owner(app: App, t: Transfer, actor: str) -> dict[str, Any]:
     """The change and its recorded decision; raises LookupError (no record), Rejected (an
     unknown person, a segment handoff without new_segment) or OwnershipBlocked (recorded)."""
     try:
-        return app.run(actor, _transfer, t)
+        return app.run(actor, apply_transfer, t)
     except OwnershipBlocked as blocked:
         record_block(app, blocked, actor)
         raise
 
 
-def _transfer(unit: Unit, t: Transfer) -> dict[str, Any]:
+def apply_transfer(unit: Unit, t: Transfer) -> dict[str, Any]:
+    """The transfer inside a unit of work (a dispute's resolution makes one)."""
     conn, table = unit.conn, TABLES[t.entity]
     row = one(conn, table, id=t.record_id)
     if row is None:

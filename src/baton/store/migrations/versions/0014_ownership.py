@@ -1,5 +1,6 @@
 """ownership_decisions: every owner change the rules of engagement blocked or let through as
-an exception (manager override, segment handoff, arbiter decision), with its trace
+an exception (manager override, segment handoff, arbiter decision) or moved for a timeout,
+with its trace; ownership_disputes: disputes on the escalation path and their outcome
 
 Revision ID: 0014
 Revises: 0013
@@ -41,9 +42,35 @@ def upgrade() -> None:
     )
     op.create_index("ix_ownership_decisions_kind_id", "ownership_decisions", ["kind", "id"])
     op.create_index("ix_ownership_decisions_record", "ownership_decisions", ["entity", "record_id"])
+    op.create_table(
+        "ownership_disputes",
+        sa.Column("id", Id, primary_key=True, autoincrement=True),
+        sa.Column("entity", sa.String(length=20), nullable=False),
+        sa.Column("record_id", Id, nullable=False),
+        sa.Column("account_id", Id, nullable=True),
+        sa.Column("claimants", JSONDoc, nullable=False),
+        sa.Column("reason", sa.String(length=1000), nullable=False),
+        sa.Column("raised_by", sa.String(length=200), nullable=False),
+        sa.Column("raised_at", UTCDateTime, nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("handler_id", sa.String(length=100), nullable=True),
+        sa.Column("due_at", UTCDateTime, nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=True),
+        sa.Column("new_owner_id", sa.String(length=100), nullable=True),
+        sa.Column("split", JSONDoc, nullable=True),
+        sa.Column("resolved_at", UTCDateTime, nullable=True),
+        sa.Column("resolved_by", sa.String(length=100), nullable=True),
+        sa.Column("note", sa.String(length=1000), nullable=True),
+        sa.Column("steps", JSONDoc, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+    )
+    op.create_index("ix_ownership_disputes_state_id", "ownership_disputes", ["state", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_ownership_disputes_state_id", table_name="ownership_disputes")
+    op.drop_table("ownership_disputes")
     op.drop_index("ix_ownership_decisions_record", table_name="ownership_decisions")
     op.drop_index("ix_ownership_decisions_kind_id", table_name="ownership_decisions")
     op.drop_table("ownership_decisions")
