@@ -72,7 +72,11 @@ def sqlite_url(path: Path) -> str:
 
 def _create_engine(url: str, *, echo: bool) -> Engine:
     if make_url(url).get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+        # As many connections as the server has worker threads (anyio's 40), so that a
+        # request never waits for a connection behind writes that wait for a lock.
+        return create_engine(
+            url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=30, future=True
+        )
     engine = create_engine(
         url,
         echo=echo,
