@@ -75,6 +75,10 @@ def test_fields_filled_after_an_overridden_close_complete_the_handoff(api, live,
     h = shown(api, handoff_id)
     assert h["missing"] == [] and h["state"] == "complete" and h["left"] == []
     assert [s["kind"] for s in h["steps"]][-2:] == ["fields_updated", "completed"]
+    # the summary the CSM reads carries the fields now, and says what changed
+    assert "Halve the time new reps take to ramp" in h["summary_md"]
+    assert h["summary_changes"]["fields.scope"] == [None, "50 seats, onboarding package"]
+    assert "summary updated: fields.communication_preferences" in h["steps"][-2]["why"]
 
 
 def test_time_to_first_touch_is_the_close_to_the_csms_first_activity(api, live, clock):

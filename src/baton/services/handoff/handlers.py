@@ -14,10 +14,18 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from baton.domain.events import EventKind
-from baton.domain.handoff import Gate, HandoffPolicy, StepKind, changes, escalation_due, progress
+from baton.domain.handoff import (
+    Gate,
+    HandoffPolicy,
+    StepKind,
+    changes,
+    escalation_due,
+    gate,
+    progress,
+)
 from baton.services.app import Event, Unit
 from baton.services.handoff.assign import account_csm, assign_csm, deal_facts
-from baton.services.handoff.gate import judge
+from baton.services.handoff.gate import deal_of, judge
 from baton.services.handoff.notice import create_task, notify_csm
 from baton.services.handoff.summary import render_summary, summary_data
 from baton.services.jsonable import jsonable
@@ -273,3 +281,31 @@ def _flat(data: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def refresh(unit: Unit, live: LiveWorkspace, row: Any, opp: Any) -> dict[str, list[Any]]:
+    """The deal's handoff fields changed after the close: what is missing, the state and the
+    summary (with what changed) follow. Returns what changed in the summary's data."""
+    deal, account = deal_of(unit.conn, opp)
+    verdict = gate(live.handoff.policy, deal)
+    data = summary_data(opp, account, verdict, _names(unit, opp.owner_id, row.csm_id))
+    changed = changes(_flat(row.summary_data), _flat(data))
+    missing = [m.field.name for m in verdict.missing]
+    if not changed and missing == list(row.missing):
+        return {}
+    override = (
+        {"reason": row.override_reason, "approved_by": row.override_by} if row.overridden else None
+    )
+    values: dict[str, Any] = {"missing": missing}
+    values.update(_summary(live, data, verdict, override, changed, unit.now))
+    values.update(_state(verdict, row.csm_id, row.reviewed_at, row.escalated_at, unit.now))
+    if row.completed_at is not None:
+        values["completed_at"] = row.completed_at  # completed once: stays when it was
+    unit.conn.execute(update(handoffs).where(handoffs.c.id == row.id).values(**values))
+    why = "handoff fields changed after the close; missing: " + (", ".join(missing) or "nothing")
+    if changed:
+        why += "; summary updated: " + ", ".join(changed)
+    record_step(unit, row.id, StepKind.FIELDS_UPDATED, why, {"changes": changed})
+    if values["state"] == "complete" and row.state != "complete":
+        record_step(unit, row.id, StepKind.COMPLETED, "complete: fields, CSM, review")
+    return changed

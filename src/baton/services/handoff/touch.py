@@ -6,44 +6,26 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select, update
 
-from baton.domain.handoff import HandoffState, StepKind, gate, progress
+from baton.domain.handoff import StepKind
 from baton.services.app import Event, Unit
-from baton.services.handoff.gate import deal_of
-from baton.services.handoff.handlers import record_step
+from baton.services.handoff.handlers import record_step, refresh
 from baton.services.live import live_workspace
 from baton.store.lookup import one
 from baton.store.tables import handoffs, opportunities
 
 
 def on_opportunity_updated(unit: Unit, event: Event) -> None:
-    """Fields filled after an (overridden) close: what is missing, and the state, follow."""
-    if "handoff" not in event.payload.get("changed", {}):
+    """Fields filled after the close (an overridden one, say): what is missing, the state and
+    the summary follow. A change that also moves the stage is the stage's handlers' (a re-close
+    says what changed)."""
+    changed = event.payload.get("changed", {})
+    if "handoff" not in changed or "stage" in changed:
         return
     row = one(unit.conn, handoffs, opportunity_id=int(event.entity_id))
     live = live_workspace(unit.conn)
     if row is None or live is None or live.handoff is None:
         return
-    opp = one(unit.conn, opportunities, id=row.opportunity_id)
-    deal, _account = deal_of(unit.conn, opp)
-    missing = [m.field.name for m in gate(live.handoff.policy, deal).missing]
-    if missing == list(row.missing):
-        return
-    p = progress(tuple(missing), row.csm_id, row.reviewed_at, row.escalated_at)
-    done = p.state is HandoffState.COMPLETE
-    unit.conn.execute(
-        update(handoffs)
-        .where(handoffs.c.id == row.id)
-        .values(
-            missing=missing,
-            state=p.state.value,
-            completed_at=unit.now if done and row.completed_at is None else row.completed_at,
-            updated_at=unit.now,
-        )
-    )
-    why = "handoff fields changed; missing: " + (", ".join(missing) or "nothing")
-    record_step(unit, row.id, StepKind.FIELDS_UPDATED, why)
-    if done:
-        record_step(unit, row.id, StepKind.COMPLETED, "complete: fields, CSM, review")
+    refresh(unit, live, row, one(unit.conn, opportunities, id=row.opportunity_id))
 
 
 def on_activity_created(unit: Unit, event: Event) -> None:
