@@ -247,3 +247,20 @@ def test_the_api_keeps_its_json_404_even_for_a_browser(web):
         response = client_for(web).get(path, headers=browser)
         assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
     assert client_for(web).get("/nope").json() == {"detail": "Not Found"}  # no HTML asked for
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "words"),
+    [
+        ("/leads/99999999999999999999", 404, "There is no page at /leads/99999999999999999999"),
+        ("/leads?owner=%00", 400, "NUL character"),
+        ("/sla?team=%00", 400, "NUL character"),
+        ("/people/sam%00", 400, "NUL character"),
+    ],
+)
+def test_an_address_no_page_can_answer_is_the_error_page_not_a_server_error(
+    web, path, status, words
+):
+    page = client_for(web, "admin").get(path)
+    assert page.status_code == status and words in page.text
+    assert page.headers["content-type"].startswith("text/html")

@@ -5,7 +5,7 @@ tokens; only the pages below use the session."""
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -13,8 +13,10 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from baton.bootstrap import Baton
+from baton.services.limits import MAX_ID
 from baton.web.auth import SignInRequired, WebError
 from baton.web.filters import FilterError
 from baton.web.pages import PageRegistry
@@ -53,6 +55,7 @@ def install_web(app: FastAPI, baton: Baton) -> None:
     )  # after the pages: the Overview answers / before signin's redirect to the first page
     app.state.pages = registry
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(AddressGuard)  # inside the session: its error page reads the session
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(baton.settings.workspace),
@@ -65,6 +68,41 @@ def install_web(app: FastAPI, baton: Baton) -> None:
     app.add_exception_handler(WebError, _error_page)
     app.add_exception_handler(FilterError, _filter_error_page)
     app.add_exception_handler(HTTPException, _http_error)
+
+
+def _address_problem(path: str, query: bytes) -> tuple[int, str] | None:
+    """(status, message) for a dashboard address no page can answer, before any query runs:
+    a NUL character (PostgreSQL cannot even look it up), a number beyond 64 bits in the path."""
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    if "\x00" in path or any("\x00" in k or "\x00" in v for k, v in pairs):
+        return 400, "The address contains a NUL character (%00); remove it and try again."
+    for part in path.split("/"):
+        if part.isdigit() and (len(part) > 19 or int(part) > MAX_ID):
+            return 404, f"There is no page at {path[:200]}."
+    return None
+
+
+class AddressGuard:
+    """The dashboard's side of the API's guard (api/guard.py): an address no page can answer
+    is the error page, never a database error."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not _is_api(scope["path"]):
+            problem = _address_problem(scope["path"], scope.get("query_string", b""))
+            if problem:
+                status, message = problem
+                context = {"status": status, "message": message}
+                page = render(Request(scope, receive), "error.html", context, status=status)
+                await page(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _is_api(path: str) -> bool:
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
 
 async def _to_signin(request: Request, exc: Exception) -> Response:
@@ -84,8 +122,7 @@ async def _error_page(request: Request, exc: Exception) -> Response:
 
 def wants_page(request: Request) -> bool:
     """A browser asking for a dashboard URL (not the API's): errors are shown as a page."""
-    path = request.url.path
-    if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+    if _is_api(request.url.path):
         return False
     return "text/html" in request.headers.get("accept", "")
 
