@@ -17,6 +17,7 @@ from baton.services.clock import Clock, SystemClock
 from baton.services.handoff import handlers as handoff
 from baton.services.handoff import touch as handoff_touch
 from baton.services.lifecycle import handlers as lifecycle
+from baton.services.ownership import engagement as ownership_engagement
 from baton.services.ownership import guard as ownership
 from baton.services.people import directory
 from baton.services.routing import assign, on_miss
@@ -38,6 +39,7 @@ HANDLERS: Handlers = {
         sla.on_activity_created,
         lifecycle.on_activity_created,
         handoff_touch.on_activity_created,
+        ownership_engagement.on_activity_created,
     ),
     EventKind.OPPORTUNITY_UPDATED: (handoff_touch.on_opportunity_updated,),
     EventKind.OPPORTUNITY_STAGE_CHANGED: (handoff.on_opportunity_stage_changed,),

@@ -49,7 +49,7 @@ def test_the_roe_document_is_rendered_from_exactly_these_rules(invoke):
     ) in text
     assert "is in segment enterprise" in text
     assert "The final arbiter — Jordan Blake — decides within 5 days" in text
-    assert "Not automated yet: managers watch for it." in text  # no promise it cannot keep
+    assert "Automated: detected on every activity; both managers are told." in text
     for title in (
         "Named Account",
         "Deal Registration",

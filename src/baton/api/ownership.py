@@ -28,6 +28,7 @@ from baton.services.ownership.views import KINDS, DecisionFilter, list_decisions
 
 router = APIRouter(prefix="/v1/ownership", tags=["Ownership"], route_class=GuardedRoute)
 Entity = Literal["account", "opportunity", "lead"]
+DecisionKind = Literal["block", "exception", "timeout", "violation"]
 
 
 class OwnershipStep(BaseModel):
@@ -43,7 +44,8 @@ class OwnershipDecision(BaseModel):
     actor: str
     kind: str = Field(
         description="block (refused), exception (allowed past a protection) or timeout (an "
-        "idle deal reassigned)"
+        "idle deal reassigned) or violation (an activity against the engagement rules; "
+        "old_owner_id/new_owner_id are then the reps involved)"
     )
     entity: str
     record_id: int
@@ -119,10 +121,8 @@ def read_rules(baton: BatonDep, token: Read) -> OwnershipRulesDoc:
 def read_decisions(
     baton: BatonDep,
     token: Read,
-    kind: Annotated[
-        Literal["block", "exception", "timeout"] | None, Query(description=", ".join(KINDS))
-    ] = None,
-    entity: Annotated[Entity | None, Query()] = None,
+    kind: Annotated[DecisionKind | None, Query(description=", ".join(KINDS))] = None,
+    entity: Annotated[Entity | Literal["activity"] | None, Query()] = None,
     record_id: QueryId = None,
     rule: Annotated[str | None, Query(max_length=40, examples=["named_account"])] = None,
     since: Annotated[Instant | None, Query(description="ISO 8601 with offset")] = None,

@@ -39,12 +39,13 @@ TERMS = {
 # an automation that is not there.
 ENFORCEMENT = {
     Rule.NAMED_ACCOUNT: "Enforced: a change of owner is refused and recorded.",
-    Rule.DEAL_REGISTRATION: "Enforced: a change of owner is refused and recorded.",
-    Rule.COOLING_OFF: "Enforced for changes of owner; engagement (activities) by another rep "
-    "is not checked automatically yet.",
+    Rule.DEAL_REGISTRATION: "Enforced: a change of owner is refused and recorded; an activity by "
+    "another rep is a violation reported to the managers.",
+    Rule.COOLING_OFF: "Enforced: a change of owner is refused; an activity by another rep is a "
+    "violation reported to the managers.",
     Rule.OWNERSHIP_TIMEOUT: "Automated: Baton reassigns the idle deal, tells the owner and "
     "their manager, and records why.",
-    Rule.DUPLICATE_OUTREACH: "Not automated yet: managers watch for it.",
+    Rule.DUPLICATE_OUTREACH: "Automated: detected on every activity; both managers are told.",
     Rule.SEGMENT_HANDOFF: "Enforced: the handoff passes a protection and is recorded with who "
     "and why.",
     Rule.PARENT_CHILD: "Enforced: a protected parent's children are protected with it.",

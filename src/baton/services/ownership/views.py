@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 
 from baton.store.tables import ownership_decisions
 
-KINDS = ("block", "exception", "timeout")
+KINDS = ("block", "exception", "timeout", "violation")
 
 
 @dataclass(frozen=True)
