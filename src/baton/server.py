@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from baton import __version__
 from baton.api import alerts, events, handoff, lifecycle, people, records, reports, routing, system
+from baton.api import health as health_api
 from baton.api import ownership as ownership_api
 from baton.api.openapi import install_openapi
 from baton.bootstrap import Baton
@@ -50,6 +51,7 @@ def create_app(baton: Baton, *, worker: Worker | None = None) -> FastAPI:
     app.include_router(handoff.reports_router)
     app.include_router(alerts.router)
     app.include_router(reports.router)
+    app.include_router(health_api.router)
     ownership_api.install(app)  # its router, and a blocked owner change anywhere → 409
     install_openapi(app)
     install_web(

@@ -73,6 +73,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Create a demo company in DIRECTORY (default ./baton-demo), load it, and serve it.",
     ),
     "db": ("run_cmds:db", "Database schema."),
+    "health": (
+        "health_cmds:health",
+        "Health monitors: green, amber or red, with what to do (exit 0 / 1 / 2).",
+    ),
     "alerts": (
         "alerts_cmds:alerts",
         "List alerts, newest first: state, channel, provider id, last error.",

@@ -10,9 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PositiveFloat,
+    StrictInt,
+    model_validator,
+)
 
 from baton.domain.speed import RatingBands
 from baton.workspace.durations import parse_span
@@ -133,6 +141,31 @@ class HealthSpec(Section):
         "red flag (the MQL definition or the lead quality needs a look)",
         examples=["40%"],
     )
+    slow_response_multiple: PositiveFloat = Field(
+        2.0,
+        description="how many times its rule's SLA threshold a lead type's average response "
+        "may take before it is a red flag (playbook 002: 'avg response time exceeding 2x "
+        "SLA target')",
+        examples=[2],
+    )
+    miss_rate_increase: Percent = Field(
+        "20%",
+        description="the rise of the SLA miss rate over the previous 7 days (relative: 10 % "
+        "to 12 % is a 20 % rise) above which it is a red flag (playbook 004)",
+        examples=["20%"],
+    )
+    worker_silence: Span = Field(
+        "2m",
+        description="how long the worker may go without a heartbeat before it is a red flag "
+        "(timers, escalations and alert delivery stop with it)",
+        examples=["2m"],
+    )
+    amber_margin: Percent = Field(
+        "10%",
+        description="the width of the amber band just short of red, as a share of the "
+        "threshold: with 20 % and 10 %, an imbalance over 18 % and up to 20 % is amber",
+        examples=["10%"],
+    )
     min_pool_leads: Count = Field(
         20,
         description="the leads a round-robin pool needs in the period before its imbalance "
@@ -160,6 +193,10 @@ class HealthSpec(Section):
             rejection_reason_share=fraction(self.rejection_reason_share),
             min_pool_leads=self.min_pool_leads,
             min_sample=self.min_sample,
+            slow_response_multiple=self.slow_response_multiple,
+            miss_rate_increase=fraction(self.miss_rate_increase),
+            worker_silence=parse_span(self.worker_silence),
+            amber_margin=fraction(self.amber_margin),
         )
 
 
@@ -177,6 +214,10 @@ class HealthLimits:
     rejection_reason_share: float
     min_pool_leads: int  # below it, a pool's imbalance is not judged
     min_sample: int  # below it, a ratio (misroutes, fallback, leakage, …) is not judged
+    slow_response_multiple: float = 2.0
+    miss_rate_increase: float = 0.2
+    worker_silence: timedelta = timedelta(minutes=2)
+    amber_margin: float = 0.1
 
 
 DEFAULT_LIMITS = HealthSpec().limits  # the playbooks' numbers, for a workspace without health:

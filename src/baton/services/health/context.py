@@ -1,0 +1,68 @@
+"""What the monitors are evaluated from: one connection, one ``now``, the live ``health:``
+thresholds and the period (the last 30 local calendar days, as the reports' default), with
+each report computed at most once however many monitors read it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import cached_property
+from urllib.parse import urlencode
+
+from sqlalchemy import Connection
+
+from baton.domain.health import Sample
+from baton.reports.feedback import FeedbackReport, feedback_report
+from baton.reports.leakage import LeakageReport, leakage_report
+from baton.reports.routing import RoutingReport, distribution
+from baton.reports.scope import ReportScope, health_limits, report_zone, scope_of
+from baton.reports.sla import SlaReport, sla_report
+from baton.services.live import LiveWorkspace, live_workspace
+from baton.workspace.health_schema import HealthLimits
+
+WEEK = timedelta(days=7)
+
+
+class HealthContext:
+    def __init__(self, conn: Connection, now: datetime) -> None:
+        self.conn = conn
+        self.now = now
+
+    @cached_property
+    def limits(self) -> HealthLimits:
+        return health_limits(self.conn)
+
+    @cached_property
+    def live(self) -> LiveWorkspace | None:
+        return live_workspace(self.conn)
+
+    @cached_property
+    def scope(self) -> ReportScope:
+        """The last 30 local calendar days of the workspace's zone, today included."""
+        return scope_of(self.now, zone=report_zone(self.conn))
+
+    @cached_property
+    def routing(self) -> RoutingReport:
+        return distribution(self.conn, self.scope.since, self.scope.until, self.limits)
+
+    @cached_property
+    def sla(self) -> SlaReport:
+        return sla_report(self.conn, self.scope, self.now)
+
+    def sla_between(self, since: datetime, until: datetime) -> SlaReport:
+        return sla_report(self.conn, ReportScope(since, until), self.now)
+
+    @cached_property
+    def leakage(self) -> LeakageReport:
+        return leakage_report(self.conn, self.scope, self.now, limit=None)
+
+    @cached_property
+    def feedback(self) -> FeedbackReport:
+        return feedback_report(self.conn, self.scope, self.now)
+
+    def sample(self, size: int, unit: str = "leads", needed: int | None = None) -> Sample:
+        return Sample(size, self.limits.min_sample if needed is None else needed, unit)
+
+
+def link(path: str, range_: str = "30d", **params: str) -> str:
+    """A dashboard drill-down: ``path`` over the monitor's period with ``params``."""
+    return f"{path}?{urlencode({'range': range_, **params})}"

@@ -1,0 +1,241 @@
+"""Health monitors (issue 15) against recounts from the stored records, on SQLite and
+PostgreSQL: each monitor's value is the figure recounted here from the rows (the status
+changes, activities, routing decisions, clocks), not read from the reports; a ratio on
+too few records is not judged; the workspace's ``health:`` moves the verdict; the exact
+threshold is never red; ``baton health`` exits 0 / 1 / 2 and ``GET /v1/health/flags``
+answers the same verdicts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+from sqlalchemy import select
+
+from baton.cli.main import cli
+from baton.reports.scope import report_zone, scope_of
+from baton.services.health.registry import evaluate
+from baton.services.sla.timers import fire_due_timers
+from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks
+from baton.worker import heartbeat
+from baton.workspace.scaffold import write_template
+from tests.lifecycle_support import NOW, leaked, make_history, reason_counts, rejections
+
+
+def _by_name(monitors):
+    return {m.name: m for m in monitors}
+
+
+@pytest.fixture
+def history(api, live, clock):
+    """120 leads over 70 days through the funnel (tests.lifecycle_support), one of an
+    unknown lead type, the worker's timers fired up to NOW and its heartbeat a minute ago."""
+    made = make_history(api, live, clock, 120, seed=15)
+    clock.set(NOW - timedelta(days=2))
+    response = api.post(
+        "/v1/leads",
+        json={"email": "x@partner.io", "lead_type": "partner-referral", "region": "NA"},
+    )
+    assert response.status_code == 201, response.text
+    clock.set(NOW)
+    fire_due_timers(live, NOW)
+    heartbeat(live, NOW - timedelta(minutes=1))
+    return made
+
+
+def test_each_monitor_equals_a_recount_from_the_stored_records(live, history, workspace_dir):
+    with live.db.read() as conn:
+        found = _by_name(evaluate(conn, NOW))
+        zone = report_zone(conn)
+        scope = scope_of(NOW, zone=zone)
+        since, until = scope.since, scope.until
+        # rejections: the moves to Recycled/Disqualified of the period
+        reasons = reason_counts(rejections(conn, since, until, zone))
+        top, n = reasons.most_common(1)[0]
+        assert found["rejection_reason"].value == pytest.approx(n / sum(reasons.values()), 1e-3)
+        assert f"{n} of {sum(reasons.values())} rejections" in found["rejection_reason"].detail
+        # leakage: the period's MQLs handed over 7+ days ago nobody worked since
+        eligible, leaking = leaked(conn, since, until, NOW, timedelta(days=7))
+        assert found["leakage"].value == pytest.approx(len(leaking) / len(eligible), 1e-3)
+        assert {i.records for i in found["leakage"].items} == {f"/leads/{i}" for i in leaking}
+        # routing: decisions of the period
+        decided = conn.execute(
+            select(routing_decisions).where(
+                routing_decisions.c.decided_at >= since,
+                routing_decisions.c.decided_at < until,
+                routing_decisions.c.lead_id.is_not(None),
+            )
+        ).all()
+        fallback = sum(1 for d in decided if d.via_fallback)
+        assert found["fallback_share"].sample.size == len(decided)
+        assert found["fallback_share"].value == pytest.approx(
+            fallback / len(decided) if decided else 0.0, abs=1e-4
+        )
+        flagged = conn.execute(select(misroutes).where(misroutes.c.created_at >= since)).all()
+        assert found["misroute_rate"].value == pytest.approx(
+            len(flagged) / len(decided) if decided else 0.0, abs=1e-4
+        )
+        # leads that nothing caught
+        stray = conn.execute(
+            select(leads.c.id).where(
+                leads.c.received_at >= since,
+                leads.c.received_at < until,
+                leads.c.owner_id.is_(None),
+                leads.c.queue.is_(None),
+            )
+        ).all()
+        assert found["unassigned_leads"].value == len(stray)
+        # team compliance from the clocks, the worker having judged every due one
+        team_of = dict(conn.execute(select(people.c.id, people.c.team_id)).all())
+        tally: dict[str, Counter] = {}
+        for c in conn.execute(
+            select(sla_clocks).where(
+                sla_clocks.c.started_at >= since, sla_clocks.c.started_at < until
+            )
+        ):
+            if c.state in ("hit", "miss") and team_of.get(c.owner_id):
+                tally.setdefault(team_of[c.owner_id], Counter())[c.state] += 1
+        judged = {
+            t: c["hit"] / (c["hit"] + c["miss"])
+            for t, c in tally.items()
+            if c["hit"] + c["miss"] >= 20
+        }
+        compliance = found["team_sla_compliance"]
+        if judged:
+            assert compliance.value == pytest.approx(min(judged.values()), abs=1e-4)
+        else:
+            assert compliance.value is None
+    # lead types received in the period that no rule in baton.yaml names
+    rules = YAML(typ="safe").load((workspace_dir / "baton.yaml").read_text())["sla"]["rules"]
+    named = {t for r in rules for t in r.get("lead_types", [])}
+    with live.db.read() as conn:
+        types = {
+            r.lead_type
+            for r in conn.execute(
+                select(leads.c.lead_type).where(
+                    leads.c.received_at >= since, leads.c.lead_type.is_not(None)
+                )
+            )
+        }
+    uncovered = found["uncovered_lead_types"]
+    assert uncovered.value == len(types - named) == 1
+    assert uncovered.status.value == "red"
+    assert uncovered.records == "/leads?range=30d&lead_type=partner-referral"
+    assert found["worker_heartbeat"].value == 60
+    assert found["worker_heartbeat"].status.value == "green"
+
+
+def _routed(api, clock, count: int, start: datetime) -> list[int]:
+    ids = []
+    for i in range(count):
+        clock.set(start + timedelta(minutes=i))
+        r = api.post("/v1/leads", json={"email": f"r{i}@na{i}.com", "region": "NA"})
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    clock.set(start + timedelta(minutes=count))  # the period ends now, exclusive
+    return ids
+
+
+START = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)
+
+
+def test_a_misroute_rate_on_fewer_routed_leads_than_min_sample_is_not_judged(api, live, clock):
+    ids = _routed(api, clock, 4, START)
+    flagged = api.post(f"/v1/leads/{ids[0]}/misroute", json={"reason": "wrong region"})
+    assert flagged.status_code == 201, flagged.text
+    clock.set(clock.now() + timedelta(minutes=1))
+    with live.db.read() as conn:
+        found = _by_name(evaluate(conn, clock.now()))["misroute_rate"]
+    assert found.value == 0.25
+    assert found.status.value == "not_judged"
+    assert found.as_dict()["detail"] == "not enough data: 4 of 20 routed leads"
+
+
+@pytest.fixture
+def workspace_dir(request, tmp_path):
+    """The init template; with a param, that health: section appended."""
+    write_template(tmp_path)
+    if getattr(request, "param", None):
+        with (tmp_path / "baton.yaml").open("a") as f:
+            f.write(request.param)
+    return tmp_path
+
+
+STRICT = "\nhealth:\n  min_sample: 4\n"
+LENIENT = STRICT + "  misroute_rate: 40%\n"
+
+
+@pytest.mark.parametrize("workspace_dir", [STRICT, LENIENT], indirect=True, ids=["5%", "40%"])
+def test_the_workspace_health_section_moves_the_verdict(api, live, clock, workspace_dir):
+    """One misroute in 4 routed leads (25 %): red against the playbook's 5 %, green against
+    a workspace's 40 % (amber would start over 36 %)."""
+    ids = _routed(api, clock, 4, START)
+    flagged = api.post(f"/v1/leads/{ids[0]}/misroute", json={"reason": "wrong region"})
+    assert flagged.status_code == 201, flagged.text
+    clock.set(clock.now() + timedelta(minutes=1))
+    lenient = "40%" in (workspace_dir / "baton.yaml").read_text()
+    with live.db.read() as conn:
+        found = _by_name(evaluate(conn, clock.now()))["misroute_rate"]
+    assert found.threshold == (0.4 if lenient else 0.05)
+    assert found.status.value == ("green" if lenient else "red")
+
+
+@pytest.mark.parametrize(
+    ("silent", "status"),
+    [(0, "green"), (107, "green"), (108.5, "amber"), (120, "amber"), (120.5, "red")],
+)
+def test_a_worker_not_heard_from_for_over_2_minutes_is_red_and_exactly_2_is_not(
+    live, silent, status
+):
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    heartbeat(live, now - timedelta(seconds=silent))
+    with live.db.read() as conn:
+        assert _by_name(evaluate(conn, now))["worker_heartbeat"].status.value == status
+
+
+def test_no_worker_ever_heard_from_is_red(live):
+    with live.db.read() as conn:
+        found = _by_name(evaluate(conn, datetime(2026, 11, 20, tzinfo=UTC)))["worker_heartbeat"]
+    assert found.status.value == "red"
+    assert found.detail == "no worker has ever reported"
+
+
+def _health(live, workspace_dir, *args):
+    env = {"BATON_DATABASE_URL": live.settings.database_url}
+    return CliRunner().invoke(cli, ["-w", str(workspace_dir), "health", *args], env=env)
+
+
+def test_baton_health_exits_0_green_1_amber_2_red(live, workspace_dir):
+    """The CLI reads the wall clock: the heartbeat is set relative to it."""
+    assert _health(live, workspace_dir).exit_code == 2  # no worker ever
+    heartbeat(live, datetime.now(UTC))
+    result = _health(live, workspace_dir, "--json")
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["status"] == "green"
+    assert {m["name"] for m in body["monitors"]} >= {"pool_imbalance", "leakage"}
+    heartbeat(live, datetime.now(UTC) - timedelta(seconds=113))  # amber: 108–120 s
+    result = _health(live, workspace_dir)
+    assert result.exit_code == 1, result.output
+    assert "AMBER" in result.output and "Start or restart the worker" in result.output
+
+
+def test_get_health_flags_answers_the_monitors_with_a_read_token(api, live, clock):
+    heartbeat(live, clock.now())
+    response = api.as_("read").get("/v1/health/flags")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "green"
+    with live.db.read() as conn:
+        expected = [m.as_dict() for m in evaluate(conn, clock.now())]
+    assert [(m["name"], m["status"]) for m in body["monitors"]] == [
+        (m["name"], m["status"]) for m in expected
+    ]
+    assert api.as_("ingest").get("/v1/health/flags").status_code == 403
+    schema = api.get("/openapi.json").json()
+    assert "HealthFlags" in schema["components"]["schemas"]
