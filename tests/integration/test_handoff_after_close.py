@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from baton.services.handoff.escalation import escalate_due_handoffs
+from baton.services.handoff.first_touch import tell_first_touch_misses
 from baton.store.tables import alerts
 from tests.integration.test_handoff import FULL, account, close, deal
 from tests.integration.test_handoff import workspace_dir as handoff_workspace
@@ -131,3 +132,31 @@ def test_no_touch_within_48_hours_is_a_miss_as_of_now_before_any_timer(api, live
     assert shown(api, handoff_id)["first_touch_sla"]["state"] == "pending"
     clock.advance(timedelta(minutes=2))  # past the deadline: a miss, timer or not
     assert shown(api, handoff_id)["first_touch_sla"]["state"] == "miss"
+
+
+def test_a_missed_first_touch_is_told_once_to_the_csm_and_the_cs_lead(api, live, clock):
+    close(api, deal(api, account(api)), handoff=FULL)
+    touched = deal(api, account(api, name="Globex", domains=["globex.com"]), handoff=FULL)
+    close(api, touched)
+    api.post(
+        "/v1/activities",
+        json={
+            "kind": "call",
+            "opportunity_id": touched,
+            "person_id": "dana-csm",
+            "occurred_at": (clock.now() + timedelta(hours=1)).isoformat(),
+        },
+    )
+    clock.advance(timedelta(hours=47))
+    assert tell_first_touch_misses(live, clock.now()) == 0
+    clock.advance(timedelta(hours=1, minutes=1))
+    assert tell_first_touch_misses(live, clock.now()) == 1
+    assert tell_first_touch_misses(live, clock.now() + timedelta(hours=1)) == 0
+    with live.db.read() as conn:
+        kind = alerts.c.kind == "handoff.first_touch_missed"
+        told = conn.execute(select(alerts.c.recipient_id, alerts.c.role).where(kind)).all()
+    assert sorted(told) == [("cara-cs", "cs_lead"), ("carl-csm", "owner")]
+    (first, _second) = api.get("/v1/handoffs").json()["items"]
+    step = shown(api, first["id"])["steps"][-1]
+    assert step["kind"] == "first_touch_missed"
+    assert step["why"].startswith("carl-csm made no first touch by 2026-11-04T15:00:00")

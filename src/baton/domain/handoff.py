@@ -54,6 +54,7 @@ class StepKind(StrEnum):
     REVIEWED = "reviewed"
     ESCALATED = "escalated"
     FIRST_TOUCH = "first_touch"  # the CSM's first activity with the customer
+    FIRST_TOUCH_MISSED = "first_touch_missed"  # the first-touch SLA ran out untouched
     COMPLETED = "completed"
 
 
