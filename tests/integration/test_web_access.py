@@ -264,3 +264,13 @@ def test_an_address_no_page_can_answer_is_the_error_page_not_a_server_error(
     page = client_for(web, "admin").get(path)
     assert page.status_code == status and words in page.text
     assert page.headers["content-type"].startswith("text/html")
+
+
+def test_a_form_field_with_a_nul_character_is_refused_alike_on_both_databases(web):
+    client = client_for(web, "admin")
+    form = {"starts": "2026-12-22", "ends": "2027-01-04", "reason": "P\x00TO"}
+    response = client.post(
+        "/people/sam-ortiz/out-of-office", data=form, headers={"X-CSRF-Token": client.csrf}
+    )
+    assert response.status_code == 400 and "reason&#39; contains a NUL" in response.text
+    assert "PTO" not in client.get("/people/sam-ortiz").text.replace("P\x00TO", "")

@@ -81,6 +81,10 @@ async def require_csrf(request: Request) -> None:
             "This form has expired or did not come from Baton (missing or wrong CSRF token)."
             " Reload the page and try again.",
         )
+    form = await request.form()
+    bad = [k for k, v in form.multi_items() if "\x00" in k or (isinstance(v, str) and "\x00" in v)]
+    if bad:  # PostgreSQL cannot store it; SQLite would: refuse it alike on both
+        raise WebError(400, f"The field '{bad[0][:60]}' contains a NUL character; remove it.")
 
 
 def start_session(request: Request, user: User) -> None:
