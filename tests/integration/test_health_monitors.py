@@ -15,15 +15,24 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 from ruamel.yaml import YAML
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
 from baton.cli.main import cli
 from baton.reports.scope import report_zone, scope_of
 from baton.services.health.registry import evaluate
 from baton.services.sla.timers import fire_due_timers
-from baton.store.tables import leads, misroutes, people, routing_decisions, sla_clocks
+from baton.store.tables import (
+    activities,
+    alerts,
+    leads,
+    misroutes,
+    people,
+    routing_decisions,
+    sla_clocks,
+)
 from baton.worker import heartbeat
 from baton.workspace.scaffold import write_template
+from tests.integration.test_sla_report import lead, ny, touch
 from tests.lifecycle_support import NOW, leaked, make_history, reason_counts, rejections
 
 
@@ -239,3 +248,151 @@ def test_get_health_flags_answers_the_monitors_with_a_read_token(api, live, cloc
     assert api.as_("ingest").get("/v1/health/flags").status_code == 403
     schema = api.get("/openapi.json").json()
     assert "HealthFlags" in schema["components"]["schemas"]
+
+
+def test_round_robin_imbalance_and_inactive_users_still_receiving_leads_from_the_decisions(
+    api, live, clock
+):
+    """Priya is away for the first 6 of 20 round-robin leads: Sam gets 13, Priya 7 —
+    (13 − 7) / 13 = 46 % > 20 %. Sam then leaves: 13 leads went to an inactive person."""
+    back = START + timedelta(minutes=5, seconds=30)
+    away = {"starts_at": START.isoformat(), "ends_at": back.isoformat()}
+    assert api.patch("/v1/people/priya-nair", json={"out_of_office": [away]}).status_code == 200
+    _routed(api, clock, 20, START)
+    assert api.patch("/v1/people/sam-ortiz", json={"active": False}).status_code == 200
+    with live.db.read() as conn:
+        found = _by_name(evaluate(conn, clock.now()))
+        per = Counter(
+            r.owner_id
+            for r in conn.execute(
+                select(routing_decisions.c.owner_id).where(
+                    routing_decisions.c.pool_id == "sdr-americas"
+                )
+            )
+        )
+        inactive = {
+            r.id for r in conn.execute(select(people.c.id).where(people.c.active.is_(False)))
+        }
+    assert sum(per.values()) == 20 and per["sam-ortiz"] > per["priya-nair"]
+    high, low = max(per.values()), min(per.values())
+    imbalance = found["pool_imbalance"]
+    assert imbalance.value == pytest.approx((high - low) / high, abs=1e-4)
+    assert imbalance.status.value == "red"
+    assert imbalance.records == "/leads?range=30d&pool=sdr-americas"
+    owners = found["inactive_owners"]
+    assert owners.value == len(inactive & set(per)) == 1
+    assert owners.status.value == "red"
+    assert owners.items[0].what == f"Sam Ortiz: {per['sam-ortiz']} lead(s)"
+    assert owners.items[0].records == "/leads?range=30d&owner=sam-ortiz"
+
+
+def test_fewer_than_20_leads_through_a_pool_leave_its_imbalance_unjudged(api, live, clock):
+    _routed(api, clock, 5, START)
+    with live.db.read() as conn:
+        found = _by_name(evaluate(conn, clock.now()))["pool_imbalance"]
+    assert found.status.value == "not_judged"
+    assert found.as_dict()["detail"] == "not enough data: 5 of 20 leads in a pool"
+
+
+def test_alert_deliveries_that_gave_up_are_red_and_failing_ones_amber(live, clock):
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    heartbeat(live, now)
+
+    def alert(i: int, state: str) -> dict:
+        return {
+            "idempotency_key": f"k{i}",
+            "kind": "sla.miss",
+            "entity": "lead",
+            "entity_id": "1",
+            "recipient_id": "sam-ortiz",
+            "role": "owner",
+            "subject": "missed",
+            "content": {},
+            "state": state,
+            "due_at": now - timedelta(days=1),
+            "created_at": now - timedelta(days=1),
+            "attempts": 3,
+        }
+
+    def verdict() -> tuple:
+        with live.db.read() as conn:
+            m = _by_name(evaluate(conn, now))["alert_delivery"]
+            dead = conn.execute(
+                select(func.count()).select_from(alerts).where(alerts.c.state == "dead")
+            ).scalar()
+        assert m.value == dead
+        return m.status.value, m.value
+
+    with live.db.write() as conn:
+        conn.execute(insert(alerts), [alert(1, "sent"), alert(2, "failed")])
+        conn.commit()
+    assert verdict() == ("amber", 0)
+    with live.db.write() as conn:
+        conn.execute(insert(alerts), [alert(3, "dead")])
+        conn.commit()
+    assert verdict() == ("red", 1)
+
+
+SMALL = "\nhealth:\n  min_sample: 2\n"
+
+
+def _answered(api, clock, day: datetime, minutes: list[int]) -> None:
+    """Hand-raisers (30 min SLA) assigned to Sam on ``day`` at 9, 10, 14 and 15 h New York,
+    each touched ``minutes`` later: inside business hours and clear of lunch, so the
+    business response is the wall-clock one."""
+    for hour, m in zip((9, 10, 14, 15), minutes, strict=False):
+        at = day.replace(hour=hour)
+        touch(api, clock, lead(api, clock, at, "sam-ortiz"), at + timedelta(minutes=m), "sam-ortiz")
+
+
+@pytest.mark.parametrize("workspace_dir", [SMALL], indirect=True)
+@pytest.mark.parametrize(
+    ("minutes", "status"),
+    [([61, 65], "red"), ([60, 60], "amber"), ([50, 50], "green")],
+    ids=["2.1x", "exactly-2x", "1.67x"],
+)
+def test_average_response_over_twice_the_sla_target_is_red(
+    api, live, clock, workspace_dir, minutes, status
+):
+    _answered(api, clock, ny(2026, 11, 2, 0), minutes)
+    now = ny(2026, 11, 3, 14, 0)
+    clock.set(now)
+    with live.db.read() as conn:
+        found = _by_name(evaluate(conn, now))["slow_response"]
+        stored = conn.execute(
+            select(activities.c.occurred_at, leads.c.assigned_at).join(
+                leads, leads.c.id == activities.c.lead_id
+            )
+        ).all()
+    mean = sum((a.occurred_at - a.assigned_at).total_seconds() for a in stored) / len(stored)
+    assert found.value == pytest.approx(mean / 1800, abs=1e-4)
+    assert found.status.value == status
+
+
+@pytest.mark.parametrize("workspace_dir", [SMALL], indirect=True)
+def test_sla_miss_rate_up_over_20_percent_week_over_week_is_red(api, live, clock, workspace_dir):
+    """25 % missed the week before (1 of 4), 50 % this week (2 of 4): up 100 %."""
+    _answered(api, clock, ny(2026, 11, 2, 0), [10, 10, 10, 45])
+    _answered(api, clock, ny(2026, 11, 9, 0), [10, 45, 10, 45])
+    now = ny(2026, 11, 12, 12, 0)
+    clock.set(now)
+    fire_due_timers(live, now)
+    with live.db.read() as conn:
+        found = _by_name(evaluate(conn, now))["miss_rate_trend"]
+        week = timedelta(days=7)
+
+        def rate(since, until):
+            states = Counter(
+                r.state
+                for r in conn.execute(
+                    select(sla_clocks.c.state).where(
+                        sla_clocks.c.started_at >= since, sla_clocks.c.started_at < until
+                    )
+                )
+            )
+            return states["miss"] / (states["hit"] + states["miss"])
+
+        was, is_ = rate(now - 2 * week, now - week), rate(now - week, now)
+    assert (was, is_) == (0.25, 0.5)
+    assert found.value == pytest.approx((is_ - was) / was)
+    assert found.status.value == "red"
