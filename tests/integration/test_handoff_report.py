@@ -58,6 +58,9 @@ def test_the_report_recounts_completion_first_touch_and_escalations_with_flags(a
     assert o["completion_rate"] == 0.5 and o["fields_at_close_rate"] == 0.75
     assert o["first_touch_avg_hours"] == 45.0 and o["first_touch_median_hours"] == 45.0
     assert o["flags"] == ["completion 50% < 85%", "escalations 50% > 20%"]
+    # the first-touch SLA (48 h): one touch at 60 h and two deals never touched are misses
+    assert o["first_touch_missed"] == 3
+    assert [r["first_touch_sla"] for r in data["pilot"]] == ["hit", "miss", "miss", "miss"]
     segments = {g["key"]: g for g in data["by_segment"]}
     assert segments["SMB"]["closed"] == 3 and segments["Enterprise"]["escalated"] == 1
     csms = {g["key"]: g for g in data["by_csm"]}

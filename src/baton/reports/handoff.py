@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from baton.reports.result import NOT_JSON, Result
+from baton.services.handoff.views import first_touch_sla
 from baton.services.live import live_workspace
 from baton.store.tables import accounts, handoffs, opportunities
 from baton.workspace.handoff_schema import TargetsSpec
@@ -38,6 +39,7 @@ class HandoffGroup(Result):
     touched: int  # the CSM has made a first touch
     first_touch_avg_hours: float | None
     first_touch_median_hours: float | None
+    first_touch_missed: int  # the CSM's first-touch SLA is a miss as of now
     flags: tuple[str, ...] = ()
 
 
@@ -55,6 +57,7 @@ class HandoffRow(Result):
     closed_at: datetime
     first_touch_hours: float | None
     age_hours: float  # since the first close, as of now
+    first_touch_sla: str | None  # pending, hit or miss as of now (None: no CSM)
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ def _rows(
             else None
         )
         age = (now - r.first_closed_at) / timedelta(hours=1)
+        sla = first_touch_sla(conn, r, now)
         out.append(
             HandoffRow(
                 r.id,
@@ -117,6 +121,7 @@ def _rows(
                 r.first_closed_at,
                 touch,
                 age,
+                sla["state"] if sla else None,
             )
         )
     return out
@@ -153,6 +158,7 @@ def _group(key: str, rows: list[HandoffRow], t: TargetsSpec, touch_limit: float)
         len(touches),
         avg,
         median(touches) if touches else None,
+        sum(r.first_touch_sla == "miss" for r in rows),
         tuple(flags),
     )
 
