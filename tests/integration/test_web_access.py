@@ -208,15 +208,20 @@ def test_the_menu_lists_the_pages_in_order_and_only_those_the_role_may_open(web)
         "Overview",
         "SLA",
         "Speed to lead",
+        "Funnel",
+        "Feedback",
         "Routing",
         "Leads",
         "People",
+        "Ownership",
         "Workspace",
     ]
     assert menu("sam") == [
         ("/", "Overview"),
         ("/sla", "SLA"),
         ("/speed", "Speed to lead"),
+        ("/funnel", "Funnel"),
+        ("/feedback", "Feedback"),
         ("/leads", "Leads"),
         ("/people", "People"),
     ]
