@@ -43,3 +43,23 @@ def test_the_summary_follows_the_workspace_template_with_the_deals_data(api, liv
     )
     assert h.summary_html.startswith("<h2>Initech — 50 seats for Initech</h2>\n<p>Goals: Halve")
     assert task.title == "Kick-off prep: Initech — 50 seats (SMB)"
+
+
+def test_a_summary_template_failing_at_render_never_refuses_the_close(api, live, workspace_dir):
+    from baton.services.versions.versions import activate_version, apply_workspace
+    from baton.workspace.loader import load_workspace
+
+    path = workspace_dir / "baton.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "{{ deal.amount_text }}", "{{ deal.amount_text }} {{ 1 // deal.missing_number }}"
+        )
+    )
+    applied = apply_workspace(live, load_workspace(workspace_dir), "tester", live.clock.now())
+    activate_version(live, applied.number, "tester", live.clock.now())
+    opp = deal(api, account(api), handoff=FULL)
+    assert close(api, opp).status_code == 200
+    with live.db.read() as conn:
+        h = conn.execute(select(handoffs)).one()
+    assert h.summary_md.startswith("> The workspace's summary template failed (")
+    assert "# Handoff: Initech — 50 seats" in h.summary_md

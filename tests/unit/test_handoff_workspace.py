@@ -184,3 +184,10 @@ def test_a_csm_flow_is_a_routing_flow_with_the_handoff_trigger(tmp_path):
     )
     config, issues = compile_handoff(ws.spec)
     assert issues == [] and config.flow == "csm-handoff"
+
+
+def test_an_unknown_filter_in_a_template_is_caught_by_baton_check(tmp_path):
+    msgs = problems(tmp_path, "handoff:\n  templates: {task: '{{ deal.name | shout }}'}\n")
+    (msg,) = [m for m in msgs if not m.startswith("warning")]
+    assert msg.startswith("baton.yaml:8: handoff.templates.task: template line 1: ")
+    assert "shout" in msg

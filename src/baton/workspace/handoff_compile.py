@@ -144,12 +144,12 @@ def _check_references(ws: WorkspaceSpec, spec: HandoffSpec, error) -> None:
     lead = spec.escalation.cs_lead
     if lead is not None and lead not in people:
         error(("escalation", "cs_lead"), f"no person '{lead}'{did_you_mean(lead, people)}")
-    env = SandboxedEnvironment()
+    env = SandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
     for part in ("summary", "task"):
         text = getattr(spec.templates, part)
         if text is None:
             continue
         try:
-            env.parse(text)
+            env.from_string(text)  # compiled: an unknown filter is found here too
         except TemplateSyntaxError as exc:
             error(("templates", part), f"template line {exc.lineno}: {exc.message}")

@@ -61,7 +61,10 @@ def create_task(
     t = handoff_tasks.c
     if conn.execute(select(t.id).where(t.handoff_id == handoff_id)).first():
         return None
-    title = compiled(template).render(context).strip()[:300] or "Review the handoff"
+    try:
+        title = compiled(template).render(context).strip()[:300] or "Review the handoff"
+    except Exception:  # a workspace template failing must not refuse the close
+        title = f"Review the handoff of {context['deal']['name']}"[:300]
     conn.execute(
         insert(handoff_tasks),
         {

@@ -133,5 +133,14 @@ def render_summary(
         "override": override,
         "changes": changes,
     }
-    markdown = compiled(template or DEFAULT_SUMMARY).render(context).strip() + "\n"
+    try:
+        markdown = compiled(template or DEFAULT_SUMMARY).render(context).strip() + "\n"
+    except Exception as exc:  # a workspace template failing must not refuse the close
+        if template is None:
+            raise
+        markdown = compiled(DEFAULT_SUMMARY).render(context).strip() + "\n"
+        markdown = (
+            f"> The workspace's summary template failed ({type(exc).__name__}: {exc}); "
+            "this is the default summary.\n\n" + markdown
+        )
     return markdown, _MD.render(markdown)
