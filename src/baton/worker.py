@@ -22,6 +22,7 @@ from baton.bootstrap import Baton
 from baton.services.alerts.delivery import Delivery
 from baton.services.handoff.escalation import escalate_due_handoffs
 from baton.services.handoff.first_touch import tell_first_touch_misses
+from baton.services.health.transitions import HealthJob
 from baton.services.ownership.timeouts import TimeoutJob
 from baton.services.sla.timers import fire_due_timers, next_due_at
 from baton.store.tables import worker_heartbeats
@@ -46,13 +47,14 @@ def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
 def default_jobs() -> list[Job]:
     """The jobs `baton serve` runs, in order each round: liveness, SLA timers, incomplete
     handoffs due to escalate, CSMs' missed first touches, idle deals past the ownership
-    timeout, alert delivery."""
+    timeout, health monitors (once a minute: a red transition alerts), alert delivery."""
     return [
         heartbeat,
         fire_due_timers,
         escalate_due_handoffs,
         tell_first_touch_misses,
         TimeoutJob(),
+        HealthJob(),
         Delivery(),
     ]
 

@@ -20,10 +20,12 @@ from sqlalchemy import func, insert, select
 from baton.cli.main import cli
 from baton.reports.scope import report_zone, scope_of
 from baton.services.health.registry import evaluate
+from baton.services.health.transitions import HealthJob, check_health
 from baton.services.sla.timers import fire_due_timers
 from baton.store.tables import (
     activities,
     alerts,
+    health_states,
     leads,
     misroutes,
     people,
@@ -396,3 +398,49 @@ def test_sla_miss_rate_up_over_20_percent_week_over_week_is_red(api, live, clock
     assert (was, is_) == (0.25, 0.5)
     assert found.value == pytest.approx((is_ - was) / was)
     assert found.status.value == "red"
+
+
+def test_a_monitor_turning_red_alerts_the_executives_once_per_transition(live):
+    """No worker heard from: red, one alert to each executive; still red a minute later: no
+    second alert; a heartbeat: green; silent again past 2 minutes: red, alerted again."""
+    t0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+    def red_alerts() -> list:
+        with live.db.read() as conn:
+            return conn.execute(
+                select(alerts.c.recipient_id, alerts.c.entity_id, alerts.c.content)
+                .where(alerts.c.kind == "health.red")
+                .order_by(alerts.c.id)
+            ).all()
+
+    with live.db.read() as conn:
+        executives = [
+            r.id for r in conn.execute(select(people.c.id).where(people.c.role == "executive"))
+        ]
+    assert executives
+    check_health(live, t0)
+    first = [a for a in red_alerts() if a.entity_id == "worker_heartbeat"]
+    assert [a.recipient_id for a in first] == executives
+    assert first[0].content["monitor"]["status"] == "red"
+    assert "Start or restart the worker" in first[0].content["monitor"]["response"]
+    check_health(live, t0 + timedelta(minutes=1))
+    assert [a for a in red_alerts() if a.entity_id == "worker_heartbeat"] == first
+    heartbeat(live, t0 + timedelta(minutes=2))
+    check_health(live, t0 + timedelta(minutes=2))
+    with live.db.read() as conn:
+        state = conn.execute(
+            select(health_states).where(health_states.c.monitor == "worker_heartbeat")
+        ).one()
+    assert (state.status, state.since) == ("green", t0 + timedelta(minutes=2))
+    check_health(live, t0 + timedelta(minutes=5))
+    again = [a for a in red_alerts() if a.entity_id == "worker_heartbeat"]
+    assert len(again) == 2 * len(executives)
+
+
+def test_the_worker_job_checks_health_at_most_once_a_minute(live):
+    t0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    job = HealthJob()
+    assert job(live, t0) > 0  # first check: every monitor recorded
+    heartbeat(live, t0)
+    assert job(live, t0 + timedelta(seconds=30)) == 0  # not checked yet
+    assert job(live, t0 + timedelta(minutes=1)) == 1  # the worker monitor: red → green

@@ -623,3 +623,14 @@ ownership_disputes = Table(  # ownership disputes on the escalation path, and th
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_ownership_disputes_state_id", "state", "id"),
 )
+
+health_states = Table(  # each health monitor's last status: a red transition alerts once
+    "health_states",
+    metadata,
+    Column("monitor", String(60), primary_key=True),
+    Column("status", String(20), nullable=False),  # green | amber | red | not_judged
+    Column("since", UTCDateTime, nullable=False),  # when it entered this status
+    Column("value", Float),
+    Column("detail", Text, nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
+)
