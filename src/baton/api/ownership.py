@@ -20,7 +20,7 @@ from baton.domain.ownership.disputes import DisputeState, Outcome
 from baton.services.jsonable import jsonable
 from baton.services.limits import Instant
 from baton.services.outcomes import Rejected
-from baton.services.ownership import disputes
+from baton.services.ownership import acks, disputes
 from baton.services.ownership.decisions import OwnershipBlocked
 from baton.services.ownership.rules_doc import rules_of
 from baton.services.ownership.transfer import Transfer, transfer_owner
@@ -319,3 +319,49 @@ def resolve(dispute_id: DisputeId, body: ResolveIn, baton: BatonDep, token: Inge
     except (LookupError, Rejected) as exc:
         raise _refuse(exc) from exc
     return _dispute(baton, dispute_id)
+
+
+class AckIn(BaseModel):
+    model_config = {"extra": "forbid", "str_strip_whitespace": True}
+
+    person_id: str = Field(min_length=1, max_length=100, description="the rep who read the rules")
+
+
+class Acked(BaseModel):
+    version: int = Field(description="the ROE version acknowledged")
+    acked_at: datetime
+    already: bool = Field(description="acknowledged before: nothing changed")
+
+
+class AckedRep(BaseModel):
+    person_id: str
+    name: str
+    acked_at: datetime
+
+
+class MissingRep(BaseModel):
+    person_id: str
+    name: str
+    role: str
+
+
+class AckStatus(BaseModel):
+    version: int | None = Field(description="the current ROE version (None: no live rules)")
+    acknowledged: list[AckedRep]
+    missing: list[MissingRep] = Field(description="active reps who have not acknowledged it")
+
+
+@router.post("/acknowledgments", summary="A rep acknowledges the current rules of engagement")
+def acknowledge(body: AckIn, baton: BatonDep, token: Ingest) -> Acked:
+    try:
+        result = acks.acknowledge(baton, body.person_id, actor_of(token))
+    except Rejected as exc:
+        raise _refuse(exc) from exc
+    return Acked(**jsonable(result))
+
+
+@router.get("/acknowledgments", summary="Who acknowledged the current ROE version, who has not")
+def read_acknowledgments(baton: BatonDep, token: Read) -> AckStatus:
+    with baton.db.read() as conn:
+        status = acks.ack_status(conn)
+    return AckStatus(**jsonable(status))

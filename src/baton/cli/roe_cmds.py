@@ -18,6 +18,7 @@ from baton.domain.ownership.disputes import DisputeState, Outcome
 from baton.services.jsonable import jsonable
 from baton.services.outcomes import Rejected
 from baton.services.ownership import disputes
+from baton.services.ownership.acks import ack_status, acknowledge
 from baton.services.ownership.decisions import OwnershipBlocked
 from baton.services.ownership.document import KINDS, render
 from baton.services.ownership.rules_doc import spec_of
@@ -301,3 +302,37 @@ def resolve(
     except (LookupError, Rejected) as exc:
         raise _fail(exc) from exc
     click.echo(f"dispute {dispute_id}: resolved — {outcome}")
+
+
+@roe.command()
+@click.option("--json", "as_json", is_flag=True, help="As GET /v1/ownership/acknowledgments.")
+@pass_ctx
+def acks(ctx: CliContext, as_json: bool) -> None:
+    """List the active reps who have not acknowledged the current rules of engagement."""
+    baton = ctx.open()
+    with baton.db.read() as conn:
+        status = ack_status(conn)
+    if as_json:
+        click.echo(json.dumps(jsonable(status), indent=2))
+        return
+    if status["version"] is None:
+        click.echo("no live rules of engagement (no ownership: section in the live version)")
+        return
+    for rep in status["missing"]:
+        click.echo(f"{rep['person_id']:<24} {rep['name']} ({rep['role']})")
+    click.echo(
+        f"{len(status['missing'])} of {len(status['missing']) + len(status['acknowledged'])}"
+        f" active reps have not acknowledged ROE version {status['version']}"
+    )
+
+
+@roe.command()
+@click.argument("person_id")
+@pass_ctx
+def ack(ctx: CliContext, person_id: str) -> None:
+    """Record that PERSON_ID acknowledged the current rules of engagement."""
+    try:
+        r = acknowledge(ctx.open(), person_id, f"cli:{author_name()}")
+    except Rejected as exc:
+        raise _fail(exc) from exc
+    click.echo(f"{person_id}: ROE version {r['version']}" + (" (already)" if r["already"] else ""))

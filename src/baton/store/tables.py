@@ -634,3 +634,14 @@ health_states = Table(  # each health monitor's last status: a red transition al
     Column("detail", Text, nullable=False),
     Column("checked_at", UTCDateTime, nullable=False),
 )
+
+ownership_acks = Table(  # a rep acknowledged a version of the rules of engagement
+    "ownership_acks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("person_id", String(100), nullable=False),
+    Column("version", Integer, nullable=False),  # the ROE version: see services/ownership/acks
+    Column("acked_at", UTCDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    UniqueConstraint("person_id", "version", name="uq_ownership_acks_person_version"),
+)

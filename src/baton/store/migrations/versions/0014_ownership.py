@@ -1,6 +1,7 @@
 """ownership_decisions: every owner change the rules of engagement blocked or let through as
 an exception (manager override, segment handoff, arbiter decision) or moved for a timeout,
-with its trace; ownership_disputes: disputes on the escalation path and their outcome
+with its trace; ownership_disputes: disputes on the escalation path and their outcome;
+ownership_acks: which rep acknowledged which version of the rules
 
 Revision ID: 0014
 Revises: 0013
@@ -66,9 +67,19 @@ def upgrade() -> None:
         sa.Column("updated_at", UTCDateTime, nullable=False),
     )
     op.create_index("ix_ownership_disputes_state_id", "ownership_disputes", ["state", "id"])
+    op.create_table(
+        "ownership_acks",
+        sa.Column("id", Id, primary_key=True, autoincrement=True),
+        sa.Column("person_id", sa.String(length=100), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("acked_at", UTCDateTime, nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.UniqueConstraint("person_id", "version", name="uq_ownership_acks_person_version"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("ownership_acks")
     op.drop_index("ix_ownership_disputes_state_id", table_name="ownership_disputes")
     op.drop_table("ownership_disputes")
     op.drop_index("ix_ownership_decisions_record", table_name="ownership_decisions")
