@@ -324,3 +324,12 @@ def test_two_closes_racing_make_one_handoff_one_notice_one_task(api, live):
         notices = select(alerts).where(alerts.c.kind == "handoff.assigned")
         assert len(conn.execute(notices).all()) == 1
     assert handoff_of(live, opp).closes == 1
+
+
+def test_an_override_without_a_stage_move_is_refused_with_the_field_named(api, live):
+    opp = deal(api, account(api))
+    override = {"reason": "x", "approved_by": "lukas-weber"}
+    response = api.patch(f"/v1/opportunities/{opp}", json={"handoff_override": override})
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["field"] == "handoff_override" and "stage: Closed Won" in error["message"]

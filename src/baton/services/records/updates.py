@@ -15,6 +15,7 @@ from baton.domain.routing.facts import company_key
 from baton.services.app import App, Unit
 from baton.services.jsonable import jsonable
 from baton.services.lifecycle.status import MANUAL, move
+from baton.services.outcomes import reject
 from baton.services.ownership.decisions import OwnershipBlocked, record_block
 from baton.services.records.kinds import RecordKind, index_account_domains
 from baton.services.records.references import person_ref, record_ref
@@ -60,6 +61,13 @@ def change_record(
     reason = values.pop("status_reason", None) if status is not None else None
     _derive(kind, row, values, now)
     changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    if override is not None and "stage" not in changed:
+        raise reject(
+            "handoff_override",
+            "an override goes with a move into a handoff stage (stage: Closed Won); this change "
+            "does not move the stage",
+            "value_error",
+        )
     diff = _apply(unit, kind, record_id, row, values, changed, override) if changed else {}
     if status is not None and status != row.status:  # the lifecycle's rules, as for any move
         moved = move(unit, record_id, LeadStatus(status), reason, None, MANUAL)
