@@ -77,7 +77,7 @@ def feedback_view(
         "sql_link": stage_link(filters, "sql"),
         "mql_link": stage_link(filters, "mql"),
         "leaked_link": leaked_link(filters),
-        "leaked_leads": leaked_leads(conn, user, filters, now, names),
+        "leaked_leads": leaked_leads(conn, mirror, user, filters, now, names),
         "leaked_shown": LEAKED_SHOWN,
     }
 
@@ -211,32 +211,45 @@ def leakage_chart(report: LeakageReport, filters: Filters, names: dict[str, str]
 
 
 def leaked_leads(
-    conn: Connection, user: User, filters: Filters, now: datetime, names: dict[str, str]
+    conn: Connection,
+    mirror: Connection,
+    user: User,
+    filters: Filters,
+    now: datetime,
+    names: dict[str, str],
 ) -> list[dict[str, Any]]:
-    """The leaked MQLs the viewer may see, longest waiting first (at most ``LEAKED_SHOWN``)."""
+    """The leaked MQLs the viewer may see, longest waiting first (at most ``LEAKED_SHOWN``):
+    found in the ``mirror`` (as the lead list counts them), read from ``conn``."""
     handed = handed_at().label("handed_at")
-    query = (
-        select(
-            leads.c.id,
-            leads.c.first_name,
-            leads.c.last_name,
-            leads.c.email,
-            leads.c.company,
-            leads.c.source,
-            leads.c.campaign,
-            leads.c.owner_id,
-            leads.c.mql_at,
-            handed,
+    found = mirror.execute(
+        scope_leads(
+            select(leads.c.id).where(*cohort_conditions(conn, filters, {"leaked": "yes"}, now)),
+            user,
         )
-        .where(*cohort_conditions(conn, filters, {"leaked": "yes"}, now))
         .order_by(handed_at(), leads.c.id)
         .limit(LEAKED_SHOWN)
-    )
+    ).all()
+    ids = [lead_id for (lead_id,) in found]
+    if not ids:
+        return []
+    query = select(
+        leads.c.id,
+        leads.c.first_name,
+        leads.c.last_name,
+        leads.c.email,
+        leads.c.company,
+        leads.c.source,
+        leads.c.campaign,
+        leads.c.owner_id,
+        leads.c.mql_at,
+        handed,
+    ).where(leads.c.id.in_(ids))
+    rows = {row.id: row for row in conn.execute(scope_leads(query, user))}
     return [
         dict(row._mapping)
         | {
             "owner_name": names.get(row.owner_id, row.owner_id),
             "waiting_seconds": (now - row.handed_at).total_seconds(),
         }
-        for row in conn.execute(scope_leads(query, user))
+        for row in (rows[i] for i in ids if i in rows)
     ]
