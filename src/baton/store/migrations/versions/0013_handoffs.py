@@ -4,11 +4,10 @@ One handoff per opportunity (a re-close updates it: no second notice, task or su
 its steps with why, and the CSM's review task (one per handoff, ready for a CRM write-back).
 
 Revision ID: 0013
-Revises: 0012 when it exists, else 0011
+Revises: 0011 (no 0012 was written; 0014 and 0015 follow this one, so a new migration is
+numbered after them)
 Create Date: 2026-12-03 14:00:00
 """
-
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -16,8 +15,7 @@ from alembic import op
 from baton.store.types import JSONDoc, UTCDateTime
 
 revision = "0013"
-# 0012 is being written alongside this one: follow it when it is there, so there is one head
-down_revision = "0012" if any(Path(__file__).parent.glob("0012_*.py")) else "0011"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
