@@ -128,3 +128,33 @@ def test_engaging_a_registered_deal_inside_its_window_is_a_violation(api, live, 
     assert rules.count("deal_registration") == 1
     listed = api.get("/v1/ownership/decisions", params={"kind": "violation"}).json()["items"]
     assert {d["rule"] for d in listed} == set(rules)
+
+
+def test_the_red_flags_are_computed_and_a_violation_can_be_resolved(api, live, clock):
+    acc = api.post("/v1/accounts", json={"name": "Initech"}).json()
+    touch(api, "emma-schulz", clock.now(), account_id=acc["id"])
+    touch(api, "sam-ortiz", clock.now(), account_id=acc["id"])
+    [v] = violations(live)
+    clock.advance(timedelta(hours=48))
+    first = api.get("/v1/ownership/health")
+    assert first.status_code == 200, first.text
+    assert first.json()["violations_flag"] is False  # exactly 48 h
+    clock.advance(timedelta(seconds=1))
+    health = api.get("/v1/ownership/health").json()
+    assert health["violations_unresolved_over_48h"] == 1 and health["violations_flag"] is True
+    assert health["timeout_share_flag"] is False and health["disputes_flag"] is False
+    url = f"/v1/ownership/decisions/{v.id}/resolve"
+    done = api.post(url, json={"resolved_by": "lukas-weber", "note": "talked to both"})
+    assert done.status_code == 200, done.text
+    assert (done.json()["resolved_by"], done.json()["resolution"]) == (
+        "lukas-weber",
+        "talked to both",
+    )
+    assert api.get("/v1/ownership/health").json()["violations_flag"] is False
+    assert api.post(url, json={"resolved_by": "lukas-weber"}).status_code == 422
+    assert (
+        api.post(
+            "/v1/ownership/decisions/999/resolve", json={"resolved_by": "lukas-weber"}
+        ).status_code
+        == 404
+    )

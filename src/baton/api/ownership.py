@@ -20,7 +20,7 @@ from baton.domain.ownership.disputes import DisputeState, Outcome
 from baton.services.jsonable import jsonable
 from baton.services.limits import Instant
 from baton.services.outcomes import Rejected
-from baton.services.ownership import acks, disputes
+from baton.services.ownership import acks, disputes, health
 from baton.services.ownership.decisions import OwnershipBlocked
 from baton.services.ownership.rules_doc import rules_of
 from baton.services.ownership.transfer import Transfer, transfer_owner
@@ -59,6 +59,9 @@ class OwnershipDecision(BaseModel):
     message: str = Field(description="what the actor was told")
     steps: list[OwnershipStep]
     version: int | None = Field(description="the workspace version whose rules judged it")
+    resolved_at: datetime | None = Field(None, description="a violation: when it was dealt with")
+    resolved_by: str | None = None
+    resolution: str | None = None
 
 
 class OwnershipDecisionPage(BaseModel):
@@ -235,6 +238,7 @@ class ResolveIn(BaseModel):
 
 
 DisputeId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="a dispute id")]
+DecisionId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="a decision id")]
 
 
 def _refuse(exc: Exception) -> HTTPException:
@@ -365,3 +369,46 @@ def read_acknowledgments(baton: BatonDep, token: Read) -> AckStatus:
     with baton.db.read() as conn:
         status = acks.ack_status(conn)
     return AckStatus(**jsonable(status))
+
+
+class OwnershipHealth(BaseModel):
+    timeouts_30d: int
+    open_pipeline: int = Field(description="open opportunities")
+    timeout_share: float = Field(description="timeouts of the last 30 days / open pipeline")
+    timeout_share_flag: bool = Field(description="over ownership.red_flags.timeout_share (10 %)")
+    violations_unresolved_over_48h: int = Field(description="older than red_flags.violation_age")
+    violations_flag: bool
+    disputes_30d: int
+    rules_live_since: datetime | None
+    disputes_flag: bool = Field(description="over red_flags.disputes_per_month (5) after settling")
+
+
+class ViolationResolveIn(BaseModel):
+    model_config = {"extra": "forbid", "str_strip_whitespace": True}
+
+    resolved_by: str = Field(min_length=1, max_length=100, description="the manager's id")
+    note: str = Field("", max_length=500)
+
+
+@router.get("/health", summary="The rules of engagement's red flags, computed")
+def read_health(baton: BatonDep, token: Read) -> OwnershipHealth:
+    with baton.db.read() as conn:
+        figures = health.ownership_health(conn, baton.clock.now())
+    return OwnershipHealth(**jsonable(figures))
+
+
+@router.post(
+    "/decisions/{decision_id}/resolve",
+    summary="A manager dealt with a violation",
+    responses={404: {"description": "no such violation"}},
+)
+def resolve_violation(
+    decision_id: DecisionId, body: ViolationResolveIn, baton: BatonDep, token: Ingest
+) -> OwnershipDecision:
+    try:
+        health.resolve_violation(baton, decision_id, body.resolved_by, body.note, actor_of(token))
+    except (LookupError, Rejected) as exc:
+        raise _refuse(exc) from exc
+    with baton.db.read() as conn:
+        [row] = list_decisions(conn, DecisionFilter(after_id=decision_id - 1, limit=1))
+    return OwnershipDecision(**jsonable(row))

@@ -594,6 +594,9 @@ ownership_decisions = Table(  # owner changes the rules of engagement blocked or
     Column("message", Text, nullable=False),  # what the actor was told
     Column("steps", JSONDoc, nullable=False, default=list),  # the trace: rule, outcome, why
     Column("version", Integer),  # the workspace version whose rules judged it
+    Column("resolved_at", UTCDateTime),  # a violation a manager dealt with
+    Column("resolved_by", String(100)),
+    Column("resolution", String(500)),
     Index("ix_ownership_decisions_kind_id", "kind", "id"),
     Index("ix_ownership_decisions_record", "entity", "record_id"),
 )

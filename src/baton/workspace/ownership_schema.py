@@ -102,6 +102,17 @@ class EscalationSpec(Section):
     resolve_within: Span = Field("5d", description="the dispute resolution SLA")
 
 
+class RedFlagsSpec(Section):
+    """The maintenance schedule's red flags (playbook 000, 4a)."""
+
+    timeout_share: float = Field(
+        0.10, ge=0, le=1, description="timeouts of 30 days over this share of open pipeline"
+    )
+    violation_age: Span = Field("48h", description="a violation unresolved for longer")
+    disputes_per_month: int = Field(5, ge=0, description="more disputes in 30 days than this")
+    settling: Span = Field("60d", description="…once the rules have been live this long")
+
+
 class OwnershipSpec(Section):
     named_accounts: NamedAccountsSpec = Field(default_factory=NamedAccountsSpec)
     timeout: TimeoutSpec = Field(default_factory=TimeoutSpec)
@@ -111,3 +122,4 @@ class OwnershipSpec(Section):
     segment_handoff: SegmentHandoffSpec = Field(default_factory=SegmentHandoffSpec)
     parent_child: ParentChildSpec = Field(default_factory=ParentChildSpec)
     escalation: EscalationSpec = Field(default_factory=EscalationSpec)
+    red_flags: RedFlagsSpec = Field(default_factory=RedFlagsSpec)

@@ -40,6 +40,9 @@ def upgrade() -> None:
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("steps", JSONDoc, nullable=False),
         sa.Column("version", sa.Integer(), nullable=True),
+        sa.Column("resolved_at", UTCDateTime, nullable=True),
+        sa.Column("resolved_by", sa.String(length=100), nullable=True),
+        sa.Column("resolution", sa.String(length=500), nullable=True),
     )
     op.create_index("ix_ownership_decisions_kind_id", "ownership_decisions", ["kind", "id"])
     op.create_index("ix_ownership_decisions_record", "ownership_decisions", ["entity", "record_id"])
