@@ -98,6 +98,7 @@ def test_each_monitor_equals_a_recount_from_the_stored_records(live, history, wo
                 leads.c.received_at < until,
                 leads.c.owner_id.is_(None),
                 leads.c.queue.is_(None),
+                leads.c.assigned_at.is_(None),
             )
         ).all()
         assert found["unassigned_leads"].value == len(stray)

@@ -77,7 +77,9 @@ def fallback_share(ctx: HealthContext) -> Monitor:
 
 
 def unassigned_leads(ctx: HealthContext) -> Monitor:
-    """Leads received in the period with neither an owner nor a queue: nothing caught them."""
+    """Leads received in the period never assigned (no ``assigned_at``) and with neither an
+    owner nor a queue: nothing caught them. A recycled lead whose owner was released was
+    assigned once and is not counted."""
     rows = ctx.conn.execute(
         select(leads.c.id)
         .where(
@@ -85,6 +87,7 @@ def unassigned_leads(ctx: HealthContext) -> Monitor:
             leads.c.received_at < ctx.scope.until,
             leads.c.owner_id.is_(None),
             leads.c.queue.is_(None),
+            leads.c.assigned_at.is_(None),
         )
         .order_by(leads.c.id)
     ).all()
