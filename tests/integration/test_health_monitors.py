@@ -28,6 +28,7 @@ from baton.store.tables import (
     health_states,
     leads,
     misroutes,
+    ownership_decisions,
     people,
     routing_decisions,
     sla_clocks,
@@ -445,3 +446,38 @@ def test_the_worker_job_checks_health_at_most_once_a_minute(live):
     heartbeat(live, t0)
     assert job(live, t0 + timedelta(seconds=30)) == 0  # not checked yet
     assert job(live, t0 + timedelta(minutes=1)) == 1  # the worker monitor: red → green
+
+
+@pytest.mark.parametrize(("age_hours", "status"), [(48, "green"), (48.01, "red")])
+def test_any_violation_unresolved_for_more_than_48_hours_is_red(live, age_hours, status):
+    """The rules-of-engagement monitors come from the ownership report (GET
+    /v1/ownership/health), registered beside the others: at exactly 48 h not yet red."""
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    with live.db.write() as conn:
+        conn.execute(
+            insert(ownership_decisions),
+            {
+                "at": now - timedelta(hours=age_hours),
+                "actor": "test",
+                "kind": "violation",
+                "entity": "lead",
+                "record_id": 1,
+                "message": "outreach to a protected account",
+                "steps": [],
+            },
+        )
+        conn.commit()
+    with live.db.read() as conn:
+        found = _by_name(evaluate(conn, now))
+        unresolved = conn.execute(
+            select(func.count())
+            .select_from(ownership_decisions)
+            .where(
+                ownership_decisions.c.kind == "violation",
+                ownership_decisions.c.resolved_at.is_(None),
+                ownership_decisions.c.at < now - timedelta(hours=48),
+            )
+        ).scalar()
+    assert found["unresolved_violations"].value == unresolved == (1 if status == "red" else 0)
+    assert found["unresolved_violations"].status.value == status
+    assert {"ownership_timeouts", "disputes"} <= set(found)

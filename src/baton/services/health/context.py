@@ -4,8 +4,10 @@ each report computed at most once however many monitors read it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from sqlalchemy import Connection
@@ -20,12 +22,21 @@ from baton.services.live import LiveWorkspace, live_workspace
 from baton.workspace.health_schema import HealthLimits
 
 WEEK = timedelta(days=7)
+T = TypeVar("T")
 
 
 class HealthContext:
     def __init__(self, conn: Connection, now: datetime) -> None:
         self.conn = conn
         self.now = now
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per evaluation: for a capability's figures that several of its
+        monitors read (registered from their own module)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     @cached_property
     def limits(self) -> HealthLimits:

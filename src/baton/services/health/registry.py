@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from baton.domain.health import Monitor
 from baton.services.health import monitors as m
+from baton.services.health import ownership_monitors as roe
 from baton.services.health.context import HealthContext
 
 Evaluate = Callable[[HealthContext], Monitor]
@@ -33,6 +34,9 @@ MONITORS: tuple[Evaluate, ...] = (
     m.rejection_reason,
     m.leakage,
     m.alert_delivery,
+    roe.ownership_timeouts,
+    roe.unresolved_violations,
+    roe.disputes,
     m.worker_heartbeat,
 )
 
