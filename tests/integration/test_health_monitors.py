@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from sqlalchemy import func, insert, select
 
 from baton.cli.main import cli
+from baton.notify.render import Renderer
 from baton.reports.scope import report_zone, scope_of
 from baton.services.health.registry import evaluate
 from baton.services.health.transitions import HealthJob, check_health
@@ -481,3 +482,20 @@ def test_any_violation_unresolved_for_more_than_48_hours_is_red(live, age_hours,
     assert found["unresolved_violations"].value == unresolved == (1 if status == "red" else 0)
     assert found["unresolved_violations"].status.value == status
     assert {"ownership_timeouts", "disputes"} <= set(found)
+
+
+def test_the_red_alert_says_what_turned_red_and_what_the_playbook_says_to_do(live):
+    check_health(live, datetime(2026, 11, 20, 12, 0, tzinfo=UTC))
+    with live.db.read() as conn:
+        alert = conn.execute(
+            select(alerts).where(
+                alerts.c.kind == "health.red", alerts.c.entity_id == "worker_heartbeat"
+            )
+        ).first()
+    message = Renderer(public_url="http://baton.test").render(
+        dict(alert._mapping), {"id": alert.recipient_id, "name": "Jordan Blake"}
+    )
+    assert "Worker heard from turned red" in message.text
+    assert "What to do: Start or restart the worker" in message.text
+    assert "http://baton.test/healthz" in message.text
+    assert "*Worker heard from* turned red" in message.slack_text

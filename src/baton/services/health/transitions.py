@@ -99,6 +99,7 @@ def _alert(unit: Unit, m: Monitor, person: str, was: str | None) -> None:
                 "monitor": m.as_dict(),
                 "was": was,
                 "why": why,
+                "links": {"baton": m.records} if m.records else {},
             },
             "state": "pending",
             "due_at": unit.now,
