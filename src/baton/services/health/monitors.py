@@ -270,7 +270,7 @@ def miss_rate_trend(ctx: HealthContext) -> Monitor:
 
 
 def uncovered_lead_type(ctx: HealthContext) -> Monitor:
-    counts = dict(
+    counts: dict[str, int] = dict(
         ctx.conn.execute(
             select(leads.c.lead_type, func.count())
             .where(
@@ -359,7 +359,7 @@ def leakage(ctx: HealthContext) -> Monitor:
 
 def alert_delivery(ctx: HealthContext) -> Monitor:
     """Alerts of the period that gave up (dead: red) or are failing and retrying (amber)."""
-    counts = dict(
+    counts: dict[str, int] = dict(
         ctx.conn.execute(
             select(alerts.c.state, func.count())
             .where(
