@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conditions import machine, percentile
-from ingest_leads import lead
+from ingest_leads import lead, serve
 
 BATON = [sys.executable, "-m", "baton"]
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/"
@@ -50,23 +49,8 @@ def start(workspace: Path, env: dict) -> tuple[subprocess.Popen, str, str]:
     baton(workspace, env, "apply")
     baton(workspace, env, "activate", "1")
     token = baton(workspace, env, "token", "create", "--scope", "ingest", "--name", "bench")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [*BATON, "-w", str(workspace), "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            return proc, url, token
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("baton serve did not start")
+    proc, url = serve(workspace, env)
+    return proc, url, token
 
 
 async def generate(url: str, token: str, clients: int, seconds: float, first: int) -> dict:

@@ -69,6 +69,12 @@ def start(workspace: Path) -> tuple[subprocess.Popen, str, str]:
         text=True,
         env=env,
     ).stdout.strip()
+    proc, url = serve(workspace, env)
+    return proc, url, token
+
+
+def serve(workspace: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    """``baton serve`` on a free port, once it answers: the process and its URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -82,7 +88,7 @@ def start(workspace: Path) -> tuple[subprocess.Popen, str, str]:
     for _ in range(300):
         try:
             httpx.get(f"{url}/healthz", timeout=1)
-            return proc, url, token
+            return proc, url
         except httpx.HTTPError:
             time.sleep(0.1)
     raise RuntimeError("baton serve did not start")
