@@ -9,6 +9,7 @@ are the workspace's ``handoff.targets``."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import mean, median
@@ -41,6 +42,8 @@ class HandoffGroup(Result):
     first_touch_median_hours: float | None
     first_touch_missed: int  # the CSM's first-touch SLA is a miss as of now
     flags: tuple[str, ...] = ()
+    # which figures the flags are about: completion, escalation, first_touch (for the pages)
+    flagged: frozenset[str] = field(default=frozenset(), metadata=NOT_JSON)
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,10 @@ class HandoffReport(Result):
     limits: TargetsSpec = field(default_factory=TargetsSpec, metadata=NOT_JSON)
 
 
-def _rows(
+def handoff_rows(
     conn: Connection, now: datetime, *where: Any, limit: int | None = None
 ) -> list[HandoffRow]:
+    """The handoffs matching ``where``, first closed first, each judged as of ``now``."""
     h = handoffs.c
     query = (
         select(
@@ -127,25 +131,49 @@ def _rows(
     return out
 
 
+# What each count of a group counts: the report sums these, the dashboard's drill-down lists
+# the rows they hold, so a figure and the handoffs behind it cannot disagree.
+COUNTS: dict[str, Callable[[HandoffRow], bool]] = {
+    "closed": lambda r: True,
+    "complete": lambda r: r.state == "complete",
+    "incomplete": lambda r: r.state != "complete",
+    "fields_at_close": lambda r: not r.overridden,
+    "overridden": lambda r: r.overridden,
+    "escalated": lambda r: r.state == "escalated",
+    "touched": lambda r: r.first_touch_hours is not None,
+    "first_touch_missed": lambda r: r.first_touch_sla == "miss",
+}
+GROUPS = {"segment": "segment", "ae": "ae_id", "csm": "csm_id"}  # by_segment, by_ae, by_csm
+
+
+def group_key(row: HandoffRow, by: str) -> str:
+    """The key of ``row``'s group in ``by`` (segment, ae or csm): "(none)" when unset."""
+    return getattr(row, GROUPS[by]) or NONE
+
+
+def _count(rows: list[HandoffRow], what: str) -> int:
+    return sum(COUNTS[what](r) for r in rows)
+
+
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
 def _group(key: str, rows: list[HandoffRow], t: TargetsSpec, touch_limit: float) -> HandoffGroup:
     closed = len(rows)
-    complete = sum(r.state == "complete" for r in rows)
-    fields = sum(not r.overridden for r in rows)
-    escalated = sum(r.state == "escalated" for r in rows)
+    complete = _count(rows, "complete")
+    fields = _count(rows, "fields_at_close")
+    escalated = _count(rows, "escalated")
     touches = [r.first_touch_hours for r in rows if r.first_touch_hours is not None]
     avg = mean(touches) if touches else None
     completion, escalation = _rate(complete, closed), _rate(escalated, closed)
-    flags = []
+    flags = {}
     if completion is not None and completion < t.completion_flag_below:
-        flags.append(f"completion {completion:.0%} < {t.completion_flag_below:.0%}")
+        flags["completion"] = f"completion {completion:.0%} < {t.completion_flag_below:.0%}"
     if escalation is not None and escalation > t.escalation_flag_above:
-        flags.append(f"escalations {escalation:.0%} > {t.escalation_flag_above:.0%}")
+        flags["escalation"] = f"escalations {escalation:.0%} > {t.escalation_flag_above:.0%}"
     if avg is not None and avg > touch_limit:
-        flags.append(f"first touch {avg:.1f} h on average > {touch_limit:g} h")
+        flags["first_touch"] = f"first touch {avg:.1f} h on average > {touch_limit:g} h"
     return HandoffGroup(
         key,
         closed,
@@ -158,8 +186,9 @@ def _group(key: str, rows: list[HandoffRow], t: TargetsSpec, touch_limit: float)
         len(touches),
         avg,
         median(touches) if touches else None,
-        sum(r.first_touch_sla == "miss" for r in rows),
-        tuple(flags),
+        _count(rows, "first_touch_missed"),
+        tuple(flags.values()),
+        frozenset(flags),
     )
 
 
@@ -170,27 +199,29 @@ def handoff_report(
     now: datetime,
     targets: TargetsSpec | None = None,
     first_touch_within: timedelta = timedelta(hours=48),
+    where: Sequence[Any] = (),
 ) -> HandoffReport:
+    """``where``: conditions on ``handoffs`` every figure is limited to (a viewer's scope)."""
     t = targets or TargetsSpec()
     limit = first_touch_within / timedelta(hours=1)
     h = handoffs.c
-    rows = _rows(conn, now, h.first_closed_at >= since, h.first_closed_at < until)
+    rows = handoff_rows(conn, now, *period(since, until), *where)
 
-    def by(attr: str) -> tuple[HandoffGroup, ...]:
+    def by(name: str) -> tuple[HandoffGroup, ...]:
         groups: dict[str, list[HandoffRow]] = defaultdict(list)
         for r in rows:
-            groups[getattr(r, attr) or NONE].append(r)
+            groups[group_key(r, name)].append(r)
         return tuple(_group(k, v, t, limit) for k, v in sorted(groups.items()))
 
-    pilot = tuple(_rows(conn, now, limit=t.pilot_deals))
-    still_open = _rows(conn, now, h.state != "complete", limit=OPEN_LIMIT)
+    pilot = tuple(handoff_rows(conn, now, *where, limit=t.pilot_deals))
+    still_open = handoff_rows(conn, now, h.state != "complete", *where, limit=OPEN_LIMIT)
     return HandoffReport(
         since,
         until,
         _group("all", rows, t, limit),
         by("segment"),
-        by("ae_id"),
-        by("csm_id"),
+        by("ae"),
+        by("csm"),
         pilot,
         tuple(still_open),
         {
@@ -203,13 +234,18 @@ def handoff_report(
     )
 
 
+def period(since: datetime, until: datetime) -> tuple[Any, ...]:
+    """The handoffs of a period: those whose first close falls in ``[since, until)``."""
+    return handoffs.c.first_closed_at >= since, handoffs.c.first_closed_at < until
+
+
 def live_handoff_report(
-    conn: Connection, since: datetime, until: datetime, now: datetime
+    conn: Connection, since: datetime, until: datetime, now: datetime, where: Sequence[Any] = ()
 ) -> HandoffReport:
     """The report judged by the live workspace's ``handoff.targets`` and first-touch time."""
     live = live_workspace(conn)
     config = live.handoff if live is not None else None
     if config is None:
-        return handoff_report(conn, since, until, now)
+        return handoff_report(conn, since, until, now, where=where)
     within = config.policy.first_touch_within
-    return handoff_report(conn, since, until, now, config.targets, within)
+    return handoff_report(conn, since, until, now, config.targets, within, where)

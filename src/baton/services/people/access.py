@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Select, false, or_, select, union
+from sqlalchemy import ColumnElement, Connection, Select, false, or_, select, union
 
 from baton.services.people.users import Role, User
-from baton.store.tables import leads, people, teams
+from baton.store.tables import handoffs, leads, people, teams
 
 
 def team_ids(user: User):
@@ -56,6 +56,18 @@ def scope_people(query: Select, user: User) -> Select:
     if not user.person_id:
         return query.where(false())
     return query.where(or_(people.c.id == user.person_id, people.c.team_id.in_(team_ids(user))))
+
+
+def handoff_scope(user: User) -> list[ColumnElement[bool]]:
+    """WHERE conditions on ``handoffs``: the handoffs ``user`` may see. Admins and managers see
+    every handoff (a deal's handoff crosses from a sales team to CS, so no one team holds it); a
+    rep sees the handoffs they take part in — as the CSM assigned (a user of a person whose
+    role is csm: issue 14's csm view) or as the deal's AE."""
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        return []
+    if not user.person_id:
+        return [false()]
+    return [or_(handoffs.c.csm_id == user.person_id, handoffs.c.ae_id == user.person_id)]
 
 
 def may_set_out_of_office(user: User) -> bool:
