@@ -41,6 +41,7 @@ HANDLERS: Handlers = {
         handoff_touch.on_activity_created,
         ownership_engagement.on_activity_created,
     ),
+    EventKind.OPPORTUNITY_CREATED: (handoff.on_opportunity_created,),
     EventKind.OPPORTUNITY_UPDATED: (handoff_touch.on_opportunity_updated,),
     EventKind.OPPORTUNITY_STAGE_CHANGED: (handoff.on_opportunity_stage_changed,),
     EventKind.SLA_MISS: (on_miss.on_sla_miss,),

@@ -333,3 +333,32 @@ def test_an_override_without_a_stage_move_is_refused_with_the_field_named(api, l
     assert response.status_code == 422
     (error,) = response.json()["detail"]
     assert error["field"] == "handoff_override" and "stage: Closed Won" in error["message"]
+
+
+def test_a_deal_created_already_closed_won_starts_its_handoff(api, live):
+    opp = deal(api, account(api), stage="Closed Won", handoff=FULL)
+    h = handoff_of(live, opp)
+    assert h.state == "open" and h.csm_id == "carl-csm"
+    with live.db.read() as conn:
+        (task,) = conn.execute(select(handoff_tasks)).all()
+    assert task.handoff_id == h.id and task.assignee_id == "carl-csm"
+
+
+def test_a_deal_created_closed_won_without_its_fields_is_refused_and_the_batch_keeps_the_rest(
+    api, live
+):
+    acct = account(api)
+    base = {"account_id": acct, "owner_id": "emma-schulz", "amount": 24_000}
+    bare = {**base, "name": "Initech — no goals", "stage": "Closed Won"}
+    fine = {**base, "name": "Initech — expansion", "stage": "Negotiation"}
+    response = api.post("/v1/opportunities", json={"items": [bare, fine]})
+    assert response.status_code == 201, response.text
+    first, second = response.json()["items"]
+    assert first["status"] == "rejected" and second["status"] == "created"
+    fields = [e["field"] for e in first["errors"]]
+    assert "handoff.customer_goals" in fields
+    (goals,) = [e for e in first["errors"] if e["field"] == "handoff.customer_goals"]
+    assert "What the customer wants to achieve" in goals["message"]
+    assert "handoff_override" in goals["message"]
+    with live.db.read() as conn:
+        assert conn.execute(select(handoffs)).first() is None

@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from baton.domain.handoff import Deal, Gate, HandoffPolicy, gate
+from baton.domain.handoff import Gate, HandoffPolicy, gate
 from baton.services.outcomes import FieldError, Rejected
+from baton.services.records.deals import deal_of
 from baton.store.lookup import one
-from baton.store.tables import accounts, people
+from baton.store.tables import people
 
 MANAGER_ROLES = ("manager", "executive", "revops")
 
@@ -36,19 +37,6 @@ class HandoffBlocked(Exception):
             "fix": "fill these fields under handoff, or send handoff_override: "
             "{reason, approved_by: a manager's id} with the stage",
         }
-
-
-def deal_of(conn: Connection, opp: Any) -> tuple[Deal, Any]:
-    """The policy's view of an opportunity (with its account's segment), and the account."""
-    account = one(conn, accounts, id=opp.account_id) if opp.account_id else None
-    deal = Deal(
-        stage=opp.stage,
-        amount=opp.amount,
-        segment=account.segment if account else None,
-        extra=opp.extra or {},
-        handoff=opp.handoff or {},
-    )
-    return deal, account
 
 
 def judge(

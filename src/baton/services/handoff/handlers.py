@@ -25,23 +25,35 @@ from baton.domain.handoff import (
 )
 from baton.services.app import Event, Unit
 from baton.services.handoff.assign import account_csm, assign_csm, deal_facts
-from baton.services.handoff.gate import deal_of, judge
+from baton.services.handoff.gate import judge
 from baton.services.handoff.notice import create_task, notify_csm
 from baton.services.handoff.summary import render_summary, summary_data
 from baton.services.jsonable import jsonable
 from baton.services.live import LiveWorkspace, live_workspace
+from baton.services.records.deals import deal_of
 from baton.services.sla.calendars import ALWAYS_OPEN, person_calendar
 from baton.store.lookup import one
 from baton.store.tables import handoff_steps, handoffs, opportunities, people
 
 
+def on_opportunity_created(unit: Unit, event: Event) -> None:
+    """A deal created already in a handoff stage (the API, an import): a close from nothing.
+    Intake has already refused it without its tier's fields (gate_new_deal)."""
+    stage = event.payload.get("stage")
+    on_stage(unit, int(event.entity_id), None, stage, event.payload.get("override"))
+
+
 def on_opportunity_stage_changed(unit: Unit, event: Event) -> None:
+    before, to = event.payload.get("from"), event.payload.get("to")
+    on_stage(unit, int(event.entity_id), before, to, event.payload.get("override"))
+
+
+def on_stage(unit: Unit, opp_id: int, before: Any, to: Any, override: Any) -> None:
     live = live_workspace(unit.conn)
     if live is None or live.handoff is None:
         return  # no handoff: section: deals close as before
     policy = live.handoff.policy
-    before, to = event.payload.get("from"), event.payload.get("to")
-    opp = one(unit.conn, opportunities, id=int(event.entity_id))
+    opp = one(unit.conn, opportunities, id=opp_id)
     if opp is None:
         return
     existing = one(unit.conn, handoffs, opportunity_id=opp.id)
@@ -55,7 +67,7 @@ def on_opportunity_stage_changed(unit: Unit, event: Event) -> None:
         return  # from one handoff stage to another: still closed
     if existing is not None and _last_step(unit, existing.id) != StepKind.REOPENED:
         return  # the same close seen twice (two changes racing on PostgreSQL): nothing new
-    verdict, account, override = judge(unit.conn, policy, opp, event.payload.get("override"))
+    verdict, account, override = judge(unit.conn, policy, opp, override)
     if existing is None:
         open_handoff(unit, live, opp, account, verdict, override)
     else:

@@ -24,6 +24,7 @@ from baton.services.outcomes import (
     Rejected,
     errors_from_validation,
 )
+from baton.services.records.deals import gate_new_deal
 from baton.services.records.idempotency import StoredResponse, remember, replay, request_hash
 from baton.services.records.kinds import RecordKind, build_row
 from baton.services.records.references import find_by_external_id
@@ -109,6 +110,8 @@ def _store_one(unit: Unit, sub: Submission, index: int, raw: Any, seen: dict) ->
             return ItemResult(index, "existing", id=existing)
     try:
         row = build_row(conn, kind, item, now)  # reads only: a rejection leaves nothing behind
+        if kind.entity == "opportunity":
+            gate_new_deal(conn, row)  # created already Closed Won: the close's gate
     except Rejected as exc:
         return ItemResult(index, "rejected", errors=exc.errors)
     record_id = conn.execute(
