@@ -46,10 +46,11 @@ def _password_hash() -> str:
     return PasswordHasher().hash(PASSWORD)  # argon2 takes ~0.15 s: hash once per test session
 
 
-def make_users(baton) -> None:
-    """The USERS, stored directly with one shared hash (``create_user`` has its own tests)."""
+def make_users(baton, more: dict[str, tuple[Role, str | None]] | None = None) -> None:
+    """The USERS (or ``more`` of them, e.g. {"carl": (Role.REP, "carl-csm")}), stored directly
+    with one shared hash (``create_user`` has its own tests)."""
     with baton.db.write() as conn:
-        for name, (role, person) in USERS.items():
+        for name, (role, person) in (USERS if more is None else more).items():
             conn.execute(
                 insert(users).values(
                     username=name,

@@ -213,6 +213,7 @@ def test_the_menu_lists_the_pages_in_order_and_only_those_the_role_may_open(web)
         "Routing",
         "Leads",
         "People",
+        "Handoff",
         "Ownership",
         "Workspace",
     ]
@@ -224,6 +225,7 @@ def test_the_menu_lists_the_pages_in_order_and_only_those_the_role_may_open(web)
         ("/feedback", "Feedback"),
         ("/leads", "Leads"),
         ("/people", "People"),
+        ("/handoff", "Handoff"),
     ]
 
 

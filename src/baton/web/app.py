@@ -24,6 +24,7 @@ from baton.web.render import render
 from baton.web.routes import (
     feedback,
     funnel,
+    handoff,
     leads,
     overview,
     ownership,
@@ -41,7 +42,19 @@ SESSION_COOKIE = "baton_session"
 SESSION_MAX_AGE_SECONDS = 12 * 3600  # signed in for a working day, then again
 # The pages, in no particular order (each PAGE has its place in the navigation).
 # A page that is not listed here does not exist: it is neither routed nor linked.
-SECTIONS = (overview, sla, speed, funnel, feedback, leads, people, ownership, routing, workspace)
+SECTIONS = (
+    overview,
+    sla,
+    speed,
+    funnel,
+    feedback,
+    leads,
+    people,
+    ownership,
+    handoff,
+    routing,
+    workspace,
+)
 API_PREFIX = "/v1"  # the JSON API: its errors stay JSON whatever the client accepts
 
 

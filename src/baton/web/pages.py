@@ -21,7 +21,7 @@ class Page:
     title: str  # the navigation label
     path: str  # e.g. "/people"
     # Overview 10, SLA 20, Speed to lead 30, Funnel 34, Feedback 36, Routing 40, Leads 50,
-    # People 60, Ownership 65, Workspace 70
+    # People 60, Handoff 63, Ownership 65, Workspace 70
     order: int
     roles: frozenset[Role] = EVERYONE
 
