@@ -1,6 +1,7 @@
 """2d checklist: "email notification sent to CSM within 5 minutes of close" — a close through
 the API, then one round of the worker as `baton serve` runs it, the mail delivered at a real
-(loopback) SMTP server; the time from the close to the message is measured."""
+(loopback) SMTP server and the Slack message at a local server speaking Slack's Web API;
+the time from the close to the message is measured."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from baton.worker import Worker
 from tests.alerts_support import start_fakes
 from tests.integration.test_handoff import FULL, account, close, deal, write_handoff_workspace
 
-EMAIL_ROUTE = "  routes:\n    - kinds: ['handoff.*']\n      channels: [email]\n"
+ROUTES = "  routes:\n    - kinds: ['handoff.*']\n      channels: [email, slack]\n      mode: all\n"
 
 
 @pytest.fixture
@@ -25,7 +26,10 @@ def fakes(monkeypatch):
 def workspace_dir(tmp_path, fakes):
     root = write_handoff_workspace(tmp_path)
     path = root / "baton.yaml"
-    path.write_text(path.read_text() + fakes.alerts_yaml(routes=EMAIL_ROUTE))
+    text = path.read_text().replace(
+        "email: carl@acme.example,", "email: carl@acme.example, slack_id: U0CARL,"
+    )
+    path.write_text(text + fakes.alerts_yaml(routes=ROUTES))
     return root
 
 
@@ -48,6 +52,18 @@ def test_the_csm_is_emailed_within_5_minutes_of_the_close(api, live, fakes, cloc
     assert alert["state"] == "sent" and alert["sent_at"] == h["closed_at"]
 
 
+def test_the_csm_hears_on_slack_too_within_5_minutes(api, live, fakes, clock):
+    opp = deal(api, account(api), handoff=FULL)
+    started = time.monotonic()
+    assert close(api, opp).status_code == 200
+    Worker(live).run_once()
+    elapsed = time.monotonic() - started
+    (message,) = fakes.slack.messages
+    assert message["user_or_channel"] == "U0CARL"
+    assert "Initech — 50 seats" in message["text"] and "low-touch" in message["text"]
+    assert elapsed < timedelta(minutes=5).total_seconds()
+
+
 def test_a_reclose_sends_no_second_email(api, live, fakes, clock):
     opp = deal(api, account(api), handoff=FULL)
     close(api, opp)
@@ -56,4 +72,4 @@ def test_a_reclose_sends_no_second_email(api, live, fakes, clock):
     clock.advance(timedelta(minutes=30))
     close(api, opp)
     Worker(live).run_once()
-    assert len(fakes.smtp.messages) == 1
+    assert len(fakes.smtp.messages) == 1 and len(fakes.slack.messages) == 1
