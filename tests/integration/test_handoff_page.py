@@ -133,9 +133,11 @@ def test_the_tables_by_segment_and_csm_download_as_the_recount(users, four, cloc
             age = (clock.now() - r.first_closed_at) / timedelta(hours=1)
             assert float(still_open[str(r.id)]["Age (h)"]) == round(age, 1)
     assert set(csv_rows(client, "/handoff?csv=pilot")) == {str(r.id) for r in rows}
-    for table in ("by-ae", "handoffs"):
-        path = "/handoff" if table == "by-ae" else "/handoffs"
-        assert client.get(f"{path}?csv={table}").status_code == 200
+    rates = csv_rows(client, "/handoff?csv=rates-by-csm")
+    assert {float(r["Completion target"]) for r in rates.values()} == {90.0}
+    assert client.get("/handoff?csv=by-ae").status_code == 200
+    assert client.get("/handoffs?count=open&view=open&csv=handoffs").status_code == 400
+    assert client.get("/handoffs?view=open&csv=handoffs").status_code == 200
 
 
 def test_each_count_opens_the_handoffs_it_counts(users, four):  # noqa: F811
@@ -164,7 +166,7 @@ def test_a_handoff_shows_its_steps_task_summary_trace_and_what_is_left(users, fo
     assert 'id="steps"' in page and "overridden" in page
     assert "Review the handoff of smb-override" in page  # the task
     assert h.summary_html.split("\n", 1)[0] in page  # the summary, as HTML
-    assert "round_robin" in page or "csm-handoff" in page  # the trace
+    assert "flow csm-handoff, node round robin csms" in page  # the trace
 
 
 def test_a_csm_sees_only_the_handoffs_assigned_to_them(users, four):  # noqa: F811

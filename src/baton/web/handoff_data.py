@@ -35,6 +35,7 @@ from baton.services.people.users import User
 from baton.store.tables import handoffs, people
 from baton.web.charts import Chart, Series
 from baton.web.filters import FilterError, Filters
+from baton.web.units import plural
 
 LIST_PATH = "/handoffs"
 COUNT_LABELS = {
@@ -126,6 +127,7 @@ def handoff_view(conn: Connection, user: User, filters: Filters, now: datetime) 
             ("csm", "CSM", report.by_csm),
         )
     ]
+    shown = [rates_chart(report, filters, names)]
     pilot = rows_chart(
         "pilot", f"Pilot: the first {report.limits.pilot_deals} handoffs", report.pilot, names
     )
@@ -136,12 +138,13 @@ def handoff_view(conn: Connection, user: User, filters: Filters, now: datetime) 
         "o": report.overall,
         "touch_limit": report.targets["first_touch_flag_above_hours"],
         "links": {count: drill_url(filters, count) for count in COUNTS},
+        "shown": shown,
         "tables": tables,
         "pilot": pilot,
         "still_open": still_open,
         "names": names,
         "scoped": bool(scope),
-        "charts": {c.id: c for c in [*tables, pilot, still_open]},
+        "charts": {c.id: c for c in [*shown, *tables, pilot, still_open]},
     }
 
 
@@ -151,6 +154,46 @@ def _percent(share: float | None) -> float | None:
 
 def _hours(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+def rates_chart(report: HandoffReport, filters: Filters, names: Mapping[str, str]) -> Chart:
+    """Each CSM's completion and escalation rate beside the completion target."""
+    groups, t = report.by_csm, report.limits
+    keys = [g.key for g in groups]
+    return Chart(
+        id="rates-by-csm",
+        title="Completion and escalation rate by CSM",
+        label_header="CSM",
+        unit="%",
+        note=f"Of the handoffs first closed in the period. Completion target "
+        f"{_percent(t.completion):g} % (flagged under {_percent(t.completion_flag_below):g} %); "
+        f"escalations flagged over {_percent(t.escalation_flag_above):g} % (handoff.targets). "
+        "A bar opens its handoffs.",
+        labels=[
+            f"{names.get(k, k)} ({plural(g.closed, 'handoff')})"
+            for k, g in zip(keys, groups, strict=True)
+        ],
+        series=[
+            Series(
+                "Completion rate",
+                [_percent(g.completion_rate) for g in groups],
+                [drill_url(filters, "complete", "csm", k) for k in keys],
+                metric="hit",
+            ),
+            Series(
+                "Escalation rate",
+                [_percent(g.escalation_rate) for g in groups],
+                [drill_url(filters, "escalated", "csm", k) for k in keys],
+                metric="miss",
+            ),
+            Series(
+                "Completion target",
+                [_percent(t.completion)] * len(groups),
+                kind="line",
+                metric="target",
+            ),
+        ],
+    )
 
 
 def group_chart(
@@ -199,11 +242,11 @@ def rows_chart(
     (text cells: a table-only chart is never drawn)."""
     rows = list(rows)
 
-    def text(attr: str, name: str | None = None) -> Series:
+    def column(name: str, attr: str, person: bool = False) -> Series:
         values = [getattr(r, attr) for r in rows]
-        if name == "person":
+        if person:
             values = [names.get(v, v) if v else None for v in values]
-        return Series(attr.removesuffix("_id").replace("_", " ").capitalize(), values)
+        return Series(name, values)
 
     return Chart(
         id=chart_id,
@@ -211,18 +254,18 @@ def rows_chart(
         label_header="Handoff",
         labels=[str(r.handoff_id) for r in rows],
         series=[
-            text("deal_name"),
-            text("opportunity_id"),
-            text("segment"),
-            text("tier"),
-            text("ae_id", "person"),
-            text("csm_id", "person"),
-            text("state"),
-            text("overridden"),
+            column("Deal", "deal_name"),
+            column("Opportunity", "opportunity_id"),
+            column("Segment", "segment"),
+            column("Tier", "tier"),
+            column("AE", "ae_id", person=True),
+            column("CSM", "csm_id", person=True),
+            column("State", "state"),
+            column("Overridden", "overridden"),
             Series("Closed at (UTC)", [r.closed_at.isoformat() for r in rows]),
             Series("First touch (h)", [_hours(r.first_touch_hours) for r in rows]),
             Series("Age (h)", [_hours(r.age_hours) for r in rows]),
-            text("first_touch_sla"),
+            column("First-touch SLA", "first_touch_sla"),
         ],
     )
 
