@@ -11,7 +11,6 @@ the same figures raise their flags (a sample exactly at the minimum is enough).
 from __future__ import annotations
 
 import html
-import re
 
 import pytest
 import time_machine
@@ -19,7 +18,7 @@ from click.testing import CliRunner
 
 from baton.cli.main import cli
 from baton.workspace.scaffold import write_template
-from tests.integration.test_health_thresholds import flag
+from tests.integration.test_health_thresholds import flag, monitor
 from tests.integration.test_sla_report import lead, ny, touch
 from tests.web_support import client_for, make_users
 
@@ -95,20 +94,24 @@ def test_the_cli_says_not_enough_leads_instead_of_raising(live, workspace_dir, s
         )
 
 
-def test_the_overview_shows_a_flag_it_cannot_judge_as_not_enough_leads(live, story, small):
+def test_the_overview_raises_only_judged_flags_and_the_health_page_says_what_is_lacking(
+    live, story, small
+):
     make_users(live)
-    page = html.unescape(client_for(live, "admin").get("/").text)
-    imbalance, misroutes = flag(page, "imbalance"), flag(page, "misroutes")
-    compliance = flag(page, "compliance")
+    admin = client_for(live, "admin")
+    page = html.unescape(admin.get("/").text)
+    health = html.unescape(admin.get("/health").text)
+    names = ("pool_imbalance", "misroute_rate", "team_sla_compliance")
     if small:
-        assert (imbalance[0], misroutes[0], compliance[0]) == ("raised", "raised", "raised")
-        assert "SDR Americas: 0 % (1 missed)" in compliance[1]
-        assert re.search(r'class="card flag" id="kpi-compliance"', page)
+        assert [flag(page, n)[0] for n in names] == ["raised"] * 3
+        assert "SDR Americas: 0.0 % (1 missed of 1)" in flag(page, "team_sla_compliance")[1]
+        assert [monitor(health, n)[0] for n in names] == ["red"] * 3
     else:
-        assert (imbalance[0], misroutes[0], compliance[0]) == ("unjudged",) * 3
-        assert "sdr-americas: not enough leads (3 of 20)" in imbalance[1]
-        assert "of 4 routed leads — not enough leads (4 of 20)" in misroutes[1]
-        assert "SDR Americas: 0 % — not enough verdicts (1 of 20)" in compliance[1]
-        assert 'class="card" id="kpi-compliance"' in page
+        assert not any(f'id="flag-{n}"' in page for n in names)  # not judged: not a flag
+        assert [monitor(health, n)[0] for n in names] == ["not_judged"] * 3
+        assert "not enough data: 3 of 3 leads in a pool" not in monitor(health, names[0])[1]
+        assert "not enough data: 3 of 20 leads in a pool" in monitor(health, names[0])[1]
+        assert "not enough data: 4 of 20 routed leads" in monitor(health, names[1])[1]
+        assert "not enough data: 1 of 20 SLA verdicts" in monitor(health, names[2])[1]
     routing = html.unescape(client_for(live, "admin").get("/routing").text)
     assert ("not enough leads (3 of 20), not judged" in routing) == (not small)

@@ -144,24 +144,40 @@ def test_api_answers_flag_and_band_by_the_workspace_health(api, story, moved):
 
 
 def flag(page: str, key: str) -> tuple[str, str]:
-    """(class, text) of the Overview's red flag ``key``."""
-    found = re.search(rf'<li id="flag-{key}" class="(\w+)">(.*?)</li>', page, re.S)
-    return found.group(1), re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(2)))
+    """(class, text) of the Overview's red flag ``key`` (a monitor's name)."""
+    found = re.search(
+        rf'<li id="flag-{key}" class="(\w+)">(.*?)(?=<li id="flag-|</section>)', page, re.S
+    )
+    return found.group(1), _text(found.group(2))
+
+
+def monitor(page: str, name: str) -> tuple[str, str]:
+    """(status, text) of the Health page's row of the monitor ``name``."""
+    found = re.search(rf'<tr id="monitor-{name}" data-status="(\w+)"(.*?)</tr>', page, re.S)
+    return found.group(1), _text(found.group(2))
+
+
+def _text(markup: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup))
 
 
 def test_dashboard_pages_flag_by_the_workspace_health(live, story, moved):
     make_users(live)
     client = client_for(live, "admin")
     overview = html.unescape(client.get("/").text)
-    imbalance, compliance = flag(overview, "imbalance"), flag(overview, "compliance")
-    assert imbalance[0] == ("ok" if moved else "raised")
-    assert f"flag over {35 if moved else 20} %" in imbalance[1]
-    assert compliance[0] == ("raised" if moved else "ok")
-    assert f"flag under {90 if moved else 80} %" in compliance[1]
-    assert ("SDR Americas: 80 % (1 missed)" in compliance[1]) == moved
-    assert (
-        "sdr-americas: 33 % — Priya skipped 1× (out of office until Nov 2)" in imbalance[1]
-    ) == (not moved)
+    imbalance = flag(overview, "pool_imbalance")
+    compliance = flag(overview, "team_sla_compliance")
+    # 33.3 %: red over the playbook's 20 %, amber just short of a moved 35 % (from 31.5 %)
+    assert imbalance[0] == ("amber" if moved else "raised")
+    assert f"red over {35 if moved else 20}.0%" in imbalance[1]
+    assert "sdr-americas: 33.3 % of 5 leads" in imbalance[1]
+    # 80 %: red under a moved 90 %, amber at the playbook's 80 % exactly (not red)
+    assert compliance[0] == ("raised" if moved else "amber")
+    assert f"red under {90 if moved else 80}.0%" in compliance[1]
+    assert "SDR Americas: 80.0 % (1 missed of 5)" in compliance[1]
+    health = html.unescape(client.get("/health").text)
+    assert monitor(health, "pool_imbalance")[0] == ("amber" if moved else "red")
+    assert monitor(health, "team_sla_compliance")[0] == ("red" if moved else "amber")
     sla_page = html.unescape(client.get("/sla").text)
     assert f"a red flag under {90 if moved else 80} %" in sla_page
     bands = client.get("/sla", params={"csv": "sla-response"}).text.splitlines()

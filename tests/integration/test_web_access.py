@@ -206,6 +206,7 @@ def test_the_menu_lists_the_pages_in_order_and_only_those_the_role_may_open(web)
 
     assert [title for _, title in menu("admin")] == [
         "Overview",
+        "Health",
         "SLA",
         "Speed to lead",
         "Funnel",

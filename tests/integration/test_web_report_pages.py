@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from baton.domain.people import Period
+from baton.services.health.registry import evaluate
 from baton.services.people.availability import add_out_of_office
 from baton.services.sla.outages import declare_outage
 from baton.services.sla.timers import fire_due_timers
@@ -432,30 +433,33 @@ def test_overview_numbers_flags_and_drill_downs(story, web):
     assert fallback == {story["L12"]} and len(received) == 12
     assert kpis(page)["received"] == [len(received), len(routed), len(fallback)]
     assert 'data-compliance="0.5"' in page  # L1, L5, L10 hit; L2, L3, L6 missed
-    expected = {
-        "imbalance": any(d.pool_id for d in decisions),
-        "fallback": len(fallback) / len(routed) > 0.10,
-        "misroutes": 1 / len(routed) > 0.05,
-        "inactive": True,
-        "uncovered": True,
-        "compliance": True,
+    # the red flags are the health monitors that are red or amber (the Health page's rows)
+    with web.db.read() as conn:
+        monitors = {m.name: m.status.value for m in evaluate(conn, web.clock.now())}
+    flags = dict(re.findall(r'<li id="flag-([a-z_]+)" class="(raised|amber)"', page))
+    assert flags == {
+        name: "raised" if status == "red" else "amber"
+        for name, status in monitors.items()
+        if status in ("red", "amber")
     }
-    assert dict(re.findall(r'<li id="flag-([a-z]+)" class="(raised|ok)"', page)) == {
-        k: "raised" if v else "ok" for k, v in expected.items()
-    }
+    share = len(fallback) / len(routed)  # 1 of 12: under the amber band (9 % to 10 %)
+    assert flags.get("fallback_share") == (
+        "raised" if share > 0.10 else "amber" if share > 0.09 else None
+    )
+    assert "pool_imbalance" not in flags and not any(d.pool_id for d in decisions)
+    assert flags["misroute_rate"] == "raised"  # 1 of 12 routed leads, over 5 %
+    assert flags["inactive_owners"] == flags["uncovered_lead_types"] == "raised"
+    assert flags["team_sla_compliance"] == "raised"
     items = {
         text: href.replace("&amp;", "&")
         for href, text in re.findall(r'<li><a href="(/leads\?[^"]+)">([^<]+)</a></li>', page)
     }
-    assert {
-        text: lead_ids_of(admin.get(href).text)
-        for text, href in items.items()
-        if "fallback" not in text and "misrouted" not in text
-    } == {
-        "Jordan Blake: 1 lead": {story["L8"]},
-        "partner-referral: 1 lead never timed": {story["L11"]},
-        "SDR Americas: 50 % (2 missed)": {story["L2"], story["L3"]},
-        "AE EMEA: 50 % (1 missed)": {story["L6"]},
+    assert {text: lead_ids_of(admin.get(href).text) for text, href in items.items()} == {
+        "Jordan Blake: 1 lead(s)": {story["L8"]},
+        "partner-referral: 1 lead(s) never timed": {story["L11"]},
+        "SDR Americas: 50.0 % (2 missed of 4)": {story["L2"], story["L3"]},
+        "AE EMEA: 50.0 % (1 missed of 2)": {story["L6"]},
+        "not a fit: 100.0 %": {story["L4"]},  # the period's one rejection
     }
     assert re.findall(r'data-lead="(\d+)"', page) == [
         str(story["L7"]),

@@ -8,7 +8,7 @@ import json
 import click
 
 from baton.cli.context import CliContext
-from baton.domain.health import Monitor, Status, exit_code, overall
+from baton.domain.health import Monitor, Status, exit_code, figure, overall
 from baton.services.health.registry import evaluate
 from baton.services.jsonable import jsonable
 
@@ -22,23 +22,11 @@ MARKS = {
 }
 
 
-def _figure(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "share":
-        return f"{value * 100:.1f}%"
-    if unit == "ratio":
-        return f"{value:.2f}×"
-    if unit == "seconds":
-        return f"{value:.0f}s"
-    return f"{value:g}"
-
-
 def _line(m: Monitor) -> str:
-    limit = f"{'>' if m.direction == 'above' else '<'} {_figure(m.threshold, m.unit)}"
+    limit = f"{'>' if m.direction == 'above' else '<'} {figure(m.threshold, m.unit)}"
     detail = m.sample.words if m.status is Status.NOT_JUDGED and m.sample else m.detail
     return (
-        f"{MARKS[m.status]:<10}  {m.title:<42}  {_figure(m.value, m.unit):>8}  "
+        f"{MARKS[m.status]:<10}  {m.title:<42}  {figure(m.value, m.unit):>8}  "
         f"(red {limit})  {detail}"
     )
 

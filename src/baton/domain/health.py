@@ -142,6 +142,20 @@ def overall(monitors: Iterable[Monitor]) -> Status:
     return worst
 
 
+def figure(value: float | None, unit: str) -> str:
+    """A monitor's value or threshold in words, as ``baton health`` and the dashboard show
+    it: a share as a percentage, a ratio as a multiple, seconds, or a count."""
+    if value is None:
+        return "—"
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if unit == "ratio":
+        return f"{value:.2f}×"
+    if unit == "seconds":
+        return f"{value:.0f}s"
+    return f"{value:g}"
+
+
 EXIT_CODES = {Status.GREEN: 0, Status.NOT_JUDGED: 0, Status.AMBER: 1, Status.RED: 2}
 
 

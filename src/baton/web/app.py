@@ -25,6 +25,7 @@ from baton.web.routes import (
     feedback,
     funnel,
     handoff,
+    health,
     leads,
     overview,
     ownership,
@@ -44,6 +45,7 @@ SESSION_MAX_AGE_SECONDS = 12 * 3600  # signed in for a working day, then again
 # A page that is not listed here does not exist: it is neither routed nor linked.
 SECTIONS = (
     overview,
+    health,
     sla,
     speed,
     funnel,

@@ -20,8 +20,8 @@ class Page:
     key: str  # e.g. "people"; templates mark the current page with it
     title: str  # the navigation label
     path: str  # e.g. "/people"
-    # Overview 10, SLA 20, Speed to lead 30, Funnel 34, Feedback 36, Routing 40, Leads 50,
-    # People 60, Handoff 63, Ownership 65, Workspace 70
+    # Overview 10, Health 15, SLA 20, Speed to lead 30, Funnel 34, Feedback 36, Routing 40,
+    # Leads 50, People 60, Handoff 63, Ownership 65, Workspace 70
     order: int
     roles: frozenset[Role] = EVERYONE
 
