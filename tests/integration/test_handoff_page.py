@@ -83,7 +83,7 @@ def link(page: str, card: str, name: str) -> str:
 
 
 def listed(page: str) -> set[int]:
-    return {int(i) for i in re.findall(r'<tr id="handoff-(\d+)"', page)}
+    return {int(i) for i in re.findall(r'data-handoff="(\d+)"', page)}
 
 
 def csv_rows(client, url: str) -> dict[str, dict[str, str]]:

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, select
 from baton.reports.handoff import (
     COUNTS,
     GROUPS,
+    OPEN_LIMIT,
     HandoffGroup,
     HandoffReport,
     HandoffRow,
@@ -51,7 +52,7 @@ COUNT_LABELS = {
 VIEWS = {
     "period": "first closed in the period",
     "pilot": "the pilot's first deals",
-    "open": "open",
+    "open": "open (of any period, oldest first)",
 }
 BY_LABELS = {"segment": "Segment", "ae": "AE", "csm": "CSM"}
 
@@ -131,7 +132,12 @@ def handoff_view(conn: Connection, user: User, filters: Filters, now: datetime) 
     pilot = rows_chart(
         "pilot", f"Pilot: the first {report.limits.pilot_deals} handoffs", report.pilot, names
     )
-    still_open = rows_chart("open", "Open handoffs", report.open, names)
+    still_open = rows_chart(
+        "open",
+        f"Open handoffs of any period, oldest first (at most {OPEN_LIMIT})",
+        report.open,
+        names,
+    )
     return {
         "configured": True,
         "report": report,
