@@ -191,3 +191,25 @@ def test_an_unknown_filter_in_a_template_is_caught_by_baton_check(tmp_path):
     (msg,) = [m for m in msgs if not m.startswith("warning")]
     assert msg.startswith("baton.yaml:8: handoff.templates.task: template line 1: ")
     assert "shout" in msg
+
+
+def test_a_tier_cannot_require_an_intake_field_which_cs_fills_after_the_close(tmp_path):
+    found = problems(
+        tmp_path,
+        """\
+        handoff:
+          fields:
+            kickoff_date: {type: date, side: cs, help: The kickoff call's date}
+          tiers:
+            - {name: only, fields: [customer_goals, kickoff_date]}
+        """,
+    )
+    assert len(found) == 1
+    assert "handoff.tiers[0].fields[1]" in found[0] and "intake field (side: cs)" in found[0]
+    assert found[0].startswith("baton.yaml:11: ")
+
+
+def test_an_intake_field_is_known_to_the_compiled_config(tmp_path):
+    ws = load(tmp_path, "handoff:\n  fields:\n    kickoff_date: {type: date, side: cs}\n")
+    config, issues = compile_handoff(ws.spec)
+    assert issues == [] and config.intake == frozenset({"kickoff_date"})

@@ -24,8 +24,9 @@ AfterId = Annotated[int | None, Query(ge=0, le=MAX_ID, description="cursor: the 
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID, description="a record id")]
 
 
-def require(scope: str) -> Callable[..., TokenInfo]:
-    """A dependency that admits a bearer token holding ``scope`` (or admin)."""
+def require(scope: str, *others: str) -> Callable[..., TokenInfo]:
+    """A dependency that admits a bearer token holding ``scope`` or one of ``others`` (or
+    admin)."""
 
     def check(request: Request, baton: BatonDep) -> TokenInfo:
         header = request.headers.get("authorization", "")
@@ -43,10 +44,11 @@ def require(scope: str) -> Callable[..., TokenInfo]:
             raise HTTPException(
                 401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"}
             )
-        if not info.allows(scope):
+        if not any(info.allows(s) for s in (scope, *others)):
+            wanted = " or ".join(f"'{s}'" for s in (scope, *others))
             raise HTTPException(
                 403,
-                f"token '{info.name}' lacks the '{scope}' scope "
+                f"token '{info.name}' lacks the {wanted} scope "
                 f"(it has: {', '.join(sorted(info.scopes))})",
             )
         return info
@@ -56,6 +58,8 @@ def require(scope: str) -> Callable[..., TokenInfo]:
 
 Ingest = Annotated[TokenInfo, Depends(require("ingest"))]
 Read = Annotated[TokenInfo, Depends(require("read"))]
+# Sales (ingest) or Customer Success (cs): a deal's handoff fields, each side its own
+HandoffWriter = Annotated[TokenInfo, Depends(require("ingest", "cs"))]
 Admin = Annotated[TokenInfo, Depends(require("admin"))]
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
-from baton.api.deps import MAX_ID, AfterId, BatonDep, Ingest, Read, actor_of
+from baton.api.deps import MAX_ID, AfterId, BatonDep, HandoffWriter, Read, actor_of
 from baton.api.guard import GuardedRoute
 from baton.reports.handoff import live_handoff_report
 from baton.reports.scope import default_period, report_zone
@@ -147,7 +147,7 @@ class Reviewed(BaseModel):
     summary="The CSM reviewed the summary (completes the handoff when nothing else is left)",
     responses={404: {"description": "no such handoff"}},
 )
-def review(handoff_id: HandoffId, baton: BatonDep, token: Ingest) -> Reviewed:
+def review(handoff_id: HandoffId, baton: BatonDep, token: HandoffWriter) -> Reviewed:
     try:
         result = review_handoff(baton, handoff_id, actor_of(token))
     except LookupError:

@@ -11,13 +11,15 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from baton.api.body import json_body, split_batch
-from baton.api.deps import BatonDep, Ingest, PathId, Read, actor_of
+from baton.api.deps import BatonDep, HandoffWriter, Ingest, PathId, Read, actor_of
 from baton.api.guard import GuardedRoute
 from baton.api.lifecycle import refused
 from baton.api.openapi import batch_body
+from baton.domain.handoff import Side
 from baton.services.handoff.gate import HandoffBlocked
 from baton.services.lifecycle.status import StatusRefused
 from baton.services.outcomes import Rejected, errors_from_validation
+from baton.services.records.deals import NotTheirs
 from baton.services.records.idempotency import IdempotencyConflict
 from baton.services.records.intake import Submission, SubmissionResult, submit
 from baton.services.records.kinds import KINDS, RecordKind
@@ -64,7 +66,9 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
         request: Request, baton: BatonDep, token: Ingest, idempotency_key: IdempotencyKey = None
     ) -> JSONResponse:
         items, is_batch = split_batch(await json_body(request))
-        sub = Submission(kind, items, actor_of(token), idempotency_key=idempotency_key)
+        sub = Submission(
+            kind, items, actor_of(token), idempotency_key=idempotency_key, sides=token.sides
+        )
         return await run_in_threadpool(_store, baton, sub, is_batch)  # the loop stays free
 
     @router.get(f"/{path}/{{record_id}}", tags=[tag], summary=f"Read one {kind.entity}")
@@ -86,14 +90,17 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
         openapi_extra=batch_body(patch_model, batch=False),
     )
     async def change(
-        record_id: PathId, request: Request, baton: BatonDep, token: Ingest
+        record_id: PathId, request: Request, baton: BatonDep, token: HandoffWriter
     ) -> dict[str, Any]:
+        if kind.entity != "opportunity" and not token.allows("ingest"):  # cs: a deal's intake
+            raise HTTPException(403, f"token '{token.name}' lacks the 'ingest' scope")
         body = await json_body(request)
         try:
             patch = patch_model.model_validate_json(request_json(body), strict=True)
         except ValidationError as exc:
             raise HTTPException(422, [e.as_dict() for e in errors_from_validation(exc)]) from exc
-        return await run_in_threadpool(_change, baton, kind, record_id, patch, actor_of(token))
+        args = (baton, kind, record_id, patch, actor_of(token), token.sides)
+        return await run_in_threadpool(_change, *args)
 
 
 def _store(baton: BatonDep, sub: Submission, is_batch: bool) -> JSONResponse:
@@ -106,11 +113,18 @@ def _store(baton: BatonDep, sub: Submission, is_batch: bool) -> JSONResponse:
 
 
 def _change(
-    baton: BatonDep, kind: RecordKind, record_id: int, patch: Any, actor: str
+    baton: BatonDep,
+    kind: RecordKind,
+    record_id: int,
+    patch: Any,
+    actor: str,
+    sides: frozenset[Side],
 ) -> dict[str, Any]:
     """The write of a PATCH, in a worker thread, and the record as it is after it."""
     try:
-        changed = patch_record(baton, kind, record_id, patch, actor)
+        changed = patch_record(baton, kind, record_id, patch, actor, sides)
+    except NotTheirs as exc:  # the other side's handoff fields: nothing was kept
+        raise HTTPException(403, {"message": str(exc), "fields": list(exc.names)}) from exc
     except LookupError:
         raise HTTPException(404, f"no {kind.entity} {record_id}") from None
     except Rejected as exc:

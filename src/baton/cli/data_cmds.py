@@ -137,7 +137,7 @@ def import_(
 
 @click.group()
 def token() -> None:
-    """API tokens (scopes: ingest, read, admin)."""
+    """API tokens (scopes: ingest, read, cs, admin)."""
 
 
 @token.command("create")

@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "versions": ("workspace_cmds:versions", "List workspace versions: the change log."),
     "diff": ("workspace_cmds:diff", "Show what changed from version A to version B."),
     "import": ("data_cmds:import_", "Import a CSV export of KIND from FILE."),
-    "token": ("data_cmds:token", "API tokens (scopes: ingest, read, admin)."),
+    "token": ("data_cmds:token", "API tokens (scopes: ingest, read, cs, admin)."),
     "lead": (
         "lead_cmds:lead",
         "Leads by hand: move one through the lifecycle (MQL, SAL, SQL, or reject it).",

@@ -7,7 +7,7 @@ Pure: the policy, the deal and ``now`` come in; a verdict with its reasons in wo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -25,6 +25,21 @@ class FieldType(StrEnum):
     BOOLEAN = "boolean"
     DATE = "date"  # YYYY-MM-DD
     CHOICE = "choice"  # one of the field's choices (a picklist)
+
+
+class Side(StrEnum):
+    """Who writes a handoff field (playbook 003: Sales fills the handoff, CS its intake)."""
+
+    SALES = "sales"  # the AE's handoff fields: the close's gate asks for them
+    CS = "cs"  # Customer Success's intake fields, filled after the close
+
+
+def not_theirs(
+    keys: Iterable[str], intake: frozenset[str], sides: frozenset[Side]
+) -> tuple[str, ...]:
+    """The handoff fields among ``keys`` a writer holding ``sides`` may not change (a field
+    not in ``intake`` is a Sales field, named in the workspace or not)."""
+    return tuple(k for k in sorted(keys) if (Side.CS if k in intake else Side.SALES) not in sides)
 
 
 class Variation(StrEnum):

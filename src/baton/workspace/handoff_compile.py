@@ -13,6 +13,7 @@ from baton.domain.handoff import (
     HandoffField,
     HandoffPolicy,
     LightVariation,
+    Side,
     Tier,
     default_policy,
 )
@@ -34,6 +35,7 @@ class HandoffConfig:
     task_template: str = "Review the handoff of {{ deal.name }}"
     targets: TargetsSpec = field(default_factory=TargetsSpec)
     first_touch_calendar: str = "24/7"  # or "owner" (the CSM's), or a calendar's name
+    intake: frozenset[str] = frozenset()  # the fields CS writes (side: cs)
 
 
 def compile_handoff(ws: WorkspaceSpec) -> tuple[HandoffConfig, list[Issue]]:
@@ -50,6 +52,7 @@ def compile_handoff(ws: WorkspaceSpec) -> tuple[HandoffConfig, list[Issue]]:
             error(("fields", name, "choices"), "a choice field lists its choices")
         fields[name] = HandoffField(name, f.type, f.help, f.label, tuple(f.choices))
     known = sorted(fields)
+    intake = frozenset(name for name, f in catalogue.items() if f.side is Side.CS)
 
     def pick(loc: tuple[object, ...], names: list[str]) -> tuple[HandoffField, ...]:
         out = []
@@ -59,6 +62,13 @@ def compile_handoff(ws: WorkspaceSpec) -> tuple[HandoffConfig, list[Issue]]:
                     (*loc, j),
                     f"no field '{name}' under handoff.fields{did_you_mean(name, known)}",
                     "one of: " + ", ".join(known),
+                )
+            elif name in intake:
+                error(
+                    (*loc, j),
+                    f"'{name}' is an intake field (side: cs), which Customer Success fills "
+                    "after the close: the close cannot require it",
+                    "a field with side: sales, or make this one side: sales",
                 )
             else:
                 out.append(fields[name])
@@ -98,6 +108,7 @@ def compile_handoff(ws: WorkspaceSpec) -> tuple[HandoffConfig, list[Issue]]:
         spec.templates.task,
         spec.targets,
         spec.first_touch_calendar,
+        intake,
     )
     if spec.targets.completion_flag_below > spec.targets.completion:
         error(

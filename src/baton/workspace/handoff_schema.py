@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StrictBool, StrictInt
 
-from baton.domain.handoff import FieldType, default_policy
+from baton.domain.handoff import FieldType, Side, default_policy
 from baton.workspace.durations import parse_span
 from baton.workspace.schema import Section
 
@@ -45,6 +45,12 @@ class FieldSpec(Section):
         examples=["What the customer wants to achieve, in their words"],
     )
     label: str = Field("", description="display name", examples=["Customer goals"])
+    side: Side = Field(
+        Side.SALES,
+        description="who writes it: sales (the AE's handoff field, which a tier may require "
+        "at the close) or cs (Customer Success's intake field, filled after the close)",
+        examples=["cs"],
+    )
     choices: list[str] = Field(
         default_factory=list,
         description="the allowed values of a choice field",

@@ -1,6 +1,7 @@
 """API tokens: shown once, stored as a SHA-256 hash, each with scopes.
 
-Scopes: ``ingest`` (send records), ``read`` (query), ``admin`` (everything).
+Scopes: ``ingest`` (send records; Sales' handoff fields), ``read`` (query), ``cs`` (Customer
+Success: a deal's intake fields and the handoff review), ``admin`` (everything).
 Tokens are 256-bit random strings, so a plain SHA-256 (not a slow password
 hash) is the right tool: there is nothing to brute-force.
 """
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, insert, select, update
 
 from baton.domain.events import EventKind
+from baton.domain.handoff import Side
 from baton.services.app import App, Unit
 from baton.store.tables import api_tokens
 
-SCOPES = ("ingest", "read", "admin")
+SCOPES = ("ingest", "read", "cs", "admin")
 PREFIX = "bt_"
 
 
@@ -29,6 +31,14 @@ class TokenInfo:
 
     def allows(self, scope: str) -> bool:
         return "admin" in self.scopes or scope in self.scopes
+
+    @property
+    def sides(self) -> frozenset[Side]:
+        """Whose handoff fields it writes: Sales' with ingest, CS's intake fields with cs."""
+        if "admin" in self.scopes:
+            return frozenset(Side)
+        held = {Side.SALES: "ingest", Side.CS: "cs"}
+        return frozenset(side for side, scope in held.items() if scope in self.scopes)
 
 
 def _hash(token: str) -> str:

@@ -1,5 +1,6 @@
-"""The handoff's view of a deal, and its gate for deals that arrive already closed — here,
-beside intake, because the handoff room reaches records through routing."""
+"""The handoff's view of a deal, its gate for deals that arrive already closed, and who may
+write which handoff field — here, beside intake, because the handoff room reaches records
+through routing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from baton.domain.handoff import Deal, gate
+from baton.domain.handoff import Deal, Side, gate, not_theirs
 from baton.services.live import live_workspace
 from baton.services.outcomes import FieldError, Rejected
 from baton.store.lookup import one
@@ -58,3 +59,38 @@ def gate_new_deal(conn: Connection, row: dict[str, Any]) -> None:
             for m in verdict.missing
         ]
     )
+
+
+BOTH_SIDES = frozenset(Side)
+
+
+class NotTheirs(Exception):
+    """A writer changing handoff fields of the other side (Sales' or CS's): nothing is kept."""
+
+    def __init__(self, names: tuple[str, ...], sides: frozenset[Side]) -> None:
+        theirs = "the intake fields (side: cs)" if sides == {Side.CS} else "the Sales fields"
+        super().__init__(
+            f"this token may write only {theirs} of a handoff, not: {', '.join(names)}; "
+            "Sales' fields take a token with the ingest scope, CS's intake fields one with "
+            "the cs scope"
+        )
+        self.names = names
+
+
+def check_sides(
+    conn: Connection, old: dict[str, Any], values: dict[str, Any], sides: frozenset[Side]
+) -> None:
+    """Raise NotTheirs when ``values`` (a change to a deal whose handoff is ``old``; or a new
+    deal, ``old`` empty) writes a handoff field outside ``sides`` — or, for a CS-only
+    writer, anything but handoff fields."""
+    if sides == BOTH_SIDES:
+        return
+    live = live_workspace(conn)
+    intake = live.handoff.intake if live and live.handoff else frozenset()
+    new = values.get("handoff") or {}
+    keys = {k for k in set(old) | set(new) if "handoff" in values and old.get(k) != new.get(k)}
+    names = not_theirs(keys, intake, sides)
+    if Side.SALES not in sides:
+        names += tuple(sorted(k for k in values if k != "handoff"))
+    if names:
+        raise NotTheirs(names, sides)

@@ -13,10 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError
 
 from baton.domain.events import EventKind
+from baton.domain.handoff import Side
 from baton.services.app import App, Unit
 from baton.services.outcomes import (
     FieldError,
@@ -24,7 +25,7 @@ from baton.services.outcomes import (
     Rejected,
     errors_from_validation,
 )
-from baton.services.records.deals import gate_new_deal
+from baton.services.records.deals import BOTH_SIDES, NotTheirs, check_sides, gate_new_deal
 from baton.services.records.idempotency import StoredResponse, remember, replay, request_hash
 from baton.services.records.kinds import RecordKind, build_row
 from baton.services.records.references import find_by_external_id
@@ -39,6 +40,7 @@ class Submission:
     actor: str
     strict: bool = True  # JSON from the API: no lax coercion; CSV cells: lenient
     idempotency_key: str | None = None
+    sides: frozenset[Side] = BOTH_SIDES  # whose handoff fields the sender writes
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def _store_one(unit: Unit, sub: Submission, index: int, raw: Any, seen: dict) ->
     try:
         row = build_row(conn, kind, item, now)  # reads only: a rejection leaves nothing behind
         if kind.entity == "opportunity":
+            sided(conn, row, sub.sides)
             gate_new_deal(conn, row)  # created already Closed Won: the close's gate
     except Rejected as exc:
         return ItemResult(index, "rejected", errors=exc.errors)
@@ -124,3 +127,14 @@ def _store_one(unit: Unit, sub: Submission, index: int, raw: Any, seen: dict) ->
     if item.external_id is not None:
         seen[natural] = record_id
     return ItemResult(index, "created", id=record_id, warnings=warnings)
+
+
+def sided(conn: Connection, row: dict[str, Any], sides: frozenset[Side]) -> None:
+    """A new deal's handoff fields, written by a sender holding ``sides``: Rejected naming
+    each field of the other side."""
+    try:
+        check_sides(conn, {}, {"handoff": row.get("handoff") or {}}, sides)
+    except NotTheirs as exc:
+        raise Rejected(
+            [FieldError(("handoff", n), str(exc), "permission_error") for n in exc.names]
+        ) from exc

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import delete, select, update
 
 from baton.domain.events import AssignedBy, EventKind
+from baton.domain.handoff import Side
 from baton.domain.records import LeadStatus
 from baton.domain.routing.facts import company_key
 from baton.services.app import App, Unit
@@ -17,6 +18,7 @@ from baton.services.jsonable import jsonable
 from baton.services.lifecycle.status import MANUAL, move
 from baton.services.outcomes import reject
 from baton.services.ownership.decisions import OwnershipBlocked, record_block
+from baton.services.records.deals import BOTH_SIDES, check_sides
 from baton.services.records.kinds import RecordKind, index_account_domains
 from baton.services.records.references import person_ref, record_ref
 from baton.store.tables import account_domains, accounts
@@ -27,22 +29,32 @@ STAGES = {"opportunity": {"stage": EventKind.OPPORTUNITY_STAGE_CHANGED}}  # a le
 
 
 def patch_record(
-    app: App, kind: RecordKind, record_id: int, patch: BaseModel, actor: str
+    app: App,
+    kind: RecordKind,
+    record_id: int,
+    patch: BaseModel,
+    actor: str,
+    sides: frozenset[Side] = BOTH_SIDES,
 ) -> dict[str, Any]:
     """Apply the fields present in ``patch`` in one unit of work; returns {field: [old, new]}
     (empty: nothing changed). Raises LookupError when the record does not exist, Rejected on
     a bad reference, OwnershipBlocked when a rule of engagement protects the owner (the block
-    is recorded with its trace); nothing of the change is written then."""
+    is recorded with its trace), NotTheirs when a writer holding only ``sides`` changes the
+    other side's handoff fields; nothing of the change is written then."""
     values = patch.model_dump(exclude_unset=True)
     try:
-        return app.run(actor, change_record, kind, record_id, values)
+        return app.run(actor, change_record, kind, record_id, values, sides)
     except OwnershipBlocked as blocked:  # the rules of engagement refused the new owner
         record_block(app, blocked, actor)
         raise
 
 
 def change_record(
-    unit: Unit, kind: RecordKind, record_id: int, values: dict[str, Any]
+    unit: Unit,
+    kind: RecordKind,
+    record_id: int,
+    values: dict[str, Any],
+    sides: frozenset[Side] = BOTH_SIDES,
 ) -> dict[str, Any]:
     """Change a record and emit what changed: ``{entity}.updated``, then ``{entity}.assigned``
     for a new owner, ``lead.status_changed`` / ``opportunity.stage_changed``."""
@@ -50,6 +62,8 @@ def change_record(
     row = conn.execute(select(kind.table).where(kind.table.c.id == record_id)).first()
     if row is None:
         raise LookupError(record_id)
+    if kind.entity == "opportunity":
+        check_sides(conn, row.handoff or {}, values, sides)
     for name, value in list(values.items()):
         if name in ("owner_id", "person_id"):
             person_ref(conn, name, value)
