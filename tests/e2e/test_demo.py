@@ -100,7 +100,8 @@ def test_the_demo_answers_while_its_history_loads_then_serves_with_the_printed_t
     )
     assert posted.status_code == 201
     versions = httpx.get(f"{demo.url}/v1/versions", headers=auth).json()
-    assert versions[0]["state"] == "active"
+    # version 1 went live first; version 2 added the rules of engagement three weeks ago
+    assert [v["state"] for v in versions] == ["retired", "active"]
     assert posted.json()["owner"] is not None or posted.json()["queue"]  # routed on arrival
     trace = httpx.get(f"{demo.url}/v1/leads/{posted.json()['id']}/trace", headers=auth).json()
     assert trace["decisions"][0]["explanation"][0] == "flow inbound:"
@@ -115,7 +116,7 @@ def test_the_workspace_page_shows_the_scenarios_as_run(demo):
         )
         assert signed_in.status_code in (200, 303)
         page = browser.get("/workspace").text
-    version = re.search(r'<tr id="version-1">.*?</tr>', page, re.DOTALL).group(0)
+    version = re.search(r'<tr id="version-2">.*?</tr>', page, re.DOTALL).group(0)
     assert "19 passed, 0 failed" in version and "19 scenarios, as run" in version
     assert "named account by email domain</strong> (line 3): noah-bennett via match_account" in (
         version

@@ -328,6 +328,15 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "cs-global",
         CSM_CAP,
     ),
+    DemoPerson(  # Marketing Ops: receives the weekly lifecycle digest
+        "morgan-lee",
+        "Morgan Lee",
+        "marketing",
+        "U07ML4Q8S",
+        "America/New_York",
+        "americas",
+        "jordan-blake",
+    ),
 )
 
 WORKSPACE_FILES = Path(__file__).resolve().parent / "workspace"
@@ -1201,7 +1210,7 @@ def _opportunity(world: _World, number: int, account: dict) -> dict:
     }
     closed_at = None
     if stage.startswith("Closed"):
-        raw = world.now - timedelta(days=rng.uniform(1, 120))
+        raw = world.now - timedelta(days=rng.uniform(1, 70))  # since Baton went live
         closed_at = min(working_hours(raw, zone_named(owner.timezone), rng), world.now)
         item |= {"closed_at": iso(closed_at), "close_date": closed_at.date().isoformat()}
     else:

@@ -18,7 +18,7 @@ a load finished.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,9 @@ from sqlalchemy import func, select
 
 from baton.bootstrap import Baton
 from baton.demo.generator import SOURCE_SYSTEM, demo_records, write_demo_workspace
+from baton.demo.handoffs import plan_handoffs, replay_handoffs
 from baton.demo.history import Converted, converted_deals
+from baton.demo.ownership import replay_ownership
 from baton.demo.replay import replay_history
 from baton.domain.records import LeadStatus
 from baton.services.records.intake import MAX_BATCH, Submission, submit
@@ -37,6 +39,8 @@ from baton.store.tables import accounts, leads
 from baton.workspace.loader import Workspace, load_workspace
 
 ACTOR = "demo"
+LIVE_DAYS = 75  # Baton went live this long before now (the leads: the last 60 days)
+ROE_DAYS = 21  # the rules of engagement went live this long before now
 Progress = Callable[[str, int, int], None]
 
 
@@ -84,16 +88,35 @@ def load_demo(
     _marker(directory).parent.mkdir(parents=True, exist_ok=True)
     _marker(directory).write_text(f"loading {now.isoformat()}\n")
     ws = load_workspace(directory)
-    applied = apply_workspace(baton, ws, ACTOR)
-    activate_version(baton, applied.number, ACTOR)
+    went_live, roe_live = now - timedelta(days=LIVE_DAYS), now - timedelta(days=ROE_DAYS)
+    _go_live(baton, _without_ownership(ws), went_live)
     data = demo_records(now, leads=lead_count)
     counts = {"account": _submit(baton, "account", data.accounts, progress)}
     counts |= replay_history(baton, data.leads, data.account_activities, now, progress)
     deals = data.opportunities + converted_deals(_converted(baton, data.accounts), now)
-    counts["opportunity"] = _submit(baton, "opportunity", deals, progress)
+    regions = {a["external_id"]: a["region"] for a in data.accounts}
+    deals, closings = plan_handoffs(deals, regions, now)
+    # no progress until the stories are told: a mirror copied in between would keep the
+    # deals as they were before their (back-dated) closes
+    counts["opportunity"] = _submit(baton, "opportunity", deals, lambda *a: None)
+    counts["handoff"] = replay_handoffs(baton, closings, now)
+    _go_live(baton, ws, roe_live)
+    counts["ownership"] = replay_ownership(baton, now, roe_live)
+    progress("opportunity", len(deals), len(deals))
     _run_scenarios(baton, directory, ws)
     _marker(directory).write_text(f"loaded {now.isoformat()}\n")
     return counts
+
+
+def _without_ownership(ws: Workspace) -> Workspace:
+    """The workspace before its rules of engagement went live (they would have judged every
+    touch of the lead history: two SDRs on one account's leads is duplicate outreach)."""
+    return Workspace(ws.spec.model_copy(update={"ownership": None}), ws.root, ws.sources)
+
+
+def _go_live(baton: Baton, ws: Workspace, moment: datetime) -> None:
+    applied = apply_workspace(baton, ws, ACTOR, now=moment)
+    activate_version(baton, applied.number, ACTOR, now=moment)
 
 
 def _submit(baton: Baton, entity: str, items: list[dict], progress: Progress) -> int:
