@@ -60,6 +60,7 @@ class _Person:
     calendar: str | None = None
     max_open: int | None = None
     max_per_day: int | None = None
+    manager: str | None = None
 
 
 def _read(value: Any, key: str, default: Any = None) -> Any:
@@ -91,7 +92,7 @@ class InMemoryRoutingPorts(PeopleView):
       are never indexed; the first account to claim a domain keeps it; a company
       name matches the account with the lowest id.
     - ``people``: person id → dict (``name``, ``active``, ``timezone``, ``calendar``,
-      ``max_open``, ``max_per_day``) or ``PersonSpec``.
+      ``max_open``, ``max_per_day``, ``manager``) or ``PersonSpec``.
     - ``pools``: a ``RoutingConfig``, or pool id → ``PoolConfig`` / ``{members, weights,
       skip_outside_hours, respect_capacity}`` / a list of member ids.
     - ``out_of_office``: person id → [(starts_at, ends_at)], half-open.
@@ -141,7 +142,7 @@ class InMemoryRoutingPorts(PeopleView):
 
     @staticmethod
     def _person(pid: str, value: Any) -> _Person:
-        fields = ("active", "timezone", "calendar", "max_open", "max_per_day")
+        fields = ("active", "timezone", "calendar", "max_open", "max_per_day", "manager")
         values = {f: _read(value, f, _Person.__dataclass_fields__[f].default) for f in fields}
         return _Person(pid, _read(value, "name") or pid, **values)
 

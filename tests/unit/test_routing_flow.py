@@ -18,7 +18,8 @@ from baton.workspace.spec import WorkspaceSpec
 NOW = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)  # a Monday, 10:00 in New York
 
 PEOPLE = [
-    {"id": "alice", "name": "Alice Park", "role": "ae", "team": "ent-west"},
+    {"id": "mia", "name": "Mia Roth", "role": "manager"},
+    {"id": "alice", "name": "Alice Park", "role": "ae", "team": "ent-west", "manager": "mia"},
     {"id": "bob", "name": "Bob Stone", "role": "ae", "team": "ent-east"},
     {"id": "carol", "name": "Carol Diaz", "role": "ae", "active": False},
     {"id": "dana", "name": "Dana Weiss", "role": "ae", "team": "emea"},
@@ -134,6 +135,55 @@ def test_a_named_account_routes_to_its_owner():
         words(d)[-1]
         == "matched account Initech (#1) by email_domain initech.com → account owner Alice"
     )
+
+
+FALL = {"fallback": {"queue": "inbound-triage"}}
+AWAY = {"alice": [(NOW - timedelta(days=1), NOW + timedelta(days=2))]}  # back Nov 4
+
+
+def test_an_absent_named_account_owners_lead_goes_to_their_manager_and_the_trace_says_so():
+    d = route(*setup(out_of_office=AWAY), email="jo@initech.com")
+    assert (d.owner_id, d.node_kind, d.account.account_id) == ("mia", "match_account", 1)
+    assert words(d)[-2:] == [
+        "matched account Initech (#1) by email_domain initech.com; owner Alice is out of "
+        "office until Nov 4 → cover: their manager Mia",
+        "match_account → Mia",
+    ]
+
+
+def test_the_cover_may_be_a_pool_and_the_owner_is_back_at_the_periods_end():
+    flow = {"name": "inbound", "nodes": [{"match_account": {"cover": {"pool": "sdr"}}}, FALL]}
+    config, ports = setup(flow, out_of_office=AWAY)
+    d = route(config, ports, email="jo@initech.com")
+    assert d.owner_id in ("sam", "priya", "lee") and d.pool_id == "sdr"
+    assert "→ cover: pool sdr" in words(d)[0]
+    back = NOW + timedelta(days=2)  # the half-open period's end: Alice is back
+    assert route(config, ports, back, email="jo@initech.com").owner_id == "alice"
+
+
+def test_cover_owner_keeps_the_old_behaviour_a_note_on_the_absent_owner():
+    flow = {"name": "inbound", "nodes": [{"match_account": {"cover": "owner"}}, FALL]}
+    d = route(*setup(flow, out_of_office=AWAY), email="jo@initech.com")
+    assert d.owner_id == "alice"
+    assert words(d)[-1].endswith("→ account owner Alice (note: out of office until Nov 4)")
+
+
+def test_an_absent_owner_without_a_manager_continues_down_the_flow():
+    away = {"bob": [(NOW - timedelta(days=1), NOW + timedelta(days=2))]}
+    d = route(*setup(out_of_office=away), email="jo@acme.io")
+    assert "has no manager to cover → continue" in words(d)[1]
+    assert d.owner_id in ("sam", "priya", "lee")  # the SDR round robin after it
+
+
+def test_a_cover_that_is_not_one_is_refused_at_its_place():
+    flow = {"name": "inbound", "nodes": [{"match_account": {"cover": "boss"}}, FALL]}
+    _, issues = compile_routing(workspace(flow))
+    assert [(i.loc, i.message) for i in issues] == [
+        (
+            ("routing", "flows", 0, "nodes", 0, "match_account", "cover"),
+            "cover: 'boss' is not a cover",
+        )
+    ]
 
 
 def test_a_non_named_account_falls_back_to_the_territory_with_the_accounts_fields():

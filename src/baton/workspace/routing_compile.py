@@ -14,6 +14,7 @@ from typing import Any
 
 from baton.domain.routing.conditions import ConditionError, compile_condition
 from baton.domain.routing.flow import (
+    MANAGER,
     Assign,
     Branch,
     Flow,
@@ -76,7 +77,7 @@ NODE_KINDS = (
 MATCH_BY = ("email_domain", "website", "company_name")
 NODE_KEYS = {
     "override": ("name",),
-    "match_account": ("name", "by", "named_only"),
+    "match_account": ("name", "by", "named_only", "cover"),
     "branch": ("name", "if", "then", "else", "uses"),
     "territory": ("name", "table"),
     "round_robin": ("name", "pool"),
@@ -481,7 +482,25 @@ class _Compiler:
             "match_account",
             by,
             bool(config.get("named_only", True)),
+            self._cover(loc + ("cover",), config.get("cover", MANAGER)),
         )
+
+    def _cover(self, loc, config) -> Target | str | None:
+        """A named account's cover while its owner is away: manager, owner (the absent owner
+        keeps getting its leads, noted) or one of {owner|team|pool|queue: id}."""
+        if config in (MANAGER, "owner"):
+            return MANAGER if config == MANAGER else None
+        kinds = [k for k in TARGETS if isinstance(config, dict) and k in config]
+        if len(kinds) != 1 or len(config) != 1:
+            self.error(
+                loc,
+                f"cover: {config!r} is not a cover",
+                "manager, owner, or one of {owner|team|pool|queue: id}",
+            )
+            return None
+        target = Target(kinds[0], str(config[kinds[0]]))
+        self._check_target(loc + (target.kind,), target.kind, target.id)
+        return target
 
     def _node_branch(self, loc, config) -> Node | None:
         if not isinstance(config, dict) or "if" not in config or "then" not in config:

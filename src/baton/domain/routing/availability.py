@@ -80,6 +80,10 @@ class PeopleView:
         row = self.people.get(person_id)
         return row.name.split()[0] if row else person_id
 
+    def person_manager(self, person_id: str) -> str | None:
+        row = self.people.get(person_id)  # a stored person's manager_id, a spec's manager
+        return getattr(row, "manager_id", None) or getattr(row, "manager", None) or None
+
     def person_problem(self, person_id: str, now: datetime) -> str | None:
         row = self.people.get(person_id)
         if row is None:

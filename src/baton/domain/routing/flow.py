@@ -43,6 +43,7 @@ class RoutingPorts(Protocol):
         self, person_id: str, now: datetime
     ) -> str | None: ...  # e.g. "out of office until Dec 3"
     def person_name(self, person_id: str) -> str: ...
+    def person_manager(self, person_id: str) -> str | None: ...
     def pool_members(self, pool_id: str) -> tuple[MemberState, ...]: ...
     def unavailable(
         self, pool_id: str, members: tuple[MemberState, ...], now: datetime
@@ -103,10 +104,16 @@ class Override(Node):
     pass
 
 
+MANAGER = "manager"  # a named account's cover: its absent owner's manager
+
+
 @dataclass(frozen=True)
 class MatchAccount(Node):
     by: tuple[MatchBy, ...] = tuple(MatchBy)
     named_only: bool = True
+    # who takes the lead while the account's owner is out of office: MANAGER (their
+    # manager), a Target (a person, team, pool or queue), or None (the owner, noted)
+    cover: Target | str | None = MANAGER
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -258,6 +265,9 @@ class Router:
                 )
             )
             return False
+        away = self.ports.person_note(match.owner_id, self.now)
+        if away and node.cover is not None:
+            return self._cover(node, match, f"{found}; owner {self._name(match.owner_id)}", away, d)
         d.owner_id = match.owner_id
         d.steps.append(
             Step(
@@ -269,6 +279,28 @@ class Router:
             )
         )
         return True
+
+    def _cover(
+        self, node: MatchAccount, match: AccountMatch, found: str, away: str, d: Decision
+    ) -> bool:
+        """The named account's owner is away: the cover takes the lead (the account keeps
+        its owner); a manager cover with no manager continues down the flow."""
+        values = {"account_id": match.account_id, "away": match.owner_id}
+        target = node.cover
+        if target == MANAGER:
+            manager = self.ports.person_manager(str(match.owner_id))
+            if manager is None:
+                words = f"{found} is {away} and has no manager to cover → continue"
+                d.steps.append(Step(node.label, node.kind, StepOutcome.FAILED, words, values))
+                return False
+            target = Target(TargetKind.OWNER, manager)
+            cover = f"their manager {self._name(manager)}"
+        else:
+            assert isinstance(target, Target)
+            cover = f"{target.kind} {target.id}"
+        words = f"{found} is {away} → cover: {cover}"
+        d.steps.append(Step(node.label, node.kind, StepOutcome.PASSED, words, values))
+        return self._to_target(node, target, d)
 
     def _node_branch(self, node: Branch, facts: RecordFacts, d: Decision) -> bool:
         test = node.predicate(_reader(facts, d))
