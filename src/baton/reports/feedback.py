@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from baton.reports.funnel import FunnelGroup, FunnelReport, funnel_report
 from baton.reports.result import NOT_JSON, Result
@@ -103,6 +103,26 @@ def feedback_report(
         (week_of(r.changed_at)[1], r.reason or NO_REASON) for r in conn.execute(query)
     )
     return assemble(conn, scope, zone.key, now, counts, funnel or funnel_report(conn, scope))
+
+
+def rejection_reasons(conn: Connection, scope: ReportScope) -> Counter[str]:
+    """The rejections made in ``scope``'s period per reason, as ``feedback_report`` counts them
+    (without the funnel it also reads): the health monitor's figure, one GROUP BY."""
+    query = (
+        select(status_changes.c.reason, func.count())
+        .select_from(status_changes.join(leads, leads.c.id == status_changes.c.lead_id))
+        .where(
+            status_changes.c.to_status.in_(REJECTIONS),
+            status_changes.c.changed_at >= scope.since,
+            status_changes.c.changed_at < scope.until,
+            *lead_conditions(scope, owner_column=status_changes.c.owner_id),
+        )
+        .group_by(status_changes.c.reason)
+    )
+    counts: Counter[str] = Counter()
+    for reason, n in conn.execute(query):
+        counts[reason or NO_REASON] += n
+    return counts
 
 
 def assemble(

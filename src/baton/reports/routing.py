@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from baton.reports.result import NOT_JSON, Result
 from baton.reports.scope import Sample, health_limits
@@ -97,23 +97,30 @@ def distribution(
     """Decisions made in [since, until) (no upper bound when until is None), flagged by
     ``limits`` (default: the live version's ``health:``)."""
     limits = limits if limits is not None else health_limits(conn)
-    rows = conn.execute(_decisions(since, until)).all()
+    groups = conn.execute(_decisions(since, until)).all()
     person = {
         r.id: r
         for r in conn.execute(select(people.c.id, people.c.name, people.c.team_id, people.c.active))
     }
-    total = len(rows)
-    by_member = Counter(r.owner_id for r in rows if r.owner_id)
-    by_team = Counter(
-        (person[r.owner_id].team_id if r.owner_id in person else None) or "—"
-        for r in rows
-        if r.owner_id
-    )
+    total = sum(g.n for g in groups)
+    by_member: Counter = Counter()
+    by_team: Counter = Counter()
+    queues: Counter = Counter()
+    flows: Counter = Counter()
+    nodes: Counter = Counter()
     pools: dict[str, Counter] = defaultdict(Counter)
-    for r in rows:
-        if r.pool_id:
-            pools[r.pool_id][r.owner_id] += 1
-    fallback = sum(1 for r in rows if r.via_fallback)
+    for g in groups:
+        if g.owner_id:
+            by_member[g.owner_id] += g.n
+            team = person[g.owner_id].team_id if g.owner_id in person else None
+            by_team[team or "—"] += g.n
+        if g.queue:
+            queues[g.queue] += g.n
+        flows[g.flow] += g.n
+        nodes[f"{g.flow} / {g.node}"] += g.n
+        if g.pool_id:
+            pools[g.pool_id][g.owner_id] += g.n
+    fallback = sum(g.n for g in groups if g.via_fallback)
     routed = Sample(total, limits.min_sample)
     inactive = sorted(pid for pid in by_member if pid in person and not person[pid].active)
     return RoutingReport(
@@ -125,9 +132,9 @@ def distribution(
             for pid, n in by_member.most_common()
         ),
         dict(by_team.most_common()),
-        dict(Counter(r.queue for r in rows if r.queue).most_common()),
-        dict(Counter(r.flow for r in rows).most_common()),
-        dict(Counter(f"{r.flow} / {r.node}" for r in rows).most_common()),
+        dict(queues.most_common()),
+        dict(flows.most_common()),
+        dict(nodes.most_common()),
         Fallback(
             fallback,
             _share(fallback, total),
@@ -145,9 +152,16 @@ def distribution(
 
 
 def _decisions(since: datetime, until: datetime | None):
+    """The decisions of the period counted per distinct outcome (a few hundred rows for a
+    million decisions), in the order each outcome first occurred, as a pass over the rows
+    would meet them."""
     d = routing_decisions.c
-    return select(d.owner_id, d.queue, d.pool_id, d.team_id, d.flow, d.node, d.via_fallback).where(
-        *_window(d.decided_at, since, until), d.lead_id.is_not(None)
+    keys = (d.owner_id, d.queue, d.pool_id, d.flow, d.node, d.via_fallback)
+    return (
+        select(*keys, func.count().label("n"))
+        .where(*_window(d.decided_at, since, until), d.lead_id.is_not(None))
+        .group_by(*keys)
+        .order_by(func.min(d.decided_at), func.min(d.id))
     )
 
 
@@ -175,9 +189,7 @@ def _pool_balance(
     conn: Connection, pool_id: str, counts: Counter, limits: HealthLimits
 ) -> PoolBalance:
     live = live_workspace(conn)
-    weights = (
-        dict(live.routing.pools[pool_id].members) if live and pool_id in live.routing.pools else {}
-    )
+    weights = dict(live.pools[pool_id].members) if live and pool_id in live.pools else {}
     members = set(weights) | set(counts)
     per_weight = {pid: counts.get(pid, 0) / weights.get(pid, 1) for pid in members}
     high, low = max(per_weight.values(), default=0), min(per_weight.values(), default=0)

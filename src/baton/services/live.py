@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from sqlalchemy import Connection, select
@@ -26,7 +27,7 @@ from baton.workspace.handoff_compile import HandoffConfig, compile_handoff
 from baton.workspace.health_schema import HealthSpec
 from baton.workspace.lifecycle_compile import LifecycleConfig, compile_lifecycle
 from baton.workspace.ownership_compile import OwnershipConfig, compile_ownership
-from baton.workspace.routing_compile import RoutingConfig, compile_routing
+from baton.workspace.routing_compile import PoolConfig, RoutingConfig, compile_routing
 from baton.workspace.sla_compile import SlaConfig, SlaRule, compile_sla
 from baton.workspace.spec import WorkspaceSpec
 
@@ -35,10 +36,14 @@ CACHE_SIZE = 8  # versions kept compiled per process (the live one, drafts being
 
 @dataclass(frozen=True)
 class LiveWorkspace:
+    """One version compiled. Its routing is compiled when first asked for (``routing``):
+    the flows' conditions need rule-engine's parser, which takes a second or more to build
+    in a fresh process — a command that only reads (``baton health``, a report) never waits
+    for it."""
+
     version: int
     content_hash: str
     spec: WorkspaceSpec
-    routing: RoutingConfig
     sla: SlaConfig
     calendars: Mapping[str, BusinessCalendar]
     health: HealthSpec
@@ -54,6 +59,22 @@ class LiveWorkspace:
     @property
     def alerts(self) -> AlertsSpec | None:
         return self.spec.alerts
+
+    @cached_property
+    def routing(self) -> RoutingConfig:
+        return compile_routing(self.spec)[0]
+
+    @cached_property
+    def pools(self) -> Mapping[str, PoolConfig]:
+        """The round-robin pools, named and each team's rotation (what reports weigh a pool's
+        leads by); without compiling the flows when the routing has not been compiled yet."""
+        if "routing" in self.__dict__:
+            return self.routing.pools
+        routing = self.spec.routing
+        without_flows = self.spec.model_copy(
+            update={"routing": routing.model_copy(update={"flows": []}) if routing else None}
+        )
+        return compile_routing(without_flows)[0].pools
 
     @property
     def routes_leads(self) -> bool:
@@ -71,7 +92,6 @@ def compile_workspace(number: int, content_hash: str, document: dict) -> LiveWor
         version=number,
         content_hash=content_hash,
         spec=spec,
-        routing=compile_routing(spec)[0],
         sla=compile_sla(spec)[0],
         calendars=MappingProxyType(calendars),
         health=spec.health or HealthSpec(),

@@ -4,6 +4,7 @@ each report computed at most once however many monitors read it."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -13,11 +14,11 @@ from urllib.parse import urlencode
 from sqlalchemy import Connection
 
 from baton.domain.health import Sample
-from baton.reports.feedback import FeedbackReport, feedback_report
+from baton.reports.feedback import rejection_reasons
 from baton.reports.leakage import LeakageReport, leakage_report
 from baton.reports.routing import RoutingReport, distribution
 from baton.reports.scope import ReportScope, health_limits, report_zone, scope_of
-from baton.reports.sla import SlaReport, sla_report
+from baton.services.health.sla_tally import SlaTally, sla_tally
 from baton.services.live import LiveWorkspace, live_workspace
 from baton.workspace.health_schema import HealthLimits
 
@@ -56,19 +57,20 @@ class HealthContext:
         return distribution(self.conn, self.scope.since, self.scope.until, self.limits)
 
     @cached_property
-    def sla(self) -> SlaReport:
-        return sla_report(self.conn, self.scope, self.now)
+    def sla(self) -> SlaTally:
+        return sla_tally(self.conn, self.scope.since, self.scope.until, self.now)
 
-    def sla_between(self, since: datetime, until: datetime) -> SlaReport:
-        return sla_report(self.conn, ReportScope(since, until), self.now)
+    def sla_between(self, since: datetime, until: datetime) -> SlaTally:
+        return sla_tally(self.conn, since, until, self.now)
 
     @cached_property
     def leakage(self) -> LeakageReport:
         return leakage_report(self.conn, self.scope, self.now, limit=None)
 
     @cached_property
-    def feedback(self) -> FeedbackReport:
-        return feedback_report(self.conn, self.scope, self.now)
+    def rejections(self) -> Counter[str]:
+        """The period's rejections per reason (the Feedback report's)."""
+        return rejection_reasons(self.conn, self.scope)
 
     def sample(self, size: int, unit: str = "leads", needed: int | None = None) -> Sample:
         return Sample(size, self.limits.min_sample if needed is None else needed, unit)

@@ -10,7 +10,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from baton.domain.health import Item, Monitor, Sample, Status, judge
-from baton.reports.sla import SlaReport, threshold_seconds
+from baton.reports.scope import share
+from baton.reports.sla import threshold_seconds
 from baton.services.health.context import WEEK, HealthContext, link
 from baton.store.tables import alerts, leads, people, teams, worker_heartbeats
 from baton.workspace.sla_compile import uncovered_lead_types
@@ -160,14 +161,16 @@ def misroute_rate(ctx: HealthContext) -> Monitor:
 
 
 def team_sla_compliance(ctx: HealthContext) -> Monitor:
-    report, limit = ctx.sla, ctx.limits.team_sla_compliance
+    tally, limit = ctx.sla, ctx.limits.team_sla_compliance
     names = dict(ctx.conn.execute(select(teams.c.id, teams.c.name)).all())
-    groups = [g for g in report.by_team if g.key in names]
-    judged = [g for g in groups if report.sample(g).enough and g.compliance is not None]
-    worst = min(judged, key=lambda g: g.compliance or 0.0, default=None)
-    size = (worst.hit + worst.miss) if worst else max((g.hit + g.miss for g in groups), default=0)
+    groups = [(t, v) for t, v in tally.by_team.items() if t in names]
+    judged = [
+        (t, v) for t, v in groups if v.judged >= ctx.limits.min_sample and v.compliance is not None
+    ]
+    worst = min(judged, key=lambda g: g[1].compliance or 0.0, default=None)
+    size = worst[1].judged if worst else max((v.judged for _, v in groups), default=0)
     sample = ctx.sample(size, "SLA verdicts")
-    value = worst.compliance if worst else None
+    value = worst[1].compliance if worst else None
     return Monitor(
         "team_sla_compliance",
         "SLA compliance per team",
@@ -177,18 +180,18 @@ def team_sla_compliance(ctx: HealthContext) -> Monitor:
         "below",
         "team_sla_compliance",
         "share",
-        f"lowest: {names[worst.key]} at {_pct(value)}" if worst else "no team judged",
+        f"lowest: {names[worst[0]]} at {_pct(value)}" if worst else "no team judged",
         "Identify the reps consistently missing SLAs — a training, workload or routing "
         "issue? Investigate the root cause, then adjust thresholds or escalation "
         "(playbooks 002 and 004).",
         sample,
-        link("/leads", date="sla_charge", sla="miss", team=worst.key) if worst else None,
+        link("/leads", date="sla_charge", sla="miss", team=worst[0]) if worst else None,
         tuple(
             Item(
-                f"{names[g.key]}: {_pct(g.compliance)} ({g.miss} missed of {g.hit + g.miss})",
-                link("/leads", date="sla_charge", sla="miss", team=g.key),
+                f"{names[t]}: {_pct(v.compliance)} ({v.miss} missed of {v.judged})",
+                link("/leads", date="sla_charge", sla="miss", team=t),
             )
-            for g in groups
+            for t, v in groups
         ),
     )
 
@@ -196,16 +199,16 @@ def team_sla_compliance(ctx: HealthContext) -> Monitor:
 def slow_response(ctx: HealthContext) -> Monitor:
     """Per SLA rule (each covers its lead types): the mean business response of its charges
     over the rule's threshold in the live version."""
-    report, multiple = ctx.sla, ctx.limits.slow_response_multiple
+    multiple = ctx.limits.slow_response_multiple
     version = ctx.live.version if ctx.live else None
     threshold_of = threshold_seconds(ctx.conn)
     ratios = []
-    for g in report.by_rule:
-        summary = g.response_business or {}
-        mean, count = summary.get("mean_seconds"), summary.get("count") or 0
-        target = threshold_of(version, g.key) if version is not None else None
+    for rule, answered in ctx.sla.by_rule.items():
+        mean, count = answered.mean_seconds, answered.count
+        target = threshold_of(version, rule) if version is not None else None
         if mean is not None and target:
-            ratios.append((g.key, round(mean / target, 4), count, mean, target))
+            ratios.append((rule, round(mean / target, 4), count, mean, target))
+    ratios.sort(key=lambda r: (-r[2], r[0]))  # most responses first, as the report's rules
     judged = [r for r in ratios if r[2] >= ctx.limits.min_sample]
     worst = max(judged, key=lambda r: r[1], default=None)
     size = worst[2] if worst else max((r[2] for r in ratios), default=0)
@@ -234,19 +237,14 @@ def slow_response(ctx: HealthContext) -> Monitor:
     )
 
 
-def _miss_rate(report: SlaReport) -> tuple[float | None, int]:
-    o = report.overall
-    verdicts = o.hit + o.miss
-    return (o.miss / verdicts if verdicts else None), verdicts
-
-
 def miss_rate_trend(ctx: HealthContext) -> Monitor:
     """The miss rate of the clocks started in the last 7 days against the 7 days before,
     as a relative rise: 10 % → 12 % is +20 %."""
     limit = ctx.limits.miss_rate_increase
-    now_rate, now_n = _miss_rate(ctx.sla_between(ctx.now - WEEK, ctx.now))
-    was_rate, was_n = _miss_rate(ctx.sla_between(ctx.now - 2 * WEEK, ctx.now - WEEK))
-    sample = ctx.sample(min(now_n, was_n), "SLA verdicts in each week")
+    recent = ctx.sla_between(ctx.now - WEEK, ctx.now).overall
+    before = ctx.sla_between(ctx.now - 2 * WEEK, ctx.now - WEEK).overall
+    now_rate, was_rate = recent.miss_rate, before.miss_rate
+    sample = ctx.sample(min(recent.judged, before.judged), "SLA verdicts in each week")
     value = (
         round((now_rate - was_rate) / was_rate, 4)
         if now_rate is not None and was_rate  # no misses before: the rise is not a ratio
@@ -305,10 +303,12 @@ def uncovered_lead_type(ctx: HealthContext) -> Monitor:
 
 
 def rejection_reason(ctx: HealthContext) -> Monitor:
-    report, limit = ctx.feedback, ctx.limits.rejection_reason_share
-    top = report.reasons[0] if report.reasons else None
-    sample = ctx.sample(report.sample.size, "rejections")
-    value = top.share if top else None
+    counts, limit = ctx.rejections, ctx.limits.rejection_reason_share
+    total = sum(counts.values())
+    reasons = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))  # the Feedback page's order
+    top = reasons[0] if reasons else None
+    sample = ctx.sample(total, "rejections")
+    value = share(top[1], total) if top else None
     return Monitor(
         "rejection_reason",
         "One rejection reason's share of rejects",
@@ -318,16 +318,19 @@ def rejection_reason(ctx: HealthContext) -> Monitor:
         "above",
         "rejection_reason_share",
         "share",
-        f"top reason '{top.reason}': {top.rejections} of {report.rejections} rejections"
+        f"top reason '{top[0]}': {top[1]} of {total} rejections"
         if top
         else "no rejections in the period",
         "Re-examine the MQL criteria with Marketing and hold an alignment meeting; adjust "
         "the definitions if needed (playbook 002).",
         sample,
-        link("/leads", date="rejected", reason=top.reason) if top else None,
+        link("/leads", date="rejected", reason=top[0]) if top else None,
         tuple(
-            Item(f"{r.reason}: {_pct(r.share)}", link("/leads", date="rejected", reason=r.reason))
-            for r in report.reasons
+            Item(
+                f"{reason}: {_pct(share(n, total))}",
+                link("/leads", date="rejected", reason=reason),
+            )
+            for reason, n in reasons
         ),
     )
 
