@@ -60,7 +60,10 @@ def pg_database() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "baton.db"
-    Database(sqlite_url(path)).upgrade()
+    db = Database(sqlite_url(path))
+    db.upgrade()
+    db.dispose()  # the last connection's close checkpoints the WAL into the file we copy
+    assert not path.with_name("baton.db-wal").exists(), "the template's schema is in its WAL"
     return path
 
 
