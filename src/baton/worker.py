@@ -23,6 +23,7 @@ from baton.services.alerts.delivery import Delivery
 from baton.services.handoff.escalation import escalate_due_handoffs
 from baton.services.handoff.first_touch import tell_first_touch_misses
 from baton.services.health.transitions import HealthJob
+from baton.services.ownership.dispute_sla import remind_due_disputes
 from baton.services.ownership.timeouts import TimeoutJob
 from baton.services.sla.timers import fire_due_timers, next_due_at
 from baton.store.tables import worker_heartbeats
@@ -47,13 +48,15 @@ def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
 def default_jobs() -> list[Job]:
     """The jobs `baton serve` runs, in order each round: liveness, SLA timers, incomplete
     handoffs due to escalate, CSMs' missed first touches, idle deals past the ownership
-    timeout, health monitors (once a minute: a red transition alerts), alert delivery."""
+    timeout, disputes owed a reminder or overdue, health monitors (once a minute: a red
+    transition alerts), alert delivery."""
     return [
         heartbeat,
         fire_due_timers,
         escalate_due_handoffs,
         tell_first_touch_misses,
         TimeoutJob(),
+        remind_due_disputes,
         HealthJob(),
         Delivery(),
     ]

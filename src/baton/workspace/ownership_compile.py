@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from baton.domain.ownership import (
     CoolingOff,
     DealRegistration,
+    DisputeSla,
     DuplicateOutreach,
     Escalation,
     NamedAccounts,
+    OverdueAction,
     OwnershipRules,
     OwnershipTimeout,
     ParentChild,
@@ -55,6 +57,14 @@ def compile_ownership(ws: WorkspaceSpec) -> tuple[OwnershipConfig, list[Issue]]:
             f"no person '{esc.arbiter}'{did_you_mean(esc.arbiter, people)}",
             "the id of a person under people:",
         )
+    remind_before, within = parse_span(spec.disputes.remind_before), parse_span(esc.resolve_within)
+    if remind_before >= within:
+        error(
+            ("disputes", "remind_before"),
+            f"the reminder {spec.disputes.remind_before} comes at or before the dispute is "
+            f"raised (escalation.resolve_within is {esc.resolve_within})",
+            f"a span shorter than {esc.resolve_within}, e.g. 1d, or 0d for no reminder",
+        )
     order = [s.strip().lower() for s in spec.segment_handoff.order]
     if len(set(order)) != len(order):
         error(("segment_handoff", "order"), "a segment is listed twice")
@@ -78,7 +88,8 @@ def compile_ownership(ws: WorkspaceSpec) -> tuple[OwnershipConfig, list[Issue]]:
             tuple(order), spec.segment_handoff.upward_only, spec.segment_handoff.takes_over
         ),
         parent_child=ParentChild(spec.parent_child.children_follow),
-        escalation=Escalation(tuple(esc.path), esc.arbiter, parse_span(esc.resolve_within)),
+        escalation=Escalation(tuple(esc.path), esc.arbiter, within),
+        disputes=DisputeSla(remind_before, OverdueAction(spec.disputes.when_overdue)),
     )
     lost = frozenset(s.strip().lower() for s in spec.cooling_off.stages)
     return OwnershipConfig(rules, lost), issues

@@ -102,6 +102,21 @@ class EscalationSpec(Section):
     resolve_within: Span = Field("5d", description="the dispute resolution SLA")
 
 
+class DisputesSpec(Section):
+    """The resolution SLA's notices (``escalation.resolve_within`` is the SLA itself)."""
+
+    remind_before: Span = Field(
+        "1d",
+        description="the holder is reminded this long before the dispute is due (0d: never)",
+        examples=["1d"],
+    )
+    when_overdue: Literal["escalate", "flag"] = Field(
+        "escalate",
+        description="escalate: an overdue dispute goes to the final arbiter; flag: it stays "
+        "with its holder, flagged and told",
+    )
+
+
 class RedFlagsSpec(Section):
     """The maintenance schedule's red flags (playbook 000, 4a)."""
 
@@ -122,4 +137,5 @@ class OwnershipSpec(Section):
     segment_handoff: SegmentHandoffSpec = Field(default_factory=SegmentHandoffSpec)
     parent_child: ParentChildSpec = Field(default_factory=ParentChildSpec)
     escalation: EscalationSpec = Field(default_factory=EscalationSpec)
+    disputes: DisputesSpec = Field(default_factory=DisputesSpec)
     red_flags: RedFlagsSpec = Field(default_factory=RedFlagsSpec)

@@ -5,12 +5,12 @@ and whether an outcome is valid come out, with why in words."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from baton.domain.ownership.rules import Escalation
+from baton.domain.ownership.rules import DisputeSla, Escalation, OverdueAction
 
 
 class DisputeState(StrEnum):
@@ -49,6 +49,58 @@ def resolution_due(esc: Escalation, raised_at: datetime) -> datetime:
 def overdue(esc: Escalation, raised_at: datetime, now: datetime) -> bool:
     """Past its resolution SLA (the exact instant counts as due, not yet overdue)."""
     return now > resolution_due(esc, raised_at)
+
+
+class Notice(StrEnum):
+    """What the resolution SLA owes an open dispute's holder, once per escalation level."""
+
+    REMINDER = "reminder"  # from ``remind_before`` the due instant, the due instant included
+    OVERDUE = "overdue"  # after the due instant
+
+
+@dataclass(frozen=True)
+class SlaAction:
+    notice: Notice
+    level: int  # the level the notice is for: the arbiter's when an overdue dispute escalates
+    escalates: bool  # overdue and configured to escalate: it moves to the final arbiter
+    why: str
+
+
+def _span(span: timedelta) -> str:
+    hours = span / timedelta(hours=1)
+    return f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} h"
+
+
+def sla_action(
+    esc: Escalation,
+    sla: DisputeSla,
+    due_at: datetime,
+    level: int,
+    sent: Collection[tuple[int, Notice]],
+    now: datetime,
+) -> SlaAction | None:
+    """The notice an open dispute at ``level`` owes at ``now``, if any. ``sent`` holds the
+    (level, notice) pairs already given: each is given once per level, and an overdue notice
+    stands for the reminder too (a dispute found overdue is not reminded first)."""
+    top = len(esc.path)
+    if now > due_at:
+        if (level, Notice.OVERDUE) in sent:
+            return None
+        late = f"overdue since {due_at.isoformat()} ({_span(now - due_at)} late)"
+        if sla.when_overdue is OverdueAction.ESCALATE and level < top:
+            return SlaAction(Notice.OVERDUE, top, True, f"{late}: escalated to the final arbiter")
+        return SlaAction(Notice.OVERDUE, level, False, f"{late}: flagged overdue")
+    remind_at = due_at - sla.remind_before
+    if sla.remind_before <= timedelta(0) or now < remind_at:
+        return None
+    if (level, Notice.REMINDER) in sent or (level, Notice.OVERDUE) in sent:
+        return None
+    return SlaAction(
+        Notice.REMINDER,
+        level,
+        False,
+        f"due {due_at.isoformat()}: {_span(due_at - now)} left to resolve it",
+    )
 
 
 def check_outcome(

@@ -191,6 +191,20 @@ class Escalation:
         )
 
 
+class OverdueAction(StrEnum):
+    ESCALATE = "escalate"  # an overdue dispute goes straight to the final arbiter
+    FLAG = "flag"  # it stays with its holder, flagged overdue
+
+
+@dataclass(frozen=True)
+class DisputeSla:
+    """The resolution SLA's notices: a reminder ``remind_before`` the dispute is due (zero: no
+    reminder), and what happens once it is overdue."""
+
+    remind_before: timedelta = timedelta(days=1)
+    when_overdue: OverdueAction = OverdueAction.ESCALATE
+
+
 class _Sentenced(Protocol):
     def sentence(self) -> str: ...
 
@@ -205,6 +219,7 @@ class OwnershipRules:
     segment_handoff: SegmentHandoff = field(default_factory=SegmentHandoff)
     parent_child: ParentChild = field(default_factory=ParentChild)
     escalation: Escalation = field(default_factory=Escalation)
+    disputes: DisputeSla = field(default_factory=DisputeSla)
 
     def sentences(self) -> list[tuple[Rule, str, str]]:
         """(rule, title, if/then sentence) in the document's order."""

@@ -45,7 +45,7 @@ class Resolution:
     note: str = ""
 
 
-def _handler(
+def handler_of(
     conn: Connection, esc: Escalation, level: int, owner: str | None
 ) -> tuple[int, str | None, str]:
     """The level, the person who handles it there (a role resolved to a person) and why."""
@@ -83,7 +83,7 @@ def _raise(unit: Unit, d: DisputeIn) -> int:
     if errors:
         raise Rejected(errors)
     _, rules = rules_of(conn)
-    level, who, why = _handler(conn, rules.escalation, 0, row.owner_id)
+    level, who, why = handler_of(conn, rules.escalation, 0, row.owner_id)
     account_id = d.record_id if d.entity == "account" else row.account_id
     step = _step("raised", unit.now, unit.actor, f"{d.reason} → {why}", handler=who)
     return int(
@@ -128,7 +128,7 @@ def _escalate(unit: Unit, dispute_id: int, why: str) -> dict[str, Any]:
     if row.level >= top:
         raise Rejected([FieldError(("level",), "the dispute is with the final arbiter already")])
     record = one(conn, TABLES[row.entity], id=row.record_id)
-    level, who, handler_why = _handler(
+    level, who, handler_why = handler_of(
         conn, rules.escalation, row.level + 1, record.owner_id if record else None
     )
     step = _step(
