@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from baton.api.deps import BatonDep
 from baton.web.auth import FiltersDep, ViewerDep, page_guard
 from baton.web.overview_data import overview_view
+from baton.web.ownership_data import ack_prompt
 from baton.web.pages import Page
 from baton.web.queries import filter_options
 from baton.web.reading import reading
@@ -24,6 +25,7 @@ def overview_page(
     with reading(baton) as (conn, mirror):
         view = overview_view(conn, mirror, viewer.user, filters, baton.clock.now())
         options = filter_options(mirror, viewer.user, filters)
+        roe_ack = ack_prompt(conn, viewer.user)
     chart = view["speed_chart"]
     return page(
         request,
@@ -34,5 +36,6 @@ def overview_page(
             "charts": {chart.id: chart},
             "options": options,
             "target": view["compliance"].target,
+            "roe_ack": roe_ack,
         },
     )

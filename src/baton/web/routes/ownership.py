@@ -1,23 +1,124 @@
 """The Ownership page (managers and admins): blocked owner changes, exceptions, timeouts and
-violations with why, disputes with their state and age, and who owns how much."""
+violations with why, disputes with their state and age, who owns how much, who has not
+acknowledged the rules — each count opening the records behind it, each table its CSV.
+And, for everyone signed in, the rules of engagement to read and acknowledge."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from baton.api.deps import BatonDep
-from baton.services.ownership.views import ownership_overview
-from baton.web.auth import ViewerDep, page_guard
+from baton.services.outcomes import Rejected
+from baton.services.ownership.acks import acknowledge
+from baton.services.ownership.rules_doc import rules_of
+from baton.web.auth import FiltersDep, ViewerDep, WebError, flash, page_guard, require_csrf
+from baton.web.ownership_data import ack_prompt, ownership_view, parse_drill
+from baton.web.ownership_records import (
+    RECORD_PATHS,
+    decision_view,
+    dispute_view,
+    record_view,
+    records_list_view,
+)
 from baton.web.pages import MANAGERS, Page
 from baton.web.render import page
+from baton.web.routes.signin import safe_next
 
 PAGE = Page("ownership", "Ownership", "/ownership", order=65, roles=MANAGERS)
-router = APIRouter(include_in_schema=False, dependencies=[page_guard(PAGE.key)])
+# The rules and the acknowledgment are every role's: the page's guard is on each manager route.
+router = APIRouter(include_in_schema=False)
+MANAGERS_ONLY = [page_guard(PAGE.key)]
 
 
-@router.get("/ownership")
-def ownership_page(request: Request, baton: BatonDep, viewer: ViewerDep) -> Response:
+@router.get("/ownership", dependencies=MANAGERS_ONLY)
+def ownership_page(
+    request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep
+) -> Response:
     with baton.db.read() as conn:
-        view = ownership_overview(conn, baton.clock.now())
-    return page(request, "ownership.html", {"current": PAGE.key, **view})
+        view = ownership_view(conn, filters, baton.clock.now())
+    return page(request, "ownership/page.html", {"current": PAGE.key, **view})
+
+
+@router.get("/ownership/records", dependencies=MANAGERS_ONLY)
+def ownership_records(
+    request: Request, baton: BatonDep, viewer: ViewerDep, filters: FiltersDep
+) -> Response:
+    drill = parse_drill(request.query_params)
+    with baton.db.read() as conn:
+        view = records_list_view(conn, filters, drill, baton.clock.now())
+    return page(request, "ownership/list.html", {"current": PAGE.key, **view})
+
+
+@router.get("/ownership/decisions/{decision_id}", dependencies=MANAGERS_ONLY)
+def ownership_decision(
+    request: Request, decision_id: int, baton: BatonDep, viewer: ViewerDep
+) -> Response:
+    with baton.db.read() as conn:
+        view = decision_view(conn, decision_id)
+    if view is None:
+        raise WebError(404, f"There is no ownership decision {decision_id}.")
+    return page(request, "ownership/decision.html", {"current": PAGE.key, **view})
+
+
+@router.get("/ownership/disputes/{dispute_id}", dependencies=MANAGERS_ONLY)
+def ownership_dispute(
+    request: Request, dispute_id: int, baton: BatonDep, viewer: ViewerDep
+) -> Response:
+    with baton.db.read() as conn:
+        view = dispute_view(conn, dispute_id, baton.clock.now())
+    if view is None:
+        raise WebError(404, f"There is no dispute {dispute_id}.")
+    return page(request, "ownership/dispute.html", {"current": PAGE.key, **view})
+
+
+def _record_page(request: Request, baton: BatonDep, entity: str, record_id: int) -> Response:
+    with baton.db.read() as conn:
+        view = record_view(conn, entity, record_id)
+    if view is None:
+        raise WebError(404, f"There is no {entity} {record_id}.")
+    return page(request, "ownership/record.html", {"current": PAGE.key, **view})
+
+
+@router.get(f"/ownership/{RECORD_PATHS['account']}/{{record_id}}", dependencies=MANAGERS_ONLY)
+def ownership_account(
+    request: Request, record_id: int, baton: BatonDep, viewer: ViewerDep
+) -> Response:
+    return _record_page(request, baton, "account", record_id)
+
+
+@router.get(f"/ownership/{RECORD_PATHS['opportunity']}/{{record_id}}", dependencies=MANAGERS_ONLY)
+def ownership_opportunity(
+    request: Request, record_id: int, baton: BatonDep, viewer: ViewerDep
+) -> Response:
+    return _record_page(request, baton, "opportunity", record_id)
+
+
+@router.get("/ownership/rules")
+def ownership_rules(request: Request, baton: BatonDep, viewer: ViewerDep) -> Response:
+    """The live rules as if/then sentences, with the viewer's acknowledgment button."""
+    with baton.db.read() as conn:
+        version, rules = rules_of(conn)
+        pending = ack_prompt(conn, viewer.user)
+    sentences = [(r.value, title, sentence) for r, title, sentence in rules.sentences()]
+    context = {"version": version, "sentences": sentences, "roe_ack": pending}
+    return page(request, "ownership/rules.html", {"current": None, **context})
+
+
+@router.post("/ownership/ack", dependencies=[Depends(require_csrf)])
+async def ownership_ack(request: Request, baton: BatonDep, viewer: ViewerDep) -> Response:
+    """The viewer acknowledges the current rules of engagement for their own person, through
+    the service the API's ``POST /v1/ownership/acknowledgments`` uses."""
+    person = viewer.user.person_id
+    if person is None:
+        raise WebError(403, "Your user is not a person of the workspace: nothing to acknowledge.")
+    back = safe_next(str((await request.form()).get("next") or ""))
+    actor = f"web:{viewer.user.username}"
+    try:
+        done = await run_in_threadpool(acknowledge, baton, person, actor)
+    except Rejected as exc:
+        flash(request, "; ".join(e.message for e in exc.errors))
+    else:
+        flash(request, f"You acknowledged the rules of engagement v{done['version']}. Thank you.")
+    return RedirectResponse(back, status_code=303)
