@@ -21,6 +21,7 @@ from pydantic import (
 
 from baton.api.deps import Admin, BatonDep, Read, actor_of
 from baton.api.guard import GuardedRoute
+from baton.reports.disputes import dispute_report
 from baton.reports.feedback import feedback_report
 from baton.reports.funnel import funnel_report
 from baton.reports.leakage import leakage_report
@@ -206,6 +207,24 @@ def sla_open(
     with baton.db.read() as conn:
         clocks = open_clocks(conn, baton.clock.now(), limit, owner=owner, team=team)
         return jsonable(clocks.as_dict())
+
+
+@router.get(
+    "/reports/disputes",
+    summary=(
+        "Ownership disputes raised in the period: per month, time to resolution (median, mean, "
+        "p90) and within the resolution SLA, outcomes (keep / transfer / split), the most "
+        "contested accounts"
+    ),
+)
+def disputes(
+    baton: BatonDep, token: Read, since: Since = None, until: Until = None
+) -> dict[str, Any]:
+    now = baton.clock.now()
+    with baton.db.read() as conn:
+        scope = _scope(conn, baton, since, until, None, None, None, None)
+        zone = report_zone(conn, scope)
+        return jsonable(dispute_report(conn, scope.since, scope.until, zone, now).as_dict())
 
 
 class OutageIn(BaseModel):

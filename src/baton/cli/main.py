@@ -57,8 +57,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     # report_cmds adds sla and speed-to-lead to routing_cmds' group, funnel_cmds (which imports
     # report_cmds) funnel, feedback and leakage, handoff_report_cmds (which imports funnel_cmds)
-    # handoff
-    "report": ("handoff_report_cmds:report", "Reports."),
+    # handoff, dispute_report_cmds (which imports handoff_report_cmds) disputes
+    "report": ("dispute_report_cmds:report", "Reports."),
     "sla": ("report_cmds:sla", "SLA clocks."),
     "outage": (
         "report_cmds:outage",
