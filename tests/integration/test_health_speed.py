@@ -3,22 +3,28 @@ PostgreSQL: the SLA counts the monitors read by one GROUP BY (``sla_tally``) equ
 streaming SLA report's per team, per rule and overall, for the 30 days and for each of the
 two weeks the trend compares; the rejections per reason equal the Feedback report's; and
 evaluating the monitors compiles no routing flow (a flow's ``expr`` condition builds
-rule-engine's parser: a second or more in a fresh process).
+rule-engine's parser: a second or more in a fresh process); the worker evaluates them every
+``health.check_every`` (5 minutes in this module's workspace).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from baton.reports.feedback import feedback_report, rejection_reasons
 from baton.reports.scope import ReportScope, report_zone, scope_of
 from baton.reports.sla import sla_report
 from baton.services.health.registry import evaluate
 from baton.services.health.sla_tally import sla_tally
+from baton.services.health.transitions import HealthJob
 from baton.services.live import COMPILED
 from baton.services.sla.timers import fire_due_timers
+from baton.worker import heartbeat
+from baton.workspace.health_schema import HealthSpec
+from baton.workspace.scaffold import write_template
 from tests.integration.test_sla_report import lead, ny, touch
 from tests.lifecycle_support import NOW, make_history
 
@@ -84,3 +90,29 @@ def test_evaluating_the_monitors_compiles_no_routing_flow(live, history):
     assert "routing" not in live_now.__dict__ and live_now.pools  # the pools alone
     assert monitors["pool_imbalance"].items  # judged with the pools' weights
     assert live_now.routing.flows and live_now.pools  # compiled when asked for
+
+
+@pytest.fixture
+def workspace_dir(tmp_path):
+    """The init template, its monitors evaluated every five minutes by the worker."""
+    write_template(tmp_path)
+    with (tmp_path / "baton.yaml").open("a") as f:
+        f.write("\nhealth: {check_every: 5m}\n")
+    return tmp_path
+
+
+def test_the_worker_evaluates_the_monitors_every_health_check_every(live):
+    t0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    job = HealthJob()
+    assert job(live, t0) > 0  # first check: every monitor recorded
+    heartbeat(live, t0 + timedelta(minutes=1))
+    assert job(live, t0 + timedelta(minutes=1)) == 0  # a minute: not yet
+    heartbeat(live, t0 + timedelta(minutes=5))
+    assert job(live, t0 + timedelta(minutes=4, seconds=59)) == 0
+    assert job(live, t0 + timedelta(minutes=5)) == 1  # the worker monitor: red → green
+
+
+def test_a_check_every_under_a_minute_is_refused():
+    with pytest.raises(ValidationError, match="less than a minute"):
+        HealthSpec(check_every="30s")
+    assert HealthSpec().limits.check_every == timedelta(minutes=1)

@@ -75,6 +75,12 @@ def _count(value: int) -> int:
     return value
 
 
+def _a_minute_or_more(text: str) -> str:
+    if parse_span(text) < timedelta(minutes=1):
+        raise ValueError(f"'{text}' is less than a minute: the worker checks at most once a minute")
+    return text
+
+
 Count = Annotated[
     StrictInt,
     AfterValidator(_count),
@@ -160,6 +166,13 @@ class HealthSpec(Section):
         "(timers, escalations and alert delivery stop with it)",
         examples=["2m"],
     )
+    check_every: Annotated[Span, AfterValidator(_a_minute_or_more)] = Field(
+        "1m",
+        description="how often the worker evaluates the monitors, 1m or more: a monitor "
+        "turning red alerts at most this late (an evaluation takes a second or two at a "
+        "million leads)",
+        examples=["5m"],
+    )
     amber_margin: Percent = Field(
         "10%",
         description="the width of the amber band just short of red, as a share of the "
@@ -196,6 +209,7 @@ class HealthSpec(Section):
             slow_response_multiple=self.slow_response_multiple,
             miss_rate_increase=fraction(self.miss_rate_increase),
             worker_silence=parse_span(self.worker_silence),
+            check_every=parse_span(self.check_every),
             amber_margin=fraction(self.amber_margin),
         )
 
@@ -217,6 +231,7 @@ class HealthLimits:
     slow_response_multiple: float = 2.0
     miss_rate_increase: float = 0.2
     worker_silence: timedelta = timedelta(minutes=2)
+    check_every: timedelta = timedelta(minutes=1)  # the worker's evaluation of the monitors
     amber_margin: float = 0.1
 
 

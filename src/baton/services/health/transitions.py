@@ -1,4 +1,5 @@
-"""The worker's job: evaluate the monitors at most once a minute, keep each one's last status
+"""The worker's job: evaluate the monitors every ``health.check_every`` (a minute by default, never
+more often), keep each one's last status
 in ``health_states``, and when one turns red write an alert to the outbox — once per
 transition (green/amber → red), not at every check. The alert goes to the workspace's
 executives (people with ``role: executive``), with the monitor's value, threshold, the
@@ -11,27 +12,36 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select, update
 
 from baton.domain.health import Monitor, Status
+from baton.reports.scope import health_limits
 from baton.services.app import App, Unit
 from baton.services.health.registry import evaluate
 from baton.store.tables import alerts, health_states, people
 
 HEALTH_RED = "health.red"  # the alert kind
-EVERY = timedelta(minutes=1)
+EVERY = timedelta(minutes=1)  # the shortest interval (health.check_every is 1m or more)
 
 
 class HealthJob:
     """``(baton, now) -> transitions``; the monitors are evaluated in a read transaction
-    and only a change of status takes the write lock."""
+    and only a change of status takes the write lock. ``every``: the interval, else the live
+    workspace's ``health.check_every`` (read at most once a minute)."""
 
-    def __init__(self, every: timedelta = EVERY) -> None:
+    def __init__(self, every: timedelta | None = None) -> None:
         self.every = every
         self.last: datetime | None = None
 
     def __call__(self, baton: App, now: datetime) -> int:
-        if self.last is not None and now - self.last < self.every:
+        if self.last is not None and now - self.last < (self.every or EVERY):
+            return 0
+        if self.last is not None and self.every is None and now - self.last < _every(baton):
             return 0
         self.last = now
         return check_health(baton, now)
+
+
+def _every(baton: App) -> timedelta:
+    with baton.db.read() as conn:
+        return health_limits(conn).check_every
 
 
 def check_health(baton: App, now: datetime) -> int:
