@@ -35,6 +35,7 @@ from baton.web.ownership_tables import (
     disputes_chart,
     distribution_chart,
     overdue,
+    record_link,
 )
 
 LIST_PATH = "/ownership/records"
@@ -234,6 +235,7 @@ def ownership_view(conn: Connection, filters: Filters, now: datetime) -> dict[st
         "charts": tables,
         "options": filter_people(conn),
         "filters": people_filters(filters),
+        "record_link": record_link,
     }
 
 

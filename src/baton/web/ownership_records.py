@@ -25,20 +25,14 @@ from baton.web.ownership_data import (
     people_filters,
     person_names,
 )
-from baton.web.ownership_tables import decisions_chart, disputes_chart, records_chart
+from baton.web.ownership_tables import (
+    decisions_chart,
+    disputes_chart,
+    record_link,
+    records_chart,
+)
 
 RECORD_TABLES = {"account": accounts, "opportunity": opportunities}
-RECORD_PATHS = {"account": "accounts", "opportunity": "opportunities"}
-
-
-def record_link(entity: str, record_id: int | None, account_id: int | None = None) -> str | None:
-    """Where a decision's or dispute's record opens: a lead its page, an account or an
-    opportunity its ownership view, an activity its account's."""
-    if entity == "lead" and record_id is not None:
-        return f"/leads/{record_id}"
-    if entity in RECORD_PATHS and record_id is not None:
-        return f"/ownership/{RECORD_PATHS[entity]}/{record_id}"
-    return f"/ownership/accounts/{account_id}" if account_id is not None else None
 
 
 def records_list_view(

@@ -9,6 +9,18 @@ from typing import Any
 
 from baton.web.charts import Chart, Series
 
+RECORD_PATHS = {"account": "accounts", "opportunity": "opportunities"}
+
+
+def record_link(entity: str, record_id: int | None, account_id: int | None = None) -> str | None:
+    """Where a decision's or dispute's record opens: a lead its page, an account or an
+    opportunity its ownership view, an activity its account's."""
+    if entity == "lead" and record_id is not None:
+        return f"/leads/{record_id}"
+    if entity in RECORD_PATHS and record_id is not None:
+        return f"/ownership/{RECORD_PATHS[entity]}/{record_id}"
+    return f"/ownership/accounts/{account_id}" if account_id is not None else None
+
 
 def overdue(row: Any, now: datetime) -> bool:
     """An open dispute past its resolution SLA."""

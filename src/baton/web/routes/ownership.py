@@ -16,12 +16,12 @@ from baton.services.ownership.rules_doc import rules_of
 from baton.web.auth import FiltersDep, ViewerDep, WebError, flash, page_guard, require_csrf
 from baton.web.ownership_data import ack_prompt, ownership_view, parse_drill
 from baton.web.ownership_records import (
-    RECORD_PATHS,
     decision_view,
     dispute_view,
     record_view,
     records_list_view,
 )
+from baton.web.ownership_tables import RECORD_PATHS
 from baton.web.pages import MANAGERS, Page
 from baton.web.render import page
 from baton.web.routes.signin import safe_next
