@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -21,11 +22,13 @@ from baton.services.ownership import disputes
 from baton.services.ownership.acks import ack_status, acknowledge
 from baton.services.ownership.decisions import OwnershipBlocked
 from baton.services.ownership.document import KINDS, render
+from baton.services.ownership.replay import ReplayFileError, replay_file
 from baton.services.ownership.rules_doc import spec_of
 from baton.services.ownership.timeouts import apply_timeouts, as_rows, plan_timeouts
 from baton.services.ownership.transfer import TABLES, Transfer, transfer_owner
 from baton.services.ownership.views import KINDS as DECISION_KINDS
 from baton.services.ownership.views import DecisionFilter, list_decisions
+from baton.workspace.ownership_compile import compile_ownership
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -198,6 +201,60 @@ def timeouts(ctx: CliContext, dry_run: bool, as_json: bool) -> None:
     if not dry_run:
         moved = apply_timeouts(baton, now)
         click.echo(f"reassigned {moved}", err=as_json)
+
+
+@roe.command("replay")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--draft", is_flag=True, help="The rules of baton.yaml in the workspace folder, not the live."
+)
+@click.option("--json", "as_json", is_flag=True, help="One object per dispute, as JSON.")
+@pass_ctx
+def replay(ctx: CliContext, file: Path, draft: bool, as_json: bool) -> None:
+    """Judge the past disputes of FILE (CSV) by today's rules; nothing is written."""
+    if draft:
+        spec = load_or_fail(ctx.workspace).spec
+        rules, zone, source = compile_ownership(spec)[0].rules, spec.workspace.timezone, "draft"
+    else:
+        baton = ctx.open()
+        with baton.db.read() as conn:
+            found = spec_of(conn)
+        if found is None or found[1].ownership is None:
+            raise click.ClickException(
+                "the live version has no ownership: rules to replay against "
+                "(activate a version with an ownership: section, or use --draft)"
+            )
+        number, spec = found
+        rules, zone, source = compile_ownership(spec)[0].rules, spec.workspace.timezone, number
+    try:
+        rows = replay_file(file, rules, ZoneInfo(zone))
+    except ReplayFileError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        count = len(exc.problems)
+        click.echo(
+            f"{count} error{'s' if count != 1 else ''} in {file.name}: nothing was replayed",
+            err=True,
+        )
+        raise SystemExit(2) from exc
+    if as_json:
+        click.echo(json.dumps(jsonable([r.as_dict() for r in rows]), indent=2))
+        return
+    for r in rows:
+        d = r.as_dict()
+        to = f" to {d['to']}" if d["to"] else ""
+        mark = {True: "DIFFERS", False: "same", None: "arbiter"}[d["differs"]]
+        click.echo(
+            f"{mark:7}  {d['dispute']} (line {d['line']}): history {d['history']}, "
+            f"now {d['now']}{to} — {d['why']}"
+        )
+    differ = sum(1 for r in rows if r.now.differs)
+    left = sum(1 for r in rows if r.now.differs is None)
+    rules_of_what = "baton.yaml's draft rules" if draft else f"version {source}'s rules"
+    click.echo(
+        f"{len(rows)} disputes under {rules_of_what}: {len(rows) - differ - left} as history, "
+        f"{differ} differ, {left} left to the final arbiter; nothing was written"
+    )
 
 
 @click.group()
