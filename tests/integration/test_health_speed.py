@@ -4,14 +4,18 @@ streaming SLA report's per team, per rule and overall, for the 30 days and for e
 two weeks the trend compares; the rejections per reason equal the Feedback report's; and
 evaluating the monitors compiles no routing flow (a flow's ``expr`` condition builds
 rule-engine's parser: a second or more in a fresh process); the worker evaluates them every
-``health.check_every`` (5 minutes in this module's workspace).
+``health.check_every`` (5 minutes in this module's workspace); a database already at the
+newest migration is opened without loading Alembic.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic.script import ScriptDirectory
 from pydantic import ValidationError
 
 from baton.reports.feedback import feedback_report, rejection_reasons
@@ -22,6 +26,7 @@ from baton.services.health.sla_tally import sla_tally
 from baton.services.health.transitions import HealthJob
 from baton.services.live import COMPILED
 from baton.services.sla.timers import fire_due_timers
+from baton.store.db import alembic_config, newest_revision
 from baton.worker import heartbeat
 from baton.workspace.health_schema import HealthSpec
 from baton.workspace.scaffold import write_template
@@ -116,3 +121,24 @@ def test_a_check_every_under_a_minute_is_refused():
     with pytest.raises(ValidationError, match="less than a minute"):
         HealthSpec(check_every="30s")
     assert HealthSpec().limits.check_every == timedelta(minutes=1)
+
+
+def test_the_newest_migration_is_read_as_alembic_reads_it():
+    script = ScriptDirectory.from_config(alembic_config())
+    assert newest_revision() == script.get_current_head()
+
+
+def test_a_database_at_the_newest_migration_opens_without_loading_alembic(live):
+    opened = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from baton.store.db import Database; "
+            f"Database({live.settings.database_url!r}).upgrade(); "
+            "print('alembic' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert opened.stdout.strip() == "False"

@@ -9,12 +9,15 @@ they never wait for a writer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from baton.store.tables import metadata
 
@@ -46,14 +49,49 @@ class Database:
             yield conn
 
     def upgrade(self) -> None:
-        """Bring the schema to the newest migration (idempotent)."""
+        """Bring the schema to the newest migration (idempotent). A database already there is
+        left without loading Alembic: its imports cost every command half a second or more."""
+        if self._at_head():
+            return
         from alembic import command
 
         with self.engine.begin() as conn:
             command.upgrade(alembic_config(conn), "head")
 
+    def _at_head(self) -> bool:
+        head = newest_revision()
+        if head is None:
+            return False
+        try:
+            with self.engine.connect() as conn:
+                stamped = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        except SQLAlchemyError:  # no table yet: a new database
+            return False
+        return [r[0] for r in stamped] == [head]
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_REVISION = re.compile(r'^revision = "(\w+)"$', re.M)
+_DOWN_REVISION = re.compile(r'^down_revision = (?:None|"(\w+)")$', re.M)
+
+
+@lru_cache(maxsize=1)
+def newest_revision() -> str | None:
+    """The one head of the migrations, read from their ``revision = "…"`` and
+    ``down_revision = "…"`` lines; None when a file does not say them so plainly (Alembic
+    then decides)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text()
+        revision, down = _REVISION.findall(source), _DOWN_REVISION.search(source)
+        if len(revision) != 1 or down is None:
+            return None
+        revisions.add(revision[0])
+        parents.add(down.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def alembic_config(conn: Connection | None = None):
