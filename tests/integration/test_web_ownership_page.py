@@ -291,3 +291,13 @@ def test_reps_read_the_rules_but_do_not_see_the_ownership_page(live):
     assert 'id="rule-escalation"' in rules and 'id="roe-ack-button"' in rules
     assert client_for(live, "maria").get("/ownership").status_code == 200
     assert client_for(live, "maria").get("/ownership/records?count=nope").status_code == 400
+
+
+def test_the_filter_bar_offers_the_period_an_owner_and_a_team_not_the_lead_fields(story):
+    page = client_for(story, "admin").get("/ownership?range=30d&source=web&owner=sam-ortiz").text
+    assert 'id="filter-owner"' in page and 'id="filter-team"' in page
+    assert 'id="filter-source"' not in page and "Source: web" not in page
+    assert 'value="sam-ortiz" selected' in page and "Owner: Sam Ortiz" in page
+    assert "source=web" not in re.search(
+        r'data-count="timeout"[^>]*><a [^>]*href="([^"]+)"', page
+    ).group(1)

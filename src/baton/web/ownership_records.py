@@ -101,8 +101,12 @@ def dispute_view(conn: Connection, dispute_id: int, now: datetime) -> dict[str, 
     found = dispute_detail(conn, dispute_id)
     if found is None:
         return None
+    steps = [  # stored with ISO instants: shown in the viewer's zone like every time
+        {**step, "at": datetime.fromisoformat(step["at"])} if step.get("at") else step
+        for step in found["steps"]
+    ]
     return {
-        "p": found,
+        "p": found | {"steps": steps},
         "names": person_names(conn),
         "now": now,
         "link": record_link(found["entity"], found["record_id"], found["account_id"]),
