@@ -13,6 +13,7 @@ from baton import __version__
 from baton.api import alerts, events, handoff, lifecycle, people, records, reports, routing, system
 from baton.api import health as health_api
 from baton.api import ownership as ownership_api
+from baton.api.body_limit import BodyLimit
 from baton.api.openapi import install_openapi
 from baton.bootstrap import Baton
 from baton.web.app import install_web
@@ -57,6 +58,7 @@ def create_app(baton: Baton, *, worker: Worker | None = None) -> FastAPI:
     install_web(
         app, baton
     )  # the dashboard at / (session cookie); the API above keeps bearer tokens
+    app.add_middleware(BodyLimit, limit=baton.settings.max_body_bytes)  # outermost: first
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -69,7 +69,8 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
         sub = Submission(
             kind, items, actor_of(token), idempotency_key=idempotency_key, sides=token.sides
         )
-        return await run_in_threadpool(_store, baton, sub, is_batch)  # the loop stays free
+        reads = token.allows("read")
+        return await run_in_threadpool(_store, baton, sub, is_batch, reads)  # loop stays free
 
     @router.get(f"/{path}/{{record_id}}", tags=[tag], summary=f"Read one {kind.entity}")
     def read(record_id: PathId, baton: BatonDep, token: Read) -> dict[str, Any]:
@@ -99,17 +100,32 @@ def _add_routes(router: APIRouter, kind: RecordKind, path: str) -> None:
             patch = patch_model.model_validate_json(request_json(body), strict=True)
         except ValidationError as exc:
             raise HTTPException(422, [e.as_dict() for e in errors_from_validation(exc)]) from exc
+        if not patch.model_fields_set:
+            raise HTTPException(
+                422,
+                [
+                    {
+                        "loc": ["body"],
+                        "field": "(body)",
+                        "message": f"nothing to change: send at least one field of the "
+                        f"{kind.entity}",
+                        "type": "missing",
+                    }
+                ],
+            )
         args = (baton, kind, record_id, patch, actor_of(token), token.sides)
-        return await run_in_threadpool(_change, *args)
+        return await run_in_threadpool(_change, *args, token.allows("read"))
 
 
-def _store(baton: BatonDep, sub: Submission, is_batch: bool) -> JSONResponse:
+def _store(baton: BatonDep, sub: Submission, is_batch: bool, reads: bool) -> JSONResponse:
     """The write of a POST, in a worker thread: the event loop never waits for the database."""
     try:
         result = submit(baton, sub)
     except IdempotencyConflict as exc:
         raise HTTPException(409, str(exc)) from exc
-    return _batch_response(result) if is_batch else _single_response(baton, sub.kind, result)
+    if is_batch:
+        return _batch_response(result)
+    return _single_response(baton, sub.kind, result, reads)
 
 
 def _change(
@@ -119,8 +135,10 @@ def _change(
     patch: Any,
     actor: str,
     sides: frozenset[Side],
+    reads: bool,
 ) -> dict[str, Any]:
-    """The write of a PATCH, in a worker thread, and the record as it is after it."""
+    """The write of a PATCH, in a worker thread, and the record as it is after it (to a
+    token that may read it)."""
     try:
         changed = patch_record(baton, kind, record_id, patch, actor, sides)
     except NotTheirs as exc:  # the other side's handoff fields: nothing was kept
@@ -133,6 +151,8 @@ def _change(
         raise refused(exc) from exc
     except HandoffBlocked as exc:  # nothing of the change was kept
         raise HTTPException(409, exc.as_dict()) from exc
+    if not reads:  # a token that may change but not read: which fields, not their values
+        return {"id": record_id, "status": "changed" if changed else "unchanged"}
     with baton.db.read() as conn:
         view = record_view(conn, kind, record_id, baton.clock.now())
     return {"changed": changed, kind.entity: view}
@@ -154,7 +174,9 @@ def request_json(body: Any) -> str:
     return json.dumps(body)
 
 
-def _single_response(baton, kind: RecordKind, result: SubmissionResult) -> JSONResponse:
+def _single_response(
+    baton, kind: RecordKind, result: SubmissionResult, reads: bool
+) -> JSONResponse:
     if result.replayed is not None:
         record_id = result.replayed.body[0].get("id")
         if record_id is None:
@@ -165,9 +187,14 @@ def _single_response(baton, kind: RecordKind, result: SubmissionResult) -> JSONR
         if item.status == "rejected":
             return JSONResponse({"detail": [e.as_dict() for e in item.errors]}, status_code=422)
         record_id, status = item.id, 201 if item.status == "created" else 200
+    headers = {"Location": f"/v1/{PATHS[kind.entity]}/{record_id}"}
+    if not reads:  # a token that may send but not read gets no stored data back
+        answer = {"id": record_id, "status": "created" if status == 201 else "existing"}
+        if result.results and result.results[0].warnings:
+            answer["warnings"] = result.results[0].warnings
+        return JSONResponse(answer, status_code=status, headers=headers)
     with baton.db.read() as conn:
         view = record_view(conn, kind, record_id, baton.clock.now())
-    headers = {"Location": f"/v1/{PATHS[kind.entity]}/{record_id}"}
     if result.results and result.results[0].warnings:
         view = {**view, "warnings": result.results[0].warnings}
     return JSONResponse(view, status_code=status, headers=headers)

@@ -5,8 +5,9 @@ field (docs/api.md, Field limits)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, Field
 
@@ -16,12 +17,31 @@ MAX_ID = 2**63 - 1  # ids are 64-bit (BIGINT)
 MAX_INT = 2**31 - 1  # an INTEGER column: employees, capacities
 EMAIL_LENGTH = 320
 REF_LENGTH = 100  # a person, team, queue or calendar id
+FREE_TEXT_LENGTH = 10_000  # a free-text value: in extra, a handoff field
+DOC_BYTES = 65_536  # a whole extra or handoff object, as UTF-8 JSON
 
 RecordRef = Annotated[int, Field(ge=1, le=MAX_ID, description="a record id")]
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 StoredEmail = Annotated[Email, Field(max_length=EMAIL_LENGTH)]
 Ref = Annotated[str, Field(max_length=REF_LENGTH)]
+
+FreeText = Annotated[str, Field(max_length=FREE_TEXT_LENGTH)]
+
+
+def _bounded_doc(value: dict[str, Any]) -> dict[str, Any]:
+    """A free-form object (``extra``, ``handoff``): keys up to 100 characters, at most
+    64 KiB as UTF-8 JSON — it is stored twice (the row and its event)."""
+    for key in value:
+        if len(key) > REF_LENGTH:
+            raise ValueError(f"the key '{key[:40]}…' is longer than {REF_LENGTH} characters")
+    size = len(json.dumps(value, ensure_ascii=False).encode())
+    if size > DOC_BYTES:
+        raise ValueError(f"is {size:,} bytes as JSON; at most {DOC_BYTES:,} (64 KiB)")
+    return value
+
+
+BoundedDoc = AfterValidator(_bounded_doc)
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)  # exclusive

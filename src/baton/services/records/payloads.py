@@ -15,10 +15,19 @@ from pydantic import (
 )
 
 from baton.domain.records import ActivityKind, LeadStatus
-from baton.services.limits import Count, Finite, Instant, RecordRef, Ref, StoredEmail
+from baton.services.limits import (
+    BoundedDoc,
+    Count,
+    Finite,
+    FreeText,
+    Instant,
+    RecordRef,
+    Ref,
+    StoredEmail,
+)
 
 Text = Annotated[str, Field(max_length=300)]
-ExtraValue = str | int | Finite | bool | None
+ExtraValue = FreeText | int | Finite | bool | None
 
 
 def _country(value: str) -> str:
@@ -49,8 +58,10 @@ class Payload(BaseModel):
     source_system: str = Field(
         "", max_length=60, description="where external_id comes from, e.g. salesforce"
     )
-    extra: dict[str, ExtraValue] = Field(
-        default_factory=dict, description="any other fields, kept as given"
+    extra: Annotated[dict[str, ExtraValue], BoundedDoc] = Field(
+        default_factory=dict,
+        description="any other fields, kept as given (strings up to 10,000 characters, the "
+        "whole object up to 64 KiB)",
     )
 
 
@@ -137,7 +148,7 @@ class OpportunityIn(Payload):
     partner: str | None = Field(None, max_length=200)
     registered_at: Instant | None = None
     closed_at: Instant | None = None
-    handoff: dict[str, ExtraValue | list[ExtraValue]] = Field(
+    handoff: Annotated[dict[str, ExtraValue | list[ExtraValue]], BoundedDoc] = Field(
         default_factory=dict,
         description="the handoff fields (handoff.fields of the workspace: customer_goals, "
         "stakeholders as a list, …); a move into Closed Won needs its tier's",
