@@ -271,17 +271,12 @@ def test_report_pages_follow_the_date_filter_and_a_bar_drills_into_a_lead(
 
 def test_pages_fit_a_phone_screen(page):
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in (
-        "/",
-        "/sla",
-        "/speed",
-        "/funnel",
-        "/feedback",
-        "/routing",
-        "/people",
-        "/leads",
-        "/workspace",
-    ):
+    page.goto(f"{page.base}/")
+    menu = page.eval_on_selector_all(
+        "header nav a", "links => links.map(a => new URL(a.href).pathname)"
+    )
+    assert {"/", "/health", "/handoff", "/ownership", "/workspace"} <= set(menu)
+    for path in menu:  # every page of the menu, new ones included
         page.goto(f"{page.base}{path}")
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path  # wide tables scroll inside their own box
@@ -328,7 +323,7 @@ def every_page(tab) -> list[str]:
         "header nav a", "links => links.map(a => new URL(a.href).pathname)"
     )
     pages = {"/", "/sla", "/speed", "/funnel", "/feedback", "/routing", "/people", "/leads"}
-    assert pages | {"/workspace"} <= set(menu)
+    assert pages | {"/health", "/handoff", "/ownership", "/workspace"} <= set(menu)
     tab.goto(f"{tab.base}/leads")
     lead = tab.get_attribute("table.leads tbody tr:first-child td:first-child a", "href")
     return [*menu, lead, "/sla/open-clocks", "/leads/99999999", "/leads?from=2026-02-30"]
