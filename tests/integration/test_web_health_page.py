@@ -134,3 +134,12 @@ def test_reps_neither_see_nor_open_the_health_page(live, history):
     assert sam.get("/health").status_code in (403, 404)
     assert 'href="/health"' not in sam.get("/").text
     assert 'href="/health"' in client_for(live, "maria").get("/").text
+
+
+def test_every_link_of_the_monitor_table_opens_a_page(live, history):
+    admin = client_for(live, "admin")
+    page = admin.get("/health").text
+    table = page[page.index('<table class="monitors">') : page.index("</table>")]
+    links = {href.replace("&amp;", "&") for href in re.findall(r'href="([^"]+)"', table)}
+    assert {"/ownership/records?range=30d&count=timeout", "/healthz"} <= links
+    assert {href: admin.get(href).status_code for href in links} == dict.fromkeys(links, 200)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from baton.domain.health import Monitor, Status, judge
-from baton.services.health.context import HealthContext
+from baton.services.health.context import HealthContext, link
 from baton.services.live import live_workspace
 from baton.services.ownership.health import ownership_health
 from baton.workspace.durations import parse_span
@@ -42,7 +42,7 @@ def ownership_timeouts(ctx: HealthContext) -> Monitor:
         "timeout is too short for the sales cycle — review with sales leadership and adjust "
         "ownership.timeouts (playbook 000).",
         None,
-        "/v1/ownership/decisions?kind=timeout",
+        link("/ownership/records", count="timeout"),
     )
 
 
@@ -62,7 +62,7 @@ def unresolved_violations(ctx: HealthContext) -> Monitor:
         "Any violation unresolved past 48 h: the manager resolves it "
         "(POST /v1/ownership/decisions/ID/resolve) or escalates it as a dispute (playbook 000).",
         None,
-        "/v1/ownership/decisions?kind=violation",
+        link("/ownership/records", count="violation_open_now"),  # every unresolved one
     )
 
 
@@ -91,5 +91,5 @@ def disputes(ctx: HealthContext) -> Monitor:
         "contested — hold the ROE review and clarify the rule behind the disputes "
         "(playbook 000).",
         None,
-        "/v1/ownership/disputes",
+        link("/ownership/records", count="dispute"),
     )
