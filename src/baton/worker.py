@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 
 from baton.bootstrap import Baton
+from baton.reports.scope import health_limits
 from baton.services.alerts.delivery import Delivery
 from baton.services.handoff.escalation import escalate_due_handoffs
 from baton.services.handoff.first_touch import tell_first_touch_misses
@@ -30,10 +31,13 @@ from baton.store.tables import worker_heartbeats
 
 log = logging.getLogger("baton.worker")
 Job = Callable[[Baton, datetime], int]
+EXPIRE_AFTER_SILENCES = 10  # /healthz lists a worker silent for one worker_silence as stale
 
 
 def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
-    """Record that this worker is alive (shown by /healthz)."""
+    """Record that this worker is alive (shown by /healthz), and forget the workers silent
+    for over ten times ``health.worker_silence``: a process that died expires instead of
+    being listed forever."""
     name = name or f"{socket.gethostname()}:{os.getpid()}"
     with baton.db.write() as conn:
         values = {"beat_at": now, "pid": os.getpid(), "host": socket.gethostname()}
@@ -41,6 +45,8 @@ def heartbeat(baton: Baton, now: datetime, name: str | None = None) -> int:
             update(worker_heartbeats).where(worker_heartbeats.c.worker == name).values(**values)
         ).rowcount:
             conn.execute(insert(worker_heartbeats).values(worker=name, **values))
+        expired = now - EXPIRE_AFTER_SILENCES * health_limits(conn).worker_silence
+        conn.execute(delete(worker_heartbeats).where(worker_heartbeats.c.beat_at < expired))
         conn.commit()
     return 0
 
@@ -122,6 +128,10 @@ class Worker:
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run_forever, name="baton-worker", daemon=True)
         self._thread.start()
+
+    def request_stop(self) -> None:
+        """Finish the current round, then stop (a signal handler may call it)."""
+        self._stop.set()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()

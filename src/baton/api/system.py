@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 
 from baton.api.deps import BatonDep, PathId, Read
 from baton.api.guard import GuardedRoute
+from baton.reports.scope import health_limits
 from baton.services.jsonable import jsonable
 from baton.services.versions.versions import VersionError, get_version, list_versions
 from baton.store.tables import worker_heartbeats
@@ -23,8 +24,12 @@ def healthz(baton: BatonDep) -> JSONResponse:
         with baton.db.read() as conn:
             conn.execute(text("SELECT 1"))
             beats = [dict(r._mapping) for r in conn.execute(select(worker_heartbeats))]
+            silence = health_limits(conn).worker_silence
     except Exception as exc:  # the point of a health check is to report, not raise
         return JSONResponse({"status": "error", "database": str(exc)}, status_code=503)
+    now = baton.clock.now()
+    for beat in beats:  # silent past health.worker_silence: stale (expired after 10 of them)
+        beat["stale"] = now - beat["beat_at"] > silence
     return JSONResponse({"status": "ok", "database": baton.db.dialect, "workers": jsonable(beats)})
 
 

@@ -68,6 +68,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "run_cmds:serve",
         "Serve the API (docs at /docs) and run the background worker, in one process.",
     ),
+    "worker": (
+        "worker_cmds:worker",
+        "Run the background jobs without serving HTTP (timers, escalations, alerts, health).",
+    ),
     "demo": (
         "run_cmds:demo",
         "Create a demo company in DIRECTORY (default ./baton-demo), load it, and serve it.",
