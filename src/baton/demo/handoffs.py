@@ -45,7 +45,7 @@ from baton.store.tables import handoffs, opportunities
 WON = "Closed Won"
 PRE_CLOSE = "Negotiation"  # where a deal waits until the story closes it
 RECENT_HOURS = (3, 7, 26)  # the last closes, hours before now: still open when the demo starts
-NEVER, LATE = 0.06, 0.05  # shares of handoffs never reviewed, or reviewed after escalating
+NEVER, LATE = 0.04, 0.05  # shares of handoffs never reviewed, or reviewed after escalating
 GOALS = (
     "Cut month-end reporting from five days to one",
     "One source of truth for pipeline and bookings",
@@ -86,7 +86,7 @@ class Closing:
     ae: str | None
     region: str
     fields: dict[str, Any]
-    review: str  # on_time | late | never
+    review: str  # on_time | late | never | not yet (the last closes)
     review_share: float  # on time: the share of the business day to the escalation used
     touch_after: timedelta  # the CSM's first touch after the close (before office hours)
     override: dict[str, str] | None = None
@@ -107,7 +107,7 @@ def plan_handoffs(
     for deal, hours in zip(recent, RECENT_HOURS, strict=False):
         zone = zone_named(PEOPLE_BY_ID[deal["owner_id"]].timezone)
         moment = office_hours_before(now - timedelta(hours=hours), zone)
-        closings.append(_closing(rng, deal, regions, moment))
+        closings.append(replace(_closing(rng, deal, regions, moment), review="not yet"))
     renewal = _renewal(won[0], now) if won else None
     if renewal is not None:
         closings.append(
@@ -291,7 +291,7 @@ def _rng(c: Closing) -> random.Random:
 def _review_at(c: Closing, escalate_at: datetime, filled: datetime | None) -> datetime | None:
     """When the CSM reviewed the summary: within the business time before the escalation,
     after it, never — and not before the fields they review are there."""
-    if c.review == "never":
+    if c.review in ("never", "not yet"):
         return None
     if c.review == "late":
         return escalate_at + timedelta(hours=_rng(c).uniform(3, 30))

@@ -274,7 +274,7 @@ class Converted:
     owner_id: str | None  # the lead's owner when it converted
 
 
-DEAL_STAGES = {"Discovery": 20, "Demo": 18, "Proposal": 14, "Closed Won": 33, "Closed Lost": 15}
+DEAL_STAGES = {"Discovery": 20, "Demo": 18, "Proposal": 24, "Closed Won": 23, "Closed Lost": 15}
 
 
 def converted_deals(converted: list[Converted], now: datetime, *, seed: int = 11) -> list[dict]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 
 from baton.demo.generator import DEMO_PEOPLE, PEOPLE_BY_ID, SOURCE_SYSTEM, iso, working_hours
 from baton.demo.generator import zone_named as zone
@@ -77,10 +77,9 @@ def replay_ownership(baton: App, now: datetime, went_live: datetime) -> int:
     )
     transfer_owner(at(baton, day(5, "lukas-weber")), move, "lukas-weber")
     steps += 1
-    quiet = _quiet_account(baton, went_live, "SMB", 1)
-    steps += _duplicate_outreach(
-        baton, quiet, day(9, "ava-thompson"), ("ava-thompson", "fatima-hassan")
-    )
+    first = day(9, "ava-thompson")  # a quiet account: no touch within the window either side
+    quiet = _quiet_account(baton, first - timedelta(days=15), "SMB", 1)
+    steps += _duplicate_outreach(baton, quiet, first, ("ava-thompson", "fatima-hassan"))
     recent = now - timedelta(hours=30)
     quiet = _quiet_account(baton, recent - timedelta(days=15), "Enterprise", 1)
     steps += _duplicate_outreach(
@@ -176,25 +175,22 @@ def _quiet_account(baton: App, since: datetime, segment: str, skip: int) -> int:
     """An unnamed North American account nobody touched since ``since`` and with no lost
     deal: a story on it starts no other rule."""
     a, t, o, ld = accounts.c, activities.c, opportunities.c, leads.c
-    touched = exists().where(
-        t.occurred_at >= since,
-        or_(
-            t.account_id == a.id,
-            t.opportunity_id.in_(select(o.id).where(o.account_id == a.id).correlate(accounts)),
-            t.lead_id.in_(select(ld.id).where(ld.account_id == a.id).correlate(accounts)),
-        ),
+    recent = t.occurred_at >= since
+    busy = (
+        select(t.account_id).where(recent, t.account_id.is_not(None)),
+        select(o.account_id).join(activities, t.opportunity_id == o.id).where(recent),
+        select(ld.account_id).join(activities, t.lead_id == ld.id).where(recent),
+        select(o.account_id).where(o.stage == "Closed Lost"),
     )
-    lost = exists().where(o.account_id == a.id, o.stage == "Closed Lost")
-    query = (
+    candidates = (
         select(a.id)
         .where(a.source_system == SOURCE_SYSTEM, a.region == "NA", a.segment == segment)
-        .where(a.named.is_not(True), a.parent_id.is_(None), ~touched, ~lost)
+        .where(a.named.is_not(True), a.parent_id.is_(None))
         .order_by(a.id)
-        .offset(skip)
-        .limit(1)
     )
     with baton.db.read() as conn:
-        return int(conn.execute(query).scalar_one())
+        taken = {i for query in busy for i in conn.execute(query).scalars()}
+        return [i for i in conn.execute(candidates).scalars() if i not in taken][skip]
 
 
 def _duplicate_outreach(
