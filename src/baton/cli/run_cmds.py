@@ -24,7 +24,8 @@ def run_server(baton: Baton, host: str, port: int, *, with_worker: bool = True) 
     from baton.worker import Worker
 
     app = create_app(baton, worker=Worker(baton) if with_worker else None)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # X-Forwarded-* are believed by web/transport.py from BATON_TRUSTED_PROXIES only
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @click.command()

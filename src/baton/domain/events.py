@@ -54,6 +54,7 @@ class EventKind(StrEnum):
     TOKEN_REVOKED = "token.revoked"
     USER_CREATED = "user.created"
     USER_DISABLED = "user.disabled"
+    USER_PASSWORD_CHANGED = "user.password_changed"  # the user's dashboard sessions end with it
 
     @property
     def entity(self) -> str:

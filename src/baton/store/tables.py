@@ -501,6 +501,28 @@ users = Table(
     Column("disabled", Boolean, nullable=False, default=False),
 )
 
+web_sessions = Table(  # one per dashboard sign-in: deleted at sign-out, or all at a new password
+    "web_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),  # SHA-256 of the id in the signed cookie
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Column("address", String(64), nullable=False),  # as BATON_TRUSTED_PROXIES lets us tell
+)
+
+signin_attempts = Table(  # every password checked at sign-in: the throttle's memory, and an audit
+    "signin_attempts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("username", String(200), nullable=False),  # as typed (trimmed), known user or not
+    Column("address", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    Index("ix_signin_attempts_username_at", "username", "at"),
+    Index("ix_signin_attempts_address_at", "address", "at"),
+)
+
 handoffs = Table(  # one per opportunity: the Sales → CS handoff its close started (playbook 003)
     "handoffs",
     metadata,

@@ -37,10 +37,10 @@ from baton.web.routes import (
     workspace,
 )
 from baton.web.secret import session_secret
+from baton.web.transport import StrictTransport, TrustedProxies
 
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "baton_session"
-SESSION_MAX_AGE_SECONDS = 12 * 3600  # signed in for a working day, then again
 # The pages, in no particular order (each PAGE has its place in the navigation).
 # A page that is not listed here does not exist: it is neither routed nor linked.
 SECTIONS = (
@@ -72,14 +72,18 @@ def install_web(app: FastAPI, baton: Baton) -> None:
     app.state.pages = registry
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(AddressGuard)  # inside the session: its error page reads the session
+    sessions = baton.settings.sessions
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(baton.settings.workspace),
         session_cookie=SESSION_COOKIE,
-        max_age=SESSION_MAX_AGE_SECONDS,
+        max_age=sessions.max_age_seconds,  # the server-side session expires with it
         same_site="lax",
-        https_only=baton.settings.public_url.startswith("https://"),
+        https_only=sessions.cookie_secure,
     )
+    if sessions.cookie_secure:
+        app.add_middleware(StrictTransport, max_age_seconds=sessions.hsts_max_age_seconds)
+    app.add_middleware(TrustedProxies, proxies=sessions.trusted_proxies)  # before who reads it
     app.add_exception_handler(SignInRequired, _to_signin)
     app.add_exception_handler(WebError, _error_page)
     app.add_exception_handler(FilterError, _filter_error_page)

@@ -1,9 +1,11 @@
 """Who is looking: the signed session cookie, the CSRF token, and the ``Viewer``
 (user + time zone) every page depends on.
 
-The session (Starlette's signed cookie, HttpOnly, SameSite=Lax) holds only the
-user id and the CSRF token; the user is re-read on each request, so disabling a
-user ends their sessions at once. Every POST must carry the session's CSRF token,
+The session (Starlette's signed cookie, HttpOnly, SameSite=Lax, Secure with
+``BATON_COOKIE_SECURE``) holds only a session id and the CSRF token; the session is
+kept server-side (``services/people/sessions.py``) and read with its user on each
+request, so signing out, a new password or disabling the user ends it at once, for
+every copy of the cookie. Every POST must carry the session's CSRF token,
 as the ``csrf_token`` form field or the ``X-CSRF-Token`` header (htmx requests:
 ``static/js/baton.js`` adds it).
 """
@@ -19,12 +21,13 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 
 from baton.api.deps import BatonDep
-from baton.services.people.users import User, get_user
+from baton.services.people.sessions import session_user
+from baton.services.people.users import User
 from baton.store.tables import people
 from baton.web.filters import FilterError, Filters, parse_filters
 from baton.web.zones import resolve_zone, workspace_zone_name
 
-SESSION_USER = "uid"
+SESSION_ID = "sid"
 SESSION_CSRF = "csrf"
 SESSION_FLASH = "flash"
 CSRF_FIELD = "csrf_token"
@@ -87,10 +90,10 @@ async def require_csrf(request: Request) -> None:
         raise WebError(400, f"The field '{bad[0][:60]}' contains a NUL character; remove it.")
 
 
-def start_session(request: Request, user: User) -> None:
-    """A fresh session for ``user`` (a new CSRF token too)."""
+def start_session(request: Request, session_id: str) -> None:
+    """The cookie of a session just opened (``services/people/signin.py``): a new CSRF token too."""
     request.session.clear()
-    request.session[SESSION_USER] = user.id
+    request.session[SESSION_ID] = session_id
     request.session[SESSION_CSRF] = secrets.token_urlsafe(32)
 
 
@@ -99,11 +102,21 @@ def flash(request: Request, message: str) -> None:
     request.session[SESSION_FLASH] = message
 
 
+def client_address(request: Request) -> str:
+    """The client's address (from a trusted proxy's X-Forwarded-For: ``web/transport.py``)."""
+    return (request.client.host if request.client else None) or "unknown"
+
+
 def get_viewer(request: Request, baton: BatonDep) -> Viewer:
-    user_id = request.session.get(SESSION_USER)
+    session_id = request.session.get(SESSION_ID)
     with baton.db.read() as conn:
-        user = get_user(conn, user_id) if isinstance(user_id, int) else None
+        user = (
+            session_user(conn, session_id, baton.clock.now())
+            if isinstance(session_id, str)
+            else None
+        )
         if user is None:
+            request.session.clear()  # ended or expired: the sign-in page must not bounce back
             raise SignInRequired()
         person = (
             conn.execute(

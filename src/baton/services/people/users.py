@@ -13,12 +13,12 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from baton.domain.events import EventKind
 from baton.services.app import App, Unit
 from baton.store.db import Database
-from baton.store.tables import people, users
+from baton.store.tables import people, users, web_sessions
 
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
@@ -54,7 +54,7 @@ class User:
         return self.role is Role.ADMIN
 
 
-def _user(row) -> User:
+def user_of_row(row) -> User:
     return User(row.id, row.username, Role(row.role), row.person_id, row.disabled)
 
 
@@ -76,8 +76,7 @@ def _create_user(
         raise UserError(
             f"user name {username!r} must be 1-100 characters without spaces, e.g. maria.chen"
         )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     if role is not Role.ADMIN and not person_id:
         raise UserError(
             f"a {role.value} sees the leads of a person: "
@@ -109,6 +108,31 @@ def _create_user(
     return User(new_id, username, role, person_id)
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def change_password(app: App, username: str, password: str, actor: str) -> None:
+    """Give ``username`` a new password; every dashboard session they had ends with the old
+    one (a stolen cookie too)."""
+    app.run(actor, _change_password, username, password)
+
+
+def _change_password(unit: Unit, username: str, password: str) -> None:
+    _check_password(password)
+    user_id = unit.conn.execute(
+        update(users)
+        .where(users.c.username == username)
+        .values(password_hash=_hasher.hash(password))
+        .returning(users.c.id)
+    ).scalar()
+    if user_id is None:
+        raise UserError(f"there is no user '{username}'; `baton user list` shows them")
+    ended = unit.conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
+    unit.emit(EventKind.USER_PASSWORD_CHANGED, username, {"sessions_ended": ended.rowcount})
+
+
 def authenticate(db: Database, username: str, password: str) -> User | None:
     """The enabled user with this name and password, else None (which of the two was wrong
     is not told).
@@ -132,7 +156,7 @@ def authenticate(db: Database, username: str, password: str) -> User | None:
                 .values(password_hash=_hasher.hash(password))
             )
             conn.commit()
-    return _user(row)
+    return user_of_row(row)
 
 
 def get_user(conn: Connection, user_id: int) -> User | None:
@@ -140,7 +164,7 @@ def get_user(conn: Connection, user_id: int) -> User | None:
     row = conn.execute(
         select(users).where(users.c.id == user_id, users.c.disabled.is_(False))
     ).first()
-    return _user(row) if row else None
+    return user_of_row(row) if row else None
 
 
 def list_users(conn: Connection) -> list[dict]:
@@ -161,5 +185,7 @@ def _disable_user(unit: Unit, username: str) -> bool:
         .values(disabled=True)
     ).rowcount
     if done:
+        user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
+        conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
         unit.emit(EventKind.USER_DISABLED, username, {})
     return bool(done)
