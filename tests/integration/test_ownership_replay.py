@@ -77,7 +77,7 @@ def test_a_bad_file_names_each_error_at_its_line_and_nothing_is_replayed(
     out = run(live, workspace_dir, str(path))
     assert out.exit_code == 2
     assert "error: disputes.csv:5: outcome: 'kept' is not keep, transfer or split" in out.output
-    assert "error: disputes.csv:5: raised_at: 'soon' is not a date" in out.output
+    assert "error: disputes.csv:5: raised_at: 'soon' is not an ISO date" in out.output
     assert "2 errors in disputes.csv: nothing was replayed" in out.output
     assert "D-1" not in out.output
 

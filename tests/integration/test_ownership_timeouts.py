@@ -94,7 +94,11 @@ def test_the_dry_run_shows_what_would_happen_and_changes_nothing(api, live, cloc
     )
     assert run.exit_code == 0, run.output
     [planned] = json.loads(run.stdout)
-    assert (planned["opportunity_id"], planned["to_owner"]) == (opp, "lukas-weber")
+    assert (planned["entity"], planned["record_id"], planned["to_owner"]) == (
+        "opportunity",
+        opp,
+        "lukas-weber",
+    )
     assert owner_of(live, opp) == "emma-schulz"
 
 

@@ -100,7 +100,7 @@ def test_a_file_is_read_in_the_workspace_zone_and_judged_row_by_row(tmp_path: Pa
     path.write_text(
         HEADER
         + "D-1,account,12,,2026-08-03,emma,sam,true,transfer,Sam sourced it\n"
-        + "D-2,opportunity,12,301,08/04/2026 09:30,emma,sam,,keep,\n"
+        + "D-2,opportunity,12,301,2026-08-04 09:30,emma,sam,,keep,\n"
     )
     rows = replay_file(path, RULES, ZoneInfo("America/New_York"))
     assert [(r.line, r.dispute.label, r.now.outcome) for r in rows] == [
@@ -131,8 +131,8 @@ def test_bad_rows_are_errors_at_their_line_with_the_fix_and_nothing_is_judged(tm
         "disputes.csv:3: named: 'maybe' is not true or false — expected true or false, e.g. true",
         "disputes.csv:3: outcome: 'won' is not keep, transfer or split — expected keep, "
         "transfer or split, e.g. transfer",
-        "disputes.csv:3: raised_at: 'last week' is not a date or date and time — expected a "
-        "date or date and time, e.g. 2026-08-03 or 2026-08-03T14:00",
+        "disputes.csv:3: raised_at: 'last week' is not an ISO date or date and time — expected "
+        "an ISO date or date and time, e.g. 2026-08-03 or 2026-08-03T14:00",
         "disputes.csv:4: opportunity_id: is empty for an opportunity — expected its id, e.g. 301",
     ]
 

@@ -182,7 +182,7 @@ def transfer(
 @click.option("--json", "as_json", is_flag=True, help="The plan as JSON.")
 @pass_ctx
 def timeouts(ctx: CliContext, dry_run: bool, as_json: bool) -> None:
-    """Reassign open deals idle past the ownership timeout (or show which, with --dry-run)."""
+    """Reassign deals and accounts idle past the ownership timeout (--dry-run: show which)."""
     baton = ctx.open()
     now = baton.clock.now()
     with baton.db.read() as conn:
@@ -192,7 +192,7 @@ def timeouts(ctx: CliContext, dry_run: bool, as_json: bool) -> None:
     else:
         for t in plan:
             to = t.to_owner or "stays (no target)"
-            click.echo(f"opportunity {t.opportunity_id} ({t.name}): {t.owner_id} → {to} — {t.why}")
+            click.echo(f"{t.entity} {t.record_id} ({t.name}): {t.owner_id} → {to} — {t.why}")
         click.echo(
             f"{len(plan)} idle past the timeout"
             + (" (dry run: nothing changed)" if dry_run else ""),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import time
 
 from baton.domain.ownership import (
     CoolingOff,
@@ -42,6 +43,17 @@ def compile_ownership(ws: WorkspaceSpec) -> tuple[OwnershipConfig, list[Issue]]:
         issues.append(Issue(("ownership", *loc), message, expected))
 
     kind, target = _target(ws, spec.timeout.reassign_to, error)
+    calendar = _calendar(ws, spec.timeout.calendar, error)
+    t = spec.timeout
+    if t.account_after is not None and "account" not in t.applies_to:
+        issues.append(
+            Issue(
+                ("ownership", "timeout", "account_after"),
+                "accounts do not time out: applies_to has no account",
+                "applies_to: [opportunity, account], or no account_after",
+                severity="warning",
+            )
+        )
     people = [p.id for p in ws.people]
     esc = spec.escalation
     for i, step in enumerate(esc.path):
@@ -79,7 +91,13 @@ def compile_ownership(ws: WorkspaceSpec) -> tuple[OwnershipConfig, list[Issue]]:
             covers_leads="lead" in n.covers,
         ),
         timeout=OwnershipTimeout(
-            parse_span(spec.timeout.after), kind, target, tuple(spec.timeout.applies_to)
+            parse_span(t.after),
+            kind,
+            target,
+            tuple(t.applies_to),
+            parse_span(t.account_after) if t.account_after is not None else None,
+            time.fromisoformat(t.run_at.zfill(5)),
+            calendar,
         ),
         cooling_off=CoolingOff(parse_span(spec.cooling_off.after_closed_lost)),
         deal_registration=DealRegistration(parse_span(spec.deal_registration.window)),
@@ -93,6 +111,21 @@ def compile_ownership(ws: WorkspaceSpec) -> tuple[OwnershipConfig, list[Issue]]:
     )
     lost = frozenset(s.strip().lower() for s in spec.cooling_off.stages)
     return OwnershipConfig(rules, lost), issues
+
+
+def _calendar(ws: WorkspaceSpec, name: str | None, error) -> str | None:
+    """The sweep's calendar: the one named, else the workspace's first, else None."""
+    names = list(ws.calendars)
+    if name is None:
+        return names[0] if names else None
+    if name not in names:
+        error(
+            ("timeout", "calendar"),
+            f"no calendar '{name}'{did_you_mean(name, names)}",
+            "a name under calendars: (" + (", ".join(names) or "none yet") + ")",
+        )
+        return None
+    return name
 
 
 def _target(ws: WorkspaceSpec, text: str, error) -> tuple[TargetKind, str | None]:

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StrictBool
 
+from baton.workspace.alerts_schema import ClockTime
 from baton.workspace.durations import parse_span
 from baton.workspace.schema import Section
 
@@ -57,6 +58,20 @@ class TimeoutSpec(Section):
         "manager",
         description="manager (the owner's), pool:ID or queue:ID (under routing:)",
         examples=["pool:ae-pool"],
+    )
+    account_after: Span | None = Field(
+        None,
+        description="an account's idle period when accounts time out (default: after)",
+        examples=["90d"],
+    )
+    run_at: ClockTime = Field(
+        "07:00", description="the sweep's local time, once per business day of the calendar"
+    )
+    calendar: str | None = Field(
+        None,
+        description="whose business days the sweep runs on: a name under calendars: "
+        "(default: the first calendar; Monday to Friday without any)",
+        examples=["americas"],
     )
 
 

@@ -10,7 +10,7 @@ values and are configuration like every other threshold.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -95,6 +95,15 @@ class OwnershipTimeout:
     target_kind: TargetKind = TargetKind.MANAGER
     target: str | None = None  # the pool or queue name; None for the manager
     applies_to: tuple[str, ...] = ("opportunity",)
+    account_after: timedelta | None = None  # an account's idle period; None: ``after``
+    run_at: time = time(7, 0)  # the sweep's local time, once per business day
+    calendar: str | None = None  # whose business days (a calendar name); None: Mon–Fri
+
+    def after_for(self, entity: str) -> timedelta:
+        """How long a record of ``entity`` may stay idle."""
+        if entity == "account" and self.account_after is not None:
+            return self.account_after
+        return self.after
 
     def sentence(self) -> str:
         to = (
@@ -103,8 +112,14 @@ class OwnershipTimeout:
             else (f"the {self.target_kind.value} {self.target}")
         )
         what = " or ".join(f"an open {a}" for a in self.applies_to)
+        accounts = self.after_for("account")
+        also = (
+            f" (an account: {_days(accounts)})"
+            if "account" in self.applies_to and accounts != self.after
+            else ""
+        )
         return (
-            f"IF {what} has no activity for {_days(self.after)}, THEN it is reassigned to "
+            f"IF {what} has no activity for {_days(self.after)}{also}, THEN it is reassigned to "
             f"{to}, and the owner and their manager are told."
         )
 

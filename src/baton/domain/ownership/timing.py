@@ -6,9 +6,13 @@ the touch's instant) and answers with why in words. Windows are half-open, like 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from baton.domain.calendar import BusinessCalendar
 from baton.domain.ownership.rules import OwnershipRules
+
+LOOK_BACK_DAYS = 31  # a calendar closed longer than this has no business day to sweep
 
 
 @dataclass(frozen=True)
@@ -17,14 +21,18 @@ class Finding:
     why: str
 
 
-def timeout_due(rules: OwnershipRules, last_activity: datetime, now: datetime) -> datetime:
+def timeout_due(
+    rules: OwnershipRules, last_activity: datetime, now: datetime, entity: str = "opportunity"
+) -> datetime:
     """The instant an idle record times out: its last activity plus the timeout."""
-    return last_activity + rules.timeout.after
+    return last_activity + rules.timeout.after_for(entity)
 
 
-def timed_out(rules: OwnershipRules, last_activity: datetime, now: datetime) -> Finding:
+def timed_out(
+    rules: OwnershipRules, last_activity: datetime, now: datetime, entity: str = "opportunity"
+) -> Finding:
     """Idle for the whole timeout (the exact instant included) → reassign."""
-    due = timeout_due(rules, last_activity, now)
+    due = timeout_due(rules, last_activity, now, entity)
     if now >= due:
         return Finding(
             True,
@@ -64,3 +72,31 @@ def duplicate_outreach(
             f"{at_b.isoformat()}, within {window.days} days",
         )
     return Finding(False, "the same rep, or outside the window")
+
+
+def _business_day(day: date, calendar: BusinessCalendar | None) -> bool:
+    """A day the calendar opens at all (Monday to Friday without one)."""
+    if calendar is None:
+        return day.weekday() < 5
+    return bool(calendar.windows_on(day))
+
+
+def sweep_due(
+    rules: OwnershipRules,
+    calendar: BusinessCalendar | None,
+    zone: ZoneInfo,
+    last_run: datetime | None,
+    now: datetime,
+) -> datetime | None:
+    """The timeout sweep runs once per business day at ``timeout.run_at`` local time (the
+    calendar's zone, else ``zone``): the instant of the latest such run at or before ``now``
+    if it has not run yet (``last_run`` is the instant of the last run), else None. Missed
+    days are not made up one by one: one sweep finds everything idle by then."""
+    local = calendar.timezone if calendar is not None else zone
+    today = now.astimezone(local).date()
+    for back in range(LOOK_BACK_DAYS + 1):
+        day = today - timedelta(days=back)
+        at = datetime.combine(day, rules.timeout.run_at, tzinfo=local)
+        if at <= now and _business_day(day, calendar):
+            return at if last_run is None or at > last_run else None
+    return None

@@ -37,7 +37,9 @@ def ownership_health(conn: Connection, now: datetime) -> dict[str, Any]:
     flags = spec.red_flags
     d, o = ownership_decisions.c, opportunities.c
     timeouts = conn.execute(
-        select(func.count()).where(d.kind == "timeout", d.at > now - MONTH)
+        select(func.count()).where(  # deals only: the pipeline is deals
+            d.kind == "timeout", d.entity == "opportunity", d.at > now - MONTH
+        )
     ).scalar_one()
     pipeline = conn.execute(select(func.count()).where(o.closed_at.is_(None))).scalar_one()
     share = timeouts / pipeline if pipeline else 0.0

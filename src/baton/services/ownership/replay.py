@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from baton.domain.ownership import AccountFacts, OpportunityFacts, OwnershipRules
 from baton.domain.ownership.disputes import Outcome
 from baton.domain.ownership.replay import PastDispute, Replayed, replay
-from baton.services.records.csvdates import parse_crm_datetime
 from baton.workspace.hints import did_you_mean
 from baton.workspace.problems import Problem
 from baton.workspace.sources import read_csv_rows
@@ -135,9 +134,9 @@ class _Row:
             return None
 
     def _when(self, column: str) -> datetime | None:
-        parse = lambda t: parse_crm_datetime(t, self.zone)  # noqa: E731
+        parse = lambda t: _instant(t, self.zone)  # noqa: E731
         return self._cell(
-            column, parse, "a date or date and time", "2026-08-03 or 2026-08-03T14:00"
+            column, parse, "an ISO date or date and time", "2026-08-03 or 2026-08-03T14:00"
         )
 
     def _flag(self, column: str, default: bool) -> bool:
@@ -196,6 +195,12 @@ class _Row:
             text("new_segment"),
             outcome,
         )
+
+
+def _instant(text: str, zone: ZoneInfo) -> datetime:
+    """An ISO 8601 date or date and time; without an offset, in ``zone`` (a date: midnight)."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo is not None else value.replace(tzinfo=zone)
 
 
 def _entity(text: str) -> str:

@@ -1,40 +1,38 @@
 """The ownership timeout (the worker's job and ``baton roe timeouts``): an open opportunity
-with no activity for ``ownership.timeout.after`` (60 days) is reassigned to the configured
-target — the owner's manager, the pool member with the fewest open deals, or the queue's
-manager — the old owner and their manager are told through the alerts outbox, and the move
-is recorded with why (``ownership_decisions``, kind ``timeout``).
+with no activity for ``ownership.timeout.after`` (60 days) — and an account, when
+``applies_to`` lists accounts, for ``account_after`` — is reassigned to the configured target:
+the owner's manager, the pool member with the fewest open deals, or the queue's manager. The
+old owner and their manager are told through the alerts outbox, and the move is recorded
+with why (``ownership_decisions``, kind ``timeout``). Which records are idle: idle.py.
 
-Idle since = the latest of the deal's last activity, its creation and its latest change of
-owner, so a reassigned deal starts a new period. Calendar days, like the playbook's 60."""
+The worker sweeps once per business day of the workspace calendar at ``timeout.run_at``
+(``domain.ownership.timing.sweep_due``). Idle periods are calendar days, like the playbook's
+60."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select, update
 
 from baton.domain.events import AssignedBy, EventKind
 from baton.domain.ownership import Rule, TargetKind, timed_out
+from baton.domain.ownership.timing import sweep_due
 from baton.services.app import App, Unit
 from baton.services.live import LiveWorkspace, live_workspace
-from baton.store.tables import (
-    activities,
-    alerts,
-    events,
-    opportunities,
-    ownership_decisions,
-    people,
-)
+from baton.services.ownership.idle import idle_records
+from baton.store.tables import accounts, alerts, opportunities, ownership_decisions, people
 
 ALERT_KIND = "ownership.timeout"
-BATCH = 500
 
 
 @dataclass(frozen=True)
 class Timeout:
-    opportunity_id: int
+    entity: str  # opportunity | account
+    record_id: int
     name: str
     owner_id: str
     idle_since: datetime
@@ -49,48 +47,25 @@ def plan_timeouts(conn: Connection, now: datetime) -> list[Timeout]:
     if live is None or live.ownership is None:
         return []
     rules = live.ownership.rules
-    if "opportunity" not in rules.timeout.applies_to:
-        return []
-    cutoff = now - rules.timeout.after
-    o, a = opportunities.c, activities.c
-    last = (
-        select(a.opportunity_id, func.max(a.occurred_at).label("at"))
-        .where(a.opportunity_id.is_not(None))
-        .group_by(a.opportunity_id)
-        .subquery()
-    )
-    rows = conn.execute(
-        select(o.id, o.name, o.owner_id, o.stage, o.created_at, last.c.at)
-        .outerjoin(last, last.c.opportunity_id == o.id)
-        .where(o.closed_at.is_(None), o.owner_id.is_not(None), o.created_at <= cutoff)
-        .where((last.c.at.is_(None)) | (last.c.at <= cutoff))
-        .order_by(o.id)
-        .limit(BATCH)
-    ).all()
-    closed = live.ownership.lost_stages
     out = []
-    for row in rows:
-        if row.stage.lower() in closed or row.stage.lower().startswith("closed"):
-            continue
-        moved = _last_owner_change(conn, row.id)
-        idle_since = max(t for t in (row.created_at, row.at, moved) if t is not None)
-        finding = timed_out(rules, idle_since, now)
+    for idle in idle_records(conn, live, now):
+        finding = timed_out(rules, idle.idle_since, now, idle.entity)
         if finding.hit:
-            to, target = _target(conn, live, row.owner_id)
+            to, target = _target(conn, live, idle.owner_id)
             why = f"{finding.why}; to {target}" if to else f"{finding.why}; {target}"
-            out.append(Timeout(row.id, row.name, row.owner_id, idle_since, to, target, why))
+            out.append(
+                Timeout(
+                    idle.entity,
+                    idle.record_id,
+                    idle.name,
+                    idle.owner_id,
+                    idle.idle_since,
+                    to,
+                    target,
+                    why,
+                )
+            )
     return out
-
-
-def _last_owner_change(conn: Connection, opportunity_id: int) -> datetime | None:
-    e = events.c
-    return conn.execute(
-        select(func.max(e.occurred_at)).where(
-            e.entity == "opportunity",
-            e.entity_id == str(opportunity_id),
-            e.kind == EventKind.OPPORTUNITY_ASSIGNED.value,
-        )
-    ).scalar()
 
 
 def _manager(conn: Connection, person: str | None) -> str | None:
@@ -132,7 +107,7 @@ def _target(conn: Connection, live: LiveWorkspace, owner: str) -> tuple[str | No
 
 
 def apply_timeouts(app: App, now: datetime) -> int:
-    """Reassign every idle opportunity due at ``now``; returns how many moved."""
+    """Reassign every idle record due at ``now``; returns how many moved."""
     with app.db.read() as conn:
         if not plan_timeouts(conn, now):
             return 0
@@ -142,25 +117,29 @@ def apply_timeouts(app: App, now: datetime) -> int:
     return done
 
 
+TABLE = {"opportunity": opportunities, "account": accounts}
+KINDS = {
+    "opportunity": (EventKind.OPPORTUNITY_UPDATED, EventKind.OPPORTUNITY_ASSIGNED),
+    "account": (EventKind.ACCOUNT_UPDATED, EventKind.ACCOUNT_ASSIGNED),
+}
+
+
 def _apply(unit: Unit, t: Timeout) -> int:
     if t.to_owner is None:
         return 0
-    o = opportunities.c
+    table = TABLE[t.entity]
     claimed = unit.conn.execute(  # one worker wins: the owner moves only from the idle owner
-        update(opportunities)
-        .where(o.id == t.opportunity_id, o.owner_id == t.owner_id)
+        update(table)
+        .where(table.c.id == t.record_id, table.c.owner_id == t.owner_id)
         .values(owner_id=t.to_owner, updated_at=unit.now)
     ).rowcount
     if not claimed:
         return 0
+    updated, assigned = KINDS[t.entity]
+    unit.emit(updated, t.record_id, {"changed": {"owner_id": [t.owner_id, t.to_owner]}})
     unit.emit(
-        EventKind.OPPORTUNITY_UPDATED,
-        t.opportunity_id,
-        {"changed": {"owner_id": [t.owner_id, t.to_owner]}},
-    )
-    unit.emit(
-        EventKind.OPPORTUNITY_ASSIGNED,
-        t.opportunity_id,
+        assigned,
+        t.record_id,
         {
             "previous_owner_id": t.owner_id,
             "owner_id": t.to_owner,
@@ -181,8 +160,8 @@ def _apply(unit: Unit, t: Timeout) -> int:
             at=unit.now,
             actor=unit.actor,
             kind="timeout",
-            entity="opportunity",
-            record_id=t.opportunity_id,
+            entity=t.entity,
+            record_id=t.record_id,
             old_owner_id=t.owner_id,
             new_owner_id=t.to_owner,
             rule=Rule.OWNERSHIP_TIMEOUT.value,
@@ -206,14 +185,14 @@ def _alert(unit: Unit, t: Timeout, decision: int, person: str, role: str) -> Non
         {
             "idempotency_key": f"ownership:timeout:{decision}:{person}",
             "kind": ALERT_KIND,
-            "entity": "opportunity",
-            "entity_id": str(t.opportunity_id),
+            "entity": t.entity,
+            "entity_id": str(t.record_id),
             "lead_id": None,
             "recipient_id": person,
             "role": role,
             "subject": f"Ownership timeout: {t.name} moved to {t.to_owner}"[:300],
             "content": {
-                "opportunity": {"id": t.opportunity_id, "name": t.name},
+                t.entity: {"id": t.record_id, "name": t.name},
                 "from": t.owner_id,
                 "to": t.to_owner,
                 "why": t.why,
@@ -233,14 +212,22 @@ def as_rows(plan: list[Timeout]) -> list[dict[str, Any]]:
 
 @dataclass
 class TimeoutJob:
-    """The worker's job: the sweep at most once per ``every`` in a process (the rule is in
-    days; a deal found at 09:00 or at 09:15 is the same timeout)."""
+    """The worker's job: the sweep once per business day of the workspace calendar at
+    ``ownership.timeout.run_at`` local time (``sweep_due``). A process that starts after
+    the day's instant sweeps once at start; a second sweep the same day finds nothing new
+    (a moved record starts a new idle period)."""
 
-    every: timedelta = timedelta(minutes=15)
-    _last: datetime | None = None
+    _last: datetime | None = None  # the scheduled instant of the last sweep
 
     def __call__(self, app: App, now: datetime) -> int:
-        if self._last is not None and now - self._last < self.every:
+        with app.db.read() as conn:
+            live = live_workspace(conn)
+        if live is None or live.ownership is None:
             return 0
-        self._last = now
+        timeout = live.ownership.rules.timeout
+        calendar = live.calendars.get(timeout.calendar) if timeout.calendar else None
+        due = sweep_due(live.ownership.rules, calendar, ZoneInfo(live.zone), self._last, now)
+        if due is None:
+            return 0
+        self._last = due
         return apply_timeouts(app, now)
