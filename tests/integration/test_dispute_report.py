@@ -162,3 +162,10 @@ def test_since_after_until_is_a_422_naming_since(api):
         params={"since": "2026-11-02T00:00:00Z", "until": "2026-11-01T00:00:00Z"},
     )
     assert response.status_code == 422 and response.json()["detail"][0]["field"] == "since"
+
+
+def test_a_period_of_centuries_lists_only_the_months_between_the_disputes(api, history):
+    params = {"since": "1900-01-02T00:00:00Z", "until": "2199-12-30T00:00:00Z"}
+    data = api.get("/v1/reports/disputes", params=params).json()
+    assert data["raised"] == 6
+    assert [m["month"] for m in data["by_month"]] == ["2026-09", "2026-10", "2026-11"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,11 +54,11 @@ class DisputeReport(Result):
     top_accounts: tuple[ContestedAccount, ...]
 
 
-def _months(since: datetime, until: datetime, zone: ZoneInfo) -> list[str]:
-    """Every local month the period touches, in order."""
-    first, last = since.astimezone(zone), (until - timedelta(microseconds=1)).astimezone(zone)
-    y, m, out = first.year, first.month, []
-    while (y, m) <= (last.year, last.month):
+def _months(first: datetime, last: datetime, zone: ZoneInfo) -> list[str]:
+    """Every local month from ``first``'s to ``last``'s, in order."""
+    a, b = first.astimezone(zone), last.astimezone(zone)
+    y, m, out = a.year, a.month, []
+    while (y, m) <= (b.year, b.month):
         out.append(f"{y}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
@@ -78,7 +78,8 @@ def dispute_report(
     resolved = [r for r in rows if r.state == DisputeState.RESOLVED.value]
     still_open = [r for r in rows if r.state == DisputeState.OPEN.value]
     within = sum(1 for r in resolved if r.resolved_at <= r.due_at)
-    months = {m: [0, 0] for m in _months(since, until, zone)}
+    raised = [r.raised_at for r in rows]
+    months = {m: [0, 0] for m in (_months(min(raised), max(raised), zone) if rows else [])}
     for r in rows:
         counts = months.setdefault(f"{r.raised_at.astimezone(zone):%Y-%m}", [0, 0])
         counts[0] += 1
