@@ -9,11 +9,15 @@ from dataclasses import replace
 from datetime import timedelta
 from ipaddress import ip_network
 
+import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from baton.cli.main import cli
 from baton.server import create_app
+from baton.services.events import EventFilter, list_events
 from baton.services.people.signin import list_attempts
-from baton.services.people.users import change_password
+from baton.services.people.users import UserError, change_password
 from baton.settings import SessionSettings
 from tests.web_support import client_for, sign_in
 
@@ -60,6 +64,33 @@ def test_a_new_password_ends_every_session_of_its_user(web):
     assert others.get("/leads").status_code == 200
     assert sign_in(client_for(web), "sam").status_code == 401
     assert _signed_in(sign_in(client_for(web), "sam", "a brand new password"))
+
+
+def test_a_new_password_must_be_long_enough_and_its_user_must_exist(web):
+    with pytest.raises(UserError, match="at least 10 characters"):
+        change_password(web, "sam", "short", "tester")
+    with pytest.raises(UserError, match="no user 'nobody'"):
+        change_password(web, "nobody", "a brand new password", "tester")
+
+
+def test_baton_user_password_ends_the_sessions_and_signins_lists_the_failures(web, workspace_dir):
+    client = client_for(web, "sam")
+    sign_in(_from(web, "203.0.113.9"), "emma", WRONG)
+    env = {"BATON_DATABASE_URL": web.settings.database_url, "BATON_AUTHOR": "rita"}
+
+    def run(*args: str, stdin: str | None = None):
+        return CliRunner().invoke(cli, ["-w", str(workspace_dir), *args], env=env, input=stdin)
+
+    changed = run("user", "password", "sam", "--password-stdin", stdin="a brand new password\n")
+    assert changed.exit_code == 0, changed.output
+    assert client.get("/leads", follow_redirects=False).status_code == 303
+    with web.db.read() as conn:
+        (event,) = list_events(conn, EventFilter(kind="user.password_changed"))
+    assert event["payload"] == {"sessions_ended": 1} and event["actor"] == "cli:rita"
+    listed = run("user", "signins")
+    assert listed.exit_code == 0 and "FAILED" in listed.output
+    assert "emma" in listed.output and "203.0.113.9" in listed.output and "sam" not in listed.output
+    assert "sam" in run("user", "signins", "--all").output
 
 
 def test_the_sixth_wrong_password_is_paused_and_the_right_one_waits_too(web, clock):

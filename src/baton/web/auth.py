@@ -116,7 +116,8 @@ def get_viewer(request: Request, baton: BatonDep) -> Viewer:
             else None
         )
         if user is None:
-            request.session.clear()  # ended or expired: the sign-in page must not bounce back
+            if session_id is not None:  # ended or expired: /signin must not bounce back here
+                request.session.clear()
             raise SignInRequired()
         person = (
             conn.execute(
