@@ -18,6 +18,7 @@ from baton.web.auth import (
     start_session,
 )
 from baton.web.render import render
+from baton.web.units import duration
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,11 +57,9 @@ async def signin(request: Request, baton: BatonDep) -> Response:
     result = await run_in_threadpool(sign_in, baton, username, password, client_address(request))
     if result.retry_after_seconds is not None:
         wait = result.retry_after_seconds
+        shown = wait if wait < 60 else -(-wait // 60) * 60  # whole minutes, rounded up
         message = (
-            "Too many failed sign-ins from this name or address:"
-            f" try again in {wait // 60} min {wait % 60} s."
-            if wait >= 60
-            else f"Too many failed sign-ins from this name or address: try again in {wait} s."
+            f"Too many failed sign-ins from this name or address: try again in {duration(shown)}."
         )
         page = _refused(request, target, username, message, 429)
         page.headers["Retry-After"] = str(wait)
