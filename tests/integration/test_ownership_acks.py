@@ -71,3 +71,29 @@ def test_baton_roe_acks_lists_who_has_not(api, live, workspace_dir):
     bad = api.post("/v1/ownership/acknowledgments", json={"person_id": "nobody"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "person_id"
     assert run("roe", "ack", "nobody").exit_code == 1
+
+
+def test_a_change_told_not_material_keeps_the_acknowledgments(api, live, workspace_dir):
+    env = {"BATON_DATABASE_URL": live.settings.database_url, "BATON_AUTHOR": "tester"}
+
+    def run(*args: str, given: str | None = None):
+        return CliRunner().invoke(cli, ["-w", str(workspace_dir), *args], env=env, input=given)
+
+    api.post("/v1/ownership/acknowledgments", json={"person_id": "sam-ortiz"})
+    path = workspace_dir / "baton.yaml"
+    path.write_text(path.read_text().replace("after: 60d", "after: 61d"))
+    applied = run("apply", "--not-material")
+    assert "rules of engagement changed: not material" in applied.output, applied.output
+    assert run("activate", "2").exit_code == 0
+    status = api.get("/v1/ownership/acknowledgments").json()
+    assert status["version"] == 1 and "sam-ortiz" not in missing(api)
+    # asked when neither flag is given; with no one to ask (no terminal) it is material
+    path.write_text(path.read_text().replace("after: 61d", "after: 90d"))
+    applied = run("apply")
+    assert "rules of engagement changed: material" in applied.output, applied.output
+    run("activate", "3")
+    assert api.get("/v1/ownership/acknowledgments").json()["version"] == 3
+    assert "sam-ortiz" in missing(api)
+    # a version that leaves the rules alone asks nothing
+    path.write_text(path.read_text().replace("raised a hand in the last 30 days", "raised a hand"))
+    assert "rules of engagement" not in run("apply").output

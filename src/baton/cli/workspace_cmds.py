@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from baton.cli.context import CliContext, author_name, no_workspace_message
+from baton.services.ownership.acks import rules_changed
 from baton.services.versions.versions import (
     VersionError,
     activate_version,
@@ -104,16 +106,35 @@ def _stored_lead_types(ctx: CliContext) -> set[str]:
 
 @click.command()
 @click.option("--author", default=None, help="Who applies it (default: $BATON_AUTHOR or $USER).")
+@click.option(
+    "--material/--not-material",
+    default=None,
+    help="Whether a change to the rules of engagement asks every rep to acknowledge again "
+    "(asked when it changes and neither is given; material when no one can be asked).",
+)
 @pass_ctx
-def apply(ctx: CliContext, author: str | None) -> None:
+def apply(ctx: CliContext, author: str | None, material: bool | None) -> None:
     """Record the workspace as a new draft version (nothing changes until `baton activate`)."""
     ws = load_or_fail(ctx.workspace)
     baton = ctx.open()
-    result = apply_workspace(baton, ws, f"cli:{author or author_name()}")
+    with baton.db.read() as conn:
+        changed = rules_changed(conn, ws.document)
+    if changed and material is None:
+        material = not sys.stdin.isatty() or click.confirm(
+            "The rules of engagement change. Is the change material (every rep acknowledges "
+            "the new version)?",
+            default=True,
+        )
+    result = apply_workspace(
+        baton, ws, f"cli:{author or author_name()}", roe_material=material if changed else None
+    )
     if not result.created:
         click.echo(f"no change: the workspace is identical to version {result.number}")
         return
     click.echo(f"version {result.number} recorded as draft")
+    if changed:
+        ack = "the reps acknowledge it again" if material else "no new acknowledgment"
+        click.echo(f"  rules of engagement changed: {'' if material else 'not '}material ({ack})")
     for line in result.diff:
         click.echo(f"  {line}")
     click.echo(f"make it live with: baton activate {result.number}")

@@ -56,6 +56,9 @@ workspace_versions = Table(
     Column("diff", Text, nullable=False),
     Column("document", JSONDoc, nullable=False),
     Column("sources", JSONDoc, nullable=False),
+    # its change to the ownership: rules is material (reps acknowledge again); None: not
+    # asked, and a change counts as material
+    Column("roe_material", Boolean),
 )
 
 people = Table(

@@ -1,8 +1,9 @@
 """Acknowledgments (playbook 000, 3b/3d: "all reps acknowledge the ROE"): every active rep
 acknowledges the current version of the rules. The current ROE version is the earliest
 workspace version since which the ``ownership:`` section has not changed, up to the live
-one — so any change to the rules is material and asks for a new acknowledgment, while a
-version that changes only routing or SLA does not."""
+one — so a change to the rules asks for a new acknowledgment, unless `baton apply` was told
+it is not material (a typo, a reworded message); a version that changes only routing or SLA
+never does."""
 
 from __future__ import annotations
 
@@ -19,19 +20,35 @@ REP_ROLES = ("sdr", "bdr", "ae", "am", "csm", "se")
 
 
 def roe_version(conn: Connection) -> int | None:
-    """The version whose rules the reps must have acknowledged (None: no live rules)."""
+    """The version whose rules the reps must have acknowledged (None: no live rules): walking
+    back from the live version, the earliest since which the rules have not changed — a
+    change that `baton apply` was told is not material (roe_material false) does not count."""
     v = workspace_versions.c
-    live = conn.execute(select(v.number, v.document).where(v.state == "active")).first()
+    live = conn.execute(
+        select(v.number, v.document, v.roe_material).where(v.state == "active")
+    ).first()
     if live is None or live.document.get("ownership") is None:
         return None
-    rules, first = live.document["ownership"], live.number
+    rules, first, material = live.document["ownership"], live.number, live.roe_material
     for row in conn.execute(
-        select(v.number, v.document).where(v.number < live.number).order_by(v.number.desc())
+        select(v.number, v.document, v.roe_material)
+        .where(v.number < live.number)
+        .order_by(v.number.desc())
     ):
-        if row.document.get("ownership") != rules:
-            break
-        first = row.number
+        older = row.document.get("ownership")
+        if older != rules and (material is not False or older is None):
+            break  # the version after this one changed the rules, materially
+        rules, first, material = older, row.number, row.roe_material
     return int(first)
+
+
+def rules_changed(conn: Connection, document: dict[str, Any]) -> bool:
+    """Whether ``document`` (a workspace about to be applied) changes the live version's
+    rules of engagement."""
+    v = workspace_versions.c
+    live = conn.execute(select(v.document).where(v.state == "active")).scalar_one_or_none()
+    before = live.get("ownership") if live is not None else None
+    return document.get("ownership") is not None and document.get("ownership") != before
 
 
 def ack_status(conn: Connection) -> dict[str, Any]:

@@ -33,8 +33,16 @@ class Applied:
     diff: list[str]
 
 
-def apply_workspace(app: App, ws: Workspace, author: str, now: datetime | None = None) -> Applied:
-    """Record ``ws`` as a new draft version unless it equals the latest one."""
+def apply_workspace(
+    app: App,
+    ws: Workspace,
+    author: str,
+    now: datetime | None = None,
+    roe_material: bool | None = None,
+) -> Applied:
+    """Record ``ws`` as a new draft version unless it equals the latest one;
+    ``roe_material``: whether its change to the rules of engagement asks the reps to
+    acknowledge again (None: not asked — a change is material)."""
     with app.unit(author, now=now) as unit:
         conn, now = unit.conn, unit.now
         latest = conn.execute(select(versions).order_by(versions.c.number.desc()).limit(1)).first()
@@ -51,6 +59,7 @@ def apply_workspace(app: App, ws: Workspace, author: str, now: datetime | None =
                 diff="\n".join(lines),
                 document=ws.document,
                 sources=ws.sources,
+                roe_material=roe_material,
             )
             .returning(versions.c.number)
         ).scalar_one()
