@@ -15,7 +15,8 @@ from baton.api import health as health_api
 from baton.api import ownership as ownership_api
 from baton.api.body_limit import BodyLimit
 from baton.api.openapi import install_openapi
-from baton.bootstrap import Baton
+from baton.bootstrap import Baton, open_baton
+from baton.settings import Settings
 from baton.web.app import install_web
 from baton.worker import Worker, warm_analytics
 
@@ -75,3 +76,10 @@ def create_app(baton: Baton, *, worker: Worker | None = None) -> FastAPI:
         return JSONResponse({"detail": errors}, status_code=422)
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """An API process of ``baton serve --workers N``: Baton opened from the environment
+    (BATON_WORKSPACE, BATON_DATABASE_URL …, set by the supervising process, which migrated
+    the database and runs the background worker), without a worker of its own."""
+    return create_app(open_baton(Settings.from_env(), migrate=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -28,19 +29,59 @@ def run_server(baton: Baton, host: str, port: int, *, with_worker: bool = True) 
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
+def run_servers(baton: Baton, host: str, port: int, processes: int, with_worker: bool) -> None:
+    """``processes`` API processes on one port (uvicorn's supervisor restarts one that dies),
+    each opening Baton from the environment; the background worker, if wanted, runs once,
+    in this supervising process."""
+    import uvicorn
+
+    from baton.worker import Worker
+
+    os.environ["BATON_WORKSPACE"] = str(baton.settings.workspace)
+    os.environ.setdefault("BATON_DATABASE_URL", baton.settings.database_url)
+    worker = Worker(baton) if with_worker else None
+    if worker:
+        worker.start()
+    try:
+        uvicorn.run(
+            "baton.server:app_from_env",
+            factory=True,
+            workers=processes,
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=False,
+        )
+    finally:
+        if worker:
+            worker.stop()
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 @click.option("--no-worker", is_flag=True, help="Serve the API only (run workers elsewhere).")
+@click.option(
+    "--workers",
+    "processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="API processes on the port (2 or more: the background worker runs once, beside them).",
+)
 @pass_ctx
-def serve(ctx: CliContext, host: str, port: int, no_worker: bool) -> None:
+def serve(ctx: CliContext, host: str, port: int, no_worker: bool, processes: int) -> None:
     """Serve the API (docs at /docs) and run the background worker, in one process."""
     baton = ctx.open()
+    how = f", {processes} API processes" if processes > 1 else ""
     click.echo(
         f"Baton serving {ctx.workspace.resolve()} on http://{host}:{port}"
-        f" (database: {baton.db.dialect})"
+        f" (database: {baton.db.dialect}{how})"
     )
-    run_server(baton, host, port, with_worker=not no_worker)
+    if processes > 1:
+        run_servers(baton, host, port, processes, with_worker=not no_worker)
+    else:
+        run_server(baton, host, port, with_worker=not no_worker)
 
 
 @click.command()
