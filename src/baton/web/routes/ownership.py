@@ -12,8 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from baton.api.deps import BatonDep
 from baton.services.outcomes import Rejected
 from baton.services.ownership.acks import acknowledge
+from baton.services.ownership.disputes import raise_dispute
 from baton.services.ownership.rules_doc import rules_of
 from baton.web.auth import FiltersDep, ViewerDep, WebError, flash, page_guard, require_csrf
+from baton.web.dispute_form import active_people, parse_dispute
 from baton.web.ownership_data import ack_prompt, ownership_view, parse_drill
 from baton.web.ownership_records import (
     decision_view,
@@ -60,6 +62,19 @@ def ownership_decision(
     if view is None:
         raise WebError(404, f"There is no ownership decision {decision_id}.")
     return page(request, "ownership/decision.html", {"current": PAGE.key, **view})
+
+
+@router.get("/ownership/disputes/new")
+def raise_form(request: Request, baton: BatonDep, viewer: ViewerDep) -> Response:
+    """Every signed-in user may raise a dispute (``?entity=account&record_id=12`` fills it)."""
+    q = request.query_params
+    form = {
+        "entity": q.get("entity", "account"),
+        "record_id": q.get("record_id", ""),
+        "claimants": [viewer.user.person_id] if viewer.user.person_id else [],
+        "reason": "",
+    }
+    return _raise_page(request, baton, form, [])  # before /ownership/disputes/{id}
 
 
 @router.get("/ownership/disputes/{dispute_id}", dependencies=MANAGERS_ONLY)
@@ -122,3 +137,41 @@ async def ownership_ack(request: Request, baton: BatonDep, viewer: ViewerDep) ->
     else:
         flash(request, f"You acknowledged the rules of engagement v{done['version']}. Thank you.")
     return RedirectResponse(back, status_code=303)
+
+
+@router.post("/ownership/disputes", dependencies=[Depends(require_csrf)])
+async def raise_post(request: Request, baton: BatonDep, viewer: ViewerDep) -> Response:
+    """Raise a dispute through the service ``POST /v1/ownership/disputes`` uses; a mistake
+    shows the form again with what to fix (422), and nothing is stored."""
+    data = await request.form()
+    form = {
+        "entity": str(data.get("entity") or ""),
+        "record_id": str(data.get("record_id") or "").strip(),
+        "claimants": [str(c) for c in data.getlist("claimants")],
+        "reason": str(data.get("reason") or "").strip(),
+    }
+    dispute, errors = parse_dispute(form)
+    if dispute is not None:
+        actor = f"web:{viewer.user.username}"
+        try:
+            dispute_id = await run_in_threadpool(raise_dispute, baton, dispute, actor)
+        except LookupError:
+            errors = [f"There is no {form['entity']} {form['record_id']}."]
+        except Rejected as exc:
+            errors = [e.message for e in exc.errors]
+    if errors:
+        return _raise_page(request, baton, form, errors, status=422)
+    flash(request, f"Dispute {dispute_id} raised: it is with the escalation path now.")
+    manager = viewer.user.role in MANAGERS
+    return RedirectResponse(
+        f"/ownership/disputes/{dispute_id}" if manager else "/ownership/rules", status_code=303
+    )
+
+
+def _raise_page(
+    request: Request, baton: BatonDep, form: dict, errors: list[str], status: int = 200
+) -> Response:
+    with baton.db.read() as conn:
+        people_list = active_people(conn)
+    context = {"current": None, "form": form, "errors": errors, "people": people_list}
+    return page(request, "ownership/raise.html", context, status=status)
