@@ -1,11 +1,12 @@
 """What makes ``baton health`` fast keeps its figures the reports' (issue 15), on SQLite and
 PostgreSQL: the SLA counts the monitors read by one GROUP BY (``sla_tally``) equal the
 streaming SLA report's per team, per rule and overall, for the 30 days and for each of the
-two weeks the trend compares; the rejections per reason equal the Feedback report's; and
-evaluating the monitors compiles no routing flow (a flow's ``expr`` condition builds
-rule-engine's parser: a second or more in a fresh process); the worker evaluates them every
-``health.check_every`` (5 minutes in this module's workspace); a database already at the
-newest migration is opened without loading Alembic.
+two weeks the trend compares; the rejections per reason equal the Feedback report's and the
+leakage counts the leakage report's; evaluating the monitors compiles no routing flow (a
+flow's ``expr`` condition builds rule-engine's parser: a second or more in a fresh
+process); the worker evaluates them every ``health.check_every`` (5 minutes in this
+module's workspace); a database already at the newest migration is opened without loading
+Alembic.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from alembic.script import ScriptDirectory
 from pydantic import ValidationError
 
 from baton.reports.feedback import feedback_report, rejection_reasons
+from baton.reports.leakage import leakage_report
 from baton.reports.scope import ReportScope, report_zone, scope_of
 from baton.reports.sla import sla_report
+from baton.services.health.leakage_tally import leakage_tally
 from baton.services.health.registry import evaluate
 from baton.services.health.sla_tally import sla_tally
 from baton.services.health.transitions import HealthJob
@@ -85,6 +88,15 @@ def test_the_rejections_per_reason_equal_the_feedback_reports(live, history):
         report = feedback_report(conn, scope, NOW)
         counts = rejection_reasons(conn, scope)
     assert counts and dict(counts) == {r.reason: r.rejections for r in report.reasons}
+
+
+def test_the_leakage_tally_equals_the_leakage_report(live, history):
+    with live.db.read() as conn:
+        scope = scope_of(NOW, zone=report_zone(conn))
+        report = leakage_report(conn, scope, NOW, limit=None)
+        tally = leakage_tally(conn, scope, NOW)
+    assert (tally.mqls, tally.leaked, tally.share) == (report.mqls, report.leaked, report.share)
+    assert tally.leaked and [i for i, _ in tally.longest] == [x.lead_id for x in report.leads][:50]
 
 
 def test_evaluating_the_monitors_compiles_no_routing_flow(live, history):

@@ -189,6 +189,7 @@ leads = Table(
     ),  # leads per owner per day (daily cap)
     Index("ix_leads_received_at", "received_at"),
     Index("ix_leads_engaged_at", "engaged_at"),  # speed-to-lead reports by engagement date
+    Index("ix_leads_mql_at", "mql_at"),  # the leakage monitor's MQLs of the period
     Index(
         "ix_leads_updated_at", "updated_at"
     ),  # what the dashboard's mirror copies again (analytics/mirror.py)
@@ -385,6 +386,7 @@ sla_clocks = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_sla_clocks_state_due", "state", "due_at"),
     Index("ix_sla_clocks_updated_at", "updated_at"),
+    Index("ix_sla_clocks_started_at", "started_at"),  # the health monitors' SLA counts
 )
 
 timers = Table(

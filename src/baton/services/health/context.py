@@ -15,9 +15,9 @@ from sqlalchemy import Connection
 
 from baton.domain.health import Sample
 from baton.reports.feedback import rejection_reasons
-from baton.reports.leakage import LeakageReport, leakage_report
 from baton.reports.routing import RoutingReport, distribution
 from baton.reports.scope import ReportScope, health_limits, report_zone, scope_of
+from baton.services.health.leakage_tally import LeakageTally, leakage_tally
 from baton.services.health.sla_tally import SlaTally, sla_tally
 from baton.services.live import LiveWorkspace, live_workspace
 from baton.workspace.health_schema import HealthLimits
@@ -64,8 +64,8 @@ class HealthContext:
         return sla_tally(self.conn, since, until, self.now)
 
     @cached_property
-    def leakage(self) -> LeakageReport:
-        return leakage_report(self.conn, self.scope, self.now, limit=None)
+    def leakage(self) -> LeakageTally:
+        return leakage_tally(self.conn, self.scope, self.now)
 
     @cached_property
     def rejections(self) -> Counter[str]:

@@ -337,7 +337,7 @@ def rejection_reason(ctx: HealthContext) -> Monitor:
 
 def leakage(ctx: HealthContext) -> Monitor:
     report, limit = ctx.leakage, ctx.limits.leakage_share
-    sample = ctx.sample(report.sample.size, "MQLs")
+    sample = ctx.sample(report.mqls, "MQLs")
     return Monitor(
         "leakage",
         "Lead leakage (MQLs nobody worked)",
@@ -354,8 +354,8 @@ def leakage(ctx: HealthContext) -> Monitor:
         sample,
         link("/leads", date="mql", leaked="yes"),
         tuple(
-            Item(f"lead {x.lead_id} ({x.owner_id})", f"/leads/{x.lead_id}")
-            for x in report.leads[:50]
+            Item(f"lead {lead_id} ({owner_id})", f"/leads/{lead_id}")
+            for lead_id, owner_id in report.longest
         ),
     )
 
