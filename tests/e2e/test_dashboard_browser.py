@@ -214,9 +214,9 @@ def test_an_admin_sets_a_pto_period_from_the_people_page(page):
 
 def test_workspace_shows_versions_and_scenario_results(page):
     page.goto(f"{page.base}/workspace")
-    assert "active" in page.inner_text("#version-1") and "19 passed, 0 failed" in page.inner_text(
-        "#version-1"
-    )
+    live = page.inner_text("#version-2")  # the demo's rules of engagement went live as v2
+    assert "active" in live and "19 passed, 0 failed" in live
+    assert "retired" in page.inner_text("#version-1")
     assert "Silent mode" in page.inner_text("#silent")
     shot(page, "workspace")
 
