@@ -89,7 +89,14 @@ def serve(ctx: CliContext, host: str, port: int, no_worker: bool, processes: int
 @click.option("--no-serve", is_flag=True, help="Only create and load the demo workspace.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
-def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
+@click.option(
+    "--leads",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(50, 100_000),
+    help="How many leads of history: fewer for a quick look, more to feel the pages' speed.",
+)
+def demo(directory: Path, no_serve: bool, host: str, port: int, leads: int) -> None:
     """Create a demo company in DIRECTORY (default ./baton-demo), load it, and serve it."""
     from baton.demo.load import DemoInterrupted, demo_loaded, ensure_demo_workspace, load_demo
 
@@ -115,7 +122,7 @@ def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
                 )
                 progress.update(tasks[entity], completed=done)
 
-            counts = load_demo(baton, directory, baton.clock.now(), report)
+            counts = load_demo(baton, directory, baton.clock.now(), report, lead_count=leads)
         click.echo("loaded " + ", ".join(f"{n:,} {k} records" for k, n in counts.items()))
     token = create_token(baton, f"demo-admin-{int(time.time())}", ["admin"], "demo")
     sign_in = _demo_users(baton, directory)
@@ -134,7 +141,7 @@ def demo(directory: Path, no_serve: bool, host: str, port: int) -> None:
     else:
         from baton.demo.serve import serve_while_loading
 
-        serve_while_loading(baton, directory, host, port, click.echo)
+        serve_while_loading(baton, directory, host, port, click.echo, lead_count=leads)
 
 
 DEMO_USERS = (

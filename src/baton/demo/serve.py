@@ -81,7 +81,12 @@ def _page(words: str) -> str:
 
 
 def serve_while_loading(
-    baton: Baton, directory: Path, host: str, port: int, echo: Callable[[str], None]
+    baton: Baton,
+    directory: Path,
+    host: str,
+    port: int,
+    echo: Callable[[str], None],
+    lead_count: int = 5000,
 ) -> None:
     """Serve at once, load the history in a thread, start the worker when it is in."""
     import uvicorn
@@ -93,7 +98,9 @@ def serve_while_loading(
 
     def run() -> None:
         try:
-            counts = load_demo(baton, directory, baton.clock.now(), load.report)
+            counts = load_demo(
+                baton, directory, baton.clock.now(), load.report, lead_count=lead_count
+            )
         except Exception as exc:
             load.error = f"{type(exc).__name__}: {exc}"
             log.exception("loading the demo's history failed")
