@@ -108,14 +108,16 @@ def feedback_report(
 def rejection_reasons(conn: Connection, scope: ReportScope) -> Counter[str]:
     """The rejections made in ``scope``'s period per reason, as ``feedback_report`` counts them
     (without the funnel it also reads): the health monitor's figure, one GROUP BY."""
+    filters = lead_conditions(scope, owner_column=status_changes.c.owner_id)
+    joined = status_changes.join(leads, leads.c.id == status_changes.c.lead_id)
     query = (
         select(status_changes.c.reason, func.count())
-        .select_from(status_changes.join(leads, leads.c.id == status_changes.c.lead_id))
+        .select_from(joined if filters else status_changes)  # the lead only for a filter
         .where(
             status_changes.c.to_status.in_(REJECTIONS),
             status_changes.c.changed_at >= scope.since,
             status_changes.c.changed_at < scope.until,
-            *lead_conditions(scope, owner_column=status_changes.c.owner_id),
+            *filters,
         )
         .group_by(status_changes.c.reason)
     )
