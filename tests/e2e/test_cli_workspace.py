@@ -234,11 +234,14 @@ def test_help_version_and_init_need_no_workspace(tmp_path):
     assert (tmp_path / "acme" / "baton.yaml").is_file()
 
 
-@pytest.fixture
-def live_template(tmp_path):
-    ws = copy_template(tmp_path / "w")
-    assert run_baton("-w", str(ws), "apply", cwd=tmp_path).code == 0
-    assert run_baton("-w", str(ws), "activate", "1", cwd=tmp_path).code == 0
+@pytest.fixture(scope="module")
+def live_template(tmp_path_factory):
+    """The template applied and activated, once for the module: the tests that use it only
+    read (reports, dry runs) or are refused before anything is written."""
+    root = tmp_path_factory.mktemp("live")
+    ws = copy_template(root / "w")
+    assert run_baton("-w", str(ws), "apply", cwd=root).code == 0
+    assert run_baton("-w", str(ws), "activate", "1", cwd=root).code == 0
     return ws
 
 
