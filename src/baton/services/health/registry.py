@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from baton.domain.health import Monitor
+from baton.services.health import handoff_monitors as ho
 from baton.services.health import monitors as m
 from baton.services.health import ownership_monitors as roe
 from baton.services.health.context import HealthContext
@@ -37,6 +38,9 @@ MONITORS: tuple[Evaluate, ...] = (
     roe.ownership_timeouts,
     roe.unresolved_violations,
     roe.disputes,
+    ho.handoff_completion,
+    ho.handoff_first_touch,
+    ho.handoff_escalations,
     m.worker_heartbeat,
 )
 
