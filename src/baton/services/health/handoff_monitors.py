@@ -2,8 +2,8 @@
 report over the last 30 days — the figures the Handoff page shows, judged here like every
 monitor. Their thresholds are the workspace's ``handoff.targets`` (completion under 85 %,
 escalations over 20 %) and ``handoff.first_touch_within`` (48 h), not ``health:``; a ratio
-resting on fewer handoffs than ``health.min_sample`` is not judged. Without a ``handoff:``
-section there is nothing to watch: green, saying so."""
+resting on fewer handoffs than ``health.min_sample`` is not judged (so, without a
+``handoff:`` section, neither are they)."""
 
 from __future__ import annotations
 
