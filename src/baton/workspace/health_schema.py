@@ -160,6 +160,13 @@ class HealthSpec(Section):
         "to 12 % is a 20 % rise) above which it is a red flag (playbook 004)",
         examples=["20%"],
     )
+    systems_delay_above_baseline: Span = Field(
+        "3m",
+        description="how far the median systems delay (engagement → assignment) of the last "
+        "7 days may rise above its baseline, the median of the 28 days before, before it is "
+        "a red flag: an integration slowing down (playbook 004)",
+        examples=["3m"],
+    )
     worker_silence: Span = Field(
         "2m",
         description="how long the worker may go without a heartbeat before it is a red flag "
@@ -209,6 +216,7 @@ class HealthSpec(Section):
             slow_response_multiple=self.slow_response_multiple,
             miss_rate_increase=fraction(self.miss_rate_increase),
             worker_silence=parse_span(self.worker_silence),
+            systems_delay_above_baseline=parse_span(self.systems_delay_above_baseline),
             check_every=parse_span(self.check_every),
             amber_margin=fraction(self.amber_margin),
         )
@@ -231,6 +239,7 @@ class HealthLimits:
     slow_response_multiple: float = 2.0
     miss_rate_increase: float = 0.2
     worker_silence: timedelta = timedelta(minutes=2)
+    systems_delay_above_baseline: timedelta = timedelta(minutes=3)
     check_every: timedelta = timedelta(minutes=1)  # the worker's evaluation of the monitors
     amber_margin: float = 0.1
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from baton.domain.health import Monitor
+from baton.services.health import delay_monitor as dm
 from baton.services.health import handoff_monitors as ho
 from baton.services.health import monitors as m
 from baton.services.health import ownership_monitors as roe
@@ -32,6 +33,7 @@ MONITORS: tuple[Evaluate, ...] = (
     m.slow_response,
     m.miss_rate_trend,
     m.uncovered_lead_type,
+    dm.systems_delay_shift,
     m.rejection_reason,
     m.leakage,
     m.alert_delivery,
